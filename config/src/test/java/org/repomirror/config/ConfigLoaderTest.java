@@ -1,0 +1,134 @@
+package org.repomirror.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void emptyFileGivesDefaults() throws Exception {
+    RepomirrorConfig config = ConfigLoader.parse("", "empty.yaml");
+    assertThat(config.server().listen()).isEqualTo(ServerConfig.DEFAULT_LISTEN);
+    assertThat(config.server().idleTimeout()).isEqualTo(ServerConfig.DEFAULT_IDLE_TIMEOUT);
+    assertThat(config.server().accessLog()).isEqualTo(AccessLogTarget.STDOUT);
+    assertThat(config.server().root()).isNull();
+  }
+
+  @Test
+  void readsEveryServerKey() throws Exception {
+    String yaml =
+        """
+        server:
+          root: /srv/mirror
+          listen: "[::1]:8081"
+          admin-listen: 127.0.0.1:9999
+          io-threads: 2
+          max-connections: 500
+          header-timeout: 5s
+          idle-timeout: 2m
+          shutdown-timeout: 1500ms
+          metadata-max-age: 0s
+          access-log: /var/log/repomirror/access.log
+          tls:
+            certificate: /etc/cert.pem
+            private-key: /etc/key.pem
+        """;
+    ServerConfig s = ConfigLoader.parse(yaml, "t.yaml").server();
+    assertThat(s.root()).isEqualTo(Path.of("/srv/mirror"));
+    assertThat(s.listen()).isEqualTo(new HostPort("::1", 8081));
+    assertThat(s.adminListen()).isEqualTo(new HostPort("127.0.0.1", 9999));
+    assertThat(s.ioThreads()).isEqualTo(2);
+    assertThat(s.maxConnections()).isEqualTo(500);
+    assertThat(s.headerTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(s.metadataMaxAge()).isEqualTo(Duration.ZERO);
+    assertThat(s.accessLog().file()).isEqualTo(Path.of("/var/log/repomirror/access.log"));
+    assertThat(s.tls().privateKey()).isEqualTo(Path.of("/etc/key.pem"));
+  }
+
+  @Test
+  void unknownKeyNamesKeyAndLine() {
+    String yaml = "server:\n  listen: :80\n  max-conections: 5\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("c.yaml:3: server.max-conections: unknown key")
+        .hasMessageContaining("max-connections");
+  }
+
+  @Test
+  void unknownTopLevelKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse("servr:\n  listen: :80\n", "c.yaml"))
+        .hasMessageStartingWith("c.yaml:1: servr: unknown key");
+  }
+
+  @Test
+  void outOfRangeValueNamesKeyAndLine() {
+    String yaml = "server:\n  listen: :80\n\n  max-connections: 0\n  idle-timeout: 5s\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))
+        .hasMessage("c.yaml:4: server.max-connections: must be at least 1, got 0");
+  }
+
+  @Test
+  void malformedDurationNamesKeyAndLine() {
+    String yaml = "server:\n  idle-timeout: soon\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))
+        .hasMessageStartingWith("c.yaml:2: server.idle-timeout: expected a duration");
+  }
+
+  @Test
+  void malformedAddressNamesKeyAndLine() {
+    String yaml = "server:\n  root: /x\n  listen: localhost\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))
+        .hasMessage("c.yaml:3: server.listen: expected HOST:PORT, got 'localhost'");
+  }
+
+  @Test
+  void wrongTypeNamesKeyAndLine() {
+    String yaml = "server:\n  max-connections: many\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))
+        .hasMessageStartingWith("c.yaml:2: server.max-connections: cannot read 'many' as integer");
+  }
+
+  @Test
+  void missingTlsKeyIsNamed() {
+    String yaml = "server:\n  tls:\n    certificate: /c.pem\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))
+        .hasMessageContaining("server.tls.private-key: is required");
+  }
+
+  @Test
+  void brokenYamlGivesLine() {
+    assertThatThrownBy(() -> ConfigLoader.parse("server:\n  listen: [unclosed\n", "c.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("c.yaml:");
+  }
+
+  @Test
+  void documentedExampleLoads() throws Exception {
+    Path example = Path.of("..", "docs", "repomirror.example.yaml");
+    RepomirrorConfig config = ConfigLoader.load(example);
+    assertThat(config.server().root()).isNotNull();
+    assertThat(Files.exists(example)).isTrue();
+  }
+
+  @Test
+  void hostPortForms() {
+    assertThat(HostPort.parse(":8080")).isEqualTo(new HostPort("0.0.0.0", 8080));
+    assertThat(HostPort.parse("[::]:80").toString()).isEqualTo("[::]:80");
+    assertThatThrownBy(() -> HostPort.parse("::1:80")).isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> HostPort.parse("h:70000")).isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void durationRoundTrip() {
+    for (String s : new String[] {"250ms", "10s", "5m", "2h", "7d", "0s"}) {
+      assertThat(Durations.format(Durations.parse(s))).isEqualTo(s);
+    }
+  }
+}

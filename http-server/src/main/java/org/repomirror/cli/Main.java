@@ -1,0 +1,57 @@
+package org.repomirror.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code repomirror} command line. Exit codes: 0 ok, 1 completed with problems, 2 usage or
+ * configuration error, 3 trust failure, 4 aborted with the published tree intact.
+ */
+@Command(
+    name = "repomirror",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Mirror and serve Debian-style apt repositories.",
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_PROBLEMS = 1;
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs a command line and returns its exit code; the seam tests use. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(
+        (e, argv) -> {
+          CommandLine cmd = e.getCommandLine();
+          cmd.getErr()
+              .println(
+                  cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see --help)");
+          return EXIT_USAGE;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  /** Reads the version from the jar's manifest; "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"repomirror " + (v != null ? v : "dev")};
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package org.repomirror.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.repomirror.config.ConfigException;
+import org.repomirror.config.ConfigLoader;
+import org.repomirror.config.HostPort;
+import org.repomirror.config.InvalidValueException;
+import org.repomirror.config.RepomirrorConfig;
+import org.repomirror.config.ServerConfig;
+import org.repomirror.server.RepoServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code repomirror serve}: serves a repository tree over HTTP until SIGTERM or SIGINT. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve a Debian-style repository tree over HTTP to apt clients, old and new.",
+      "Stops gracefully on SIGTERM: in-flight responses finish within shutdown-timeout."
+    })
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--root", paramLabel = "DIR", description = "The tree to serve.")
+  Path root;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Public listener (default: ${DEFAULT-VALUE} or the config file's).",
+      converter = HostPortConverter.class)
+  HostPort listen;
+
+  @Option(
+      names = "--admin-listen",
+      paramLabel = "HOST:PORT",
+      description = "Listener for /health and /metrics (default: 127.0.0.1:9180).",
+      converter = HostPortConverter.class)
+  HostPort adminListen;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
+  Path configFile;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config;
+    try {
+      RepomirrorConfig file =
+          configFile != null ? ConfigLoader.load(configFile) : RepomirrorConfig.defaults();
+      config = file.server().withOverrides(root, listen, adminListen);
+    } catch (ConfigException e) {
+      return usageError(e.getMessage());
+    }
+    if (config.root() == null) {
+      return usageError("--root is required (or server.root in the config file)");
+    }
+    if (!Files.isDirectory(config.root())) {
+      return usageError("--root " + config.root() + " is not a directory");
+    }
+    RepoServer server;
+    try {
+      server = RepoServer.start(config);
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("serve: " + e.getMessage());
+      return Main.EXIT_PROBLEMS;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "repomirror-shutdown"));
+    log.info(
+        "serving {} on http{}://{} ({}), admin on http://{}",
+        config.root().toAbsolutePath(),
+        config.tls() != null ? "s" : "",
+        hostPort(server.address()),
+        server.usesEpoll() ? "epoll" : "nio",
+        hostPort(server.adminAddress()));
+    server.awaitClose();
+    return Main.EXIT_OK;
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return new HostPort(a.getHostString(), a.getPort()).toString();
+  }
+
+  private int usageError(String reason) {
+    spec.commandLine().getErr().println("serve: " + reason);
+    return Main.EXIT_USAGE;
+  }
+
+  /** Converts HOST:PORT, so a bad address is a usage error that names the option. */
+  static final class HostPortConverter implements CommandLine.ITypeConverter<HostPort> {
+    @Override
+    public HostPort convert(String value) {
+      try {
+        return HostPort.parse(value);
+      } catch (InvalidValueException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package org.repomirror.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.repomirror.config.HostPort;
+import org.repomirror.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: the public listener and the admin listener on one set of event loops. {@link
+ * #close()} shuts down gracefully: it stops accepting, lets in-flight responses finish within the
+ * shutdown timeout, then closes what is left. Thread-safe.
+ */
+public final class RepoServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RepoServer.class);
+
+  private final ServerConfig config;
+  private final boolean epoll = Epoll.isAvailable();
+  private final EventLoopGroup group;
+  private final ChannelGroup connections =
+      new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+  private final ConnectionLimiter limiter;
+  private final ServerMetrics metrics;
+  private final Channel publicChannel;
+  private final Channel adminChannel;
+  private volatile boolean draining;
+
+  private RepoServer(ServerConfig config, AccessLog accessLog) throws IOException {
+    if (config.root() == null) {
+      throw new IllegalArgumentException("no root to serve");
+    }
+    this.config = config;
+    ServedTree tree = new ServedTree(config.root());
+    SslContext ssl = config.tls() == null ? null : sslContext(config);
+    this.limiter = new ConnectionLimiter(config.maxConnections(), connections);
+    this.metrics = new ServerMetrics(limiter);
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            config.ioThreads(), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    try {
+      this.publicChannel =
+          bind(
+              new ServerBootstrap()
+                  .option(ChannelOption.SO_BACKLOG, 4096)
+                  .childOption(ChannelOption.TCP_NODELAY, true)
+                  .childOption(ChannelOption.AUTO_READ, false)
+                  .childHandler(
+                      new ServerInitializer(
+                          config, tree, metrics, accessLog, limiter, ssl, () -> draining)),
+              config.listen());
+      AdminHandler admin = new AdminHandler(metrics);
+      this.adminChannel =
+          bind(
+              new ServerBootstrap()
+                  .childHandler(
+                      new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                          ch.pipeline()
+                              .addLast(new HttpServerCodec())
+                              .addLast(new HttpObjectAggregator(8192))
+                              .addLast(admin);
+                        }
+                      }),
+              config.adminListen());
+    } catch (IOException | RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** Starts serving {@code config.root()} with the access log the configuration names. */
+  public static RepoServer start(ServerConfig config) throws IOException {
+    return new RepoServer(config, LogbackAccessLog.create(config.accessLog()));
+  }
+
+  /**
+   * Starts serving {@code config.root()}.
+   *
+   * @throws IOException if the root is not a directory, TLS files cannot be read, or a listener
+   *     cannot bind
+   */
+  public static RepoServer start(ServerConfig config, AccessLog accessLog) throws IOException {
+    return new RepoServer(config, accessLog);
+  }
+
+  private Channel bind(ServerBootstrap bootstrap, HostPort address) throws IOException {
+    Class<? extends ServerChannel> type =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    var future =
+        bootstrap
+            .group(group)
+            .channel(type)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .bind(address.host(), address.port())
+            .awaitUninterruptibly();
+    if (!future.isSuccess()) {
+      throw new IOException("cannot listen on " + address + ": " + future.cause().getMessage());
+    }
+    return future.channel();
+  }
+
+  private static SslContext sslContext(ServerConfig config) throws IOException {
+    try {
+      return SslContextBuilder.forServer(
+              config.tls().certificate().toFile(), config.tls().privateKey().toFile())
+          .build();
+    } catch (IllegalArgumentException | SSLException e) {
+      throw new IOException("cannot load the TLS certificate or key: " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound public address; its port is the real one when the configuration said 0. */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) publicChannel.localAddress();
+  }
+
+  /** The bound admin address. */
+  public InetSocketAddress adminAddress() {
+    return (InetSocketAddress) adminChannel.localAddress();
+  }
+
+  /** Whether the native epoll transport is in use (else NIO). */
+  public boolean usesEpoll() {
+    return epoll;
+  }
+
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Blocks until the public listener is closed. */
+  public void awaitClose() throws InterruptedException {
+    publicChannel.closeFuture().await();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (draining) return;
+    draining = true;
+    publicChannel.close().syncUninterruptibly();
+    adminChannel.close().syncUninterruptibly();
+    for (Channel ch : connections) {
+      ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(FileHandler.DRAIN));
+    }
+    boolean drained =
+        connections
+            .newCloseFuture()
+            .awaitUninterruptibly(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    if (!drained) {
+      log.warn("shutdown timeout: closing {} connections mid-response", connections.size());
+      connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

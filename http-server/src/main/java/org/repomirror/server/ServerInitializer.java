@@ -1,0 +1,77 @@
+package org.repomirror.server;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.repomirror.config.ServerConfig;
+import org.repomirror.http.CachePolicy;
+
+/** Assembles the pipeline of a public connection. */
+final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+  /** Request line and header block limits; beyond them the answer is 414 or 431. */
+  static final int MAX_INITIAL_LINE = 8 * 1024;
+
+  static final int MAX_HEADER_SIZE = 8 * 1024;
+
+  private final ServerConfig config;
+  private final ServedTree tree;
+  private final CachePolicy cachePolicy;
+  private final ServerMetrics metrics;
+  private final AccessLog accessLog;
+  private final ConnectionLimiter limiter;
+  private final SslContext ssl;
+  private final BooleanSupplier draining;
+
+  ServerInitializer(
+      ServerConfig config,
+      ServedTree tree,
+      ServerMetrics metrics,
+      AccessLog accessLog,
+      ConnectionLimiter limiter,
+      SslContext ssl,
+      BooleanSupplier draining) {
+    this.config = config;
+    this.tree = tree;
+    this.cachePolicy = new CachePolicy(config.metadataMaxAge());
+    this.metrics = metrics;
+    this.accessLog = accessLog;
+    this.limiter = limiter;
+    this.ssl = ssl;
+    this.draining = draining;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("limiter", limiter);
+    if (ssl != null) {
+      p.addLast("tls", ssl.newHandler(ch.alloc()));
+    }
+    p.addLast(
+        "idle",
+        new IdleStateHandler(true, 0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    ConnectionGuard guard = new ConnectionGuard(config.headerTimeout().toNanos(), metrics);
+    p.addLast("guard", guard);
+    p.addLast(
+        "http",
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(MAX_HEADER_SIZE)
+                .setMaxChunkSize(8192)));
+    if (ssl != null) {
+      p.addLast("chunked", new ChunkedWriteHandler());
+    }
+    p.addLast(
+        "files",
+        new FileHandler(
+            tree, cachePolicy, metrics, accessLog, guard, ssl != null, draining.getAsBoolean()));
+  }
+}

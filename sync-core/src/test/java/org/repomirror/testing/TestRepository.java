@@ -1,0 +1,303 @@
+package org.repomirror.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * Generates a signed Debian-style suite on disk: real {@code .deb} files in a pool, Packages
+ * indexes, a Release with hash lists, InRelease and Release.gpg. Two flavours cover what apt
+ * clients meet: {@linkplain #modern modern} (SHA-256, by-hash, InRelease, xz and gz) and
+ * {@linkplain #legacy legacy} Maemo-style (MD5 only, Release.gpg only, Packages.gz only, a pool per
+ * distribution). Deterministic for a given seed, except for signature timestamps.
+ */
+public final class TestRepository {
+  private static final DateTimeFormatter RELEASE_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.US);
+
+  /** A package in the generated suite. */
+  public record TestPackage(
+      String name,
+      String version,
+      String architecture,
+      String component,
+      String filename,
+      byte[] deb) {}
+
+  /**
+   * The generated suite.
+   *
+   * @param archiveRoot the folder that holds {@code dists/} and the pool
+   * @param distPath the suite's folder relative to the archive root, e.g. {@code dists/stable}
+   * @param suite the suite name as apt's sources.list names it
+   * @param components the components
+   */
+  public record Suite(
+      Path archiveRoot,
+      String distPath,
+      String suite,
+      List<String> components,
+      List<String> architectures,
+      List<TestPackage> packages) {}
+
+  private final Path archiveRoot;
+  private final String suite;
+  private final List<String> components = new ArrayList<>(List.of("main"));
+  private final List<String> architectures = new ArrayList<>(List.of("amd64"));
+  private final List<PackageSpec> specs = new ArrayList<>();
+  private String poolPrefix = "pool";
+  private boolean legacy;
+  private TestKey key;
+  private long seed = 42;
+
+  private record PackageSpec(
+      String name, String version, String arch, String component, int size) {}
+
+  private TestRepository(Path archiveRoot, String suite) {
+    this.archiveRoot = archiveRoot;
+    this.suite = suite;
+  }
+
+  /** A modern suite: SHA-256 and by-hash, InRelease and Release.gpg, Packages.xz and .gz. */
+  public static TestRepository modern(Path archiveRoot, String suite) {
+    return new TestRepository(archiveRoot, suite);
+  }
+
+  /**
+   * A Maemo-era suite: MD5-only Release, Release.gpg only, Packages.gz only, and a pool per
+   * distribution ({@code pool/<suite>/<component>/...}).
+   */
+  public static TestRepository legacy(Path archiveRoot, String suite) {
+    TestRepository r = new TestRepository(archiveRoot, suite);
+    r.legacy = true;
+    r.poolPrefix = "pool/" + suite;
+    return r;
+  }
+
+  public TestRepository components(String... names) {
+    components.clear();
+    components.addAll(List.of(names));
+    return this;
+  }
+
+  public TestRepository architectures(String... names) {
+    architectures.clear();
+    architectures.addAll(List.of(names));
+    return this;
+  }
+
+  public TestRepository signedBy(TestKey key) {
+    this.key = key;
+    return this;
+  }
+
+  public TestRepository seed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+
+  /**
+   * Adds a package whose data member holds {@code payloadSize} random bytes. An {@code all} package
+   * is listed under every architecture.
+   */
+  public TestRepository add(
+      String name, String version, String architecture, String component, int payloadSize) {
+    specs.add(new PackageSpec(name, version, architecture, component, payloadSize));
+    return this;
+  }
+
+  /** Writes the suite under the archive root and returns what was written. */
+  public Suite write() throws IOException {
+    if (key == null) {
+      throw new IllegalStateException("signedBy(key) first");
+    }
+    Random random = new Random(seed);
+    List<TestPackage> packages = new ArrayList<>();
+    for (PackageSpec spec : specs) {
+      packages.add(writePackage(spec, random));
+    }
+    String distPath = "dists/" + suite;
+    Path dist = archiveRoot.resolve(distPath);
+    Map<String, byte[]> indexes = new LinkedHashMap<>(); // path relative to dist -> bytes
+    Map<String, byte[]> listedOnly = new LinkedHashMap<>(); // listed in Release, not on disk
+    for (String component : components) {
+      for (String arch : architectures) {
+        String dir = component + "/binary-" + arch + "/";
+        StringBuilder text = new StringBuilder();
+        for (TestPackage p : packages) {
+          if (p.component().equals(component)
+              && (p.architecture().equals(arch) || p.architecture().equals("all"))) {
+            text.append(stanza(p)).append('\n');
+          }
+        }
+        byte[] plain = text.toString().getBytes(StandardCharsets.UTF_8);
+        listedOnly.put(dir + "Packages", plain);
+        indexes.put(dir + "Packages.gz", gzip(plain));
+        if (!legacy) {
+          indexes.put(dir + "Packages.xz", xz(plain));
+        }
+      }
+    }
+    for (Map.Entry<String, byte[]> e : indexes.entrySet()) {
+      Path file = dist.resolve(e.getKey());
+      Files.createDirectories(file.getParent());
+      Files.write(file, e.getValue());
+      if (!legacy) {
+        Path byHash = file.resolveSibling("by-hash/SHA256/" + hex("SHA-256", e.getValue()));
+        Files.createDirectories(byHash.getParent());
+        Files.write(byHash, e.getValue());
+      }
+    }
+    Map<String, byte[]> listed = new LinkedHashMap<>(listedOnly);
+    listed.putAll(indexes);
+    String release = release(listed);
+    Files.writeString(dist.resolve("Release"), release, StandardCharsets.UTF_8);
+    byte[] releaseBytes = release.getBytes(StandardCharsets.UTF_8);
+    Files.write(dist.resolve("Release.gpg"), key.detachSign(releaseBytes));
+    if (!legacy) {
+      Files.write(dist.resolve("InRelease"), key.clearSign(release));
+    }
+    return new Suite(
+        archiveRoot,
+        distPath,
+        suite,
+        List.copyOf(components),
+        List.copyOf(architectures),
+        packages);
+  }
+
+  private TestPackage writePackage(PackageSpec spec, Random random) throws IOException {
+    byte[] payload = new byte[spec.size()];
+    random.nextBytes(payload);
+    String control =
+        "Package: "
+            + spec.name()
+            + "\nVersion: "
+            + spec.version()
+            + "\nArchitecture: "
+            + spec.arch()
+            + "\nMaintainer: Test Maintainer <test@example.org>\nInstalled-Size: "
+            + Math.max(1, spec.size() / 1024)
+            + "\nSection: misc\nPriority: optional\nDescription: test package "
+            + spec.name()
+            + "\n generated by repomirror's tests.\n";
+    byte[] deb =
+        DebBuilder.build(control, Map.of("./usr/share/doc/" + spec.name() + "/payload", payload));
+    String noEpoch = spec.version().replaceFirst("^\\d+:", "");
+    String dirName =
+        spec.name().startsWith("lib") ? spec.name().substring(0, 4) : spec.name().substring(0, 1);
+    String filename =
+        poolPrefix
+            + "/"
+            + spec.component()
+            + "/"
+            + dirName
+            + "/"
+            + spec.name()
+            + "/"
+            + spec.name()
+            + "_"
+            + noEpoch
+            + "_"
+            + spec.arch()
+            + ".deb";
+    Path file = archiveRoot.resolve(filename);
+    Files.createDirectories(file.getParent());
+    Files.write(file, deb);
+    return new TestPackage(
+        spec.name(), spec.version(), spec.arch(), spec.component(), filename, deb);
+  }
+
+  private String stanza(TestPackage p) {
+    StringBuilder s = new StringBuilder();
+    s.append("Package: ").append(p.name()).append('\n');
+    s.append("Version: ").append(p.version()).append('\n');
+    s.append("Architecture: ").append(p.architecture()).append('\n');
+    s.append("Maintainer: Test Maintainer <test@example.org>\n");
+    s.append("Filename: ").append(p.filename()).append('\n');
+    s.append("Size: ").append(p.deb().length).append('\n');
+    s.append("MD5sum: ").append(hex("MD5", p.deb())).append('\n');
+    if (!legacy) {
+      s.append("SHA1: ").append(hex("SHA-1", p.deb())).append('\n');
+      s.append("SHA256: ").append(hex("SHA-256", p.deb())).append('\n');
+    }
+    s.append("Section: misc\nPriority: optional\n");
+    s.append("Description: test package ").append(p.name()).append('\n');
+    return s.toString();
+  }
+
+  private String release(Map<String, byte[]> files) {
+    StringBuilder r = new StringBuilder();
+    r.append("Origin: repomirror-test\nLabel: repomirror-test\n");
+    r.append("Suite: ").append(suite).append('\n');
+    r.append("Codename: ").append(suite).append('\n');
+    r.append("Date: ").append(RELEASE_DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append('\n');
+    r.append("Architectures: ").append(String.join(" ", architectures)).append('\n');
+    r.append("Components: ").append(String.join(" ", components)).append('\n');
+    r.append("Description: generated by repomirror's tests\n");
+    if (!legacy) {
+      r.append("Acquire-By-Hash: yes\n");
+    }
+    hashList(r, "MD5Sum", "MD5", files);
+    if (!legacy) {
+      hashList(r, "SHA1", "SHA-1", files);
+      hashList(r, "SHA256", "SHA-256", files);
+    }
+    return r.toString();
+  }
+
+  private static void hashList(
+      StringBuilder r, String field, String algorithm, Map<String, byte[]> files) {
+    r.append(field).append(":\n");
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      r.append(' ')
+          .append(hex(algorithm, f.getValue()))
+          .append(String.format(" %16d ", f.getValue().length))
+          .append(f.getKey())
+          .append('\n');
+    }
+  }
+
+  /** The lowercase hex digest of the bytes. */
+  public static String hex(String algorithm, byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (OutputStream gz = new GzipCompressorOutputStream(out)) {
+      gz.write(data);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] xz(byte[] data) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (OutputStream xz = new XZOutputStream(out, new LZMA2Options())) {
+      xz.write(data);
+    }
+    return out.toByteArray();
+  }
+}

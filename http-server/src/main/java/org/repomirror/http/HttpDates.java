@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Locale;
 import java.util.OptionalLong;
 
@@ -17,10 +19,17 @@ public final class HttpDates {
   private static final DateTimeFormatter IMF_FIXDATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
           .withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter RFC_850 =
-      DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US);
-  private static final DateTimeFormatter ASCTIME =
-      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
+  // The weekday is left out when reading: it is redundant, and clients get it wrong.
+  private static final DateTimeFormatter IMF_FIXDATE_NO_WEEKDAY =
+      DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+  private static final DateTimeFormatter RFC_850_NO_WEEKDAY =
+      new DateTimeFormatterBuilder()
+          .appendPattern("dd-MMM-")
+          .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+          .appendPattern(" HH:mm:ss 'GMT'")
+          .toFormatter(Locale.US);
+  private static final DateTimeFormatter ASCTIME_NO_WEEKDAY =
+      DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss yyyy", Locale.US);
 
   private static volatile CachedNow cachedNow = new CachedNow(-1, "");
 
@@ -48,23 +57,18 @@ public final class HttpDates {
   public static OptionalLong parse(String text) {
     if (text == null) return OptionalLong.empty();
     String s = text.strip();
-    try {
-      return OptionalLong.of(Instant.from(IMF_FIXDATE.parse(s)).getEpochSecond());
-    } catch (DateTimeParseException e) {
-      // fall through to the obsolete forms
+    int comma = s.indexOf(", ");
+    if (comma > 0) {
+      String rest = s.substring(comma + 2);
+      DateTimeFormatter form = comma == 3 ? IMF_FIXDATE_NO_WEEKDAY : RFC_850_NO_WEEKDAY;
+      return parse(rest, form);
     }
+    return s.length() > 4 ? parse(s.substring(4), ASCTIME_NO_WEEKDAY) : OptionalLong.empty();
+  }
+
+  private static OptionalLong parse(String text, DateTimeFormatter form) {
     try {
-      LocalDateTime t = LocalDateTime.parse(s, RFC_850);
-      // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
-      if (t.getYear() > LocalDateTime.now(ZoneOffset.UTC).getYear() + 50) {
-        t = t.minusYears(100);
-      }
-      return OptionalLong.of(t.toEpochSecond(ZoneOffset.UTC));
-    } catch (DateTimeParseException e) {
-      // fall through
-    }
-    try {
-      return OptionalLong.of(LocalDateTime.parse(s, ASCTIME).toEpochSecond(ZoneOffset.UTC));
+      return OptionalLong.of(LocalDateTime.parse(text, form).toEpochSecond(ZoneOffset.UTC));
     } catch (DateTimeParseException e) {
       return OptionalLong.empty();
     }

@@ -37,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
-      description = "Public listener (default: ${DEFAULT-VALUE} or the config file's).",
+      description = "Public listener (default: 0.0.0.0:8080, or the config file's).",
       converter = HostPortConverter.class)
   HostPort listen;
 

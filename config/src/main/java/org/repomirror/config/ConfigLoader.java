@@ -164,6 +164,7 @@ public final class ConfigLoader {
     SimpleModule values = new SimpleModule("repomirror-values");
     values.addDeserializer(Duration.class, new StringValueDeserializer<>(Durations::parse));
     values.addDeserializer(HostPort.class, new StringValueDeserializer<>(HostPort::parse));
+    values.addDeserializer(ByteSize.class, new StringValueDeserializer<>(ByteSize::parse));
     values.addDeserializer(
         AccessLogTarget.class, new StringValueDeserializer<>(AccessLogTarget::parse));
     return YAMLMapper.builder()

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param shutdownTimeout how long in-flight responses may take to finish on SIGTERM
  * @param metadataMaxAge {@code Cache-Control} max-age of {@code dists/} metadata, listings and
  *     files outside {@code pool/} and {@code by-hash/}
+ * @param smallFileCache bytes of memory for the contents of small, often requested files (up to 16
+ *     KiB each, such as Release files); 0 turns the cache off
  * @param accessLog where the combined-format access log goes
  * @param tls TLS for the public listener, or null for plain HTTP
  */
@@ -30,6 +32,7 @@ public record ServerConfig(
     Duration idleTimeout,
     Duration shutdownTimeout,
     Duration metadataMaxAge,
+    ByteSize smallFileCache,
     AccessLogTarget accessLog,
     TlsConfig tls) {
 
@@ -41,6 +44,7 @@ public record ServerConfig(
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_METADATA_MAX_AGE = Duration.ofSeconds(60);
+  public static final ByteSize DEFAULT_SMALL_FILE_CACHE = new ByteSize(64L << 20);
 
   public ServerConfig {
     listen = listen != null ? listen : DEFAULT_LISTEN;
@@ -51,6 +55,7 @@ public record ServerConfig(
     idleTimeout = idleTimeout != null ? idleTimeout : DEFAULT_IDLE_TIMEOUT;
     shutdownTimeout = shutdownTimeout != null ? shutdownTimeout : DEFAULT_SHUTDOWN_TIMEOUT;
     metadataMaxAge = metadataMaxAge != null ? metadataMaxAge : DEFAULT_METADATA_MAX_AGE;
+    smallFileCache = smallFileCache != null ? smallFileCache : DEFAULT_SMALL_FILE_CACHE;
     accessLog = accessLog != null ? accessLog : AccessLogTarget.STDOUT;
 
     if (ioThreads < 0 || ioThreads > 1024) {
@@ -70,7 +75,7 @@ public record ServerConfig(
 
   /** All defaults, and no root. */
   public static ServerConfig defaults() {
-    return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with the command line's values put over it; a null argument keeps ours. */
@@ -85,6 +90,7 @@ public record ServerConfig(
         idleTimeout,
         shutdownTimeout,
         metadataMaxAge,
+        smallFileCache,
         accessLog,
         tls);
   }

@@ -33,6 +33,7 @@ class ConfigLoaderTest {
           idle-timeout: 2m
           shutdown-timeout: 1500ms
           metadata-max-age: 0s
+          small-file-cache: 8MiB
           access-log: /var/log/repomirror/access.log
           tls:
             certificate: /etc/cert.pem
@@ -48,6 +49,7 @@ class ConfigLoaderTest {
     assertThat(s.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(s.metadataMaxAge()).isEqualTo(Duration.ZERO);
+    assertThat(s.smallFileCache()).isEqualTo(new ByteSize(8L << 20));
     assertThat(s.accessLog().file()).isEqualTo(Path.of("/var/log/repomirror/access.log"));
     assertThat(s.tls().privateKey()).isEqualTo(Path.of("/etc/key.pem"));
   }
@@ -123,6 +125,17 @@ class ConfigLoaderTest {
     assertThat(HostPort.parse("[::]:80").toString()).isEqualTo("[::]:80");
     assertThatThrownBy(() -> HostPort.parse("::1:80")).isInstanceOf(InvalidValueException.class);
     assertThatThrownBy(() -> HostPort.parse("h:70000")).isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void byteSizes() {
+    assertThat(ByteSize.parse("0").bytes()).isZero();
+    assertThat(ByteSize.parse("64KiB").bytes()).isEqualTo(65536);
+    assertThat(ByteSize.parse("10 MB").bytes()).isEqualTo(10_000_000);
+    assertThat(ByteSize.parse("2GiB").bytes()).isEqualTo(2L << 30);
+    assertThatThrownBy(() -> ByteSize.parse("lots")).isInstanceOf(InvalidValueException.class);
+    assertThatThrownBy(() -> ByteSize.parse("999999999999999TiB"))
+        .isInstanceOf(InvalidValueException.class);
   }
 
   @Test

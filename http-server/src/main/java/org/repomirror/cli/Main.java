@@ -1,5 +1,6 @@
 package org.repomirror.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,8 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Leak tracking costs a few percent per request; the test suite keeps it on.
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -37,9 +37,53 @@ public final class HttpDates {
 
   private HttpDates() {}
 
-  /** Formats seconds since the epoch as an IMF-fixdate. */
+  private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  private static final String[] MONTHS = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
+
+  /**
+   * Formats seconds since the epoch as an IMF-fixdate. Written out by hand: it runs for every
+   * response, and DateTimeFormatter costs several times more.
+   */
   public static String format(long epochSecond) {
-    return IMF_FIXDATE.format(Instant.ofEpochSecond(epochSecond));
+    LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
+    int year = t.getYear();
+    if (year < 0 || year > 9999) {
+      return IMF_FIXDATE.format(Instant.ofEpochSecond(epochSecond));
+    }
+    char[] c = new char[29];
+    String day = DAYS[t.getDayOfWeek().ordinal()];
+    String month = MONTHS[t.getMonthValue() - 1];
+    c[0] = day.charAt(0);
+    c[1] = day.charAt(1);
+    c[2] = day.charAt(2);
+    c[3] = ',';
+    c[4] = ' ';
+    two(c, 5, t.getDayOfMonth());
+    c[7] = ' ';
+    c[8] = month.charAt(0);
+    c[9] = month.charAt(1);
+    c[10] = month.charAt(2);
+    c[11] = ' ';
+    two(c, 12, year / 100);
+    two(c, 14, year % 100);
+    c[16] = ' ';
+    two(c, 17, t.getHour());
+    c[19] = ':';
+    two(c, 20, t.getMinute());
+    c[22] = ':';
+    two(c, 23, t.getSecond());
+    c[25] = ' ';
+    c[26] = 'G';
+    c[27] = 'M';
+    c[28] = 'T';
+    return new String(c);
+  }
+
+  private static void two(char[] c, int at, int value) {
+    c[at] = (char) ('0' + value / 10);
+    c[at + 1] = (char) ('0' + value % 10);
   }
 
   /** The current time as an IMF-fixdate, formatted at most once a second. */

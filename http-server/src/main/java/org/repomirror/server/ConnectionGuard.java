@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes connections that send a request head too slowly (slowloris) or make no progress at all.
- * Sits before the HTTP codec, so it sees raw bytes: the first bytes of a request arm a deadline,
- * and {@link FileHandler} disarms it when the head is decoded. While a response is being sent the
- * connection reads nothing, so the deadline is put off rather than enforced. One instance per
- * connection; used on its event loop only.
+ * Sits before the HTTP codec, so it sees raw bytes: the first bytes of a request start the clock,
+ * and {@link FileHandler} stops it when the head is decoded. While a response is being sent the
+ * connection reads nothing, so the clock restarts when it is done. One instance per connection;
+ * used on its event loop only.
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
   private static final byte[] REQUEST_TIMEOUT =
@@ -25,7 +25,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   private final long headerTimeoutNanos;
   private final ServerMetrics metrics;
   private ChannelHandlerContext ctx;
-  private ScheduledFuture<?> deadline;
+  private ScheduledFuture<?> timer;
+  private long headStartNanos; // 0 while no request head is partly received
   private boolean busy;
 
   ConnectionGuard(long headerTimeoutNanos, ServerMetrics metrics) {
@@ -40,23 +41,29 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (deadline == null) {
-      arm();
+    if (headStartNanos == 0) {
+      headStartNanos = System.nanoTime();
+      if (timer == null) {
+        schedule(headerTimeoutNanos);
+      }
     }
     ctx.fireChannelRead(msg);
   }
 
-  /** A complete request head arrived: the client is not dribbling. */
+  /**
+   * A complete request head arrived: the client is not dribbling. The timer is left to find nothing
+   * pending; rescheduling it per request would cost more than the request.
+   */
   void requestHeadReceived() {
-    if (deadline != null) {
-      deadline.cancel(false);
-      deadline = null;
-    }
+    headStartNanos = 0;
   }
 
   /** Whether a response is being sent; reading is paused meanwhile. */
   void busy(boolean busy) {
     this.busy = busy;
+    if (!busy && headStartNanos != 0) {
+      headStartNanos = System.nanoTime(); // a pipelined head waited on us, not on the client
+    }
   }
 
   @Override
@@ -70,19 +77,25 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    requestHeadReceived();
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
     super.channelInactive(ctx);
   }
 
-  private void arm() {
-    deadline = ctx.executor().schedule(this::expired, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+  private void schedule(long delayNanos) {
+    timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
   }
 
-  private void expired() {
-    deadline = null;
-    if (!ctx.channel().isActive()) return;
-    if (busy) {
-      arm();
+  private void check() {
+    timer = null;
+    if (headStartNanos == 0 || !ctx.channel().isActive()) {
+      return; // nothing pending; the next read arms the timer again
+    }
+    long waited = System.nanoTime() - headStartNanos;
+    if (busy || waited < headerTimeoutNanos) {
+      schedule(busy ? headerTimeoutNanos : headerTimeoutNanos - waited);
       return;
     }
     metrics.headerTimeout();

@@ -23,17 +23,21 @@ import static io.netty.handler.codec.http.HttpHeaderNames.SERVER;
 import static io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING;
 import static io.netty.handler.codec.http.HttpHeaderNames.USER_AGENT;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -49,6 +53,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.repomirror.http.ByteRange;
@@ -79,9 +84,18 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private static final int MAX_QUEUED_REQUESTS = 128;
 
   private static final int CHUNK_SIZE = 16 * 1024;
+
   private static final String SERVER_NAME = "repomirror";
 
+  // Response headers skip Netty's validation: every name is a constant, and every value is ours
+  // or was validated on the way in. Validation was a tenth of the time of a small response.
+  private static final HttpHeadersFactory HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+  private static final HttpHeadersFactory TRAILERS =
+      DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+
   private final ServedTree tree;
+  private final SmallFileCache smallFiles;
   private final CachePolicy cachePolicy;
   private final ServerMetrics metrics;
   private final AccessLog accessLog;
@@ -89,11 +103,13 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private final boolean tls;
   private final ArrayDeque<HttpRequest> queue = new ArrayDeque<>();
   private boolean responding;
+  private boolean corked;
   private boolean draining;
   private boolean stopped;
 
   FileHandler(
       ServedTree tree,
+      SmallFileCache smallFiles,
       CachePolicy cachePolicy,
       ServerMetrics metrics,
       AccessLog accessLog,
@@ -101,6 +117,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       boolean tls,
       boolean draining) {
     this.tree = tree;
+    this.smallFiles = smallFiles;
     this.cachePolicy = cachePolicy;
     this.metrics = metrics;
     this.accessLog = accessLog;
@@ -196,19 +213,22 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void finished(ChannelHandlerContext ctx, Reply reply, boolean success) {
+    cork(ctx, false);
     responding = false;
     guard.busy(false);
     metrics.requestAnswered(reply.status(), success ? reply.bodyBytes() : 0);
-    HttpRequest r = reply.request();
-    accessLog.log(
-        new AccessLogEntry(
-            remoteIp(ctx.channel().remoteAddress()),
-            reply.startMillis(),
-            r.method() + " " + r.uri() + " " + r.protocolVersion(),
-            reply.status(),
-            success ? reply.bodyBytes() : 0,
-            r.headers().get(REFERER),
-            r.headers().get(USER_AGENT)));
+    if (accessLog != AccessLog.OFF) {
+      HttpRequest r = reply.request();
+      accessLog.log(
+          new AccessLogEntry(
+              remoteIp(ctx.channel().remoteAddress()),
+              reply.startMillis(),
+              r.method() + " " + r.uri() + " " + r.protocolVersion(),
+              reply.status(),
+              success ? reply.bodyBytes() : 0,
+              r.headers().get(REFERER),
+              r.headers().get(USER_AGENT)));
+    }
     if (!success || !reply.keepAlive() || draining) {
       stopped = true;
       ctx.close();
@@ -292,7 +312,12 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     if (precondition == Validators.Precondition.NOT_MODIFIED) {
       // No Content-Length: a 304 has no body, and a cache must not take 0 as the file's length.
       HttpResponse response =
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.NOT_MODIFIED,
+              Unpooled.EMPTY_BUFFER,
+              HEADERS,
+              TRAILERS);
       setCommon(response, request, keepAlive);
       setValidators(response, etag, mtime, cacheControl);
       return send(ctx, request, start, response, true, keepAlive);
@@ -308,7 +333,11 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       case ByteRange.Unsatisfiable u -> {
         response =
             new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                Unpooled.EMPTY_BUFFER,
+                HEADERS,
+                TRAILERS);
         response.headers().set(CONTENT_RANGE, "bytes */" + size);
         response.headers().setInt(CONTENT_LENGTH, 0);
         setCommon(response, request, keepAlive);
@@ -317,13 +346,32 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       }
       case ByteRange.Partial p -> {
         response =
-            new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
+            new DefaultHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT, HEADERS);
         response.headers().set(CONTENT_RANGE, "bytes " + p.first() + "-" + p.last() + "/" + size);
         offset = p.first();
         length = p.length();
       }
       case ByteRange.Full f ->
-          response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+          response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, HEADERS);
+    }
+    ByteBuf inline = null;
+    if (!head && !tls && length > 0 && size <= SmallFileCache.MAX_FILE_SIZE) {
+      // Small bodies go out in the same write as the headers: one syscall, one TCP segment.
+      try {
+        ByteBuffer whole = smallFiles.read(file);
+        inline = Unpooled.wrappedBuffer(whole.slice((int) offset, (int) length));
+      } catch (IOException e) {
+        log.debug("cannot read {}: {}", file.path(), e.toString());
+        return error(ctx, request, start, HttpResponseStatus.NOT_FOUND, keepAlive);
+      }
+      response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              response.status(),
+              inline,
+              response.headers(),
+              TRAILERS.newHeaders());
     }
     HttpHeaders out = response.headers();
     out.set(CONTENT_TYPE, ContentTypes.forName(path.segments().getLast()));
@@ -332,12 +380,15 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     setCommon(response, request, keepAlive);
     setValidators(response, etag, mtime, cacheControl);
 
-    ctx.write(response);
     ChannelFuture sent;
-    if (head || length == 0) {
+    if (inline != null) {
+      sent = ctx.writeAndFlush(response);
+    } else if (head || length == 0) {
+      ctx.write(response);
       sent = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       length = 0;
     } else if (tls) {
+      ctx.write(response);
       try {
         RandomAccessFile raf = new RandomAccessFile(file.path().toFile(), "r");
         sent =
@@ -349,6 +400,10 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
         sent = ctx.newFailedFuture(e);
       }
     } else {
+      // Corked, the headers leave in the same segment as the start of the body, as with nginx's
+      // tcp_nopush; on loopback that halves the receiver's wakeups, which the sender pays for.
+      cork(ctx, true);
+      ctx.write(response);
       // Opened lazily from the File, so a queued region holds no descriptor.
       ctx.write(new DefaultFileRegion(file.path().toFile(), offset, length));
       sent = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -377,7 +432,9 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.OK,
-            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(html));
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(html),
+            HEADERS,
+            TRAILERS);
     response.headers().set(CONTENT_TYPE, ContentTypes.HTML);
     response.headers().setInt(CONTENT_LENGTH, html.length);
     response.headers().set(LAST_MODIFIED, HttpDates.format(dir.mtimeSecond()));
@@ -418,7 +475,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     byte[] body =
         (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
     DefaultFullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body), HEADERS, TRAILERS);
     response.headers().set(CONTENT_TYPE, ContentTypes.TEXT);
     response.headers().setInt(CONTENT_LENGTH, body.length);
     response.headers().set(CACHE_CONTROL, "no-store");
@@ -464,6 +522,17 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     out.set(LAST_MODIFIED, HttpDates.format(mtime));
     out.set(ETAG, etag);
     out.set(CACHE_CONTROL, cacheControl);
+  }
+
+  private void cork(ChannelHandlerContext ctx, boolean on) {
+    if (corked != on && ctx.channel() instanceof EpollSocketChannel epoll && epoll.isActive()) {
+      try {
+        epoll.config().setTcpCork(on);
+        corked = on;
+      } catch (RuntimeException e) {
+        log.debug("cannot set TCP_CORK: {}", e.toString());
+      }
+    }
   }
 
   private static HttpResponseStatus statusOf(Throwable decoderFailure) {

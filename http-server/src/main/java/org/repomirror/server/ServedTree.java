@@ -3,10 +3,13 @@ package org.repomirror.server;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.repomirror.http.DirectoryListing;
 import org.repomirror.http.RequestPath;
 
@@ -23,13 +26,25 @@ final class ServedTree {
   /** Nothing servable: absent, hidden, outside the root, or not a regular file or directory. */
   record Missing() implements Resolved {}
 
-  record RegularFile(Path path, long size, long mtimeSecond) implements Resolved {}
+  /**
+   * @param modified the full-precision mtime
+   * @param fileKey the device and inode, or null where the platform has none
+   */
+  record RegularFile(Path path, long size, FileTime modified, Object fileKey) implements Resolved {
+    long mtimeSecond() {
+      return modified.toMillis() / 1000;
+    }
+  }
 
   record Directory(Path path, long mtimeSecond) implements Resolved {}
 
   private static final Resolved MISSING = new Missing();
 
+  private static final long PLAIN_DIRECTORY_TTL_NANOS = 1_000_000_000L;
+  private static final int MAX_CACHED_DIRECTORIES = 100_000;
+
   private final Path realRoot;
+  private final ConcurrentHashMap<String, Long> plainDirectories = new ConcurrentHashMap<>();
 
   /**
    * @throws IOException if the root does not exist or is not a directory
@@ -46,19 +61,46 @@ final class ServedTree {
   }
 
   Resolved resolve(RequestPath request) {
-    Path real;
-    BasicFileAttributes attrs;
     try {
-      real = realRoot.resolve(request.relative()).toRealPath();
-      if (!isServable(real)) return MISSING;
-      attrs = Files.readAttributes(real, BasicFileAttributes.class);
+      Path candidate = realRoot.resolve(request.relative());
+      BasicFileAttributes attrs =
+          Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attrs.isSymbolicLink() || !parentIsPlain(request.segments())) {
+        Path real = candidate.toRealPath();
+        if (!isServable(real)) return MISSING;
+        return toResolved(real, Files.readAttributes(real, BasicFileAttributes.class));
+      }
+      return toResolved(candidate, attrs);
     } catch (IOException | RuntimeException e) {
       return MISSING;
     }
+  }
+
+  private static Resolved toResolved(Path path, BasicFileAttributes attrs) {
     long mtime = attrs.lastModifiedTime().toMillis() / 1000;
-    if (attrs.isRegularFile()) return new RegularFile(real, attrs.size(), mtime);
-    if (attrs.isDirectory()) return new Directory(real, mtime);
+    if (attrs.isRegularFile()) {
+      return new RegularFile(path, attrs.size(), attrs.lastModifiedTime(), attrs.fileKey());
+    }
+    if (attrs.isDirectory()) return new Directory(path, mtime);
     return MISSING;
+  }
+
+  /**
+   * Whether the parent directories of a path are real directories, no symlinks among them. The
+   * answer is cached for a second per directory: it saves a readlink per path segment on every
+   * request, and the tree's shape rarely changes (the sync never swaps a directory for a link).
+   */
+  private boolean parentIsPlain(List<String> segments) throws IOException {
+    if (segments.size() <= 1) return true;
+    String parent = String.join("/", segments.subList(0, segments.size() - 1));
+    long now = System.nanoTime();
+    Long verified = plainDirectories.get(parent);
+    if (verified != null && now - verified < PLAIN_DIRECTORY_TTL_NANOS) return true;
+    Path dir = realRoot.resolve(parent);
+    if (!dir.toRealPath().equals(dir)) return false;
+    if (plainDirectories.size() >= MAX_CACHED_DIRECTORIES) plainDirectories.clear();
+    plainDirectories.put(parent, now);
+    return true;
   }
 
   /** The visible entries of a directory; entries that cannot be served are left out. */

@@ -22,6 +22,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
   private final ServerConfig config;
   private final ServedTree tree;
+  private final SmallFileCache smallFiles;
   private final CachePolicy cachePolicy;
   private final ServerMetrics metrics;
   private final AccessLog accessLog;
@@ -39,6 +40,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
       BooleanSupplier draining) {
     this.config = config;
     this.tree = tree;
+    this.smallFiles = new SmallFileCache(config.smallFileCache().bytes());
     this.cachePolicy = new CachePolicy(config.metadataMaxAge());
     this.metrics = metrics;
     this.accessLog = accessLog;
@@ -72,6 +74,13 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast(
         "files",
         new FileHandler(
-            tree, cachePolicy, metrics, accessLog, guard, ssl != null, draining.getAsBoolean()));
+            tree,
+            smallFiles,
+            cachePolicy,
+            metrics,
+            accessLog,
+            guard,
+            ssl != null,
+            draining.getAsBoolean()));
   }
 }

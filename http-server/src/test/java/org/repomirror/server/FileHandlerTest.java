@@ -31,7 +31,7 @@ class FileHandlerTest {
   @BeforeEach
   void setUp() throws Exception {
     Files.createDirectories(root.resolve("pool"));
-    Files.write(root.resolve("pool/a.deb"), new byte[1000]);
+    Files.write(root.resolve("pool/a.deb"), new byte[100_000]);
     Files.writeString(root.resolve("pool/b.txt"), "bee");
     ServerMetrics metrics =
         new ServerMetrics(
@@ -43,6 +43,7 @@ class FileHandlerTest {
             new HttpServerCodec(),
             new FileHandler(
                 new ServedTree(root),
+                new SmallFileCache(1 << 20),
                 new CachePolicy(Duration.ofSeconds(60)),
                 metrics,
                 log,
@@ -63,10 +64,20 @@ class FileHandlerTest {
   }
 
   @Test
+  void smallFilesGoOutWithTheirHeadersInOneBuffer() {
+    send("GET /pool/b.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+    List<Object> out = drain();
+    assertThat(out).noneMatch(o -> o instanceof DefaultFileRegion);
+    String all = out.stream().map(FileHandlerTest::text).reduce("", String::concat);
+    assertThat(all).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nbee");
+    release(out);
+  }
+
+  @Test
   void headWritesNoRegion() {
     send("HEAD /pool/a.deb HTTP/1.1\r\nHost: t\r\n\r\n");
     List<Object> out = drain();
-    assertThat(text(out.getFirst())).contains("content-length: 1000");
+    assertThat(text(out.getFirst())).contains("content-length: 100000");
     assertThat(out).noneMatch(o -> o instanceof DefaultFileRegion);
     release(out);
   }

@@ -87,6 +87,22 @@ class ServerSocketTest {
   }
 
   @Test
+  void aReplacedSmallFileIsNeverServedStale() throws Exception {
+    try (RawHttp c = new RawHttp(address)) {
+      assertThat(c.send(get("/dists/stable/Release")).read().bodyText())
+          .isEqualTo("Suite: stable\n");
+      // Same size, same mtime, new inode: what a sync's rename into place looks like at worst.
+      Path next = root.resolve("dists/stable/.Release.new");
+      Files.writeString(next, "Suite: stabl3\n");
+      Files.setLastModifiedTime(next, FileTime.from(java.time.Instant.ofEpochSecond(MTIME)));
+      Files.move(
+          next, root.resolve("dists/stable/Release"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      assertThat(c.send(get("/dists/stable/Release")).read().bodyText())
+          .isEqualTo("Suite: stabl3\n");
+    }
+  }
+
+  @Test
   void etagIsStableAcrossRestarts() throws Exception {
     String first;
     try (RawHttp c = new RawHttp(address)) {
@@ -438,6 +454,7 @@ class ServerSocketTest {
             Duration.ofSeconds(30),
             Duration.ofSeconds(2),
             Duration.ofSeconds(60),
+            null,
             org.repomirror.config.AccessLogTarget.OFF,
             null);
     server = RepoServer.start(config, log);

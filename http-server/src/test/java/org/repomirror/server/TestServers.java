@@ -22,6 +22,7 @@ final class TestServers {
         Duration.ofSeconds(30),
         Duration.ofSeconds(5),
         Duration.ofSeconds(60),
+        null,
         AccessLogTarget.OFF,
         null);
   }

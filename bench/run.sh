@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# One command for repomirror's end-to-end benchmarks against the tools people use today.
+#
+#   bench/run.sh [--quick] [--runs N] [scenario...]
+#
+# Scenarios (default: all that exist):
+#   serve   repomirror serve vs nginx (sendfile on, one worker each), measured with wrk at
+#           1 KiB, 64 KiB, 1 MiB and 20 MiB, 50 and 1000 keep-alive connections; then RSS with
+#           10,000 idle keep-alive connections.
+#
+# Runs the contenders alternately, several times, and prints medians and ratios. Results go to
+# bench/results/<scenario>-<date>.csv. Traffic stays on 127.0.0.1. Needs root for apt-get only
+# when a peer is missing.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+top="$(cd "$here/.." && pwd)"
+work="$here/work"
+results="$here/results"
+runs=5
+duration=10
+quick=false
+scenarios=()
+
+while (( $# )); do
+  case "$1" in
+    --quick) quick=true; runs=3; duration=3 ;;
+    --runs) runs="$2"; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    *) scenarios+=("$1") ;;
+  esac
+  shift
+done
+(( ${#scenarios[@]} )) || scenarios=(serve)
+
+mkdir -p "$work" "$results"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+
+need() {
+  local missing=()
+  for tool in "$@"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if (( ${#missing[@]} )); then
+    echo "installing ${missing[*]}..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+machine() {
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+    "kernel $(uname -r), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), date $(date -u +%FT%TZ)"
+}
+
+build() {
+  # The launcher finds a JDK 21+ and builds the jar when sources changed; use the same JDK.
+  "$top/repomirror" --version >/dev/null
+  if [[ -z "${JAVA_HOME:-}" ]] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
+    for dir in $(ls -d /usr/lib/jvm/*/ | sort -rV); do
+      if "${dir%/}/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
+        JAVA_HOME="${dir%/}"
+        break
+      fi
+    done
+  fi
+  export JAVA_HOME
+}
+
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+for s in "${scenarios[@]}"; do
+  if [[ ! -f "$here/scripts/$s.sh" ]]; then
+    echo "run.sh: no scenario '$s'" >&2
+    exit 2
+  fi
+done
+
+build
+machine
+for s in "${scenarios[@]}"; do
+  # shellcheck source=/dev/null
+  source "$here/scripts/$s.sh"
+done

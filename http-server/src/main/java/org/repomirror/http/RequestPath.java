@@ -68,6 +68,9 @@ public record RequestPath(List<String> segments, boolean trailingSlash) {
    * taken as UTF-8, like the escaped ones.
    */
   public static String decode(String raw) throws RequestRejected {
+    if (isPlainAscii(raw)) {
+      return raw; // the common case: nothing to decode, and nothing to reject
+    }
     byte[] bytes = new byte[raw.length()];
     int n = 0;
     for (int i = 0; i < raw.length(); i++) {
@@ -115,6 +118,14 @@ public record RequestPath(List<String> segments, boolean trailingSlash) {
       }
     }
     return decoded;
+  }
+
+  private static boolean isPlainAscii(String raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || c == '%' || c == '\\') return false;
+    }
+    return true;
   }
 
   /** Splits a decoded path into segments and removes dot-segments (RFC 3986, section 5.2.4). */

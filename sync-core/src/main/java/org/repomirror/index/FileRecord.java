@@ -1,0 +1,23 @@
+package org.repomirror.index;
+
+import org.repomirror.debian.Hashes;
+
+/**
+ * What the index knows of one file of the mirror.
+ *
+ * @param path relative to the mirror root
+ * @param size bytes
+ * @param mtimeMillis the mtime set on disk (the upstream's Last-Modified)
+ * @param hashes every checksum known for it, at least the one it was verified with
+ * @param state where it stands
+ * @param generation the sync run that last wrote this record
+ * @param since when the state began, in epoch milliseconds (for grace periods)
+ */
+public record FileRecord(
+    String path,
+    long size,
+    long mtimeMillis,
+    Hashes hashes,
+    FileState state,
+    long generation,
+    long since) {}

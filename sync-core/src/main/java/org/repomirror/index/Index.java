@@ -1,0 +1,41 @@
+package org.repomirror.index;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The mirror's file index: path → size, mtime, hashes, state, generation; plus the upstream's
+ * validators (ETag, Last-Modified) per URL. Reads see the last committed batch. Implementations are
+ * thread-safe; a {@link Batch} is used by one thread.
+ */
+public interface Index extends AutoCloseable {
+
+  Optional<FileRecord> file(String path);
+
+  /** Streams every file whose path starts with the prefix, in path order, without loading all. */
+  void forEachFile(String pathPrefix, Consumer<FileRecord> action);
+
+  /** The validators last seen for a URL, for a conditional request. */
+  Optional<UpstreamValidators> validators(String url);
+
+  /** A set of changes applied atomically by {@link Batch#commit()}. */
+  Batch batch();
+
+  @Override
+  void close();
+
+  /** Changes to apply together. Not thread-safe. */
+  interface Batch extends AutoCloseable {
+    Batch put(FileRecord record);
+
+    Batch delete(String path);
+
+    Batch putValidators(String url, UpstreamValidators validators);
+
+    /** Applies every change at once, durably (fsync'd), or none. */
+    void commit();
+
+    @Override
+    void close();
+  }
+}

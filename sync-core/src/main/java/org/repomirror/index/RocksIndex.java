@@ -1,0 +1,244 @@
+package org.repomirror.index;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.Hashes;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The index in RocksDB. Each entity has a key prefix ({@code f/} files, {@code v/} validators), so
+ * a scan of one kind never touches another; a bloom filter makes point lookups of absent paths
+ * cheap; every change goes through one fsync'd write batch. RocksDB types never leave this class.
+ * Thread-safe.
+ */
+public final class RocksIndex implements Index {
+  private static final byte[] FILE = "f/".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VALIDATORS = "v/".getBytes(StandardCharsets.UTF_8);
+  private static final int RECORD_VERSION = 1;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Options options;
+  private final RocksDB db;
+  private final WriteOptions durable;
+
+  private RocksIndex(Options options, RocksDB db) {
+    this.options = options;
+    this.db = db;
+    this.durable = new WriteOptions().setSync(true);
+  }
+
+  /** Opens (creating if needed) the index in a folder. */
+  public static RocksIndex open(Path dir) {
+    Options options = null;
+    try {
+      Files.createDirectories(dir);
+      options =
+          new Options()
+              .setCreateIfMissing(true)
+              .setCompressionType(CompressionType.LZ4_COMPRESSION)
+              .useFixedLengthPrefixExtractor(FILE.length)
+              .setTableFormatConfig(
+                  new BlockBasedTableConfig()
+                      .setFilterPolicy(new BloomFilter(10, false))
+                      .setWholeKeyFiltering(true))
+              .setMaxOpenFiles(256);
+      return new RocksIndex(options, RocksDB.open(options, dir.toString()));
+    } catch (RocksDBException | IOException e) {
+      if (options != null) options.close();
+      throw new IndexException("cannot open the index in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<FileRecord> file(String path) {
+    try {
+      byte[] value = db.get(key(FILE, path));
+      return value == null ? Optional.empty() : Optional.of(decode(path, value));
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void forEachFile(String pathPrefix, Consumer<FileRecord> action) {
+    byte[] prefix = key(FILE, pathPrefix);
+    try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(true);
+        RocksIterator it = db.newIterator(read)) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (!startsWith(k, prefix)) break;
+        String path = new String(k, FILE.length, k.length - FILE.length, StandardCharsets.UTF_8);
+        action.accept(decode(path, it.value()));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot scan the index: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<UpstreamValidators> validators(String url) {
+    try {
+      byte[] value = db.get(key(VALIDATORS, url));
+      if (value == null) return Optional.empty();
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value));
+      String etag = in.readBoolean() ? in.readUTF() : null;
+      String lastModified = in.readBoolean() ? in.readUTF() : null;
+      return Optional.of(new UpstreamValidators(etag, lastModified));
+    } catch (RocksDBException | IOException e) {
+      throw new IndexException("cannot read validators of " + url + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Batch batch() {
+    return new RocksBatch();
+  }
+
+  @Override
+  public void close() {
+    durable.close();
+    db.close();
+    options.close();
+  }
+
+  private final class RocksBatch implements Batch {
+    private final WriteBatch batch = new WriteBatch();
+
+    @Override
+    public Batch put(FileRecord r) {
+      try {
+        batch.put(key(FILE, r.path()), encode(r));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage " + r.path(), e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch delete(String path) {
+      try {
+        batch.delete(key(FILE, path));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage the deletion of " + path, e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch putValidators(String url, UpstreamValidators v) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        writeOptional(out, v.etag());
+        writeOptional(out, v.lastModified());
+        batch.put(key(VALIDATORS, url), bytes.toByteArray());
+      } catch (IOException | RocksDBException e) {
+        throw new IndexException("cannot stage validators of " + url, e);
+      }
+      return this;
+    }
+
+    @Override
+    public void commit() {
+      try {
+        db.write(durable, batch);
+        batch.clear();
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot commit to the index: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      batch.close();
+    }
+  }
+
+  private static void writeOptional(DataOutputStream out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) out.writeUTF(s);
+  }
+
+  private static byte[] key(byte[] prefix, String name) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    byte[] k = Arrays.copyOf(prefix, prefix.length + n.length);
+    System.arraycopy(n, 0, k, prefix.length, n.length);
+    return k;
+  }
+
+  private static boolean startsWith(byte[] a, byte[] prefix) {
+    return a.length >= prefix.length
+        && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  static byte[] encode(FileRecord r) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(RECORD_VERSION);
+      out.writeLong(r.size());
+      out.writeLong(r.mtimeMillis());
+      out.writeByte(r.state().ordinal());
+      out.writeLong(r.generation());
+      out.writeLong(r.since());
+      out.writeByte(r.hashes().values().size());
+      for (Map.Entry<HashAlgorithm, String> h : r.hashes().values().entrySet()) {
+        byte[] raw = HexFormat.of().parseHex(h.getValue());
+        out.writeByte(h.getKey().ordinal());
+        out.writeByte(raw.length);
+        out.write(raw);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static FileRecord decode(String path, byte[] value) {
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
+      int version = in.readUnsignedByte();
+      if (version != RECORD_VERSION) {
+        throw new IndexException("record of " + path + " has unknown version " + version, null);
+      }
+      long size = in.readLong();
+      long mtime = in.readLong();
+      FileState state = FileState.values()[in.readUnsignedByte()];
+      long generation = in.readLong();
+      long since = in.readLong();
+      int n = in.readUnsignedByte();
+      EnumMap<HashAlgorithm, String> hashes = new EnumMap<>(HashAlgorithm.class);
+      for (int i = 0; i < n; i++) {
+        HashAlgorithm a = HashAlgorithm.values()[in.readUnsignedByte()];
+        byte[] raw = in.readNBytes(in.readUnsignedByte());
+        hashes.put(a, HexFormat.of().formatHex(raw));
+      }
+      return new FileRecord(path, size, mtime, new Hashes(hashes), state, generation, since);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IndexException ie) throw ie;
+      throw new IndexException("corrupt record for " + path + ": " + e, e);
+    }
+  }
+}

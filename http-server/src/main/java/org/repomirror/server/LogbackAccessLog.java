@@ -13,17 +13,20 @@ import org.repomirror.config.AccessLogTarget;
 import org.slf4j.LoggerFactory;
 
 /**
- * The access log written through Logback's {@link AsyncAppender}: the event loop only enqueues;
- * when the queue is full, entries are dropped rather than slowing requests down.
+ * The access log written through Logback's {@link AsyncAppender}: the event loop only enqueues, and
+ * the appender's own thread formats, writes and flushes; when the queue is full, entries are
+ * dropped rather than slowing requests down.
  */
 final class LogbackAccessLog implements AccessLog {
   private static final String LOGGER = "repomirror.access";
   private static final int QUEUE_SIZE = 16_384;
 
   private final Logger logger;
+  private final AsyncAppender async;
 
-  private LogbackAccessLog(Logger logger) {
+  private LogbackAccessLog(Logger logger, AsyncAppender async) {
     this.logger = logger;
+    this.async = async;
   }
 
   /** An access log for the target, or {@link AccessLog#OFF}. */
@@ -42,7 +45,6 @@ final class LogbackAccessLog implements AccessLog {
       FileAppender<ILoggingEvent> file = new FileAppender<>();
       file.setFile(target.file().toString());
       file.setAppend(true);
-      file.setImmediateFlush(false);
       sink = file;
     } else {
       sink = new ConsoleAppender<>();
@@ -66,11 +68,17 @@ final class LogbackAccessLog implements AccessLog {
     logger.setAdditive(false);
     logger.setLevel(Level.INFO);
     logger.addAppender(async);
-    return new LogbackAccessLog(logger);
+    return new LogbackAccessLog(logger, async);
   }
 
   @Override
   public void log(AccessLogEntry entry) {
     logger.info(entry.combined());
+  }
+
+  @Override
+  public void close() {
+    logger.detachAppender(async);
+    async.stop(); // drains the queue into the sink, then stops it
   }
 }

@@ -46,6 +46,7 @@ public final class RepoServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final Channel publicChannel;
   private final Channel adminChannel;
+  private final AccessLog accessLog;
   private volatile boolean draining;
 
   private RepoServer(ServerConfig config, AccessLog accessLog) throws IOException {
@@ -53,6 +54,7 @@ public final class RepoServer implements AutoCloseable {
       throw new IllegalArgumentException("no root to serve");
     }
     this.config = config;
+    this.accessLog = accessLog;
     ServedTree tree = new ServedTree(config.root());
     SslContext ssl = config.tls() == null ? null : sslContext(config);
     this.limiter = new ConnectionLimiter(config.maxConnections(), connections);
@@ -88,6 +90,7 @@ public final class RepoServer implements AutoCloseable {
               config.adminListen());
     } catch (IOException | RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      accessLog.close();
       throw e;
     }
   }
@@ -175,5 +178,6 @@ public final class RepoServer implements AutoCloseable {
       connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    accessLog.close();
   }
 }

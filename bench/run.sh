@@ -8,6 +8,9 @@
 #           1 KiB, 64 KiB, 1 MiB and 20 MiB, 50 and 1000 keep-alive connections; then RSS with
 #           10,000 idle keep-alive connections.
 #
+# Environment for the serve scenario: SIZES="1k 64k" and CONNS="50" pick rows, IDLE=no skips
+# the idle-connection RSS test, SMALL_FILE_CACHE=0 turns repomirror's small-file cache off.
+#
 # Runs the contenders alternately, several times, and prints medians and ratios. Results go to
 # bench/results/<scenario>-<date>.csv. Traffic stays on 127.0.0.1. Needs root for apt-get only
 # when a peer is missing.
@@ -26,7 +29,7 @@ while (( $# )); do
   case "$1" in
     --quick) quick=true; runs=3; duration=3 ;;
     --runs) runs="$2"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) scenarios+=("$1") ;;
   esac

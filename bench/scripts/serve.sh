@@ -53,6 +53,7 @@ server:
   admin-listen: 127.0.0.1:$admin_port
   io-threads: 1
   access-log: "off"
+  small-file-cache: ${SMALL_FILE_CACHE:-64MiB}
 YAML
   REPOMIRROR_JAVA_OPTS="${REPOMIRROR_JAVA_OPTS:--Xms64m -Xmx256m}" \
     "$top/repomirror" serve --config "$serve_dir/repomirror.yaml" >"$serve_dir/repomirror.log" 2>&1 &
@@ -83,9 +84,9 @@ PY
 
 csv="$results/serve-$stamp.csv"
 echo "size,connections,run,server,req_per_s,mb_per_s,p99_ms" > "$csv"
-files=(1k 64k 1m 20m)
-conns=(50 1000)
-$quick && conns=(50)
+read -r -a files <<< "${SIZES:-1k 64k 1m 20m}"
+read -r -a conns <<< "${CONNS:-50 1000}"
+$quick && [[ -z "${CONNS:-}" ]] && conns=(50)
 
 start_nginx
 start_repomirror
@@ -129,6 +130,10 @@ for size, c in keys:
 PY
 
 # Idle connections: RSS of each server holding 10,000 idle keep-alive connections.
+if [[ "${IDLE:-yes}" == no ]]; then
+  echo "results: $csv"
+  return 0
+fi
 idle=10000
 $quick && idle=2000
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }

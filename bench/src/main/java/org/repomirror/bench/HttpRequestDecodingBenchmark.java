@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +62,7 @@ public class HttpRequestDecodingBenchmark {
                   + "User-Agent: Debian APT-HTTP/1.3 (0.7.20.2+maemo)\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII);
     }
-    channel = new EmbeddedChannel(new HttpServerCodec());
+    channel = new EmbeddedChannel(new HttpRequestDecoder());
   }
 
   @Benchmark

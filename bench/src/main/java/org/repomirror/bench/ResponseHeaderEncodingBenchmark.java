@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,10 +67,12 @@ public class ResponseHeaderEncodingBenchmark {
         .set(HttpHeaderNames.LAST_MODIFIED, HttpDates.format(mtime))
         .set(HttpHeaderNames.ETAG, Validators.etag(size, mtime))
         .set(HttpHeaderNames.CACHE_CONTROL, CachePolicy.IMMUTABLE);
-    channel.writeOutbound(response);
-    ByteBuf out = channel.readOutbound();
-    int n = out.readableBytes();
-    out.release();
+    channel.writeOutbound(response, LastHttpContent.EMPTY_LAST_CONTENT);
+    int n = 0;
+    for (ByteBuf out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+      n += out.readableBytes();
+      out.release();
+    }
     return n;
   }
 }

@@ -356,7 +356,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
           response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, HEADERS);
     }
     ByteBuf inline = null;
-    if (!head && !tls && length > 0 && size <= SmallFileCache.MAX_FILE_SIZE) {
+    if (!head && !tls && length > 0 && smallFiles.accepts(size)) {
       // Small bodies go out in the same write as the headers: one syscall, one TCP segment.
       try {
         ByteBuffer whole = smallFiles.read(file);

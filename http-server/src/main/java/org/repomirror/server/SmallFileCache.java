@@ -43,6 +43,11 @@ final class SmallFileCache {
                 .build();
   }
 
+  /** Whether the cache is on and would hold a file of this size. */
+  boolean accepts(long size) {
+    return cache != null && size <= MAX_FILE_SIZE;
+  }
+
   /**
    * The whole content of a file no larger than {@link #MAX_FILE_SIZE}, as a read-only buffer of its
    * own (position 0, limit = size).

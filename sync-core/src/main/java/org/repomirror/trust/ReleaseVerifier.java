@@ -44,46 +44,62 @@ public final class ReleaseVerifier {
    * @throws TrustException if it is not clear-signed, or not signed as the policy demands
    */
   public VerifiedRelease verifyClearSigned(byte[] inRelease) throws TrustException {
-    ByteArrayOutputStream text = new ByteArrayOutputStream(inRelease.length);
-    List<byte[]> lines = new ArrayList<>();
-    PGPSignatureList signatures;
-    try (ArmoredInputStream armored =
-        ArmoredInputStream.builder().build(new ByteArrayInputStream(inRelease))) {
-      if (!armored.isClearText()) {
-        throw new TrustException("InRelease is not a clear-signed message");
-      }
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      int ch;
-      // Read the clear text line by line until the armored signature begins.
-      while (armored.isClearText() && (ch = armored.read()) >= 0) {
-        line.write(ch);
-        if (ch == '\n') {
-          lines.add(line.toByteArray());
-          line.reset();
-        }
-      }
-      // What follows the last line break is the first dash of the armor, which BouncyCastle
-      // hands out before it leaves clear-text mode; it is not text.
-      signatures = readSignatures(armored);
-    } catch (IOException e) {
-      throw new TrustException("malformed InRelease: " + e.getMessage(), e);
-    }
-    // RFC 4880, 7.1: the signed form drops trailing whitespace and joins lines with CRLF; the
-    // line break before the armor is not signed.
-    ByteArrayOutputStream canonical = new ByteArrayOutputStream(inRelease.length);
-    for (int i = 0; i < lines.size(); i++) {
-      byte[] l = lines.get(i);
-      int end = withoutTrailingWhitespace(l);
-      if (i > 0) {
-        canonical.writeBytes(new byte[] {'\r', '\n'});
-      }
-      canonical.write(l, 0, end);
-      text.write(l, 0, lineContentLength(l));
-      text.write('\n');
-    }
+    ClearSigned message = ClearSigned.parse(inRelease);
     List<SignatureInfo> good =
-        check(signatures, canonical.toByteArray(), PGPSignature.CANONICAL_TEXT_DOCUMENT);
-    return new VerifiedRelease(text.toByteArray(), good);
+        check(message.signatures(), message.canonical(), PGPSignature.CANONICAL_TEXT_DOCUMENT);
+    return new VerifiedRelease(message.text(), good);
+  }
+
+  /**
+   * The text of a clear-signed InRelease, without checking its signature: for {@code
+   * --no-verify-signature} only.
+   *
+   * @throws TrustException if it is not a clear-signed message
+   */
+  public static byte[] unverifiedText(byte[] inRelease) throws TrustException {
+    return ClearSigned.parse(inRelease).text();
+  }
+
+  /** A clear-signed message taken apart: its text, its signed form, its signatures. */
+  private record ClearSigned(byte[] text, byte[] canonical, PGPSignatureList signatures) {
+    static ClearSigned parse(byte[] message) throws TrustException {
+      List<byte[]> lines = new ArrayList<>();
+      PGPSignatureList signatures;
+      try (ArmoredInputStream armored =
+          ArmoredInputStream.builder().build(new ByteArrayInputStream(message))) {
+        if (!armored.isClearText()) {
+          throw new TrustException("InRelease is not a clear-signed message");
+        }
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int ch;
+        while (armored.isClearText() && (ch = armored.read()) >= 0) {
+          line.write(ch);
+          if (ch == '\n') {
+            lines.add(line.toByteArray());
+            line.reset();
+          }
+        }
+        // What follows the last line break is the first dash of the armor, which BouncyCastle
+        // hands out before it leaves clear-text mode; it is not text.
+        signatures = readSignatures(armored);
+      } catch (IOException e) {
+        throw new TrustException("malformed InRelease: " + e.getMessage(), e);
+      }
+      // RFC 4880, 7.1: the signed form drops trailing whitespace and joins lines with CRLF; the
+      // line break before the armor is not signed.
+      ByteArrayOutputStream canonical = new ByteArrayOutputStream(message.length);
+      ByteArrayOutputStream text = new ByteArrayOutputStream(message.length);
+      for (int i = 0; i < lines.size(); i++) {
+        byte[] l = lines.get(i);
+        if (i > 0) {
+          canonical.writeBytes(new byte[] {'\r', '\n'});
+        }
+        canonical.write(l, 0, withoutTrailingWhitespace(l));
+        text.write(l, 0, lineContentLength(l));
+        text.write('\n');
+      }
+      return new ClearSigned(text.toByteArray(), canonical.toByteArray(), signatures);
+    }
   }
 
   /**

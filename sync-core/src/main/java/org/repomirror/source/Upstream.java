@@ -1,0 +1,73 @@
+package org.repomirror.source;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Optional;
+import org.repomirror.index.UpstreamValidators;
+
+/**
+ * Where a mirror's files come from. Implementations are thread-safe: the transfer calls them from
+ * several threads at once.
+ */
+public interface Upstream {
+
+  /** The result of a conditional fetch of a small file. */
+  sealed interface Conditional {}
+
+  /** The file has not changed since the validators were taken. */
+  record NotModified() implements Conditional {}
+
+  /**
+   * The file's bytes.
+   *
+   * @param lastModifiedMillis the upstream's Last-Modified, or empty
+   */
+  record Body(byte[] bytes, UpstreamValidators validators, Optional<Long> lastModifiedMillis)
+      implements Conditional {}
+
+  /**
+   * Fetches a small file (Release, InRelease, Release.gpg) into memory, conditionally.
+   *
+   * @param path relative to the upstream root
+   * @param previous validators from the last fetch, or null for an unconditional fetch
+   * @param maxBytes a larger body is an error, not an allocation
+   * @throws FetchException classified; NOT_FOUND for 404
+   */
+  Conditional fetch(String path, UpstreamValidators previous, int maxBytes) throws IOException;
+
+  /**
+   * Streams a file into a sink, from an offset (a resumed download).
+   *
+   * @param path relative to the upstream root
+   * @param offset bytes already held; 0 for the whole file
+   * @param ifRange the validator of the held bytes (for If-Range), or null
+   * @param sink opened once the response shows whether the body starts at the offset or, when the
+   *     upstream ignored the range, at byte 0
+   * @throws FetchException classified; TRANSIENT for a body shorter than announced
+   */
+  Download download(String path, long offset, String ifRange, BodySink sink) throws IOException;
+
+  /** Where a download's body goes. */
+  @FunctionalInterface
+  interface BodySink {
+    /**
+     * @param fromStart true when the body is the whole file, false when it continues the held bytes
+     */
+    OutputStream open(boolean fromStart) throws IOException;
+  }
+
+  /**
+   * What a download received.
+   *
+   * @param restarted true when the sink got the file from byte 0 although an offset was asked
+   * @param validators the ETag or Last-Modified of the file, for a later If-Range
+   */
+  record Download(
+      boolean restarted,
+      long bytes,
+      UpstreamValidators validators,
+      Optional<Long> lastModifiedMillis) {}
+
+  /** The URL of a path, for reports. */
+  String url(String path);
+}

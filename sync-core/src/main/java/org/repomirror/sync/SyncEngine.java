@@ -1,0 +1,673 @@
+package org.repomirror.sync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.repomirror.debian.Compression;
+import org.repomirror.debian.ExpectedFile;
+import org.repomirror.debian.FormatException;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.Hashes;
+import org.repomirror.debian.PackagesIndex;
+import org.repomirror.debian.ReleaseFile;
+import org.repomirror.debian.SourcesIndex;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.FileState;
+import org.repomirror.index.Index;
+import org.repomirror.index.UpstreamValidators;
+import org.repomirror.plan.SyncPlan;
+import org.repomirror.plan.SyncPlanner;
+import org.repomirror.publish.Publisher;
+import org.repomirror.report.SyncReport;
+import org.repomirror.source.FetchException;
+import org.repomirror.source.Upstream;
+import org.repomirror.transfer.FetchOutcome;
+import org.repomirror.transfer.FetchTask;
+import org.repomirror.transfer.Transfer;
+import org.repomirror.trust.ReleaseVerifier;
+import org.repomirror.trust.TrustException;
+import org.repomirror.trust.VerifiedRelease;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors apt suites from an upstream: signed Release → indexes → pool files, each verified,
+ * staged, then published in two stages, and recorded in the index in one batch. A suite whose
+ * signature fails changes nothing; a suite with bad or missing files keeps its old metadata. Not
+ * thread-safe: one run at a time per mirror root.
+ */
+public final class SyncEngine {
+  private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+  private static final int MAX_RELEASE_BYTES = 64 * 1024 * 1024;
+  private static final List<Compression> INDEX_PREFERENCE =
+      List.of(
+          Compression.XZ,
+          Compression.GZIP,
+          Compression.BZIP2,
+          Compression.ZSTD,
+          Compression.LZMA,
+          Compression.NONE);
+
+  private final Path root;
+  private final Path staging;
+  private final Upstream upstream;
+  private final Index index;
+  private final ReleaseVerifier verifier;
+  private final SyncOptions options;
+  private final Clock clock;
+  private final Transfer transfer;
+  private final Publisher publisher;
+  private final Map<String, Long> phaseMillis = new LinkedHashMap<>();
+  private final List<SyncReport.Failure> failures = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private final AtomicLong bytesFetched = new AtomicLong();
+  private long generation;
+
+  /**
+   * @param verifier checks Release signatures; null only when verification is disabled
+   */
+  public SyncEngine(
+      Path root,
+      Upstream upstream,
+      Index index,
+      ReleaseVerifier verifier,
+      SyncOptions options,
+      Clock clock) {
+    this.root = root;
+    this.staging = root.resolve(".repomirror/staging");
+    this.upstream = upstream;
+    this.index = index;
+    this.verifier = verifier;
+    this.options = options;
+    this.clock = clock;
+    this.transfer =
+        new Transfer(upstream, staging, root.resolve(".repomirror/quarantine"), options.transfer());
+    this.publisher = new Publisher(root);
+  }
+
+  /** Runs the sync of every dist and reports. */
+  public SyncReport run() throws IOException, InterruptedException {
+    Instant started = clock.instant();
+    generation = started.toEpochMilli();
+    Files.createDirectories(staging);
+    List<SyncReport.SuiteReport> suites = new ArrayList<>();
+    for (String dist : options.dists()) {
+      suites.add(syncDist(dist.replaceAll("^/+|/+$", "")));
+    }
+    Instant finished = clock.instant();
+    long fetched = suites.stream().mapToLong(SyncReport.SuiteReport::fetched).sum();
+    long unchanged = suites.stream().mapToLong(SyncReport.SuiteReport::unchanged).sum();
+    long failed = suites.stream().mapToLong(SyncReport.SuiteReport::failed).sum();
+    long missing = suites.stream().mapToLong(SyncReport.SuiteReport::missing).sum();
+    long transferMillis = Math.max(1, phaseMillis.getOrDefault("transfer", 0L));
+    int exit = 0;
+    if (suites.stream()
+            .anyMatch(s -> !s.outcome().equals("published") && !s.outcome().equals("unchanged"))
+        || failed > 0
+        || missing > 0) {
+      exit = 1;
+    }
+    if (suites.stream().anyMatch(s -> s.outcome().equals("trust-failure"))) {
+      exit = 3;
+    }
+    return new SyncReport(
+        started.toString(),
+        finished.toString(),
+        upstream.url(""),
+        verifier != null ? "verified" : "disabled (--no-verify-signature)",
+        suites,
+        Map.copyOf(phaseMillis),
+        fetched,
+        unchanged,
+        failed,
+        missing,
+        bytesFetched.get(),
+        bytesFetched.get() / 1e6 / (transferMillis / 1000.0),
+        List.copyOf(failures),
+        List.copyOf(warnings),
+        exit);
+  }
+
+  private record Meta(
+      VerifiedRelease verified,
+      List<Raw> raw,
+      String validatorsUrl,
+      UpstreamValidators validators) {}
+
+  /** A Release file fetched into memory: InRelease, Release or Release.gpg. */
+  private record Raw(String path, byte[] bytes, Optional<Long> mtimeMillis) {}
+
+  private SyncReport.SuiteReport syncDist(String dist) throws IOException, InterruptedException {
+    String base = dist.contains("dists/") ? dist.substring(0, dist.indexOf("dists/")) : "";
+    Meta meta;
+    long t0 = System.nanoTime();
+    try {
+      Optional<Meta> fetched = fetchRelease(dist);
+      if (fetched.isEmpty()) {
+        log.info("{}: unchanged upstream", dist);
+        return new SyncReport.SuiteReport(dist, "unchanged", null, 0, 0, 0, 0, 0, List.of());
+      }
+      meta = fetched.get();
+    } catch (TrustException e) {
+      log.error("{}: {}", dist, e.getMessage());
+      return new SyncReport.SuiteReport(
+          dist, "trust-failure", e.getMessage(), 0, 0, 0, 0, 0, List.of());
+    } catch (FetchException e) {
+      return new SyncReport.SuiteReport(
+          dist,
+          "not-published",
+          "cannot fetch the Release: " + e.getMessage(),
+          0,
+          0,
+          0,
+          0,
+          0,
+          List.of());
+    } finally {
+      addPhase("metadata", t0);
+    }
+    List<String> signatures =
+        meta.verified() == null
+            ? List.of("not verified")
+            : meta.verified().signatures().stream()
+                .map(
+                    s ->
+                        s.keyId()
+                            + " "
+                            + s.keyAlgorithm()
+                            + "/"
+                            + s.digest()
+                            + (s.legacy() == null ? "" : " LEGACY: " + s.legacy()))
+                .toList();
+    ReleaseFile release;
+    try {
+      release =
+          ReleaseFile.parse(
+              meta.verified() != null
+                  ? meta.verified().signedText()
+                  : meta.raw().getFirst().bytes());
+    } catch (FormatException e) {
+      return new SyncReport.SuiteReport(
+          dist, "not-published", "malformed Release: " + e.getMessage(), 0, 0, 0, 0, 0, signatures);
+    }
+    if (release.validUntil().isPresent() && release.validUntil().get().isBefore(clock.instant())) {
+      warnings.add(
+          dist
+              + ": Valid-Until "
+              + release.validUntil().get()
+              + " has passed (mirrored anyway: old archives are frozen)");
+    }
+
+    // Indexes and everything else the Release lists.
+    List<FetchTask> metaTasks = new ArrayList<>();
+    List<FetchTask> byHashTasks = new ArrayList<>();
+    for (ExpectedFile e : release.files()) {
+      if (!selected(e.path())) continue;
+      String path = dist + "/" + e.path();
+      metaTasks.add(new FetchTask(path, path, e));
+      if (release.acquireByHash()) {
+        String dir = path.substring(0, path.lastIndexOf('/') + 1);
+        for (Map.Entry<HashAlgorithm, String> h : e.hashes().values().entrySet()) {
+          String byHash = dir + "by-hash/" + h.getKey().byHashDirectory() + "/" + h.getValue();
+          byHashTasks.add(new FetchTask(byHash, byHash, e));
+        }
+      }
+    }
+    Counters counters = new Counters();
+    Map<String, Path> available = new LinkedHashMap<>(); // localPath -> readable copy
+    List<FetchOutcome.Fetched> metaFetched = new ArrayList<>();
+    List<SyncReport.Failure> blocking = new ArrayList<>();
+    for (FetchOutcome o : fetch(metaTasks, counters)) {
+      switch (o) {
+        case FetchOutcome.Fetched f -> {
+          metaFetched.add(f);
+          available.put(f.task().localPath(), f.staged());
+        }
+        case FetchOutcome.Missing m ->
+            counters.listedAbsent++; // a listed variant the upstream does not carry
+        case FetchOutcome.Failed f -> blocking.add(failure(f));
+      }
+    }
+    for (FetchTask reused : counters.reused) {
+      available.put(reused.localPath(), root.resolve(reused.localPath()));
+    }
+    counters.reused.clear();
+    // by-hash objects as the upstream publishes them; an algorithm it has no folder for is a 404.
+    List<FetchOutcome.Fetched> byHashFetched = new ArrayList<>();
+    for (FetchOutcome o : fetch(dedupe(byHashTasks), counters)) {
+      switch (o) {
+        case FetchOutcome.Fetched f -> byHashFetched.add(f);
+        case FetchOutcome.Missing m -> counters.listedAbsent++;
+        case FetchOutcome.Failed f -> blocking.add(failure(f));
+      }
+    }
+    counters.reused.clear();
+
+    // Pool files, from the Packages and Sources indexes.
+    Map<String, FetchTask> pool = new LinkedHashMap<>();
+    long tPlan = System.nanoTime();
+    try {
+      for (String indexPath : chooseIndexVariants(available.keySet())) {
+        readIndex(indexPath, available.get(indexPath), base, pool);
+      }
+    } catch (FormatException e) {
+      return new SyncReport.SuiteReport(
+          dist,
+          "not-published",
+          "corrupt index: " + e.getMessage(),
+          counters.fetched,
+          counters.unchangedCount,
+          0,
+          0,
+          counters.bytes,
+          signatures);
+    }
+    addPhase("plan", tPlan);
+    List<FetchOutcome.Fetched> poolFetched = new ArrayList<>();
+    List<FetchOutcome.Failed> keptAsIs = new ArrayList<>();
+    long missing = 0;
+    for (FetchOutcome o : fetch(new ArrayList<>(pool.values()), counters)) {
+      switch (o) {
+        case FetchOutcome.Fetched f -> poolFetched.add(f);
+        case FetchOutcome.Missing m -> {
+          missing++;
+          SyncReport.Failure f =
+              new SyncReport.Failure(
+                  m.task().localPath(),
+                  m.url(),
+                  m.task().expected().size(),
+                  strongest(m.task().expected().hashes()),
+                  -1,
+                  null,
+                  "404 Not Found",
+                  "missing");
+          failures.add(f);
+          blocking.add(f);
+        }
+        case FetchOutcome.Failed f -> {
+          SyncReport.Failure r = failure(f);
+          if (f.kept() != null
+              && options.transfer().policy() == Transfer.MismatchPolicy.MIRROR_AS_IS
+              && f.actualHashes() != null) {
+            keptAsIs.add(f);
+          } else {
+            blocking.add(r);
+          }
+        }
+      }
+    }
+    counters.reused.clear();
+
+    // Publish: new content first, then replaced content and metadata together.
+    boolean publishMetadata = blocking.size() <= options.allowErrors();
+    long tPublish = System.nanoTime();
+    List<Publisher.Staged> newContent = new ArrayList<>();
+    List<Publisher.Staged> replacedContent = new ArrayList<>();
+    List<FileRecord> records = new ArrayList<>();
+    long now = clock.millis();
+    for (FetchOutcome.Fetched f : poolFetched) {
+      (Files.exists(root.resolve(f.task().localPath())) ? replacedContent : newContent)
+          .add(new Publisher.Staged(f.staged(), f.task().localPath()));
+      records.add(
+          new FileRecord(
+              f.task().localPath(),
+              f.task().expected().size(),
+              f.mtimeMillis(),
+              f.hashes().merge(f.task().expected().hashes()),
+              FileState.PUBLISHED,
+              generation,
+              now));
+    }
+    for (FetchOutcome.Failed f : keptAsIs) {
+      (Files.exists(root.resolve(f.task().localPath())) ? replacedContent : newContent)
+          .add(new Publisher.Staged(f.kept(), f.task().localPath()));
+      records.add(
+          new FileRecord(
+              f.task().localPath(),
+              f.actualSize(),
+              f.mtimeMillis(),
+              f.actualHashes(),
+              FileState.UPSTREAM_MISMATCH,
+              generation,
+              now));
+    }
+    List<Publisher.Staged> metadata = new ArrayList<>();
+    for (FetchOutcome.Fetched f : byHashFetched) {
+      newContent.add(new Publisher.Staged(f.staged(), f.task().localPath()));
+      records.add(
+          new FileRecord(
+              f.task().localPath(),
+              f.task().expected().size(),
+              f.mtimeMillis(),
+              f.hashes().merge(f.task().expected().hashes()),
+              FileState.PUBLISHED,
+              generation,
+              now));
+    }
+    for (FetchOutcome.Fetched f : metaFetched) {
+      metadata.add(new Publisher.Staged(f.staged(), f.task().localPath()));
+      records.add(
+          new FileRecord(
+              f.task().localPath(),
+              f.task().expected().size(),
+              f.mtimeMillis(),
+              f.hashes().merge(f.task().expected().hashes()),
+              FileState.PUBLISHED,
+              generation,
+              now));
+    }
+    for (Raw raw : meta.raw()) {
+      Path staged = stageBytes(raw);
+      metadata.add(new Publisher.Staged(staged, raw.path()));
+      records.add(
+          new FileRecord(
+              raw.path(),
+              raw.bytes().length,
+              raw.mtimeMillis().orElse(now),
+              hashesOf(raw.bytes()),
+              FileState.PUBLISHED,
+              generation,
+              now));
+    }
+    publisher.publishContent(newContent);
+    if (publishMetadata) {
+      publisher.publishContent(replacedContent);
+      publisher.publishMetadata(metadata);
+    } else {
+      for (Publisher.Staged s : metadata) Files.deleteIfExists(s.staged());
+      for (Publisher.Staged s : replacedContent) Files.deleteIfExists(s.staged());
+    }
+    addPhase("publish", tPublish);
+
+    long tIndex = System.nanoTime();
+    try (Index.Batch batch = index.batch()) {
+      Set<String> published = new LinkedHashSet<>();
+      newContent.forEach(s -> published.add(s.localPath()));
+      if (publishMetadata) {
+        replacedContent.forEach(s -> published.add(s.localPath()));
+        metadata.forEach(s -> published.add(s.localPath()));
+        batch.putValidators(meta.validatorsUrl(), meta.validators());
+      }
+      for (FileRecord r : records) {
+        if (published.contains(r.path())) batch.put(r);
+      }
+      batch.commit();
+    }
+    addPhase("index", tIndex);
+    for (FetchOutcome.Failed f : keptAsIs) {
+      warnings.add(
+          f.task().localPath()
+              + ": kept as the upstream serves it, which does not match its index (upstream-mismatch)");
+    }
+    String outcome = publishMetadata ? "published" : "not-published";
+    String reason =
+        publishMetadata
+            ? null
+            : blocking.size() + " file(s) bad or missing; the previous metadata stays published";
+    return new SyncReport.SuiteReport(
+        dist,
+        outcome,
+        reason,
+        counters.fetched,
+        counters.unchangedCount,
+        blocking.size() - missing + keptAsIs.size(),
+        missing,
+        counters.bytes,
+        signatures);
+  }
+
+  /** The Release text: verified, or (without verification) taken out of its armor. */
+  private static byte[] releaseText(Meta meta) throws TrustException {
+    if (meta.verified() != null) return meta.verified().signedText();
+    Raw first = meta.raw().getFirst();
+    return first.path().endsWith("/InRelease")
+        ? ReleaseVerifier.unverifiedText(first.bytes())
+        : first.bytes();
+  }
+
+  /**
+   * The verified Release of a dist, or empty when the upstream says it has not changed. An
+   * InRelease is preferred; a Release and Release.gpg beside it are mirrored too, and checked.
+   */
+  private Optional<Meta> fetchRelease(String dist) throws IOException, TrustException {
+    String inRelease = dist + "/InRelease";
+    String inUrl = upstream.url(inRelease);
+    Upstream.Body inBody = null;
+    try {
+      Upstream.Conditional c =
+          upstream.fetch(inRelease, previousValidators(inUrl, inRelease), MAX_RELEASE_BYTES);
+      if (c instanceof Upstream.NotModified) return Optional.empty();
+      inBody = (Upstream.Body) c;
+    } catch (FetchException e) {
+      if (e.kind() != FetchException.Kind.NOT_FOUND) throw e;
+    }
+    String releasePath = dist + "/Release";
+    String releaseUrl = upstream.url(releasePath);
+    Optional<Upstream.Body> release;
+    if (inBody == null) {
+      Upstream.Conditional c =
+          upstream.fetch(
+              releasePath, previousValidators(releaseUrl, releasePath), MAX_RELEASE_BYTES);
+      if (c instanceof Upstream.NotModified) return Optional.empty();
+      release = Optional.of((Upstream.Body) c);
+    } else {
+      release = fetchIfPresent(releasePath);
+    }
+    Optional<Upstream.Body> gpg =
+        release.isPresent() ? fetchIfPresent(dist + "/Release.gpg") : Optional.empty();
+    List<Raw> raw = new ArrayList<>();
+    VerifiedRelease verified = null;
+    if (release.isPresent()) {
+      raw.add(new Raw(releasePath, release.get().bytes(), release.get().lastModifiedMillis()));
+      if (gpg.isPresent()) {
+        raw.add(new Raw(dist + "/Release.gpg", gpg.get().bytes(), gpg.get().lastModifiedMillis()));
+        if (verifier != null)
+          verified = verifier.verifyDetached(release.get().bytes(), gpg.get().bytes());
+      } else if (verifier != null && inBody == null) {
+        throw new TrustException(
+            "neither InRelease nor Release.gpg exists: the Release is unsigned");
+      }
+    }
+    if (inBody != null) {
+      raw.addFirst(new Raw(inRelease, inBody.bytes(), inBody.lastModifiedMillis()));
+      if (verifier != null) verified = verifier.verifyClearSigned(inBody.bytes());
+      return Optional.of(new Meta(verified, raw, inUrl, inBody.validators()));
+    }
+    return Optional.of(new Meta(verified, raw, releaseUrl, release.get().validators()));
+  }
+
+  private Optional<Upstream.Body> fetchIfPresent(String path) throws IOException {
+    try {
+      return Optional.of((Upstream.Body) upstream.fetch(path, null, MAX_RELEASE_BYTES));
+    } catch (FetchException e) {
+      if (e.kind() == FetchException.Kind.NOT_FOUND) return Optional.empty();
+      throw e;
+    }
+  }
+
+  /** Validators for a conditional request, only when our published copy is still there. */
+  private UpstreamValidators previousValidators(String url, String localPath) {
+    if (!Files.exists(root.resolve(localPath))) return null;
+    return index.validators(url).orElse(null);
+  }
+
+  private final class Counters {
+    long fetched;
+    long unchangedCount;
+    long bytes;
+    long listedAbsent;
+    final List<FetchTask> reused = new ArrayList<>();
+  }
+
+  private List<FetchOutcome> fetch(List<FetchTask> tasks, Counters counters)
+      throws InterruptedException {
+    long t = System.nanoTime();
+    SyncPlan plan = SyncPlanner.plan(tasks, index::file, this::diskSize);
+    addPhase("plan", t);
+    counters.unchangedCount += plan.reuse().size();
+    counters.reused.addAll(plan.reuse());
+    long t2 = System.nanoTime();
+    List<FetchOutcome> outcomes =
+        transfer.fetchAll(
+            plan.fetch(),
+            o -> {
+              if (o instanceof FetchOutcome.Fetched f) bytesFetched.addAndGet(f.bytesTransferred());
+            });
+    addPhase("transfer", t2);
+    for (FetchOutcome o : outcomes) {
+      if (o instanceof FetchOutcome.Fetched f) {
+        counters.fetched++;
+        counters.bytes += f.bytesTransferred();
+      }
+    }
+    return outcomes;
+  }
+
+  private long diskSize(String path) {
+    try {
+      return Files.size(root.resolve(path));
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private boolean selected(String releasePath) {
+    String[] parts = releasePath.split("/");
+    if (parts.length > 1
+        && !options.components().isEmpty()
+        && !options.components().contains(parts[0])) {
+      return false;
+    }
+    for (String p : parts) {
+      if (p.startsWith("binary-")) {
+        String arch = p.substring("binary-".length());
+        return options.binaries()
+            && (options.architectures().isEmpty()
+                || options.architectures().contains(arch)
+                || arch.equals("all"));
+      }
+      if (p.equals("source")) return options.sources();
+    }
+    return true;
+  }
+
+  /** One readable variant per Packages or Sources index: xz, then gz, bz2, zst, lzma, plain. */
+  private static List<String> chooseIndexVariants(Set<String> available) {
+    Map<String, String> chosen = new LinkedHashMap<>();
+    for (Compression c : INDEX_PREFERENCE) {
+      for (String path : available) {
+        if (path.contains("/by-hash/") || Compression.ofFileName(path) != c) continue;
+        String plain = Compression.stripExtension(path);
+        String name = plain.substring(plain.lastIndexOf('/') + 1);
+        if ((name.equals("Packages") || name.equals("Sources")) && !chosen.containsKey(plain)) {
+          chosen.put(plain, path);
+        }
+      }
+    }
+    return new ArrayList<>(chosen.values());
+  }
+
+  private void readIndex(String indexPath, Path file, String base, Map<String, FetchTask> pool)
+      throws IOException {
+    Compression c = Compression.ofFileName(indexPath);
+    String name = Compression.stripExtension(indexPath);
+    try (InputStream in = c.open(Files.newInputStream(file))) {
+      if (name.endsWith("/Packages")) {
+        try (PackagesIndex packages = new PackagesIndex(in)) {
+          for (Optional<ExpectedFile> f = packages.next(); f.isPresent(); f = packages.next()) {
+            add(pool, base, f.get());
+          }
+        }
+      } else {
+        try (SourcesIndex sources = new SourcesIndex(in)) {
+          for (Optional<List<ExpectedFile>> files = sources.next();
+              files.isPresent();
+              files = sources.next()) {
+            for (ExpectedFile f : files.get()) add(pool, base, f);
+          }
+        }
+      }
+    } catch (FormatException e) {
+      throw new FormatException(indexPath + ": " + e.getMessage(), 0);
+    }
+  }
+
+  private static void add(Map<String, FetchTask> pool, String base, ExpectedFile f) {
+    String path = base + f.path();
+    pool.putIfAbsent(path, new FetchTask(path, path, new ExpectedFile(path, f.size(), f.hashes())));
+  }
+
+  /** Tasks with distinct local paths (two indexes with equal content share a by-hash object). */
+  private static List<FetchTask> dedupe(List<FetchTask> tasks) {
+    Map<String, FetchTask> unique = new LinkedHashMap<>();
+    for (FetchTask t : tasks) unique.putIfAbsent(t.localPath(), t);
+    return new ArrayList<>(unique.values());
+  }
+
+  private Path stageBytes(Raw raw) throws IOException {
+    Path staged = staging.resolve(raw.path());
+    Files.createDirectories(staged.getParent());
+    try (var out =
+        java.nio.channels.FileChannel.open(
+            staged,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      out.write(java.nio.ByteBuffer.wrap(raw.bytes()));
+      out.force(true);
+    }
+    if (raw.mtimeMillis().isPresent()) {
+      Files.setLastModifiedTime(staged, FileTime.fromMillis(raw.mtimeMillis().get()));
+    }
+    return staged;
+  }
+
+  private static Hashes hashesOf(byte[] bytes) {
+    return Hashes.of(
+        HashAlgorithm.SHA256,
+        java.util.HexFormat.of().formatHex(HashAlgorithm.SHA256.newDigest().digest(bytes)));
+  }
+
+  private SyncReport.Failure failure(FetchOutcome.Failed f) {
+    SyncReport.Failure r =
+        new SyncReport.Failure(
+            f.task().localPath(),
+            f.url(),
+            f.task().expected().size(),
+            strongest(f.task().expected().hashes()),
+            f.actualSize(),
+            actualHash(f),
+            f.reason(),
+            f.action());
+    failures.add(r);
+    return r;
+  }
+
+  /** The received bytes' checksum in the algorithm the index gave, so the two compare. */
+  private static String actualHash(FetchOutcome.Failed f) {
+    if (f.actualHashes() == null) return null;
+    HashAlgorithm a = f.task().expected().hashes().strongest();
+    return a + ":" + f.actualHashes().get(a).orElse("?");
+  }
+
+  private static String strongest(Hashes h) {
+    HashAlgorithm a = h.strongest();
+    return a + ":" + h.get(a).orElse("");
+  }
+
+  private void addPhase(String phase, long startNanos) {
+    phaseMillis.merge(phase, (System.nanoTime() - startNanos) / 1_000_000, Long::sum);
+  }
+}

@@ -1,0 +1,33 @@
+package org.repomirror.sync;
+
+import java.util.List;
+import java.util.Set;
+import org.repomirror.transfer.Transfer;
+
+/**
+ * What one sync run mirrors and how.
+ *
+ * @param dists dists folders relative to the upstream root, e.g. {@code
+ *     extras-devel/dists/fremantle}; the archive base is the part before {@code dists/}
+ * @param components components to keep; empty means every one the Release lists
+ * @param architectures architectures to keep (plus {@code all} and source); empty means all
+ * @param binaries whether to mirror binary packages
+ * @param sources whether to mirror source packages
+ * @param verifySignatures false only under {@code --no-verify-signature}
+ * @param allowErrors how many bad or missing files a suite may have and still be published
+ */
+public record SyncOptions(
+    List<String> dists,
+    Set<String> components,
+    Set<String> architectures,
+    boolean binaries,
+    boolean sources,
+    boolean verifySignatures,
+    int allowErrors,
+    Transfer.Settings transfer) {
+  public SyncOptions {
+    dists = List.copyOf(dists);
+    components = Set.copyOf(components);
+    architectures = Set.copyOf(architectures);
+  }
+}

@@ -1,0 +1,51 @@
+package org.repomirror.transfer;
+
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+
+/**
+ * Writes a staging file under the bandwidth limit and makes it durable: close fsyncs before it
+ * closes, so a file renamed into place afterwards survives a crash whole. Not thread-safe.
+ */
+final class StagingOutputStream extends FilterOutputStream {
+  private final FileOutputStream file;
+  private final Throttle throttle;
+
+  StagingOutputStream(FileOutputStream file, Throttle throttle) {
+    super(file);
+    this.file = file;
+    this.throttle = throttle;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    pace(1);
+    file.write(b);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    pace(len);
+    file.write(b, off, len);
+  }
+
+  private void pace(int bytes) throws IOException {
+    try {
+      throttle.acquire(bytes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while throttled");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      file.getChannel().force(true);
+    } finally {
+      file.close();
+    }
+  }
+}

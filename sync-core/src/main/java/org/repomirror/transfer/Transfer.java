@@ -1,0 +1,257 @@
+package org.repomirror.transfer;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.Hashes;
+import org.repomirror.index.UpstreamValidators;
+import org.repomirror.source.FetchException;
+import org.repomirror.source.Upstream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches files in parallel into staging and verifies each against its expected size and checksums,
+ * hashing in the same pass as the copy. Transient failures are retried with exponential backoff,
+ * resuming with Range and If-Range; a file whose bytes do not match is fetched once more from
+ * scratch, then quarantined (strict) or kept as the upstream serves it (mirror-as-is). Nothing here
+ * touches the published tree. Thread-safe.
+ */
+public final class Transfer {
+  private static final Logger log = LoggerFactory.getLogger(Transfer.class);
+
+  /** What to do with a file that still mismatches after a fresh second fetch. */
+  public enum MismatchPolicy {
+    /** Quarantine it and report; its suite's new metadata is not published. */
+    STRICT,
+    /** Keep the upstream's bytes, marked upstream-mismatch, and report them. */
+    MIRROR_AS_IS
+  }
+
+  /**
+   * @param connections parallel downloads
+   * @param attempts tries per file for transient failures
+   * @param backoff the first retry's delay; each next one doubles it
+   * @param maxRetryAfter the longest Retry-After honoured
+   */
+  public record Settings(
+      int connections,
+      int attempts,
+      Duration backoff,
+      Duration maxRetryAfter,
+      Throttle throttle,
+      MismatchPolicy policy) {}
+
+  private final Upstream upstream;
+  private final Path staging;
+  private final Path quarantine;
+  private final Settings settings;
+
+  public Transfer(Upstream upstream, Path staging, Path quarantine, Settings settings) {
+    this.upstream = upstream;
+    this.staging = staging;
+    this.quarantine = quarantine;
+    this.settings = settings;
+  }
+
+  /**
+   * Fetches every task; returns one outcome per task, in task order.
+   *
+   * @param progress called after each file, from the worker threads
+   */
+  public List<FetchOutcome> fetchAll(List<FetchTask> tasks, Consumer<FetchOutcome> progress)
+      throws InterruptedException {
+    if (tasks.isEmpty()) return List.of();
+    AtomicInteger threadNumber = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(settings.connections(), tasks.size()),
+            r -> {
+              Thread t = new Thread(r, "transfer-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<FetchOutcome>> futures = new ArrayList<>(tasks.size());
+      for (FetchTask task : tasks) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  FetchOutcome o = fetch(task);
+                  progress.accept(o);
+                  return o;
+                }));
+      }
+      List<FetchOutcome> outcomes = new ArrayList<>(tasks.size());
+      for (Future<FetchOutcome> f : futures) {
+        try {
+          outcomes.add(f.get());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("a transfer worker failed", e.getCause());
+        }
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Fetches and verifies one file. */
+  public FetchOutcome fetch(FetchTask task) throws IOException, InterruptedException {
+    Path part = staging.resolve(task.localPath() + ".part");
+    Path staged = staging.resolve(task.localPath());
+    Files.createDirectories(part.getParent());
+    EnumSet<HashAlgorithm> algorithms = EnumSet.of(HashAlgorithm.SHA256);
+    algorithms.addAll(task.expected().hashes().values().keySet());
+    String url = upstream.url(task.upstreamPath());
+    Received last = null;
+    for (int round = 0; round < 2; round++) {
+      if (round == 1) {
+        Files.deleteIfExists(part); // the second try starts from scratch
+      }
+      Received r;
+      try {
+        r = download(task, part, algorithms);
+      } catch (FetchException e) {
+        if (e.kind() == FetchException.Kind.NOT_FOUND) {
+          Files.deleteIfExists(part);
+          return new FetchOutcome.Missing(task, url);
+        }
+        return new FetchOutcome.Failed(
+            task, url, e.getMessage(), -1, null, null, 0, "gave up after retries");
+      }
+      last = r;
+      if (r.size == task.expected().size() && task.expected().hashes().matches(r.hashes)) {
+        Files.move(
+            part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new FetchOutcome.Fetched(task, staged, r.hashes, r.mtimeMillis, r.transferred);
+      }
+      log.warn(
+          "{}: got {} bytes, {} {}; expected {} bytes, {}{}",
+          url,
+          r.size,
+          r.hashes.strongest(),
+          r.hashes.get(r.hashes.strongest()).orElse("?"),
+          task.expected().size(),
+          task.expected().hashes().values(),
+          round == 0 ? "; fetching once more from scratch" : "");
+    }
+    String reason =
+        "size or checksum mismatch: expected "
+            + task.expected().size()
+            + " bytes, got "
+            + last.size;
+    if (settings.policy() == MismatchPolicy.MIRROR_AS_IS) {
+      Files.move(part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return new FetchOutcome.Failed(
+          task,
+          url,
+          reason,
+          last.size,
+          last.hashes,
+          staged,
+          last.mtimeMillis,
+          "kept as the upstream serves it (upstream-mismatch)");
+    }
+    Path q = quarantine.resolve(task.localPath());
+    Files.createDirectories(q.getParent());
+    Files.move(part, q, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return new FetchOutcome.Failed(
+        task, url, reason, last.size, last.hashes, q, last.mtimeMillis, "quarantined");
+  }
+
+  private record Received(long size, Hashes hashes, long mtimeMillis, long transferred) {}
+
+  /** Downloads into the part file, retrying transient failures and resuming where it broke off. */
+  private Received download(FetchTask task, Path part, EnumSet<HashAlgorithm> algorithms)
+      throws IOException, InterruptedException {
+    String ifRange = null;
+    long transferred = 0;
+    for (int attempt = 1; ; attempt++) {
+      long offset = Files.exists(part) ? Files.size(part) : 0;
+      if (offset > task.expected().size()) {
+        Files.delete(part);
+        offset = 0;
+      }
+      HashingOutputStream[] hasher = new HashingOutputStream[1];
+      try {
+        final long held = offset;
+        Upstream.Download d =
+            upstream.download(
+                task.upstreamPath(),
+                offset,
+                offset > 0 ? ifRange : null,
+                fromStart -> {
+                  hasher[0] = open(part, fromStart || held == 0, algorithms);
+                  return hasher[0];
+                });
+        if (hasher[0] == null) {
+          hasher[0] = open(part, false, algorithms); // 416: nothing more to read
+          hasher[0].close();
+        }
+        transferred += d.bytes();
+        long mtime = d.lastModifiedMillis().orElse(System.currentTimeMillis());
+        Files.setLastModifiedTime(part, FileTime.fromMillis(mtime));
+        return new Received(hasher[0].count(), hasher[0].hashes(), mtime, transferred);
+      } catch (FetchException e) {
+        if (hasher[0] != null) transferred += Math.max(0, hasher[0].count() - offset);
+        if (e.kind() != FetchException.Kind.TRANSIENT || attempt >= settings.attempts()) {
+          throw e;
+        }
+        ifRange = ifRangeOf(e.validators(), ifRange);
+        long delay = settings.backoff().toMillis() << (attempt - 1);
+        if (e.retryAfterMillis() > 0) {
+          delay = Math.min(e.retryAfterMillis(), settings.maxRetryAfter().toMillis());
+        }
+        log.info(
+            "{} (attempt {}/{}); retrying in {} ms",
+            e.getMessage(),
+            attempt,
+            settings.attempts(),
+            delay);
+        Thread.sleep(delay);
+      }
+    }
+  }
+
+  /** The If-Range validator for held bytes: a strong ETag, else the Last-Modified date. */
+  private static String ifRangeOf(UpstreamValidators v, String previous) {
+    if (v == null) return previous;
+    if (v.etag() != null && !v.etag().startsWith("W/")) return v.etag();
+    return v.lastModified() != null ? v.lastModified() : previous;
+  }
+
+  /**
+   * Opens the part file for the body: truncated when the body is the whole file, else appended to,
+   * with the held bytes fed through the digests first so the hashes cover the whole file.
+   */
+  private HashingOutputStream open(Path part, boolean fromStart, EnumSet<HashAlgorithm> algorithms)
+      throws IOException {
+    HashingOutputStream hashing =
+        new HashingOutputStream(
+            new StagingOutputStream(
+                new FileOutputStream(part.toFile(), !fromStart), settings.throttle()),
+            algorithms);
+    if (!fromStart) {
+      try (InputStream held = Files.newInputStream(part)) {
+        hashing.absorb(held);
+      }
+    }
+    return hashing;
+  }
+}

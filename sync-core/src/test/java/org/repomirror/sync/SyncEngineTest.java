@@ -1,0 +1,254 @@
+package org.repomirror.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.index.FileState;
+import org.repomirror.index.RocksIndex;
+import org.repomirror.report.SyncReport;
+import org.repomirror.source.HttpUpstream;
+import org.repomirror.testing.ScriptedUpstream;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+import org.repomirror.transfer.Throttle;
+import org.repomirror.transfer.Transfer;
+import org.repomirror.trust.Keyring;
+import org.repomirror.trust.ReleaseVerifier;
+
+/** The engine against a real, scriptable HTTP upstream on loopback, with a real RocksDB. */
+class SyncEngineTest {
+  private static TestKey key;
+  private static TestKey stranger;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void keys() {
+    key = TestKey.generateRsa("archive <a@example.org>");
+    stranger = TestKey.generateRsa("stranger <s@example.org>");
+  }
+
+  private Path upstreamRoot() {
+    return tmp.resolve("upstream");
+  }
+
+  private Path mirror() {
+    return tmp.resolve("mirror");
+  }
+
+  private TestRepository.Suite modernSuite(long seed, boolean extra) throws IOException {
+    TestRepository r =
+        TestRepository.modern(upstreamRoot(), "stable")
+            .components("main", "contrib")
+            .architectures("amd64")
+            .signedBy(key)
+            .seed(seed)
+            .add("hello", "2.10-3", "amd64", "main", 3000)
+            .add("libstdc++6", "1:1.0+dfsg~1", "amd64", "main", 200_000)
+            .add("tzdata", "2026a-1", "all", "contrib", 100);
+    if (extra) r.add("newcomer", "1.0", "amd64", "main", 5000);
+    return r.write();
+  }
+
+  private SyncReport sync(
+      ScriptedUpstream upstream, TestKey trusted, String dist, Transfer.MismatchPolicy policy)
+      throws Exception {
+    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
+      SyncOptions options =
+          new SyncOptions(
+              List.of(dist),
+              Set.of(),
+              Set.of(),
+              true,
+              true,
+              true,
+              0,
+              new Transfer.Settings(
+                  4, 4, Duration.ofMillis(10), Duration.ofMillis(50), Throttle.NONE, policy));
+      ReleaseVerifier verifier = new ReleaseVerifier(Keyring.of(trusted.publicKeyring()), false);
+      return new SyncEngine(
+              mirror(),
+              new HttpUpstream(upstream.uri(), Duration.ofSeconds(10)),
+              index,
+              verifier,
+              options,
+              Clock.systemUTC())
+          .run();
+    }
+  }
+
+  @Test
+  void fullSyncIsByteIdenticalAndTheSecondCostsOneRequest() throws Exception {
+    TestRepository.Suite suite = modernSuite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      SyncReport first = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(first.exitCode()).as(first.summary()).isZero();
+      assertThat(first.suites().getFirst().outcome()).isEqualTo("published");
+      assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
+      assertThat(first.filesFetched()).isGreaterThanOrEqualTo(suite.packages().size());
+
+      upstream.clearRequests();
+      SyncReport second = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(second.exitCode()).isZero();
+      assertThat(second.suites().getFirst().outcome()).isEqualTo("unchanged");
+      assertThat(upstream.requests()).hasSize(1);
+      assertThat(upstream.requests().getFirst().path()).isEqualTo("dists/stable/InRelease");
+      assertThat(second.bytesFetched()).isZero();
+    }
+  }
+
+  @Test
+  void upstreamChangesSync() throws Exception {
+    modernSuite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
+          .isZero();
+      Thread.sleep(1100); // a new second, so Last-Modified moves
+      modernSuite(2, true); // every package rebuilt, one added, a new Release
+      upstream.clearRequests();
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.exitCode()).as(report.summary()).isZero();
+      assertThat(report.suites().getFirst().outcome()).isEqualTo("published");
+      assertThat(tree(mirror())).containsAllEntriesOf(tree(upstreamRoot()));
+    }
+  }
+
+  @Test
+  void aCorruptDebIsRetriedQuarantinedAndTheOldMetadataStays() throws Exception {
+    modernSuite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
+          .isZero();
+      byte[] oldInRelease = Files.readAllBytes(mirror().resolve("dists/stable/InRelease"));
+      Thread.sleep(1100);
+      TestRepository.Suite next = modernSuite(2, true);
+      String newcomer =
+          next.packages().stream()
+              .filter(p -> p.name().equals("newcomer"))
+              .findFirst()
+              .orElseThrow()
+              .filename();
+      upstream.fail(newcomer, ScriptedUpstream.Fault.CORRUPT, 100);
+      upstream.clearRequests();
+
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.exitCode()).isEqualTo(1);
+      assertThat(report.suites().getFirst().outcome()).isEqualTo("not-published");
+      assertThat(report.failures())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.path()).isEqualTo(newcomer);
+                assertThat(f.action()).isEqualTo("quarantined");
+                assertThat(f.actualHash()).isNotEqualTo(f.expectedHash());
+              });
+      assertThat(upstream.requests().stream().filter(r -> r.path().equals(newcomer))).hasSize(2);
+      assertThat(mirror().resolve(newcomer)).doesNotExist();
+      assertThat(mirror().resolve(".repomirror/quarantine").resolve(newcomer)).exists();
+      assertThat(Files.readAllBytes(mirror().resolve("dists/stable/InRelease")))
+          .isEqualTo(oldInRelease);
+    }
+  }
+
+  @Test
+  void mirrorAsIsKeepsTheUpstreamBytesAndSaysSo() throws Exception {
+    TestRepository.Suite suite = modernSuite(1, false);
+    String hello = suite.packages().getFirst().filename();
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      upstream.fail(hello, ScriptedUpstream.Fault.CORRUPT, 100);
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.MIRROR_AS_IS);
+      assertThat(report.suites().getFirst().outcome()).isEqualTo("published");
+      assertThat(report.failures())
+          .singleElement()
+          .satisfies(f -> assertThat(f.action()).contains("upstream-mismatch"));
+      assertThat(report.exitCode()).isEqualTo(1);
+      assertThat(Files.readAllBytes(mirror().resolve(hello)))
+          .isNotEqualTo(Files.readAllBytes(upstreamRoot().resolve(hello)));
+      try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
+        assertThat(index.file(hello).orElseThrow().state()).isEqualTo(FileState.UPSTREAM_MISMATCH);
+      }
+    }
+  }
+
+  @Test
+  void aBadSignatureChangesNothing() throws Exception {
+    modernSuite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      SyncReport report = sync(upstream, stranger, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.exitCode()).isEqualTo(3);
+      assertThat(report.suites().getFirst().outcome()).isEqualTo("trust-failure");
+      assertThat(tree(mirror())).isEmpty();
+    }
+  }
+
+  @Test
+  void resetsAndTruncatedBodiesAreResumed() throws Exception {
+    TestRepository.Suite suite = modernSuite(1, false);
+    String big = suite.packages().get(1).filename();
+    String small = suite.packages().get(0).filename();
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      upstream.fail(big, ScriptedUpstream.Fault.RESET_HALFWAY, 2);
+      upstream.fail(small, ScriptedUpstream.Fault.TRUNCATED, 1);
+      upstream.fail(
+          "dists/stable/main/binary-amd64/Packages.xz", ScriptedUpstream.Fault.UNAVAILABLE, 1);
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.exitCode()).as(report.summary()).isZero();
+      assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
+      assertThat(upstream.requests())
+          .anyMatch(
+              r ->
+                  r.path().equals(big)
+                      && r.header("Range") != null
+                      && r.header("If-Range") != null);
+    }
+  }
+
+  @Test
+  void legacyMaemoSuite() throws Exception {
+    TestRepository.legacy(upstreamRoot().resolve("extras-devel"), "fremantle")
+        .components("free", "non-free")
+        .architectures("armel")
+        .signedBy(key)
+        .add("maemo-hello", "0.1-1maemo1", "armel", "free", 5000)
+        .add("libqt4-maemo5+gui", "4.7.0~git-0maemo1+0m5", "armel", "non-free", 20_000)
+        .write();
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      SyncReport report =
+          sync(upstream, key, "extras-devel/dists/fremantle", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.exitCode()).as(report.summary()).isZero();
+      assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
+      assertThat(upstream.requests())
+          .anyMatch(r -> r.path().equals("extras-devel/dists/fremantle/Release.gpg"));
+    }
+  }
+
+  /** Every regular file under a root, by relative path, with its content's SHA-256 and mtime. */
+  static Map<String, String> tree(Path root) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    if (!Files.exists(root)) return files;
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        String rel = root.relativize(p).toString();
+        if (rel.startsWith(".repomirror")) continue;
+        files.put(
+            rel,
+            TestRepository.hex("SHA-256", Files.readAllBytes(p))
+                + " "
+                + Files.getLastModifiedTime(p).toMillis() / 1000);
+      }
+    }
+    return files;
+  }
+}

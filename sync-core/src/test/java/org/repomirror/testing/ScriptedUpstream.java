@@ -1,0 +1,163 @@
+package org.repomirror.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP upstream on loopback that serves a folder like a plain web server (Last-Modified,
+ * ETag, 304, single ranges) and can be scripted to misbehave per path: 404, 503 with Retry-After, a
+ * connection reset partway, a truncated body, corrupted bytes. Thread-safe.
+ */
+public final class ScriptedUpstream implements AutoCloseable {
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
+
+  /** A way to misbehave; each applies to the next {@code times} requests for its path. */
+  public enum Fault {
+    NOT_FOUND,
+    UNAVAILABLE,
+    RESET_HALFWAY,
+    TRUNCATED,
+    CORRUPT
+  }
+
+  /** One request as received. */
+  public record Request(String method, String path, Map<String, List<String>> headers) {
+    public String header(String name) {
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) return e.getValue().getFirst();
+      }
+      return null;
+    }
+  }
+
+  private record Script(Fault fault, AtomicInteger remaining) {}
+
+  private final Path root;
+  private final HttpServer server;
+  private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  public ScriptedUpstream(Path root) throws IOException {
+    this.root = root;
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.createContext("/", this::handle);
+    server.setExecutor(Executors.newFixedThreadPool(16));
+    server.start();
+  }
+
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /** Misbehaves on the next {@code times} requests for a path (relative, no leading slash). */
+  public void fail(String path, Fault fault, int times) {
+    scripts.put(path, new Script(fault, new AtomicInteger(times)));
+  }
+
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  public void clearRequests() {
+    requests.clear();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = decode(ex.getRequestURI().getRawPath().substring(1));
+      requests.add(new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders())));
+      Fault fault = take(path);
+      Path file = root.resolve(path).normalize();
+      if (fault == Fault.NOT_FOUND || !file.startsWith(root) || !Files.isRegularFile(file)) {
+        ex.sendResponseHeaders(404, -1);
+        return;
+      }
+      if (fault == Fault.UNAVAILABLE) {
+        ex.getResponseHeaders().set("Retry-After", "0");
+        ex.sendResponseHeaders(503, -1);
+        return;
+      }
+      byte[] body = Files.readAllBytes(file);
+      long mtime = Files.getLastModifiedTime(file).toMillis() / 1000;
+      String lastModified = HTTP_DATE.format(Instant.ofEpochSecond(mtime));
+      String etag = "\"" + Long.toHexString(mtime) + "-" + Long.toHexString(body.length) + "\"";
+      ex.getResponseHeaders().set("Last-Modified", lastModified);
+      ex.getResponseHeaders().set("ETag", etag);
+      String inm = ex.getRequestHeaders().getFirst("If-None-Match");
+      String ims = ex.getRequestHeaders().getFirst("If-Modified-Since");
+      if ((inm != null && inm.equals(etag)) || (inm == null && lastModified.equals(ims))) {
+        ex.sendResponseHeaders(304, -1);
+        return;
+      }
+      int offset = 0;
+      String range = ex.getRequestHeaders().getFirst("Range");
+      String ifRange = ex.getRequestHeaders().getFirst("If-Range");
+      if (range != null
+          && range.startsWith("bytes=")
+          && range.endsWith("-")
+          && (ifRange == null || ifRange.equals(etag) || ifRange.equals(lastModified))) {
+        offset = Integer.parseInt(range.substring(6, range.length() - 1));
+        if (offset >= body.length) {
+          ex.getResponseHeaders().set("Content-Range", "bytes */" + body.length);
+          ex.sendResponseHeaders(416, -1);
+          return;
+        }
+        ex.getResponseHeaders()
+            .set("Content-Range", "bytes " + offset + "-" + (body.length - 1) + "/" + body.length);
+      }
+      byte[] out = java.util.Arrays.copyOfRange(body, offset, body.length);
+      if (fault == Fault.CORRUPT && out.length > 0) {
+        out[out.length / 2] ^= 0x5a;
+      }
+      ex.sendResponseHeaders(offset > 0 ? 206 : 200, out.length);
+      OutputStream os = ex.getResponseBody();
+      if (fault == Fault.RESET_HALFWAY || fault == Fault.TRUNCATED) {
+        os.write(out, 0, out.length / 2);
+        os.flush();
+        // Closing the exchange with bytes missing makes the server drop the connection.
+        return;
+      }
+      os.write(out);
+    } catch (IOException e) {
+      // the client went away, or a scripted fault broke the exchange
+    }
+  }
+
+  private Fault take(String path) {
+    Script s = scripts.get(path);
+    if (s == null) return null;
+    if (s.remaining().getAndDecrement() > 0) return s.fault();
+    scripts.remove(path);
+    return null;
+  }
+
+  private static String decode(String raw) {
+    // Percent-decoding once; '+' stays '+', as in any path.
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

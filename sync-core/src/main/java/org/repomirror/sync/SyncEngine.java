@@ -193,12 +193,8 @@ public final class SyncEngine {
                 .toList();
     ReleaseFile release;
     try {
-      release =
-          ReleaseFile.parse(
-              meta.verified() != null
-                  ? meta.verified().signedText()
-                  : meta.raw().getFirst().bytes());
-    } catch (FormatException e) {
+      release = ReleaseFile.parse(releaseText(meta));
+    } catch (TrustException | FormatException e) {
       return new SyncReport.SuiteReport(
           dist, "not-published", "malformed Release: " + e.getMessage(), 0, 0, 0, 0, 0, signatures);
     }

@@ -1,0 +1,227 @@
+package org.repomirror.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.repomirror.config.ByteSize;
+import org.repomirror.config.ConfigException;
+import org.repomirror.config.ConfigLoader;
+import org.repomirror.config.InvalidValueException;
+import org.repomirror.config.RepomirrorConfig;
+import org.repomirror.config.SyncConfig;
+import org.repomirror.index.IndexException;
+import org.repomirror.index.RocksIndex;
+import org.repomirror.report.SyncReport;
+import org.repomirror.source.HttpUpstream;
+import org.repomirror.sync.SyncEngine;
+import org.repomirror.sync.SyncOptions;
+import org.repomirror.transfer.Throttle;
+import org.repomirror.transfer.Transfer;
+import org.repomirror.trust.Keyring;
+import org.repomirror.trust.ReleaseVerifier;
+import org.repomirror.trust.TrustException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code repomirror sync}: mirrors apt suites from an HTTP upstream, verified. */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Mirror apt suites from an HTTP upstream: every file verified against the signed Release,",
+      "fetched in parallel into staging, then published so that no client sees half a suite.",
+      "Exit codes: 0 ok, 1 completed with problems, 2 usage or config, 3 trust failure,",
+      "4 aborted with the published tree intact."
+    })
+final class SyncCommand implements Callable<Integer> {
+  static final int EXIT_TRUST = 3;
+  static final int EXIT_ABORTED = 4;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--root", paramLabel = "DIR", description = "The mirror to write.")
+  Path root;
+
+  @Option(names = "--upstream", paramLabel = "URL", description = "The upstream root URL.")
+  URI upstream;
+
+  @Option(
+      names = "--dist",
+      paramLabel = "PATH",
+      description = "A dists folder relative to the upstream, e.g. extras-devel/dists/fremantle.")
+  List<String> dists;
+
+  @Option(names = "--keyring", paramLabel = "FILE", description = "OpenPGP keyring (.gpg or .asc).")
+  Path keyring;
+
+  @Option(
+      names = "--connections",
+      paramLabel = "N",
+      description = "Parallel downloads (default 8).")
+  Integer connections;
+
+  @Option(
+      names = "--bwlimit",
+      paramLabel = "RATE",
+      description = "Bandwidth limit per second, e.g. 10MiB.")
+  String bwlimit;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report here too.")
+  Path report;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
+  Path configFile;
+
+  @Option(names = "--component", paramLabel = "NAME", description = "Mirror only these components.")
+  List<String> components;
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "Mirror only these architectures.")
+  List<String> architectures;
+
+  @Option(names = "--no-sources", description = "Skip source packages.")
+  boolean noSources;
+
+  @Option(names = "--no-binaries", description = "Skip binary packages.")
+  boolean noBinaries;
+
+  @Option(names = "--no-verify-signature", description = "Mirror without checking signatures.")
+  boolean noVerifySignature;
+
+  @Option(
+      names = "--allow-legacy-signatures",
+      description = "Accept DSA keys, SHA-1 and expired keys.")
+  boolean allowLegacySignatures;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "POLICY",
+      description = "strict (default) or mirror-as-is.")
+  String policy;
+
+  @Option(
+      names = "--allow-errors",
+      paramLabel = "N",
+      description = "Publish a suite with up to N bad files.")
+  Integer allowErrors;
+
+  @Override
+  public Integer call() throws Exception {
+    RepomirrorConfig file;
+    try {
+      file = configFile != null ? ConfigLoader.load(configFile) : RepomirrorConfig.defaults();
+    } catch (ConfigException e) {
+      return usage(e.getMessage());
+    }
+    SyncConfig c = file.sync();
+    Path mirror = first(root, c.root(), file.server().root());
+    URI up = first(upstream, c.upstream(), null);
+    List<String> ds = dists != null ? dists : c.dists();
+    Path keys = first(keyring, c.keyring(), null);
+    boolean verify = !noVerifySignature && c.verifySignature();
+    if (mirror == null) return usage("--root is required (or sync.root in the config file)");
+    if (up == null) return usage("--upstream is required (or sync.upstream in the config file)");
+    if (!up.toString().matches("https?://.+"))
+      return usage("--upstream must be an http:// or https:// URL");
+    if (ds.isEmpty()) return usage("at least one --dist is required (or sync.dists)");
+    if (verify && keys == null) {
+      return usage(
+          "no keyring: pass --keyring FILE, or --no-verify-signature to mirror unverified");
+    }
+    long rate;
+    try {
+      rate = bwlimit != null ? ByteSize.parse(bwlimit).bytes() : c.bwlimit().bytes();
+    } catch (InvalidValueException e) {
+      return usage("--bwlimit: " + e.getMessage());
+    }
+    String pol = policy != null ? policy : c.policy();
+    if (!pol.equals("strict") && !pol.equals("mirror-as-is")) {
+      return usage("--policy must be strict or mirror-as-is");
+    }
+    int conns = connections != null ? connections : c.connections();
+    if (conns < 1 || conns > 256) return usage("--connections must be 1..256");
+    ReleaseVerifier verifier = null;
+    if (verify) {
+      try {
+        verifier =
+            new ReleaseVerifier(
+                Keyring.load(keys), allowLegacySignatures || c.allowLegacySignatures());
+      } catch (IOException e) {
+        return usage("cannot read the keyring: " + e.getMessage());
+      } catch (TrustException e) {
+        return usage(e.getMessage());
+      }
+    }
+    SyncOptions options =
+        new SyncOptions(
+            ds,
+            new LinkedHashSet<>(components != null ? components : c.components()),
+            new LinkedHashSet<>(architectures != null ? architectures : c.architectures()),
+            !noBinaries && c.binaries(),
+            !noSources && c.sources(),
+            verify,
+            allowErrors != null ? allowErrors : c.allowErrors(),
+            new Transfer.Settings(
+                conns,
+                c.retries(),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(60),
+                new Throttle(rate),
+                pol.equals("strict")
+                    ? Transfer.MismatchPolicy.STRICT
+                    : Transfer.MismatchPolicy.MIRROR_AS_IS));
+    SyncReport result;
+    try {
+      Files.createDirectories(mirror.resolve(".repomirror"));
+      try (RocksIndex index = RocksIndex.open(mirror.resolve(".repomirror/index"))) {
+        result =
+            new SyncEngine(
+                    mirror,
+                    new HttpUpstream(up, c.timeout()),
+                    index,
+                    verifier,
+                    options,
+                    Clock.systemUTC())
+                .run();
+      }
+    } catch (IndexException e) {
+      return aborted("the index: " + e.getMessage());
+    } catch (IOException e) {
+      return aborted(e.toString());
+    }
+    spec.commandLine().getOut().print(result.summary());
+    Path reports = Files.createDirectories(mirror.resolve(".repomirror/reports"));
+    result.writeJson(
+        reports.resolve("sync-" + Instant.now().toString().replace(':', '-') + ".json"));
+    Path r = report != null ? report : c.report();
+    if (r != null) {
+      result.writeJson(r);
+    }
+    return result.exitCode();
+  }
+
+  private int usage(String reason) {
+    spec.commandLine().getErr().println("sync: " + reason);
+    return Main.EXIT_USAGE;
+  }
+
+  private int aborted(String reason) {
+    spec.commandLine().getErr().println("sync: aborted, the published tree is intact: " + reason);
+    return EXIT_ABORTED;
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... values) {
+    for (T v : values) {
+      if (v != null) return v;
+    }
+    return null;
+  }
+}

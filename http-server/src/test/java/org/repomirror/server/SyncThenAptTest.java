@@ -1,0 +1,160 @@
+package org.repomirror.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.cli.Main;
+import org.repomirror.testing.ScriptedUpstream;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+
+/**
+ * The whole path: {@code repomirror sync} from a loopback upstream, then {@code repomirror serve}
+ * of the mirror, then the real apt-get against it.
+ */
+class SyncThenAptTest {
+  private static TestKey key;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void key() {
+    AptGet.requireAptGet();
+    key = TestKey.generateRsa("archive <a@example.org>");
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void syncedMirrorServesAptWithoutHashSumMismatch() throws Exception {
+    Path upstreamRoot = tmp.resolve("upstream");
+    TestRepository.Suite suite =
+        TestRepository.modern(upstreamRoot, "stable")
+            .components("main")
+            .architectures("amd64")
+            .signedBy(key)
+            .add("hello", "2.10-3", "amd64", "main", 3000)
+            .add("libstdc++6", "1:1.0+dfsg~1", "amd64", "main", 70_000)
+            .write();
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    Path mirror = tmp.resolve("mirror");
+    Path report = tmp.resolve("report.json");
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
+      Run sync =
+          cli(
+              "sync",
+              "--root",
+              mirror.toString(),
+              "--upstream",
+              upstream.uri().toString(),
+              "--dist",
+              "dists/stable",
+              "--keyring",
+              keyring.toString(),
+              "--report",
+              report.toString());
+      assertThat(sync.code()).as(sync.out() + sync.err()).isZero();
+      assertThat(sync.out()).contains("published");
+      assertThat(Files.readString(report))
+          .contains("\"exitCode\" : 0")
+          .contains("\"signatureVerification\" : \"verified\"");
+    }
+    try (RepoServer server = TestServers.start(mirror, AccessLog.OFF)) {
+      String url = "http://127.0.0.1:" + server.address().getPort() + "/";
+      AptGet apt =
+          new AptGet(
+              tmp.resolve("apt"),
+              "amd64",
+              List.of("deb [signed-by=" + keyring + "] " + url + " stable main"),
+              List.of());
+      AptGet.Result update = apt.run("update");
+      assertThat(update.exitCode()).as(update.output()).isZero();
+      assertThat(update.output())
+          .doesNotContain("Hash Sum mismatch")
+          .doesNotContainPattern("(?m)^[WE]:");
+      List<String> args = new ArrayList<>(List.of("download"));
+      suite.packages().forEach(p -> args.add(p.name()));
+      AptGet.Result download = apt.run(args.toArray(String[]::new));
+      assertThat(download.exitCode()).as(download.output()).isZero();
+      try (var files = Files.list(apt.downloads())) {
+        assertThat(files.filter(f -> f.toString().endsWith(".deb")).count())
+            .isEqualTo(suite.packages().size());
+      }
+    }
+  }
+
+  @Test
+  void exitCodesForUsageAndTrust() throws Exception {
+    Path upstreamRoot = tmp.resolve("upstream");
+    TestRepository.modern(upstreamRoot, "stable")
+        .signedBy(key)
+        .add("a", "1", "amd64", "main", 10)
+        .write();
+    Path wrongKeyring =
+        TestKey.generateRsa("other <o@example.org>").writePublicKeyring(tmp.resolve("other.gpg"));
+    Path mirror = tmp.resolve("mirror");
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
+      String up = upstream.uri().toString();
+      Run noKeyring =
+          cli("sync", "--root", mirror.toString(), "--upstream", up, "--dist", "dists/stable");
+      assertThat(noKeyring.code()).isEqualTo(2);
+      assertThat(noKeyring.err()).contains("no keyring");
+      Run noDist =
+          cli("sync", "--root", mirror.toString(), "--upstream", up, "--no-verify-signature");
+      assertThat(noDist.code()).isEqualTo(2);
+      Run badPolicy =
+          cli(
+              "sync",
+              "--root",
+              mirror.toString(),
+              "--upstream",
+              up,
+              "--dist",
+              "dists/stable",
+              "--no-verify-signature",
+              "--policy",
+              "yolo");
+      assertThat(badPolicy.code()).isEqualTo(2);
+      Run trust =
+          cli(
+              "sync",
+              "--root",
+              mirror.toString(),
+              "--upstream",
+              up,
+              "--dist",
+              "dists/stable",
+              "--keyring",
+              wrongKeyring.toString());
+      assertThat(trust.code()).isEqualTo(3);
+      assertThat(mirror.resolve("dists")).doesNotExist();
+      Run unverified =
+          cli(
+              "sync",
+              "--root",
+              mirror.toString(),
+              "--upstream",
+              up,
+              "--dist",
+              "dists/stable",
+              "--no-verify-signature");
+      assertThat(unverified.code()).as(unverified.out() + unverified.err()).isZero();
+      assertThat(unverified.out()).contains("disabled (--no-verify-signature)");
+    }
+  }
+}

@@ -26,6 +26,8 @@ import java.util.List;
  * @param policy {@code strict} or {@code mirror-as-is}, for files that do not match their index
  * @param allowErrors bad or missing files a suite may have and still be published
  * @param report where to write the JSON report, besides {@code .repomirror/reports/}
+ * @param deleteGrace how long a file no suite references stays before it is deleted
+ * @param maxDelete more deletions than this in one run are refused as a likely broken upstream
  */
 public record SyncConfig(
     Path root,
@@ -44,12 +46,16 @@ public record SyncConfig(
     Duration timeout,
     String policy,
     Integer allowErrors,
-    Path report) {
+    Path report,
+    Duration deleteGrace,
+    Integer maxDelete) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
   public static final String DEFAULT_POLICY = "strict";
+  public static final Duration DEFAULT_DELETE_GRACE = Duration.ofHours(1);
+  public static final int DEFAULT_MAX_DELETE = 5000;
 
   public SyncConfig {
     dists = dists != null ? List.copyOf(dists) : List.of();
@@ -65,6 +71,11 @@ public record SyncConfig(
     timeout = timeout != null ? timeout : DEFAULT_TIMEOUT;
     policy = policy != null ? policy : DEFAULT_POLICY;
     allowErrors = allowErrors != null ? allowErrors : 0;
+    deleteGrace = deleteGrace != null ? deleteGrace : DEFAULT_DELETE_GRACE;
+    maxDelete = maxDelete != null ? maxDelete : DEFAULT_MAX_DELETE;
+    if (maxDelete < 0) {
+      throw new InvalidValueException("max-delete", "must not be negative");
+    }
     if (connections < 1 || connections > 256) {
       throw new InvalidValueException("connections", "must be 1..256, got " + connections);
     }
@@ -92,6 +103,6 @@ public record SyncConfig(
   public static SyncConfig defaults() {
     return new SyncConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null, null);
   }
 }

@@ -112,6 +112,18 @@ final class SyncCommand implements Callable<Integer> {
       description = "Publish a suite with up to N bad files.")
   Integer allowErrors;
 
+  @Option(
+      names = "--max-delete",
+      paramLabel = "N",
+      description = "Refuse to delete more than N files in a run (default 5000).")
+  Integer maxDelete;
+
+  @Option(
+      names = "--delete-grace",
+      paramLabel = "DURATION",
+      description = "Keep unreferenced files this long (default 1h).")
+  String deleteGrace;
+
   @Override
   public Integer call() throws Exception {
     RepomirrorConfig file;
@@ -145,6 +157,15 @@ final class SyncCommand implements Callable<Integer> {
     if (!pol.equals("strict") && !pol.equals("mirror-as-is")) {
       return usage("--policy must be strict or mirror-as-is");
     }
+    java.time.Duration grace;
+    try {
+      grace =
+          deleteGrace != null
+              ? org.repomirror.config.Durations.parse(deleteGrace)
+              : c.deleteGrace();
+    } catch (InvalidValueException e) {
+      return usage("--delete-grace: " + e.getMessage());
+    }
     int conns = connections != null ? connections : c.connections();
     if (conns < 1 || conns > 256) return usage("--connections must be 1..256");
     ReleaseVerifier verifier = null;
@@ -168,6 +189,8 @@ final class SyncCommand implements Callable<Integer> {
             !noSources && c.sources(),
             verify,
             allowErrors != null ? allowErrors : c.allowErrors(),
+            grace,
+            maxDelete != null ? maxDelete : c.maxDelete(),
             new Transfer.Settings(
                 conns,
                 c.retries(),

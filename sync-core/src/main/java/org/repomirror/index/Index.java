@@ -1,6 +1,9 @@
 package org.repomirror.index;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +21,15 @@ public interface Index extends AutoCloseable {
   /** The validators last seen for a URL, for a conditional request. */
   Optional<UpstreamValidators> validators(String url);
 
+  /** The paths a suite referenced when it was last published, or empty for a new suite. */
+  Optional<Set<String>> references(String dist);
+
+  /** The suites whose references are recorded. */
+  List<String> suites();
+
+  /** Paths waiting to be deleted, with when they stopped being referenced (epoch millis). */
+  Map<String, Long> pendingDeletes();
+
   /** A set of changes applied atomically by {@link Batch#commit()}. */
   Batch batch();
 
@@ -31,6 +43,15 @@ public interface Index extends AutoCloseable {
     Batch delete(String path);
 
     Batch putValidators(String url, UpstreamValidators validators);
+
+    /** Records every path a suite references now. */
+    Batch putReferences(String dist, Set<String> paths);
+
+    /** Marks a path for deletion after the grace period, counted from {@code sinceMillis}. */
+    Batch markForDeletion(String path, long sinceMillis);
+
+    /** Forgets a pending deletion (the path is referenced again, or it was deleted). */
+    Batch unmarkForDeletion(String path);
 
     /** Applies every change at once, durably (fsync'd), or none. */
     void commit();

@@ -7,12 +7,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 import org.rocksdb.BlockBasedTableConfig;
@@ -27,14 +34,16 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The index in RocksDB. Each entity has a key prefix ({@code f/} files, {@code v/} validators), so
- * a scan of one kind never touches another; a bloom filter makes point lookups of absent paths
- * cheap; every change goes through one fsync'd write batch. RocksDB types never leave this class.
- * Thread-safe.
+ * The index in RocksDB. Each entity has a key prefix ({@code f/} files, {@code v/} validators,
+ * {@code s/} suite references, {@code d/} pending deletions), so a scan of one kind never touches
+ * another; a bloom filter makes point lookups of absent paths cheap; every change goes through one
+ * fsync'd write batch. RocksDB types never leave this class. Thread-safe.
  */
 public final class RocksIndex implements Index {
   private static final byte[] FILE = "f/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] VALIDATORS = "v/".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] REFERENCES = "s/".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DELETES = "d/".getBytes(StandardCharsets.UTF_8);
   private static final int RECORD_VERSION = 1;
 
   static {
@@ -115,6 +124,53 @@ public final class RocksIndex implements Index {
   }
 
   @Override
+  public Optional<Set<String>> references(String dist) {
+    try {
+      byte[] value = db.get(key(REFERENCES, dist));
+      if (value == null) return Optional.empty();
+      try (DataInputStream in =
+          new DataInputStream(new GZIPInputStream(new java.io.ByteArrayInputStream(value)))) {
+        int n = in.readInt();
+        Set<String> paths = new LinkedHashSet<>(n * 2);
+        for (int i = 0; i < n; i++) paths.add(in.readUTF());
+        return Optional.of(paths);
+      }
+    } catch (RocksDBException | IOException e) {
+      throw new IndexException("cannot read the references of " + dist + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> suites() {
+    List<String> suites = new ArrayList<>();
+    scan(REFERENCES, (k, v) -> suites.add(k));
+    return suites;
+  }
+
+  @Override
+  public Map<String, Long> pendingDeletes() {
+    Map<String, Long> pending = new LinkedHashMap<>();
+    scan(DELETES, (k, v) -> pending.put(k, java.nio.ByteBuffer.wrap(v).getLong()));
+    return pending;
+  }
+
+  private void scan(byte[] prefix, java.util.function.BiConsumer<String, byte[]> action) {
+    try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(true);
+        RocksIterator it = db.newIterator(read)) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (!startsWith(k, prefix)) break;
+        action.accept(
+            new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8),
+            it.value());
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot scan the index: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Batch batch() {
     return new RocksBatch();
   }
@@ -158,6 +214,43 @@ public final class RocksIndex implements Index {
         batch.put(key(VALIDATORS, url), bytes.toByteArray());
       } catch (IOException | RocksDBException e) {
         throw new IndexException("cannot stage validators of " + url, e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch putReferences(String dist, Set<String> paths) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes))) {
+        out.writeInt(paths.size());
+        for (String p : paths) out.writeUTF(p);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      try {
+        batch.put(key(REFERENCES, dist), bytes.toByteArray());
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage the references of " + dist, e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch markForDeletion(String path, long sinceMillis) {
+      try {
+        batch.put(key(DELETES, path), java.nio.ByteBuffer.allocate(8).putLong(sinceMillis).array());
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage the deletion of " + path, e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch unmarkForDeletion(String path) {
+      try {
+        batch.delete(key(DELETES, path));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage " + path, e);
       }
       return this;
     }

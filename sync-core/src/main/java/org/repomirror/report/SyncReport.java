@@ -29,6 +29,7 @@ public record SyncReport(
     long filesUnchanged,
     long filesFailed,
     long filesMissing,
+    long filesDeleted,
     long bytesFetched,
     double megabytesPerSecond,
     List<Failure> failures,

@@ -74,6 +74,7 @@ public final class SyncEngine {
   private final List<String> warnings = new ArrayList<>();
   private final AtomicLong bytesFetched = new AtomicLong();
   private long generation;
+  private long deleted;
 
   /**
    * @param verifier checks Release signatures; null only when verification is disabled
@@ -102,10 +103,12 @@ public final class SyncEngine {
     Instant started = clock.instant();
     generation = started.toEpochMilli();
     Files.createDirectories(staging);
+    cleanStaging();
     List<SyncReport.SuiteReport> suites = new ArrayList<>();
     for (String dist : options.dists()) {
       suites.add(syncDist(dist.replaceAll("^/+|/+$", "")));
     }
+    boolean guardTripped = sweepDeletions();
     Instant finished = clock.instant();
     long fetched = suites.stream().mapToLong(SyncReport.SuiteReport::fetched).sum();
     long unchanged = suites.stream().mapToLong(SyncReport.SuiteReport::unchanged).sum();
@@ -118,6 +121,9 @@ public final class SyncEngine {
         || failed > 0
         || missing > 0) {
       exit = 1;
+    }
+    if (guardTripped) {
+      exit = Math.max(exit, 1);
     }
     if (suites.stream().anyMatch(s -> s.outcome().equals("trust-failure"))) {
       exit = 3;
@@ -133,6 +139,7 @@ public final class SyncEngine {
         unchanged,
         failed,
         missing,
+        deleted,
         bytesFetched.get(),
         bytesFetched.get() / 1e6 / (transferMillis / 1000.0),
         List.copyOf(failures),
@@ -236,19 +243,25 @@ public final class SyncEngine {
         case FetchOutcome.Failed f -> blocking.add(failure(f));
       }
     }
+    Set<String> referenced = new LinkedHashSet<>();
     for (FetchTask reused : counters.reused) {
       available.put(reused.localPath(), root.resolve(reused.localPath()));
     }
+    referenced.addAll(available.keySet());
     counters.reused.clear();
     // by-hash objects as the upstream publishes them; an algorithm it has no folder for is a 404.
     List<FetchOutcome.Fetched> byHashFetched = new ArrayList<>();
     for (FetchOutcome o : fetch(dedupe(byHashTasks), counters)) {
       switch (o) {
-        case FetchOutcome.Fetched f -> byHashFetched.add(f);
+        case FetchOutcome.Fetched f -> {
+          byHashFetched.add(f);
+          referenced.add(f.task().localPath());
+        }
         case FetchOutcome.Missing m -> counters.listedAbsent++;
         case FetchOutcome.Failed f -> blocking.add(failure(f));
       }
     }
+    counters.reused.forEach(t -> referenced.add(t.localPath()));
     counters.reused.clear();
 
     // Pool files, from the Packages and Sources indexes.
@@ -276,7 +289,10 @@ public final class SyncEngine {
     long missing = 0;
     for (FetchOutcome o : fetch(new ArrayList<>(pool.values()), counters)) {
       switch (o) {
-        case FetchOutcome.Fetched f -> poolFetched.add(f);
+        case FetchOutcome.Fetched f -> {
+          poolFetched.add(f);
+          referenced.add(f.task().localPath());
+        }
         case FetchOutcome.Missing m -> {
           missing++;
           SyncReport.Failure f =
@@ -304,7 +320,10 @@ public final class SyncEngine {
         }
       }
     }
+    counters.reused.forEach(t -> referenced.add(t.localPath()));
     counters.reused.clear();
+    keptAsIs.forEach(f -> referenced.add(f.task().localPath()));
+    meta.raw().forEach(r -> referenced.add(r.path()));
 
     // Publish: new content first, then replaced content and metadata together.
     boolean publishMetadata = blocking.size() <= options.allowErrors();
@@ -395,6 +414,7 @@ public final class SyncEngine {
         replacedContent.forEach(s -> published.add(s.localPath()));
         metadata.forEach(s -> published.add(s.localPath()));
         batch.putValidators(meta.validatorsUrl(), meta.validators());
+        recordReferences(batch, dist, referenced, now);
       }
       for (FileRecord r : records) {
         if (published.contains(r.path())) batch.put(r);
@@ -603,6 +623,77 @@ public final class SyncEngine {
   private static void add(Map<String, FetchTask> pool, String base, ExpectedFile f) {
     String path = base + f.path();
     pool.putIfAbsent(path, new FetchTask(path, path, new ExpectedFile(path, f.size(), f.hashes())));
+  }
+
+  /**
+   * Records what a just-published suite references, and marks for deletion what it referenced
+   * before but no suite references now. The files stay for the grace period: clients holding the
+   * old metadata may still ask for them.
+   */
+  private void recordReferences(Index.Batch batch, String dist, Set<String> now, long nowMillis) {
+    Set<String> before = index.references(dist).orElse(Set.of());
+    Set<String> elsewhere = new java.util.HashSet<>();
+    for (String other : index.suites()) {
+      if (!other.equals(dist)) index.references(other).ifPresent(elsewhere::addAll);
+    }
+    Map<String, Long> pending = index.pendingDeletes();
+    for (String path : before) {
+      if (!now.contains(path) && !elsewhere.contains(path) && !pending.containsKey(path)) {
+        batch.markForDeletion(path, nowMillis);
+      }
+    }
+    for (String path : now) {
+      if (pending.containsKey(path)) batch.unmarkForDeletion(path);
+    }
+    batch.putReferences(dist, now);
+  }
+
+  /**
+   * Deletes files whose grace period is over, unless more are due than max-delete allows: then a
+   * broken upstream is the likelier cause, nothing is deleted, and the run reports it.
+   *
+   * @return whether the max-delete guard stopped the deletions
+   */
+  private boolean sweepDeletions() throws IOException {
+    long now = clock.millis();
+    long grace = options.deleteGrace().toMillis();
+    Set<String> referenced = new java.util.HashSet<>();
+    for (String suite : index.suites()) index.references(suite).ifPresent(referenced::addAll);
+    List<String> due = new ArrayList<>();
+    try (Index.Batch batch = index.batch()) {
+      for (Map.Entry<String, Long> e : index.pendingDeletes().entrySet()) {
+        if (referenced.contains(e.getKey())) {
+          batch.unmarkForDeletion(e.getKey());
+        } else if (e.getValue() + grace <= now) {
+          due.add(e.getKey());
+        }
+      }
+      if (due.size() > options.maxDelete()) {
+        warnings.add(
+            due.size()
+                + " files are due for deletion, more than max-delete ("
+                + options.maxDelete()
+                + "); nothing was deleted. Check the upstream, then raise --max-delete.");
+        batch.commit();
+        return true;
+      }
+      for (String path : due) {
+        Files.deleteIfExists(root.resolve(path));
+        batch.delete(path).unmarkForDeletion(path);
+      }
+      batch.commit();
+    }
+    deleted = due.size();
+    return false;
+  }
+
+  /** Removes staged files a crashed run left; partial downloads ({@code .part}) stay to resume. */
+  private void cleanStaging() throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(staging)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        if (!p.getFileName().toString().endsWith(".part")) Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** Tasks with distinct local paths (two indexes with equal content share a by-hash object). */

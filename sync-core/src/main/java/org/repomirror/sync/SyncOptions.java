@@ -1,5 +1,6 @@
 package org.repomirror.sync;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.repomirror.transfer.Transfer;
@@ -15,6 +16,9 @@ import org.repomirror.transfer.Transfer;
  * @param sources whether to mirror source packages
  * @param verifySignatures false only under {@code --no-verify-signature}
  * @param allowErrors how many bad or missing files a suite may have and still be published
+ * @param deleteGrace how long a file no suite references any more stays before it is deleted
+ * @param maxDelete more deletions due than this in one run is taken for a broken upstream, and
+ *     nothing is deleted
  */
 public record SyncOptions(
     List<String> dists,
@@ -24,6 +28,8 @@ public record SyncOptions(
     boolean sources,
     boolean verifySignatures,
     int allowErrors,
+    Duration deleteGrace,
+    int maxDelete,
     Transfer.Settings transfer) {
   public SyncOptions {
     dists = List.copyOf(dists);

@@ -32,6 +32,8 @@ class SyncEngineTest {
   private static TestKey key;
   private static TestKey stranger;
 
+  private static final Duration GRACE = Duration.ofHours(1);
+
   @TempDir Path tmp;
 
   @BeforeAll
@@ -65,6 +67,17 @@ class SyncEngineTest {
   private SyncReport sync(
       ScriptedUpstream upstream, TestKey trusted, String dist, Transfer.MismatchPolicy policy)
       throws Exception {
+    return sync(upstream, trusted, dist, policy, Clock.systemUTC(), 1000);
+  }
+
+  private SyncReport sync(
+      ScriptedUpstream upstream,
+      TestKey trusted,
+      String dist,
+      Transfer.MismatchPolicy policy,
+      Clock clock,
+      int maxDelete)
+      throws Exception {
     try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
       SyncOptions options =
           new SyncOptions(
@@ -75,6 +88,8 @@ class SyncEngineTest {
               true,
               true,
               0,
+              GRACE,
+              maxDelete,
               new Transfer.Settings(
                   4, 4, Duration.ofMillis(10), Duration.ofMillis(50), Throttle.NONE, policy));
       ReleaseVerifier verifier = new ReleaseVerifier(Keyring.of(trusted.publicKeyring()), false);
@@ -84,8 +99,67 @@ class SyncEngineTest {
               index,
               verifier,
               options,
-              Clock.systemUTC())
+              clock)
           .run();
+    }
+  }
+
+  @Test
+  void removedFilesGoOnlyAfterTheGracePeriod() throws Exception {
+    TestRepository.Suite first = modernSuite(1, true);
+    String newcomer =
+        first.packages().stream()
+            .filter(p -> p.name().equals("newcomer"))
+            .findFirst()
+            .orElseThrow()
+            .filename();
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
+          .isZero();
+      List<String> oldByHash = byHash(mirror());
+      Thread.sleep(1100);
+      Files.delete(upstreamRoot().resolve(newcomer));
+      modernSuite(1, false); // the same packages without the newcomer, and a new Release
+      SyncReport removed = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(removed.exitCode()).as(removed.summary()).isZero();
+      assertThat(mirror().resolve(newcomer)).as("kept during the grace period").exists();
+
+      Clock later = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1));
+      SyncReport swept =
+          sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT, later, 1000);
+      assertThat(swept.suites().getFirst().outcome()).isEqualTo("unchanged");
+      assertThat(swept.filesDeleted()).isGreaterThanOrEqualTo(1);
+      assertThat(mirror().resolve(newcomer)).doesNotExist();
+      assertThat(mirror().resolve("pool/main/h/hello/hello_2.10-3_amd64.deb")).exists();
+      // Superseded by-hash objects go too; the current ones stay.
+      // Content only: an index the upstream rewrote with the same bytes keeps our older mtime.
+      assertThat(contents(upstreamRoot())).containsAllEntriesOf(contents(mirror()));
+      assertThat(byHash(mirror())).isNotEmpty().doesNotContainAnyElementsOf(oldByHash);
+    }
+  }
+
+  @Test
+  void theMaxDeleteGuardStopsAMassDeletion() throws Exception {
+    modernSuite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
+          .isZero();
+      Thread.sleep(1100);
+      // A broken upstream: an empty suite.
+      TestRepository.modern(upstreamRoot(), "stable")
+          .components("main", "contrib")
+          .architectures("amd64")
+          .signedBy(key)
+          .write();
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
+          .isZero();
+      Clock later = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1));
+      SyncReport guarded =
+          sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT, later, 2);
+      assertThat(guarded.exitCode()).isEqualTo(1);
+      assertThat(guarded.filesDeleted()).isZero();
+      assertThat(guarded.warnings()).anyMatch(w -> w.contains("max-delete"));
+      assertThat(mirror().resolve("pool/main/h/hello/hello_2.10-3_amd64.deb")).exists();
     }
   }
 
@@ -231,6 +305,21 @@ class SyncEngineTest {
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
       assertThat(upstream.requests())
           .anyMatch(r -> r.path().equals("extras-devel/dists/fremantle/Release.gpg"));
+    }
+  }
+
+  /** Every regular file under a root, by relative path, with its content's SHA-256. */
+  static Map<String, String> contents(Path root) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    tree(root).forEach((path, hashAndTime) -> files.put(path, hashAndTime.split(" ")[0]));
+    return files;
+  }
+
+  /** The by-hash objects of main's Packages. */
+  private static List<String> byHash(Path root) throws IOException {
+    try (Stream<Path> files =
+        Files.list(root.resolve("dists/stable/main/binary-amd64/by-hash/SHA256"))) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 

@@ -203,7 +203,8 @@ final class SyncCommand implements Callable<Integer> {
     SyncReport result;
     try {
       Files.createDirectories(mirror.resolve(".repomirror"));
-      try (RocksIndex index = RocksIndex.open(mirror.resolve(".repomirror/index"))) {
+      try (RocksIndex index = RocksIndex.open(mirror.resolve(".repomirror/index"));
+          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10)) {
         result =
             new SyncEngine(
                     mirror,
@@ -211,7 +212,8 @@ final class SyncCommand implements Callable<Integer> {
                     index,
                     verifier,
                     options,
-                    Clock.systemUTC())
+                    Clock.systemUTC(),
+                    progress)
                 .run();
       }
     } catch (IndexException e) {

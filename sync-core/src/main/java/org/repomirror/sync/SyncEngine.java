@@ -30,6 +30,7 @@ import org.repomirror.index.UpstreamValidators;
 import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.SyncPlanner;
 import org.repomirror.publish.Publisher;
+import org.repomirror.report.Progress;
 import org.repomirror.report.SyncReport;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.Upstream;
@@ -73,6 +74,7 @@ public final class SyncEngine {
   private final List<SyncReport.Failure> failures = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private final AtomicLong bytesFetched = new AtomicLong();
+  private final Progress progress;
   private long generation;
   private long deleted;
 
@@ -86,6 +88,22 @@ public final class SyncEngine {
       ReleaseVerifier verifier,
       SyncOptions options,
       Clock clock) {
+    this(root, upstream, index, verifier, options, clock, Progress.NONE);
+  }
+
+  /**
+   * @param verifier checks Release signatures; null only when verification is disabled
+   * @param progress hears of planned and finished work as it happens
+   */
+  public SyncEngine(
+      Path root,
+      Upstream upstream,
+      Index index,
+      ReleaseVerifier verifier,
+      SyncOptions options,
+      Clock clock,
+      Progress progress) {
+    this.progress = progress;
     this.root = root;
     this.staging = root.resolve(".repomirror/staging");
     this.upstream = upstream;
@@ -535,11 +553,14 @@ public final class SyncEngine {
     counters.unchangedCount += plan.reuse().size();
     counters.reused.addAll(plan.reuse());
     long t2 = System.nanoTime();
+    progress.planned(plan.fetch().size(), plan.fetchBytes());
     List<FetchOutcome> outcomes =
         transfer.fetchAll(
             plan.fetch(),
             o -> {
-              if (o instanceof FetchOutcome.Fetched f) bytesFetched.addAndGet(f.bytesTransferred());
+              long bytes = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
+              bytesFetched.addAndGet(bytes);
+              progress.done(1, bytes);
             });
     addPhase("transfer", t2);
     for (FetchOutcome o : outcomes) {

@@ -4,6 +4,8 @@
 #   bench/run.sh [--quick] [--runs N] [scenario...]
 #
 # Scenarios (default: all that exist):
+#   sync    initial sync of a generated signed repository (10,000 packages with Debian's size
+#           distribution) by repomirror, rsync (daemon), apt-mirror and debmirror from nginx.
 #   serve   repomirror serve vs nginx (sendfile on, one worker each), measured with wrk at
 #           1 KiB, 64 KiB, 1 MiB and 20 MiB, 50 and 1000 keep-alive connections; then RSS with
 #           10,000 idle keep-alive connections.
@@ -35,7 +37,7 @@ while (( $# )); do
   esac
   shift
 done
-(( ${#scenarios[@]} )) || scenarios=(serve)
+(( ${#scenarios[@]} )) || scenarios=(serve sync)
 
 mkdir -p "$work" "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -66,6 +68,7 @@ build() {
     done
   fi
   export JAVA_HOME
+  "$top/mvnw" -q -B -pl bench -am package -DskipTests -Dspotless.check.skip=true >&2
 }
 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

@@ -131,6 +131,9 @@ PY
 
 # Idle connections: RSS of each server holding 10,000 idle keep-alive connections.
 if [[ "${IDLE:-yes}" == no ]]; then
+  stop_repomirror
+  stop_nginx
+  trap - EXIT
   echo "results: $csv"
   return 0
 fi
@@ -160,3 +163,6 @@ for server in repomirror nginx; do
   echo "idle,$idle,1,$server,$open,$before,$during" >> "$csv"
 done
 echo "results: $csv"
+stop_repomirror
+stop_nginx
+trap - EXIT

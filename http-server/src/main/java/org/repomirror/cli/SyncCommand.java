@@ -204,16 +204,10 @@ final class SyncCommand implements Callable<Integer> {
     try {
       Files.createDirectories(mirror.resolve(".repomirror"));
       try (RocksIndex index = RocksIndex.open(mirror.resolve(".repomirror/index"));
-          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10)) {
+          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10);
+          HttpUpstream source = new HttpUpstream(up, c.timeout(), conns)) {
         result =
-            new SyncEngine(
-                    mirror,
-                    new HttpUpstream(up, c.timeout()),
-                    index,
-                    verifier,
-                    options,
-                    Clock.systemUTC(),
-                    progress)
+            new SyncEngine(mirror, source, index, verifier, options, Clock.systemUTC(), progress)
                 .run();
       }
     } catch (IndexException e) {

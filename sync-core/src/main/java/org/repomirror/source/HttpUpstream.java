@@ -3,47 +3,73 @@ package org.repomirror.source;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.ClientProtocolException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.repomirror.index.UpstreamValidators;
 
 /**
- * An upstream reached over HTTP(S) with the JDK's client: HTTP/1.1 keep-alive connections, reused
- * across requests, redirects followed (a loop ends as FATAL). Thread-safe.
+ * An upstream reached over HTTP(S) with Apache HttpClient's blocking client: a pool of HTTP/1.1
+ * keep-alive connections, one per transfer thread, redirects followed (a loop ends as FATAL), no
+ * content decoding, no retries of its own (the transfer decides). Thread-safe.
  */
-public final class HttpUpstream implements Upstream {
-  private static final String USER_AGENT = "repomirror/0.1 (+https://repomirror.org)";
+public final class HttpUpstream implements Upstream, AutoCloseable {
+  private static final String USER_AGENT = "repomirror/0.1";
 
   private final URI base;
-  private final HttpClient client;
-  private final Duration readTimeout;
+  private final CloseableHttpClient client;
 
   /**
    * @param base the upstream root, e.g. {@code http://repository.maemo.org/}
    * @param readTimeout how long a response may stall before it counts as failed
+   * @param connections connections kept to the upstream
    */
-  public HttpUpstream(URI base, Duration readTimeout) {
+  public HttpUpstream(URI base, Duration readTimeout, int connections) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
-    this.readTimeout = readTimeout;
     this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(15))
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(connections)
+                    .setMaxConnPerRoute(connections)
+                    .setDefaultConnectionConfig(
+                        ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(15))
+                            .setSocketTimeout(Timeout.ofMilliseconds(readTimeout.toMillis()))
+                            .build())
+                    .build())
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setMaxRedirects(10)
+                    .setCircularRedirectsAllowed(false)
+                    .build())
+            .disableContentCompression()
+            .disableAutomaticRetries()
+            .setUserAgent(USER_AGENT)
+            .evictIdleConnections(Timeout.of(30, TimeUnit.SECONDS))
             .build();
+  }
+
+  public HttpUpstream(URI base, Duration readTimeout) {
+    this(base, readTimeout, 16);
   }
 
   @Override
@@ -54,126 +80,121 @@ public final class HttpUpstream implements Upstream {
   @Override
   public Conditional fetch(String path, UpstreamValidators previous, int maxBytes)
       throws IOException {
-    HttpRequest.Builder request = request(path);
+    HttpGet get = new HttpGet(url(path));
     if (previous != null) {
-      if (previous.etag() != null) request.header("If-None-Match", previous.etag());
+      if (previous.etag() != null) get.addHeader("If-None-Match", previous.etag());
       if (previous.lastModified() != null)
-        request.header("If-Modified-Since", previous.lastModified());
+        get.addHeader("If-Modified-Since", previous.lastModified());
     }
-    HttpResponse<InputStream> response = send(path, request.build());
-    try (InputStream body = response.body()) {
-      int status = response.statusCode();
-      if (status == 304) {
-        return new NotModified();
-      }
-      checkStatus(path, response, 200);
-      byte[] bytes = body.readNBytes(maxBytes + 1);
-      if (bytes.length > maxBytes) {
-        throw new FetchException(
-            FetchException.Kind.FATAL,
-            url(path),
-            status,
-            "larger than " + maxBytes + " bytes",
-            0,
-            null);
-      }
-      checkLength(path, response, bytes.length);
-      return new Body(bytes, validators(response.headers()), lastModified(response.headers()));
-    } catch (FetchException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new FetchException(
-          FetchException.Kind.TRANSIENT, url(path), 0, "reading the body: " + e, 0, e);
-    }
+    return execute(
+        path,
+        get,
+        response -> {
+          int status = response.getCode();
+          if (status == 304) {
+            return new NotModified();
+          }
+          checkStatus(path, response, 200);
+          byte[] bytes;
+          try (InputStream body = body(response)) {
+            bytes = body.readNBytes(maxBytes + 1);
+          }
+          if (bytes.length > maxBytes) {
+            throw new FetchException(
+                FetchException.Kind.FATAL,
+                url(path),
+                status,
+                "larger than " + maxBytes + " bytes",
+                0,
+                null);
+          }
+          return new Body(bytes, validators(response), lastModified(response));
+        });
   }
 
   @Override
   public Download download(String path, long offset, String ifRange, BodySink sink)
       throws IOException {
-    HttpRequest.Builder request = request(path);
+    HttpGet get = new HttpGet(url(path));
     if (offset > 0) {
-      request.header("Range", "bytes=" + offset + "-");
-      if (ifRange != null) request.header("If-Range", ifRange);
+      get.addHeader("Range", "bytes=" + offset + "-");
+      if (ifRange != null) get.addHeader("If-Range", ifRange);
     }
-    HttpResponse<InputStream> response = send(path, request.build());
-    try (InputStream body = response.body()) {
-      int status = response.statusCode();
-      boolean restarted;
-      if (offset > 0 && status == 206) {
-        restarted = false;
-        String range = response.headers().firstValue("Content-Range").orElse("");
-        if (!range.startsWith("bytes " + offset + "-")) {
-          throw new FetchException(
-              FetchException.Kind.TRANSIENT,
-              url(path),
-              status,
-              "unexpected Content-Range '" + range + "'",
-              0,
-              null);
-        }
-      } else if (offset > 0 && status == 416) {
-        // Nothing left to send: the held bytes may already be the whole file; the hash decides.
-        return new Download(
-            false, 0, validators(response.headers()), lastModified(response.headers()));
-      } else {
-        checkStatus(path, response, 200);
-        restarted = offset > 0;
-      }
-      long n;
-      try (OutputStream out = sink.open(restarted || offset == 0)) {
-        n = body.transferTo(out);
-      } catch (IOException e) {
-        throw new FetchException(
-            FetchException.Kind.TRANSIENT,
-            url(path),
-            status,
-            "body broke off: " + e,
-            0,
-            validators(response.headers()),
-            e);
-      }
-      try {
-        checkLength(path, response, n);
-      } catch (FetchException e) {
-        throw new FetchException(
-            e.kind(), url(path), status, e.getMessage(), 0, validators(response.headers()), null);
-      }
-      return new Download(
-          restarted, n, validators(response.headers()), lastModified(response.headers()));
+    return execute(
+        path,
+        get,
+        response -> {
+          int status = response.getCode();
+          boolean restarted;
+          if (offset > 0 && status == 206) {
+            restarted = false;
+            String range = header(response, "Content-Range");
+            if (range == null || !range.startsWith("bytes " + offset + "-")) {
+              throw new FetchException(
+                  FetchException.Kind.TRANSIENT,
+                  url(path),
+                  status,
+                  "unexpected Content-Range '" + range + "'",
+                  0,
+                  null);
+            }
+          } else if (offset > 0 && status == 416) {
+            // Nothing left to send: the held bytes may already be the whole file; the hash decides.
+            return new Download(false, 0, validators(response), lastModified(response));
+          } else {
+            checkStatus(path, response, 200);
+            restarted = offset > 0;
+          }
+          long n = 0;
+          try (InputStream body = body(response);
+              OutputStream out = sink.open(restarted || offset == 0)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int r; (r = body.read(buffer)) > 0; ) {
+              out.write(buffer, 0, r);
+              n += r;
+            }
+          } catch (FetchException e) {
+            throw e;
+          } catch (IOException e) {
+            // A reset, a stall or a body shorter than its Content-Length.
+            throw new FetchException(
+                FetchException.Kind.TRANSIENT,
+                url(path),
+                status,
+                "body broke off after " + n + " bytes: " + e,
+                0,
+                validators(response),
+                e);
+          }
+          return new Download(restarted, n, validators(response), lastModified(response));
+        });
+  }
+
+  @FunctionalInterface
+  private interface Handler<T> {
+    T handle(ClassicHttpResponse response) throws IOException;
+  }
+
+  private <T> T execute(String path, HttpGet get, Handler<T> handler) throws IOException {
+    try {
+      return client.execute(get, handler::handle);
     } catch (FetchException e) {
       throw e;
+    } catch (ClientProtocolException e) {
+      throw new FetchException(FetchException.Kind.FATAL, url(path), 0, e.toString(), 0, e);
     } catch (IOException e) {
-      throw new FetchException(
-          FetchException.Kind.TRANSIENT, url(path), 0, "body broke off: " + e, 0, e);
-    }
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(url(path)))
-        .timeout(readTimeout)
-        .header("User-Agent", USER_AGENT)
-        .GET();
-  }
-
-  private HttpResponse<InputStream> send(String path, HttpRequest request) throws IOException {
-    try {
-      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (ConnectException | HttpTimeoutException e) {
       throw new FetchException(FetchException.Kind.TRANSIENT, url(path), 0, e.toString(), 0, e);
-    } catch (IOException e) {
-      String m = String.valueOf(e.getMessage());
-      FetchException.Kind kind =
-          m.contains("redirect") ? FetchException.Kind.FATAL : FetchException.Kind.TRANSIENT;
-      throw new FetchException(kind, url(path), 0, e.toString(), 0, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new FetchException(FetchException.Kind.FATAL, url(path), 0, "interrupted", 0, e);
     }
   }
 
-  private void checkStatus(String path, HttpResponse<?> response, int expected)
+  private static InputStream body(ClassicHttpResponse response) throws IOException {
+    HttpEntity entity = response.getEntity();
+    return entity == null ? InputStream.nullInputStream() : entity.getContent();
+  }
+
+  private void checkStatus(String path, ClassicHttpResponse response, int expected)
       throws FetchException {
-    int status = response.statusCode();
+    int status = response.getCode();
     if (status == expected) return;
     FetchException.Kind kind;
     if (status == 404 || status == 410) {
@@ -183,31 +204,22 @@ public final class HttpUpstream implements Upstream {
     } else {
       kind = FetchException.Kind.FATAL;
     }
-    long retryAfter = retryAfterMillis(response.headers());
-    throw new FetchException(kind, url(path), status, "HTTP " + status, retryAfter, null);
+    throw new FetchException(
+        kind, url(path), status, "HTTP " + status, retryAfterMillis(response), null);
   }
 
-  private void checkLength(String path, HttpResponse<?> response, long received)
-      throws FetchException {
-    OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
-    if (announced.isPresent() && announced.getAsLong() != received) {
-      throw new FetchException(
-          FetchException.Kind.TRANSIENT,
-          url(path),
-          response.statusCode(),
-          "body of " + received + " bytes, announced " + announced.getAsLong(),
-          0,
-          null);
-    }
+  private static String header(ClassicHttpResponse response, String name) {
+    Header h = response.getFirstHeader(name);
+    return h == null ? null : h.getValue();
   }
 
-  private static UpstreamValidators validators(HttpHeaders headers) {
-    return new UpstreamValidators(
-        headers.firstValue("ETag").orElse(null), headers.firstValue("Last-Modified").orElse(null));
+  private static UpstreamValidators validators(ClassicHttpResponse response) {
+    return new UpstreamValidators(header(response, "ETag"), header(response, "Last-Modified"));
   }
 
-  private static Optional<Long> lastModified(HttpHeaders headers) {
-    return headers.firstValue("Last-Modified").flatMap(HttpUpstream::parseHttpDate);
+  private static Optional<Long> lastModified(ClassicHttpResponse response) {
+    return Optional.ofNullable(header(response, "Last-Modified"))
+        .flatMap(HttpUpstream::parseHttpDate);
   }
 
   static Optional<Long> parseHttpDate(String value) {
@@ -221,12 +233,11 @@ public final class HttpUpstream implements Upstream {
     }
   }
 
-  private static long retryAfterMillis(HttpHeaders headers) {
-    Optional<String> value = headers.firstValue("Retry-After");
-    if (value.isEmpty()) return 0;
-    String v = value.get().strip();
+  private static long retryAfterMillis(ClassicHttpResponse response) {
+    String v = header(response, "Retry-After");
+    if (v == null) return 0;
     try {
-      return Math.min(Long.parseLong(v), 300) * 1000;
+      return Math.min(Long.parseLong(v.strip()), 300) * 1000;
     } catch (NumberFormatException e) {
       return parseHttpDate(v)
           .map(t -> Math.max(0, Math.min(t - Instant.now().toEpochMilli(), 300_000)))
@@ -237,7 +248,7 @@ public final class HttpUpstream implements Upstream {
   /** Percent-encodes what a URL path cannot carry raw; keeps {@code /} and Debian's {@code +~}. */
   static String encodePath(String path) {
     StringBuilder out = new StringBuilder(path.length() + 8);
-    for (byte b : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
       if ((c >= 'a' && c <= 'z')
           || (c >= 'A' && c <= 'Z')
@@ -251,5 +262,14 @@ public final class HttpUpstream implements Upstream {
       }
     }
     return out.toString();
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing idle connections; nothing to save
+    }
   }
 }

@@ -116,8 +116,10 @@ public final class Transfer {
     Path part = staging.resolve(task.localPath() + ".part");
     Path staged = staging.resolve(task.localPath());
     Files.createDirectories(part.getParent());
-    EnumSet<HashAlgorithm> algorithms = EnumSet.of(HashAlgorithm.SHA256);
-    algorithms.addAll(task.expected().hashes().values().keySet());
+    // Size plus the strongest checksum the index gives decides; SHA-256 is kept for the index.
+    // Computing the weaker ones too would triple the CPU per byte for nothing.
+    EnumSet<HashAlgorithm> algorithms =
+        EnumSet.of(HashAlgorithm.SHA256, task.expected().hashes().strongest());
     String url = upstream.url(task.upstreamPath());
     Received last = null;
     for (int round = 0; round < 2; round++) {

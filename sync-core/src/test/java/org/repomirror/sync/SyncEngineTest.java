@@ -78,7 +78,8 @@ class SyncEngineTest {
       Clock clock,
       int maxDelete)
       throws Exception {
-    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
+    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
+        HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
       SyncOptions options =
           new SyncOptions(
               List.of(dist),
@@ -93,14 +94,7 @@ class SyncEngineTest {
               new Transfer.Settings(
                   4, 4, Duration.ofMillis(10), Duration.ofMillis(50), Throttle.NONE, policy));
       ReleaseVerifier verifier = new ReleaseVerifier(Keyring.of(trusted.publicKeyring()), false);
-      return new SyncEngine(
-              mirror(),
-              new HttpUpstream(upstream.uri(), Duration.ofSeconds(10)),
-              index,
-              verifier,
-              options,
-              clock)
-          .run();
+      return new SyncEngine(mirror(), source, index, verifier, options, clock).run();
     }
   }
 
@@ -250,7 +244,8 @@ class SyncEngineTest {
       assertThat(report.exitCode()).isEqualTo(1);
       assertThat(Files.readAllBytes(mirror().resolve(hello)))
           .isNotEqualTo(Files.readAllBytes(upstreamRoot().resolve(hello)));
-      try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
+      try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
+          HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
         assertThat(index.file(hello).orElseThrow().state()).isEqualTo(FileState.UPSTREAM_MISMATCH);
       }
     }

@@ -1,0 +1,118 @@
+# The initial-sync scenario: sourced by bench/run.sh (work, results, runs, quick, stamp, need,
+# median, wait_port, top). One upstream tree served by nginx (HTTP, port 80: apt-mirror cannot
+# handle another port) and an rsync daemon on loopback; each tool mirrors it into an empty folder,
+# alternating, several times.
+need nginx rsync apt-mirror debmirror wget python3 bc
+
+sync_dir="$work/sync"
+files="${FILES:-10000}"
+scale="${SCALE:-1}"
+$quick && { files="${FILES:-2000}"; scale="${SCALE:-0.1}"; }
+data="$sync_dir/data-$files-$scale"
+if [[ ! -f "$data/keyring.gpg" ]]; then
+  rm -rf "$sync_dir"/data-*
+  mkdir -p "$data"
+  "$JAVA_HOME/bin/java" -cp "$here/../bench/target/benchmarks.jar" org.repomirror.bench.GenerateRepository \
+    --out "$data" --files "$files" --seed 1 --scale "$scale" --sizes "$here/data/debian-bookworm-amd64-sizes.txt.gz"
+fi
+repo="$data/repo"
+total_bytes="$(du -sb "$repo/pool" | cut -f1)"
+total_files="$(find "$repo" -type f | wc -l)"
+
+mkdir -p "$sync_dir/run"
+cat > "$sync_dir/run/nginx.conf" <<NGINX
+worker_processes 1;
+pid $sync_dir/run/nginx.pid;
+error_log $sync_dir/run/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:80; root $repo; }
+}
+NGINX
+cat > "$sync_dir/run/rsyncd.conf" <<RSYNCD
+port = 18873
+address = 127.0.0.1
+use chroot = no
+pid file = $sync_dir/run/rsyncd.pid
+[repo]
+path = $repo
+read only = yes
+RSYNCD
+nginx -c "$sync_dir/run/nginx.conf" -p "$sync_dir/run"
+rsync --daemon --config="$sync_dir/run/rsyncd.conf"
+trap 'kill $(cat "$sync_dir/run/nginx.pid" "$sync_dir/run/rsyncd.pid" 2>/dev/null) 2>/dev/null || true' EXIT
+wait_port 80
+wait_port 18873
+
+target="$sync_dir/target"
+run_tool() { # tool -> seconds
+  rm -rf "$target"
+  mkdir -p "$target"
+  sync
+  local start end
+  start=$(date +%s.%N)
+  case "$1" in
+    repomirror)
+      REPOMIRROR_JAVA_OPTS="${REPOMIRROR_JAVA_OPTS:-}" "$top/repomirror" sync --root "$target" \
+        --upstream http://127.0.0.1/ --dist dists/bench --keyring "$data/keyring.gpg" --connections 8 \
+        > "$sync_dir/run/repomirror.log" 2>&1 ;;
+    rsync)
+      rsync -a rsync://127.0.0.1:18873/repo/ "$target/" ;;
+    apt-mirror)
+      printf 'set base_path %s\nset nthreads 8\nset _tilde 0\ndeb-amd64 http://127.0.0.1/ bench main\n' \
+        "$target" > "$sync_dir/run/mirror.list"
+      apt-mirror "$sync_dir/run/mirror.list" > "$sync_dir/run/apt-mirror.log" 2>&1 ;;
+    debmirror)
+      debmirror --host=127.0.0.1 --root=/ --method=http --dist=bench --section=main --arch=amd64 \
+        --nosource --keyring="$data/keyring.gpg" --diff=none --rsync-extra=none --i18n --getcontents \
+        "$target/debmirror" > "$sync_dir/run/debmirror.log" 2>&1 ;;
+  esac
+  end=$(date +%s.%N)
+  local got
+  got="$(find "$target" -path '*/pool/*' -type f -name '*.deb' | wc -l)"
+  if (( got < files )); then
+    echo "$1 mirrored only $got of $files packages; see $sync_dir/run/$1.log" >&2
+  fi
+  echo "$end - $start" | bc
+}
+
+csv="$results/sync-$stamp.csv"
+echo "tool,run,seconds,mb_per_s,files_per_s" > "$csv"
+tools=(repomirror rsync apt-mirror debmirror)
+for run in $(seq 1 "$runs"); do
+  # Rotate the order each run, so no tool always goes first on a cold cache.
+  for i in "${!tools[@]}"; do
+    tool="${tools[$(( (i + run) % ${#tools[@]} ))]}"
+    secs="$(run_tool "$tool")"
+    echo "$tool,$run,$secs,$(echo "$total_bytes / 1000000 / $secs" | bc -l),$(echo "$total_files / $secs" | bc -l)" >> "$csv"
+    echo "  $tool run $run: ${secs}s" >&2
+  done
+done
+rm -rf "$target"
+
+echo
+echo "initial sync: $files packages, $(echo "$total_bytes / 1000000" | bc) MB, from nginx/rsyncd on loopback; medians of $runs runs"
+python3 - "$csv" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+checks = {
+    "repomirror": "signature; SHA-256 of every file",
+    "rsync": "no (rsync's own transfer checksums only)",
+    "apt-mirror": "no",
+    "debmirror": "signature; checksums of indexes and files",
+}
+med = {}
+for tool in ("repomirror", "rsync", "apt-mirror", "debmirror"):
+    sel = [r for r in rows if r["tool"] == tool]
+    med[tool] = [statistics.median(float(r[f]) for r in sel) for f in ("seconds", "mb_per_s", "files_per_s")]
+print(f"{'tool':<11} {'wall s':>8} {'MB/s':>8} {'files/s':>8} {'repomirror speedup':>19}  verifies")
+for tool, (s, mb, fps) in med.items():
+    print(f"{tool:<11} {s:>8.2f} {mb:>8.1f} {fps:>8.0f} {s / med['repomirror'][0]:>18.2f}x  {checks[tool]}")
+PY
+echo "results: $csv"
+kill $(cat "$sync_dir/run/nginx.pid" "$sync_dir/run/rsyncd.pid" 2>/dev/null) 2>/dev/null || true
+trap - EXIT

@@ -109,9 +109,9 @@ med = {}
 for tool in ("repomirror", "rsync", "apt-mirror", "debmirror"):
     sel = [r for r in rows if r["tool"] == tool]
     med[tool] = [statistics.median(float(r[f]) for r in sel) for f in ("seconds", "mb_per_s", "files_per_s")]
-print(f"{'tool':<11} {'wall s':>8} {'MB/s':>8} {'files/s':>8} {'repomirror speedup':>19}  verifies")
+print(f"{'tool':<11} {'wall s':>8} {'MB/s':>8} {'files/s':>8} {'repomirror is faster':>21}  verifies")
 for tool, (s, mb, fps) in med.items():
-    print(f"{tool:<11} {s:>8.2f} {mb:>8.1f} {fps:>8.0f} {s / med['repomirror'][0]:>18.2f}x  {checks[tool]}")
+    print(f"{tool:<11} {s:>8.2f} {mb:>8.1f} {fps:>8.0f} {s / med['repomirror'][0]:>20.2f}x  {checks[tool]}")
 PY
 echo "results: $csv"
 kill $(cat "$sync_dir/run/nginx.pid" "$sync_dir/run/rsyncd.pid" 2>/dev/null) 2>/dev/null || true

@@ -282,6 +282,13 @@ public final class SyncEngine {
     counters.reused.forEach(t -> referenced.add(t.localPath()));
     counters.reused.clear();
 
+    if (counters.listedAbsent > 0) {
+      log.info(
+          "{}: {} files the Release lists are not on the upstream (allowed)",
+          dist,
+          counters.listedAbsent);
+    }
+
     // Pool files, from the Packages and Sources indexes.
     Map<String, FetchTask> pool = new LinkedHashMap<>();
     long tPlan = System.nanoTime();

@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 
 /**
- * Writes a staging file under the bandwidth limit and makes it durable: close fsyncs before it
- * closes, so a file renamed into place afterwards survives a crash whole. Not thread-safe.
+ * Writes a staging file under the bandwidth limit. It does not fsync: the publisher does, just
+ * before the rename, by when the kernel has mostly written the data back on its own; waiting for
+ * the disk after each download would serialise the transfer behind it. Not thread-safe.
  */
 final class StagingOutputStream extends FilterOutputStream {
   private final FileOutputStream file;
@@ -37,15 +38,6 @@ final class StagingOutputStream extends FilterOutputStream {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while throttled");
-    }
-  }
-
-  @Override
-  public void close() throws IOException {
-    try {
-      file.getChannel().force(true);
-    } finally {
-      file.close();
     }
   }
 }

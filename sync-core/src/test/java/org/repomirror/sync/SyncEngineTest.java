@@ -285,6 +285,66 @@ class SyncEngineTest {
   }
 
   @Test
+  void redirectsAreFollowedAndLoopsFailTheFileOnly() throws Exception {
+    TestRepository.Suite suite = modernSuite(1, false);
+    String hello = suite.packages().get(0).filename();
+    String tzdata = suite.packages().get(2).filename();
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      upstream.fail(hello, ScriptedUpstream.Fault.REDIRECT, 1);
+      upstream.fail(tzdata, ScriptedUpstream.Fault.REDIRECT_LOOP, 1);
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.exitCode()).isEqualTo(1);
+      assertThat(report.failures())
+          .singleElement()
+          .satisfies(f -> assertThat(f.path()).isEqualTo(tzdata));
+      assertThat(Files.readAllBytes(mirror().resolve(hello)))
+          .isEqualTo(Files.readAllBytes(upstreamRoot().resolve(hello)));
+      assertThat(mirror().resolve(tzdata)).doesNotExist();
+    }
+  }
+
+  @Test
+  void leftoversOfACrashedRunAreCleanedOrResumed() throws Exception {
+    TestRepository.Suite suite = modernSuite(1, false);
+    String big = suite.packages().get(1).filename();
+    Path staging = mirror().resolve(".repomirror/staging");
+    // A verified file staged but never published, and half a download.
+    Path stale = staging.resolve("pool/stale/left-over.deb");
+    Files.createDirectories(stale.getParent());
+    Files.writeString(stale, "left over");
+    Path part = staging.resolve(big + ".part");
+    Files.createDirectories(part.getParent());
+    byte[] whole = Files.readAllBytes(upstreamRoot().resolve(big));
+    Files.write(part, java.util.Arrays.copyOf(whole, whole.length / 3));
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.exitCode()).as(report.summary()).isZero();
+      assertThat(stale).doesNotExist();
+      assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
+      assertThat(upstream.requests())
+          .filteredOn(r -> r.path().equals(big))
+          .singleElement()
+          .satisfies(
+              r -> assertThat(r.header("Range")).isEqualTo("bytes=" + whole.length / 3 + "-"));
+    }
+  }
+
+  @Test
+  void aFileDeletedBehindOurBackIsFetchedAgain() throws Exception {
+    TestRepository.Suite suite = modernSuite(1, false);
+    String hello = suite.packages().get(0).filename();
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
+          .isZero();
+      Files.delete(mirror().resolve(hello));
+      Files.delete(mirror().resolve("dists/stable/InRelease")); // so the suite is looked at again
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.exitCode()).isZero();
+      assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
+    }
+  }
+
+  @Test
   void legacyMaemoSuite() throws Exception {
     TestRepository.legacy(upstreamRoot().resolve("extras-devel"), "fremantle")
         .components("free", "non-free")

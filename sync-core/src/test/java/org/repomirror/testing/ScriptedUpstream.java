@@ -37,7 +37,11 @@ public final class ScriptedUpstream implements AutoCloseable {
     UNAVAILABLE,
     RESET_HALFWAY,
     TRUNCATED,
-    CORRUPT
+    CORRUPT,
+    /** 302 to the same path with {@code ?moved}, which is then served. */
+    REDIRECT,
+    /** 302 to itself, forever. */
+    REDIRECT_LOOP
   }
 
   /** One request as received. */
@@ -90,6 +94,15 @@ public final class ScriptedUpstream implements AutoCloseable {
       Path file = root.resolve(path).normalize();
       if (fault == Fault.NOT_FOUND || !file.startsWith(root) || !Files.isRegularFile(file)) {
         ex.sendResponseHeaders(404, -1);
+        return;
+      }
+      if (fault == Fault.REDIRECT || fault == Fault.REDIRECT_LOOP) {
+        String target = "/" + path + (fault == Fault.REDIRECT ? "?moved" : "");
+        if (fault == Fault.REDIRECT_LOOP) {
+          scripts.put(path, new Script(Fault.REDIRECT_LOOP, new AtomicInteger(1000)));
+        }
+        ex.getResponseHeaders().set("Location", target);
+        ex.sendResponseHeaders(302, -1);
         return;
       }
       if (fault == Fault.UNAVAILABLE) {

@@ -19,6 +19,17 @@ import org.repomirror.testing.TestRepository;
 
 /** The real apt-get against the real server, on signed repositories the test generates. */
 class AptEndToEndTest {
+  /**
+   * Modern apt distrusts MD5-only Release files; Maemo's apt accepts them. ForceHash makes apt
+   * verify every file by its MD5 sum, as the old apt did, so a wrong byte still fails the download
+   * even though apt calls the packages unauthenticated.
+   */
+  private static final List<String> LEGACY_APT =
+      List.of(
+          "Acquire::AllowWeakRepositories \"true\";",
+          "Acquire::ForceHash \"MD5Sum\";",
+          "APT::Get::AllowUnauthenticated \"true\";");
+
   private static TestKey key;
 
   @TempDir Path tmp;
@@ -90,13 +101,7 @@ class AptEndToEndTest {
               tmp.resolve("apt"),
               "armel",
               List.of("deb [signed-by=" + keyring + "] " + url + " fremantle free non-free"),
-              // Modern apt distrusts MD5-only Release files; Maemo's apt accepts them. ForceHash
-              // makes apt verify every file by its MD5 sum, as the old apt did, so a wrong byte
-              // still fails the download even though apt calls the packages unauthenticated.
-              List.of(
-                  "Acquire::AllowWeakRepositories \"true\";",
-                  "Acquire::ForceHash \"MD5Sum\";",
-                  "APT::Get::AllowUnauthenticated \"true\";"));
+              LEGACY_APT);
 
       AptGet.Result update = apt.run("update");
       assertThat(update.exitCode()).as(update.output()).isZero();
@@ -139,10 +144,7 @@ class AptEndToEndTest {
               tmp.resolve("apt"),
               "armel",
               List.of("deb [signed-by=" + keyring + "] " + url + " fremantle free"),
-              List.of(
-                  "Acquire::AllowWeakRepositories \"true\";",
-                  "Acquire::ForceHash \"MD5Sum\";",
-                  "APT::Get::AllowUnauthenticated \"true\";"));
+              LEGACY_APT);
       assertThat(apt.run("update").exitCode()).isZero();
       AptGet.Result download = apt.run("download", "maemo-hello");
       assertThat(download.exitCode()).isNotZero();

@@ -56,21 +56,8 @@ class ServerOptionsTest {
   void servesOverTls() throws Exception {
     Path root = root();
     TlsConfig tls = selfSignedCertificate();
-    ServerConfig base = TestServers.config(root);
     ServerConfig config =
-        new ServerConfig(
-            root,
-            base.listen(),
-            base.adminListen(),
-            1,
-            100,
-            base.headerTimeout(),
-            base.idleTimeout(),
-            base.shutdownTimeout(),
-            base.metadataMaxAge(),
-            null,
-            AccessLogTarget.OFF,
-            tls);
+        TestServers.config(root, 100, Duration.ofSeconds(5), AccessLogTarget.OFF, tls);
     try (RepoServer server = RepoServer.start(config, AccessLog.OFF)) {
       HttpClient client = HttpClient.newBuilder().sslContext(trustingOurCertificate()).build();
       String baseUrl = "https://127.0.0.1:" + server.address().getPort();
@@ -100,21 +87,9 @@ class ServerOptionsTest {
   void writesTheAccessLogToAFile() throws Exception {
     Path root = root();
     Path logFile = tmp.resolve("access.log");
-    ServerConfig base = TestServers.config(root);
     ServerConfig config =
-        new ServerConfig(
-            root,
-            base.listen(),
-            base.adminListen(),
-            1,
-            100,
-            base.headerTimeout(),
-            base.idleTimeout(),
-            base.shutdownTimeout(),
-            base.metadataMaxAge(),
-            null,
-            AccessLogTarget.parse(logFile.toString()),
-            null);
+        TestServers.config(
+            root, 100, Duration.ofSeconds(5), AccessLogTarget.parse(logFile.toString()), null);
     try (RepoServer server = RepoServer.start(config)) {
       try (RawHttp c =
           new RawHttp(new InetSocketAddress("127.0.0.1", server.address().getPort()))) {
@@ -136,21 +111,8 @@ class ServerOptionsTest {
   @Test
   void connectionsBeyondTheCapAreClosedAtOnce() throws Exception {
     Path root = root();
-    ServerConfig base = TestServers.config(root);
     ServerConfig config =
-        new ServerConfig(
-            root,
-            base.listen(),
-            base.adminListen(),
-            1,
-            2,
-            base.headerTimeout(),
-            base.idleTimeout(),
-            base.shutdownTimeout(),
-            base.metadataMaxAge(),
-            null,
-            AccessLogTarget.OFF,
-            null);
+        TestServers.config(root, 2, Duration.ofSeconds(5), AccessLogTarget.OFF, null);
     try (RepoServer server = RepoServer.start(config, AccessLog.OFF)) {
       InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.address().getPort());
       try (RawHttp a = new RawHttp(address);

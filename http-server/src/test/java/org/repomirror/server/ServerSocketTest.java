@@ -442,21 +442,9 @@ class ServerSocketTest {
   @Test
   void slowRequestHeadsTimeOut() throws Exception {
     server.close();
-    var config = TestServers.config(root);
-    config =
-        new org.repomirror.config.ServerConfig(
-            root,
-            config.listen(),
-            config.adminListen(),
-            1,
-            100,
-            Duration.ofMillis(300),
-            Duration.ofSeconds(30),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(60),
-            null,
-            org.repomirror.config.AccessLogTarget.OFF,
-            null);
+    var config =
+        TestServers.config(
+            root, 100, Duration.ofMillis(300), org.repomirror.config.AccessLogTarget.OFF, null);
     server = RepoServer.start(config, log);
     address = new InetSocketAddress("127.0.0.1", server.address().getPort());
     try (RawHttp c = new RawHttp(address)) {

@@ -6,25 +6,36 @@ import java.time.Duration;
 import org.repomirror.config.AccessLogTarget;
 import org.repomirror.config.HostPort;
 import org.repomirror.config.ServerConfig;
+import org.repomirror.config.TlsConfig;
 
 /** Starts servers on loopback with ephemeral ports, for tests. */
 final class TestServers {
   private TestServers() {}
 
   static ServerConfig config(Path root) {
+    return config(root, 1000, Duration.ofSeconds(5), AccessLogTarget.OFF, null);
+  }
+
+  /** A loopback configuration with the settings tests vary. */
+  static ServerConfig config(
+      Path root,
+      int maxConnections,
+      Duration headerTimeout,
+      AccessLogTarget accessLog,
+      TlsConfig tls) {
     return new ServerConfig(
         root,
         new HostPort("127.0.0.1", 0),
         new HostPort("127.0.0.1", 0),
         1,
-        1000,
-        Duration.ofSeconds(5),
+        maxConnections,
+        headerTimeout,
         Duration.ofSeconds(30),
         Duration.ofSeconds(5),
         Duration.ofSeconds(60),
         null,
-        AccessLogTarget.OFF,
-        null);
+        accessLog,
+        tls);
   }
 
   static RepoServer start(Path root, AccessLog log) throws IOException {

@@ -359,16 +359,8 @@ public final class SyncEngine {
     long now = clock.millis();
     for (FetchOutcome.Fetched f : poolFetched) {
       (Files.exists(root.resolve(f.task().localPath())) ? replacedContent : newContent)
-          .add(new Publisher.Staged(f.staged(), f.task().localPath()));
-      records.add(
-          new FileRecord(
-              f.task().localPath(),
-              f.task().expected().size(),
-              f.mtimeMillis(),
-              f.hashes().merge(f.task().expected().hashes()),
-              FileState.PUBLISHED,
-              generation,
-              now));
+          .add(staged(f));
+      records.add(publishedRecord(f, now));
     }
     for (FetchOutcome.Failed f : keptAsIs) {
       (Files.exists(root.resolve(f.task().localPath())) ? replacedContent : newContent)
@@ -385,28 +377,12 @@ public final class SyncEngine {
     }
     List<Publisher.Staged> metadata = new ArrayList<>();
     for (FetchOutcome.Fetched f : byHashFetched) {
-      newContent.add(new Publisher.Staged(f.staged(), f.task().localPath()));
-      records.add(
-          new FileRecord(
-              f.task().localPath(),
-              f.task().expected().size(),
-              f.mtimeMillis(),
-              f.hashes().merge(f.task().expected().hashes()),
-              FileState.PUBLISHED,
-              generation,
-              now));
+      newContent.add(staged(f));
+      records.add(publishedRecord(f, now));
     }
     for (FetchOutcome.Fetched f : metaFetched) {
-      metadata.add(new Publisher.Staged(f.staged(), f.task().localPath()));
-      records.add(
-          new FileRecord(
-              f.task().localPath(),
-              f.task().expected().size(),
-              f.mtimeMillis(),
-              f.hashes().merge(f.task().expected().hashes()),
-              FileState.PUBLISHED,
-              generation,
-              now));
+      metadata.add(staged(f));
+      records.add(publishedRecord(f, now));
     }
     for (Raw raw : meta.raw()) {
       Path staged = stageBytes(raw);
@@ -722,6 +698,22 @@ public final class SyncEngine {
         if (!p.getFileName().toString().endsWith(".part")) Files.deleteIfExists(p);
       }
     }
+  }
+
+  /** The index record of a fetched and verified file: every checksum known, published. */
+  private FileRecord publishedRecord(FetchOutcome.Fetched f, long now) {
+    return new FileRecord(
+        f.task().localPath(),
+        f.task().expected().size(),
+        f.mtimeMillis(),
+        f.hashes().merge(f.task().expected().hashes()),
+        FileState.PUBLISHED,
+        generation,
+        now);
+  }
+
+  private static Publisher.Staged staged(FetchOutcome.Fetched f) {
+    return new Publisher.Staged(f.staged(), f.task().localPath());
   }
 
   /** Tasks with distinct local paths (two indexes with equal content share a by-hash object). */

@@ -41,6 +41,8 @@ public record SyncReport(
    *
    * @param outcome unchanged, published, not-published or trust-failure
    * @param signatures who signed, and whether legacy algorithms were accepted
+   * @param listedAbsent files the Release lists that the upstream does not carry (a 404 on a listed
+   *     compression variant is normal)
    */
   public record SuiteReport(
       String dist,
@@ -51,7 +53,8 @@ public record SyncReport(
       long failed,
       long missing,
       long bytesFetched,
-      List<String> signatures) {}
+      List<String> signatures,
+      long listedAbsent) {}
 
   /**
    * One file that could not be mirrored as signed.

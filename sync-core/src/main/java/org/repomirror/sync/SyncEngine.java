@@ -182,13 +182,13 @@ public final class SyncEngine {
       Optional<Meta> fetched = fetchRelease(dist);
       if (fetched.isEmpty()) {
         log.info("{}: unchanged upstream", dist);
-        return new SyncReport.SuiteReport(dist, "unchanged", null, 0, 0, 0, 0, 0, List.of());
+        return new SyncReport.SuiteReport(dist, "unchanged", null, 0, 0, 0, 0, 0, List.of(), 0);
       }
       meta = fetched.get();
     } catch (TrustException e) {
       log.error("{}: {}", dist, e.getMessage());
       return new SyncReport.SuiteReport(
-          dist, "trust-failure", e.getMessage(), 0, 0, 0, 0, 0, List.of());
+          dist, "trust-failure", e.getMessage(), 0, 0, 0, 0, 0, List.of(), 0);
     } catch (FetchException e) {
       return new SyncReport.SuiteReport(
           dist,
@@ -199,7 +199,8 @@ public final class SyncEngine {
           0,
           0,
           0,
-          List.of());
+          List.of(),
+          0);
     } finally {
       addPhase("metadata", t0);
     }
@@ -221,7 +222,16 @@ public final class SyncEngine {
       release = ReleaseFile.parse(releaseText(meta));
     } catch (TrustException | FormatException e) {
       return new SyncReport.SuiteReport(
-          dist, "not-published", "malformed Release: " + e.getMessage(), 0, 0, 0, 0, 0, signatures);
+          dist,
+          "not-published",
+          "malformed Release: " + e.getMessage(),
+          0,
+          0,
+          0,
+          0,
+          0,
+          signatures,
+          0);
     }
     if (release.validUntil().isPresent() && release.validUntil().get().isBefore(clock.instant())) {
       warnings.add(
@@ -306,7 +316,8 @@ public final class SyncEngine {
           0,
           0,
           counters.bytes,
-          signatures);
+          signatures,
+          0);
     }
     addPhase("plan", tPlan);
     List<FetchOutcome.Fetched> poolFetched = new ArrayList<>();
@@ -442,7 +453,8 @@ public final class SyncEngine {
         blocking.size() - missing + keptAsIs.size(),
         missing,
         counters.bytes,
-        signatures);
+        signatures,
+        counters.listedAbsent);
   }
 
   /** The Release text: verified, or (without verification) taken out of its armor. */

@@ -164,6 +164,8 @@ class SyncEngineTest {
       SyncReport first = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
       assertThat(first.exitCode()).as(first.summary()).isZero();
       assertThat(first.suites().getFirst().outcome()).isEqualTo("published");
+      // The Release lists the plain Packages files, which the upstream does not carry.
+      assertThat(first.suites().getFirst().listedAbsent()).isPositive();
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
       assertThat(first.filesFetched()).isGreaterThanOrEqualTo(suite.packages().size());
 

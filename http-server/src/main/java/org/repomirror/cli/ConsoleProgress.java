@@ -67,7 +67,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
     doneBytes.addAndGet(bytes);
     if (bar != null) {
       bar.stepBy(bytes);
-      bar.setExtraMessage(n + "/" + plannedFiles.get() + " files");
+      bar.setExtraMessage(" " + n + "/" + plannedFiles.get() + " files");
     }
   }
 

@@ -191,6 +191,22 @@ class ServerSocketTest {
   }
 
   @Test
+  void rangesOfSmallCachedFiles() throws Exception {
+    try (RawHttp c = new RawHttp(address)) {
+      RawHttp.Response whole = c.send(get("/dists/stable/Release")).read();
+      assertThat(whole.bodyText()).isEqualTo("Suite: stable\n");
+      RawHttp.Response head = c.send(get("/dists/stable/Release", "Range: bytes=0-4")).read();
+      assertThat(head.status()).isEqualTo(206);
+      assertThat(head.header("Content-Range")).isEqualTo("bytes 0-4/14");
+      assertThat(head.bodyText()).isEqualTo("Suite");
+      RawHttp.Response tail = c.send(get("/dists/stable/Release", "Range: bytes=-7")).read();
+      assertThat(tail.bodyText()).isEqualTo("stable\n");
+      assertThat(c.send(get("/dists/stable/Release")).read().bodyText())
+          .isEqualTo("Suite: stable\n");
+    }
+  }
+
+  @Test
   void conditionalGetsGive304AndKeepTheConnection() throws Exception {
     try (RawHttp c = new RawHttp(address)) {
       RawHttp.Response r =

@@ -33,6 +33,12 @@ class SyncThenAptTest {
 
   private record Run(int code, String out, String err) {}
 
+  private static Run cli(List<String> base, String... more) {
+    List<String> args = new ArrayList<>(base);
+    args.addAll(List.of(more));
+    return cli(args.toArray(String[]::new));
+  }
+
   private static Run cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -109,50 +115,20 @@ class SyncThenAptTest {
         TestKey.generateRsa("other <o@example.org>").writePublicKeyring(tmp.resolve("other.gpg"));
     Path mirror = tmp.resolve("mirror");
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-      String up = upstream.uri().toString();
-      Run noKeyring =
-          cli("sync", "--root", mirror.toString(), "--upstream", up, "--dist", "dists/stable");
+      List<String> base =
+          List.of("sync", "--root", mirror.toString(), "--upstream", upstream.uri().toString());
+      Run noKeyring = cli(base, "--dist", "dists/stable");
       assertThat(noKeyring.code()).isEqualTo(2);
       assertThat(noKeyring.err()).contains("no keyring");
-      Run noDist =
-          cli("sync", "--root", mirror.toString(), "--upstream", up, "--no-verify-signature");
+      Run noDist = cli(base, "--no-verify-signature");
       assertThat(noDist.code()).isEqualTo(2);
       Run badPolicy =
-          cli(
-              "sync",
-              "--root",
-              mirror.toString(),
-              "--upstream",
-              up,
-              "--dist",
-              "dists/stable",
-              "--no-verify-signature",
-              "--policy",
-              "yolo");
+          cli(base, "--dist", "dists/stable", "--no-verify-signature", "--policy", "yolo");
       assertThat(badPolicy.code()).isEqualTo(2);
-      Run trust =
-          cli(
-              "sync",
-              "--root",
-              mirror.toString(),
-              "--upstream",
-              up,
-              "--dist",
-              "dists/stable",
-              "--keyring",
-              wrongKeyring.toString());
+      Run trust = cli(base, "--dist", "dists/stable", "--keyring", wrongKeyring.toString());
       assertThat(trust.code()).isEqualTo(3);
       assertThat(mirror.resolve("dists")).doesNotExist();
-      Run unverified =
-          cli(
-              "sync",
-              "--root",
-              mirror.toString(),
-              "--upstream",
-              up,
-              "--dist",
-              "dists/stable",
-              "--no-verify-signature");
+      Run unverified = cli(base, "--dist", "dists/stable", "--no-verify-signature");
       assertThat(unverified.code()).as(unverified.out() + unverified.err()).isZero();
       assertThat(unverified.out()).contains("disabled (--no-verify-signature)");
     }

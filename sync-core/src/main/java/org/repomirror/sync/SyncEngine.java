@@ -671,13 +671,17 @@ public final class SyncEngine {
    * @return whether the max-delete guard stopped the deletions
    */
   private boolean sweepDeletions() throws IOException {
+    Map<String, Long> pending = index.pendingDeletes();
+    if (pending.isEmpty()) {
+      return false; // the usual case: no need to read every suite's references
+    }
     long now = clock.millis();
     long grace = options.deleteGrace().toMillis();
     Set<String> referenced = new java.util.HashSet<>();
     for (String suite : index.suites()) index.references(suite).ifPresent(referenced::addAll);
     List<String> due = new ArrayList<>();
     try (Index.Batch batch = index.batch()) {
-      for (Map.Entry<String, Long> e : index.pendingDeletes().entrySet()) {
+      for (Map.Entry<String, Long> e : pending.entrySet()) {
         if (referenced.contains(e.getKey())) {
           batch.unmarkForDeletion(e.getKey());
         } else if (e.getValue() + grace <= now) {

@@ -20,7 +20,6 @@ import org.bouncycastle.openpgp.PGPKeyPair;
 import org.bouncycastle.openpgp.PGPKeyRingGenerator;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
-import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
@@ -75,7 +74,6 @@ public final class TestKey {
               null,
               new JcaPGPContentSignerBuilder(pgpAlgorithm, HashAlgorithmTags.SHA256),
               null);
-      PGPSecretKeyRing secret = ring.generateSecretKeyRing();
       return new TestKey(pgp, ring.generatePublicKeyRing(), hashAlgorithm);
     } catch (GeneralSecurityException | PGPException e) {
       throw new IllegalStateException("cannot generate a test key", e);

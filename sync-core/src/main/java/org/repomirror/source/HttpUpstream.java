@@ -76,10 +76,6 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
             .build();
   }
 
-  public HttpUpstream(URI base, Duration readTimeout) {
-    this(base, readTimeout, 16);
-  }
-
   @Override
   public String url(String path) {
     return base.resolve(encodePath(path)).toString();

@@ -12,6 +12,8 @@ import org.repomirror.debian.Hashes;
  * @param state where it stands
  * @param generation the sync run that last wrote this record
  * @param since when the state began, in epoch milliseconds (for grace periods)
+ * @param linkTarget for a symbolic link (tree mode), where it points; null for a regular file. A
+ *     link's size is its target's length in bytes and its hashes are those of the target string.
  */
 public record FileRecord(
     String path,
@@ -20,4 +22,22 @@ public record FileRecord(
     Hashes hashes,
     FileState state,
     long generation,
-    long since) {}
+    long since,
+    String linkTarget) {
+
+  /** A regular file. */
+  public FileRecord(
+      String path,
+      long size,
+      long mtimeMillis,
+      Hashes hashes,
+      FileState state,
+      long generation,
+      long since) {
+    this(path, size, mtimeMillis, hashes, state, generation, since, null);
+  }
+
+  public boolean isLink() {
+    return linkTarget != null;
+  }
+}

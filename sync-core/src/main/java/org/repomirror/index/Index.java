@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * The mirror's file index: path → size, mtime, hashes, state, generation; plus the upstream's
- * validators (ETag, Last-Modified) per URL. Reads see the last committed batch. Implementations are
- * thread-safe; a {@link Batch} is used by one thread.
+ * validators (ETag, Last-Modified) per URL, what each suite references, pending deletions and a
+ * summary of each run. Reads see the last committed batch. Implementations are thread-safe; a
+ * {@link Batch} is used by one thread.
  */
 public interface Index extends AutoCloseable {
 
@@ -30,6 +31,9 @@ public interface Index extends AutoCloseable {
   /** Paths waiting to be deleted, with when they stopped being referenced (epoch millis). */
   Map<String, Long> pendingDeletes();
 
+  /** The summaries of the last runs (JSON, as written by the engine), newest first. */
+  List<String> runs(int limit);
+
   /** A set of changes applied atomically by {@link Batch#commit()}. */
   Batch batch();
 
@@ -46,6 +50,9 @@ public interface Index extends AutoCloseable {
 
     /** Records every path a suite references now. */
     Batch putReferences(String dist, Set<String> paths);
+
+    /** Records a run's summary under its ISO-8601 start time. */
+    Batch putRun(String startedIso, String json);
 
     /** Marks a path for deletion after the grace period, counted from {@code sinceMillis}. */
     Batch markForDeletion(String path, long sinceMillis);

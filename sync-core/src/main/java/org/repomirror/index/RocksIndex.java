@@ -44,7 +44,10 @@ public final class RocksIndex implements Index {
   private static final byte[] VALIDATORS = "v/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] REFERENCES = "s/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] DELETES = "d/".getBytes(StandardCharsets.UTF_8);
-  private static final int RECORD_VERSION = 1;
+  private static final byte[] RUNS = "r/".getBytes(StandardCharsets.UTF_8);
+
+  /** Version 2 appends the link target; version 1 records (regular files only) still decode. */
+  private static final int RECORD_VERSION = 2;
 
   static {
     RocksDB.loadLibrary();
@@ -171,6 +174,24 @@ public final class RocksIndex implements Index {
   }
 
   @Override
+  public List<String> runs(int limit) {
+    List<String> runs = new ArrayList<>();
+    try (ReadOptions read = new ReadOptions();
+        RocksIterator it = db.newIterator(read)) {
+      // Keys sort by start time; walk back from just past the last run.
+      it.seekForPrev(key(RUNS, "\uffff"));
+      for (; it.isValid() && runs.size() < limit; it.prev()) {
+        if (!startsWith(it.key(), RUNS)) break;
+        runs.add(new String(it.value(), StandardCharsets.UTF_8));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot scan the runs: " + e.getMessage(), e);
+    }
+    return runs;
+  }
+
+  @Override
   public Batch batch() {
     return new RocksBatch();
   }
@@ -231,6 +252,16 @@ public final class RocksIndex implements Index {
         batch.put(key(REFERENCES, dist), bytes.toByteArray());
       } catch (RocksDBException e) {
         throw new IndexException("cannot stage the references of " + dist, e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch putRun(String startedIso, String json) {
+      try {
+        batch.put(key(RUNS, startedIso), json.getBytes(StandardCharsets.UTF_8));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage the run " + startedIso, e);
       }
       return this;
     }
@@ -304,6 +335,7 @@ public final class RocksIndex implements Index {
         out.writeByte(raw.length);
         out.write(raw);
       }
+      writeOptional(out, r.linkTarget());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -313,7 +345,7 @@ public final class RocksIndex implements Index {
   static FileRecord decode(String path, byte[] value) {
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
       int version = in.readUnsignedByte();
-      if (version != RECORD_VERSION) {
+      if (version != 1 && version != RECORD_VERSION) {
         throw new IndexException("record of " + path + " has unknown version " + version, null);
       }
       long size = in.readLong();
@@ -328,7 +360,9 @@ public final class RocksIndex implements Index {
         byte[] raw = in.readNBytes(in.readUnsignedByte());
         hashes.put(a, HexFormat.of().formatHex(raw));
       }
-      return new FileRecord(path, size, mtime, new Hashes(hashes), state, generation, since);
+      String linkTarget = version >= 2 && in.readBoolean() ? in.readUTF() : null;
+      return new FileRecord(
+          path, size, mtime, new Hashes(hashes), state, generation, since, linkTarget);
     } catch (IOException | RuntimeException e) {
       if (e instanceof IndexException ie) throw ie;
       throw new IndexException("corrupt record for " + path + ": " + e, e);

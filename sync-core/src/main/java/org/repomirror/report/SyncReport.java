@@ -34,7 +34,35 @@ public record SyncReport(
     double megabytesPerSecond,
     List<Failure> failures,
     List<String> warnings,
+    TreeReport tree,
     int exitCode) {
+
+  /**
+   * The tree pass, in tree mode.
+   *
+   * @param source directory, autoindex or manifest
+   * @param verification how the files it fetched were verified: manifest-sha256 or size-mtime
+   *     (files of this run's apt suites are verified against the signed indexes, and counted in the
+   *     suites)
+   * @param outcome mirrored, mirrored-with-failures, unchanged (the upstream said so in one
+   *     request) or listing-failed (nothing was deleted)
+   * @param markedForDeletion paths the upstream no longer has, deleted after the grace period
+   * @param skipped entries not mirrored: hidden, unsafe names, links leaving the tree, special
+   *     files
+   */
+  public record TreeReport(
+      String source,
+      String verification,
+      String outcome,
+      String reason,
+      long listed,
+      long fetched,
+      long unchanged,
+      long failed,
+      long links,
+      long markedForDeletion,
+      long skipped,
+      long bytesFetched) {}
 
   /**
    * One suite.
@@ -85,6 +113,22 @@ public record SyncReport(
               suite.failed(),
               suite.missing(),
               suite.reason() == null ? "" : " (" + suite.reason() + ")"));
+    }
+    if (tree != null) {
+      s.append(
+          String.format(
+              "%-40s %-14s listed %d, fetched %d, unchanged %d, failed %d, links %d, to delete %d, skipped %d (verified by %s)%s%n",
+              "tree (" + tree.source() + ")",
+              tree.outcome(),
+              tree.listed(),
+              tree.fetched(),
+              tree.unchanged(),
+              tree.failed(),
+              tree.links(),
+              tree.markedForDeletion(),
+              tree.skipped(),
+              tree.verification(),
+              tree.reason() == null ? "" : " (" + tree.reason() + ")"));
     }
     s.append(
         String.format(

@@ -1,13 +1,18 @@
 package org.repomirror.sync;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,14 +34,17 @@ import org.repomirror.index.Index;
 import org.repomirror.index.UpstreamValidators;
 import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.SyncPlanner;
+import org.repomirror.publish.ManifestPublisher;
 import org.repomirror.publish.Publisher;
 import org.repomirror.report.Progress;
 import org.repomirror.report.SyncReport;
+import org.repomirror.report.TraceFile;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.Upstream;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 import org.repomirror.transfer.Transfer;
+import org.repomirror.tree.TreeLister;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.trust.TrustException;
 import org.repomirror.trust.VerifiedRelease;
@@ -77,6 +85,12 @@ public final class SyncEngine {
   private final Progress progress;
   private long generation;
   private long deleted;
+  private TreeLister tree;
+
+  /** Paths this run's apt suites cover: the tree pass leaves them alone. */
+  private final Set<String> claimed = new HashSet<>();
+
+  private final List<String> claimedDists = new ArrayList<>();
 
   /**
    * @param verifier checks Release signatures; null only when verification is disabled
@@ -116,15 +130,65 @@ public final class SyncEngine {
     this.publisher = new Publisher(root);
   }
 
-  /** Runs the sync of every dist and reports. */
+  /**
+   * Mirrors the whole tree too (tree mode): after the apt suites, every other file the lister finds
+   * is mirrored, verified by what the lister knows of it.
+   */
+  public SyncEngine mirrorTree(TreeLister lister) {
+    this.tree = lister;
+    return this;
+  }
+
+  /**
+   * Runs the sync of every dist, then the tree pass in tree mode, then due deletions; publishes the
+   * manifest and the trace file, and reports.
+   *
+   * @throws IOException when another sync holds this mirror, or the disk fails
+   */
   public SyncReport run() throws IOException, InterruptedException {
+    Files.createDirectories(staging);
+    try (FileChannel lockFile =
+            FileChannel.open(
+                root.resolve(".repomirror/lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = lockFile.tryLock()) {
+      if (lock == null) {
+        throw new IOException("another sync is running on " + root + " (.repomirror/lock is held)");
+      }
+      return runLocked();
+    }
+  }
+
+  private SyncReport runLocked() throws IOException, InterruptedException {
     Instant started = clock.instant();
     generation = started.toEpochMilli();
-    Files.createDirectories(staging);
     cleanStaging();
     List<SyncReport.SuiteReport> suites = new ArrayList<>();
     for (String dist : options.dists()) {
       suites.add(syncDist(dist.replaceAll("^/+|/+$", "")));
+    }
+    SyncReport.TreeReport treeReport = null;
+    if (tree != null) {
+      long t = System.nanoTime();
+      Set<String> keep = new HashSet<>();
+      for (String suite : index.suites()) index.references(suite).ifPresent(keep::addAll);
+      treeReport =
+          new TreeSync(
+                  root,
+                  tree,
+                  index,
+                  transfer,
+                  publisher,
+                  progress,
+                  this::excludedFromTree,
+                  generation,
+                  clock.millis(),
+                  failures,
+                  warnings)
+              .run(keep);
+      bytesFetched.addAndGet(treeReport.bytesFetched());
+      addPhase("tree", t);
     }
     boolean guardTripped = sweepDeletions();
     Instant finished = clock.instant();
@@ -132,6 +196,11 @@ public final class SyncEngine {
     long unchanged = suites.stream().mapToLong(SyncReport.SuiteReport::unchanged).sum();
     long failed = suites.stream().mapToLong(SyncReport.SuiteReport::failed).sum();
     long missing = suites.stream().mapToLong(SyncReport.SuiteReport::missing).sum();
+    if (treeReport != null) {
+      fetched += treeReport.fetched();
+      unchanged += treeReport.unchanged();
+      failed += treeReport.failed();
+    }
     long transferMillis = Math.max(1, phaseMillis.getOrDefault("transfer", 0L));
     int exit = 0;
     if (suites.stream()
@@ -140,29 +209,92 @@ public final class SyncEngine {
         || missing > 0) {
       exit = 1;
     }
-    if (guardTripped) {
+    if (guardTripped || (treeReport != null && treeReport.outcome().equals("listing-failed"))) {
       exit = Math.max(exit, 1);
     }
     if (suites.stream().anyMatch(s -> s.outcome().equals("trust-failure"))) {
       exit = 3;
     }
-    return new SyncReport(
-        started.toString(),
-        finished.toString(),
-        upstream.url(""),
-        verifier != null ? "verified" : "disabled (--no-verify-signature)",
-        suites,
-        Map.copyOf(phaseMillis),
-        fetched,
-        unchanged,
-        failed,
-        missing,
-        deleted,
-        bytesFetched.get(),
-        bytesFetched.get() / 1e6 / (transferMillis / 1000.0),
-        List.copyOf(failures),
-        List.copyOf(warnings),
-        exit);
+    long tOutputs = System.nanoTime();
+    if (exit != 3 || fetched > 0) {
+      ManifestPublisher.publish(root, index, SyncEngine::ownOutput);
+    }
+    if (exit == 0) {
+      // As ftpsync does: the trace says when the mirror was last complete.
+      TraceFile.of(
+              started,
+              finished,
+              version(),
+              options.hostname(),
+              upstream.url(""),
+              bytesFetched.get())
+          .write(root, options.hostname());
+    }
+    addPhase("publish", tOutputs);
+    SyncReport report =
+        new SyncReport(
+            started.toString(),
+            finished.toString(),
+            upstream.url(""),
+            verifier != null ? "verified" : "disabled (--no-verify-signature)",
+            suites,
+            Map.copyOf(phaseMillis),
+            fetched,
+            unchanged,
+            failed,
+            missing,
+            deleted,
+            bytesFetched.get(),
+            bytesFetched.get() / 1e6 / (transferMillis / 1000.0),
+            List.copyOf(failures),
+            List.copyOf(warnings),
+            treeReport,
+            exit);
+    recordRun(report);
+    return report;
+  }
+
+  /** Keeps a summary of the run in the index, for {@code status} and the estimates of a plan. */
+  private void recordRun(SyncReport r) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("started", r.started());
+    summary.put("finished", r.finished());
+    summary.put("upstream", r.upstream());
+    summary.put("mode", tree == null ? "apt" : "tree");
+    summary.put("exitCode", r.exitCode());
+    summary.put("filesFetched", r.filesFetched());
+    summary.put("filesFailed", r.filesFailed() + r.filesMissing());
+    summary.put("filesDeleted", r.filesDeleted());
+    summary.put("bytesFetched", r.bytesFetched());
+    summary.put("phaseMillis", r.phaseMillis());
+    try (Index.Batch batch = index.batch()) {
+      batch.putRun(r.started(), new ObjectMapper().writeValueAsString(summary));
+      batch.commit();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether a path is written by this instance itself, never mirrored from an upstream. */
+  public static boolean ownOutput(String path) {
+    return path.startsWith("project/repomirror/") || path.startsWith(TraceFile.DIRECTORY);
+  }
+
+  private boolean excludedFromTree(String path) {
+    if (path.startsWith("project/repomirror/")
+        || path.equals(TraceFile.DIRECTORY + options.hostname())
+        || claimed.contains(path)) {
+      return true;
+    }
+    for (String dist : claimedDists) {
+      if (path.startsWith(dist)) return true;
+    }
+    return false;
+  }
+
+  private static String version() {
+    String v = SyncEngine.class.getPackage().getImplementationVersion();
+    return v != null ? v : "dev";
   }
 
   private record Meta(
@@ -176,6 +308,8 @@ public final class SyncEngine {
 
   private SyncReport.SuiteReport syncDist(String dist) throws IOException, InterruptedException {
     String base = dist.contains("dists/") ? dist.substring(0, dist.indexOf("dists/")) : "";
+    claimedDists.add(dist + "/");
+    index.references(dist).ifPresent(claimed::addAll);
     Meta meta;
     long t0 = System.nanoTime();
     try {
@@ -320,6 +454,7 @@ public final class SyncEngine {
           0);
     }
     addPhase("plan", tPlan);
+    claimed.addAll(pool.keySet());
     List<FetchOutcome.Fetched> poolFetched = new ArrayList<>();
     List<FetchOutcome.Failed> keptAsIs = new ArrayList<>();
     long missing = 0;

@@ -19,6 +19,7 @@ import org.repomirror.transfer.Transfer;
  * @param deleteGrace how long a file no suite references any more stays before it is deleted
  * @param maxDelete more deletions due than this in one run is taken for a broken upstream, and
  *     nothing is deleted
+ * @param hostname names this mirror's trace file, {@code project/trace/<hostname>}
  */
 public record SyncOptions(
     List<String> dists,
@@ -30,10 +31,52 @@ public record SyncOptions(
     int allowErrors,
     Duration deleteGrace,
     int maxDelete,
-    Transfer.Settings transfer) {
+    Transfer.Settings transfer,
+    String hostname) {
   public SyncOptions {
     dists = List.copyOf(dists);
     components = Set.copyOf(components);
     architectures = Set.copyOf(architectures);
+  }
+
+  /** Options with this machine's host name for the trace file. */
+  public SyncOptions(
+      List<String> dists,
+      Set<String> components,
+      Set<String> architectures,
+      boolean binaries,
+      boolean sources,
+      boolean verifySignatures,
+      int allowErrors,
+      Duration deleteGrace,
+      int maxDelete,
+      Transfer.Settings transfer) {
+    this(
+        dists,
+        components,
+        architectures,
+        binaries,
+        sources,
+        verifySignatures,
+        allowErrors,
+        deleteGrace,
+        maxDelete,
+        transfer,
+        localHostname());
+  }
+
+  /** The host name, as {@code hostname} prints it, or "localhost" when it cannot be found. */
+  public static String localHostname() {
+    try {
+      String name = java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hostname")).strip();
+      if (!name.isEmpty() && !name.contains("/")) return name;
+    } catch (java.io.IOException | RuntimeException e) {
+      // fall through
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 import org.repomirror.index.UpstreamValidators;
@@ -118,8 +119,11 @@ public final class Transfer {
     Files.createDirectories(part.getParent());
     // Size plus the strongest checksum the index gives decides; SHA-256 is kept for the index.
     // Computing the weaker ones too would triple the CPU per byte for nothing.
+    Hashes wanted = task.expected().hashes();
     EnumSet<HashAlgorithm> algorithms =
-        EnumSet.of(HashAlgorithm.SHA256, task.expected().hashes().strongest());
+        wanted == null
+            ? EnumSet.of(HashAlgorithm.SHA256)
+            : EnumSet.of(HashAlgorithm.SHA256, wanted.strongest());
     String url = upstream.url(task.upstreamPath());
     Received last = null;
     for (int round = 0; round < 2; round++) {
@@ -138,7 +142,7 @@ public final class Transfer {
             task, url, e.getMessage(), -1, null, null, 0, "gave up after retries");
       }
       last = r;
-      if (r.size == task.expected().size() && task.expected().hashes().matches(r.hashes)) {
+      if (task.expected().accepts(r.size, r.hashes)) {
         Files.move(
             part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new FetchOutcome.Fetched(task, staged, r.hashes, r.mtimeMillis, r.transferred);
@@ -150,7 +154,7 @@ public final class Transfer {
           r.hashes.strongest(),
           r.hashes.get(r.hashes.strongest()).orElse("?"),
           task.expected().size(),
-          task.expected().hashes().values(),
+          wanted == null ? "no checksum" : wanted.values(),
           round == 0 ? "; fetching once more from scratch" : "");
     }
     String reason =
@@ -186,7 +190,7 @@ public final class Transfer {
     long transferred = 0;
     for (int attempt = 1; ; attempt++) {
       long offset = Files.exists(part) ? Files.size(part) : 0;
-      if (offset > task.expected().size()) {
+      if (task.expected().size() != ExpectedFile.UNKNOWN_SIZE && offset > task.expected().size()) {
         Files.delete(part);
         offset = 0;
       }

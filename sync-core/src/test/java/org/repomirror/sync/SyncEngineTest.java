@@ -380,14 +380,17 @@ class SyncEngineTest {
     }
   }
 
-  /** Every regular file under a root, by relative path, with its content's SHA-256 and mtime. */
+  /**
+   * Every regular file under a root, by relative path, with its content's SHA-256 and mtime; the
+   * mirror's own manifest and trace are left out.
+   */
   static Map<String, String> tree(Path root) throws IOException {
     Map<String, String> files = new TreeMap<>();
     if (!Files.exists(root)) return files;
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
         String rel = root.relativize(p).toString();
-        if (rel.startsWith(".repomirror")) continue;
+        if (rel.startsWith(".repomirror") || SyncEngine.ownOutput(rel)) continue;
         files.put(
             rel,
             TestRepository.hex("SHA-256", Files.readAllBytes(p))

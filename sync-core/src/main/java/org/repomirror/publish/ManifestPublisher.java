@@ -1,0 +1,83 @@
+package org.repomirror.publish;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.function.Predicate;
+import java.util.zip.GZIPOutputStream;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.Index;
+import org.repomirror.tree.Manifest;
+import org.repomirror.tree.TreeEntry;
+
+/**
+ * Publishes the manifest of the mirror's tree, from the index, for downstream instances. The file
+ * is replaced only when its content changes (gzip without a timestamp is deterministic), so that an
+ * unchanged tree keeps its Last-Modified and ETag, and a downstream's conditional request gets a
+ * 304.
+ */
+public final class ManifestPublisher {
+  private ManifestPublisher() {}
+
+  /**
+   * @param excluded paths to leave out (this instance's own outputs)
+   * @return whether the published manifest changed
+   */
+  public static boolean publish(Path root, Index index, Predicate<String> excluded)
+      throws IOException {
+    Path target = root.resolve(Manifest.PATH);
+    Path staged = root.resolve(".repomirror/staging/" + Manifest.PATH);
+    Files.createDirectories(staged.getParent());
+    try (OutputStream file = Files.newOutputStream(staged);
+        Manifest.Writer out = new Manifest.Writer(new GZIPOutputStream(file, 65536))) {
+      index.forEachFile(
+          "",
+          r -> {
+            if (excluded.test(r.path()) || r.hashes().get(HashAlgorithm.SHA256).isEmpty()) return;
+            try {
+              out.write(entryOf(r));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    if (Files.exists(target) && Arrays.equals(sha256(staged), sha256(target))) {
+      Files.delete(staged);
+      return false;
+    }
+    try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.createDirectories(target.getParent());
+    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return true;
+  }
+
+  private static TreeEntry entryOf(FileRecord r) {
+    String sha = r.hashes().get(HashAlgorithm.SHA256).orElseThrow();
+    return r.isLink()
+        ? new TreeEntry(
+            r.path(), TreeEntry.Type.SYMLINK, r.size(), r.mtimeMillis(), 1, sha, r.linkTarget())
+        : TreeEntry.file(r.path(), r.size(), r.mtimeMillis(), sha);
+  }
+
+  private static byte[] sha256(Path file) throws IOException {
+    MessageDigest d = HashAlgorithm.SHA256.newDigest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[65536];
+      for (int n; (n = in.read(buffer)) > 0; ) d.update(buffer, 0, n);
+    }
+    return d.digest();
+  }
+}

@@ -1,0 +1,102 @@
+package org.repomirror.tree;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.function.Consumer;
+import org.repomirror.debian.ArchivePaths;
+import org.repomirror.debian.FormatException;
+import org.repomirror.index.Index;
+
+/**
+ * Lists a local or NFS directory with a parallel walk: each directory is read by its own task, so
+ * that the round trips of a network filesystem overlap. Links are listed, never followed; hidden
+ * entries (the {@code .repomirror} state among them) are left out, as the server would not serve
+ * them.
+ */
+public final class DirectoryLister implements TreeLister {
+  private final Path root;
+  private final int threads;
+
+  public DirectoryLister(Path root, int threads) {
+    this.root = root;
+    this.threads = threads;
+  }
+
+  @Override
+  public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped) throws IOException {
+    if (!Files.isDirectory(root)) throw new IOException(root + ": not a directory");
+    ForkJoinPool pool = new ForkJoinPool(threads);
+    try {
+      pool.invoke(new Walk("", root, sink, skipped));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      pool.shutdownNow();
+    }
+    return Result.LISTED;
+  }
+
+  @Override
+  public Verification verification() {
+    return Verification.SIZE_MTIME;
+  }
+
+  private static final class Walk extends RecursiveAction {
+    private static final long serialVersionUID = 1L;
+    private final String prefix;
+    private final transient Path dir;
+    private final transient Consumer<TreeEntry> sink;
+    private final transient SkipSink skipped;
+
+    Walk(String prefix, Path dir, Consumer<TreeEntry> sink, SkipSink skipped) {
+      this.prefix = prefix;
+      this.dir = dir;
+      this.sink = sink;
+      this.skipped = skipped;
+    }
+
+    @Override
+    protected void compute() {
+      List<Walk> subdirectories = new ArrayList<>();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        for (Path p : entries) {
+          String path = prefix + p.getFileName();
+          try {
+            ArchivePaths.requireSafe(path, 0);
+          } catch (FormatException e) {
+            skipped.skipped(path, e.getMessage());
+            continue;
+          }
+          BasicFileAttributes a =
+              Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (a.isDirectory()) {
+            subdirectories.add(new Walk(path + "/", p, sink, skipped));
+          } else if (a.isSymbolicLink()) {
+            String target = Files.readSymbolicLink(p).toString();
+            if (TreePaths.linkStaysInside(path, target)) {
+              sink.accept(TreeEntry.link(path, target, a.lastModifiedTime().toMillis()));
+            } else {
+              skipped.skipped(path, "symbolic link leaves the tree (-> " + target + ")");
+            }
+          } else if (a.isRegularFile()) {
+            sink.accept(TreeEntry.file(path, a.size(), a.lastModifiedTime().toMillis(), null));
+          } else {
+            skipped.skipped(path, "not a regular file, directory or symbolic link");
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(new IOException(dir + ": " + e.getMessage(), e));
+      }
+      invokeAll(subdirectories);
+    }
+  }
+}

@@ -31,7 +31,8 @@ public final class AutoindexParser {
   private static final Pattern DATE =
       Pattern.compile(
           "(\\d{4}-\\d{2}-\\d{2}|\\d{2}-[A-Za-z]{3}-\\d{4})[ T](\\d{2}:\\d{2})(:\\d{2})?");
-  private static final Pattern SIZE = Pattern.compile("^\\s*(\\d+|\\d+(?:\\.\\d+)?[KMGTP]|-)\\b");
+  private static final Pattern SIZE =
+      Pattern.compile("^\\s*(\\d+(?:\\.\\d+)?[KMGTP]|\\d+|-)(?=\\s|$)");
   private static final DateTimeFormatter ISO_MINUTE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
   private static final DateTimeFormatter NGINX_MINUTE =

@@ -1,0 +1,307 @@
+package org.repomirror.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.index.RocksIndex;
+import org.repomirror.report.SyncReport;
+import org.repomirror.report.TraceFile;
+import org.repomirror.source.LocalUpstream;
+import org.repomirror.testing.TreeSnapshot;
+import org.repomirror.transfer.Throttle;
+import org.repomirror.transfer.Transfer;
+import org.repomirror.tree.DirectoryLister;
+import org.repomirror.tree.Manifest;
+import org.repomirror.tree.TreeEntry;
+
+/** Tree mode from a local directory, with a real RocksDB and real files. */
+class TreeSyncTest {
+  private static final Duration GRACE = Duration.ofHours(1);
+  private static final String HOST = "mirror-test";
+
+  @TempDir Path tmp;
+
+  private Path upstream() {
+    return tmp.resolve("old-host");
+  }
+
+  private Path mirror() {
+    return tmp.resolve("mirror");
+  }
+
+  /**
+   * A tree like repository.maemo.org's: release notes, an SDK tarball, Nokia binaries under hashed
+   * paths, names with + ~ % and spaces, symbolic links inside the tree and some that leave it.
+   */
+  private void oldHost() throws IOException {
+    Random random = new Random(7);
+    write("index.html", "<html>maemo</html>".getBytes(), 1_300_000_000_123L);
+    write("releases/fremantle/notes.html", "release notes".getBytes(), 1_260_000_000_456L);
+    write("releases/fremantle/content comparison.html", "<table/>".getBytes(), 1_260_000_001_000L);
+    write("sdk/maemo-sdk_5.0+r1~beta.tar.gz", bytes(random, 300_000), 1_250_000_000_789L);
+    write("nokia-binaries/ab/cd/0123abcd/flasher 3.5%20+x.bin", bytes(random, 70_000), 1L);
+    write("notes/100%.txt", "all of it".getBytes(), 1_400_000_000_000L);
+    write("dists/frozen/Release", "Suite: frozen\n".getBytes(), 1_270_000_000_000L);
+    link("sdk/latest", "maemo-sdk_5.0+r1~beta.tar.gz");
+    link("current-notes", "releases/fremantle");
+    link("escape", "../../etc");
+    link("absolute", "/etc/passwd");
+    write(".htaccess", "Deny from all".getBytes(), 1L);
+  }
+
+  private static byte[] bytes(Random random, int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private void write(String path, byte[] content, long mtimeMillis) throws IOException {
+    Path p = upstream().resolve(path);
+    Files.createDirectories(p.getParent());
+    Files.write(p, content);
+    Files.setLastModifiedTime(p, FileTime.fromMillis(mtimeMillis));
+  }
+
+  private void link(String path, String target) throws IOException {
+    Path p = upstream().resolve(path);
+    Files.createDirectories(p.getParent());
+    Files.createSymbolicLink(p, Path.of(target));
+  }
+
+  private SyncReport sync(Clock clock, int maxDelete) throws Exception {
+    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
+      SyncOptions options =
+          new SyncOptions(
+              List.of(),
+              Set.of(),
+              Set.of(),
+              true,
+              true,
+              false,
+              0,
+              GRACE,
+              maxDelete,
+              new Transfer.Settings(
+                  4,
+                  3,
+                  Duration.ofMillis(10),
+                  Duration.ofMillis(50),
+                  Throttle.NONE,
+                  Transfer.MismatchPolicy.STRICT),
+              HOST);
+      return new SyncEngine(mirror(), new LocalUpstream(upstream()), index, null, options, clock)
+          .mirrorTree(new DirectoryLister(upstream(), 4))
+          .run();
+    }
+  }
+
+  private SyncReport sync() throws Exception {
+    return sync(Clock.systemUTC(), 1000);
+  }
+
+  /** The upstream as the mirror should hold it: no hidden files, no links that leave the tree. */
+  private Map<String, String> expected() throws IOException {
+    Map<String, String> want = TreeSnapshot.of(upstream(), 1);
+    want.remove("escape");
+    want.remove("absolute");
+    return want;
+  }
+
+  @Test
+  void aDirectoryTreeIsMirroredByteForByteWithLinksAndMtimes() throws Exception {
+    oldHost();
+    SyncReport first = sync();
+    assertThat(first.exitCode()).as(first.summary()).isZero();
+    assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected()).containsKey("sdk/latest");
+    assertThat(first.tree().outcome()).isEqualTo("mirrored");
+    assertThat(first.tree().verification()).isEqualTo("size-mtime");
+    assertThat(first.tree().links()).isEqualTo(2);
+    assertThat(first.tree().skipped()).isEqualTo(3); // two escaping links and .htaccess
+    assertThat(first.warnings())
+        .anyMatch(w -> w.startsWith("escape:") && w.contains("leaves the tree"))
+        .anyMatch(w -> w.startsWith("absolute:"));
+    assertThat(mirror().resolve(".htaccess")).doesNotExist();
+    assertThat(
+            Files.getLastModifiedTime(mirror().resolve("sdk/latest"), LinkOption.NOFOLLOW_LINKS)
+                .toMillis())
+        .as("a link keeps its own mtime, to the millisecond")
+        .isEqualTo(
+            Files.getLastModifiedTime(upstream().resolve("sdk/latest"), LinkOption.NOFOLLOW_LINKS)
+                .toMillis());
+
+    SyncReport again = sync();
+    assertThat(again.exitCode()).as(again.summary()).isZero();
+    assertThat(again.tree().fetched()).isZero();
+    assertThat(again.tree().unchanged()).isEqualTo(again.tree().listed()).isEqualTo(9);
+
+    write("notes/100%.txt", "all of it, revised".getBytes(), 1_400_000_100_000L);
+    write("sdk/new tool+1~2.tar.gz", "new".getBytes(), 1_400_000_200_000L);
+    SyncReport changed = sync();
+    assertThat(changed.tree().fetched()).as(changed.summary()).isEqualTo(2);
+    assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
+  }
+
+  @Test
+  void theManifestAndTraceDescribeTheMirror() throws Exception {
+    oldHost();
+    assertThat(sync().exitCode()).isZero();
+    List<TreeEntry> entries = new ArrayList<>();
+    try (var in =
+        new GZIPInputStream(
+            new ByteArrayInputStream(Files.readAllBytes(mirror().resolve(Manifest.PATH))))) {
+      Manifest.read(in, entries::add);
+    }
+    assertThat(entries).extracting(TreeEntry::path).containsAll(expected().keySet());
+    TreeEntry sdk =
+        entries.stream().filter(e -> e.path().equals("sdk/latest")).findFirst().orElseThrow();
+    assertThat(sdk.linkTarget()).isEqualTo("maemo-sdk_5.0+r1~beta.tar.gz");
+    TreeEntry notes =
+        entries.stream().filter(e -> e.path().equals("index.html")).findFirst().orElseThrow();
+    assertThat(notes.mtimeMillis()).isEqualTo(1_300_000_000_123L);
+    assertThat(notes.sha256()).hasSize(64);
+
+    FileTime before = Files.getLastModifiedTime(mirror().resolve(Manifest.PATH));
+    Thread.sleep(20);
+    assertThat(sync().exitCode()).isZero();
+    assertThat(Files.getLastModifiedTime(mirror().resolve(Manifest.PATH)))
+        .as("an unchanged tree keeps its manifest, so a downstream gets a 304")
+        .isEqualTo(before);
+
+    TraceFile trace =
+        TraceFile.parse(Files.readString(mirror().resolve(TraceFile.DIRECTORY + HOST)));
+    assertThat(trace.fields())
+        .containsEntry("Running on host", HOST)
+        .containsKeys(
+            "Date", "Date-Started", "Creator", "Upstream-mirror", "Total time spent in sync");
+    assertThat(trace.fields().get("Upstream-mirror")).startsWith("file:");
+  }
+
+  @Test
+  void deletionsWaitForTheGracePeriodAndTheGuardStopsAMassDeletion() throws Exception {
+    oldHost();
+    for (int i = 0; i < 5; i++) write("bulk/file" + i, ("x" + i).getBytes(), 1_000_000L * i);
+    assertThat(sync().exitCode()).isZero();
+
+    Files.delete(upstream().resolve("releases/fremantle/notes.html"));
+    SyncReport marked = sync();
+    assertThat(marked.tree().markedForDeletion()).isEqualTo(1);
+    assertThat(mirror().resolve("releases/fremantle/notes.html")).as("grace period").exists();
+
+    Clock later = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1));
+    SyncReport swept = sync(later, 1000);
+    assertThat(swept.filesDeleted()).isEqualTo(1);
+    assertThat(mirror().resolve("releases/fremantle/notes.html")).doesNotExist();
+    assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
+
+    for (int i = 0; i < 5; i++) Files.delete(upstream().resolve("bulk/file" + i));
+    assertThat(sync().tree().markedForDeletion()).isEqualTo(5);
+    Clock evenLater = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(2));
+    SyncReport guarded = sync(evenLater, 2);
+    assertThat(guarded.exitCode()).isEqualTo(1);
+    assertThat(guarded.filesDeleted()).isZero();
+    assertThat(guarded.warnings()).anyMatch(w -> w.contains("max-delete"));
+    assertThat(mirror().resolve("bulk/file3")).exists();
+  }
+
+  @Test
+  void aFileReappearingBeforeItsGraceEndsIsKept() throws Exception {
+    oldHost();
+    assertThat(sync().exitCode()).isZero();
+    Path notes = upstream().resolve("notes/100%.txt");
+    byte[] content = Files.readAllBytes(notes);
+    FileTime mtime = Files.getLastModifiedTime(notes);
+    Files.delete(notes);
+    assertThat(sync().tree().markedForDeletion()).isEqualTo(1);
+    Files.write(notes, content);
+    Files.setLastModifiedTime(notes, mtime);
+    assertThat(sync().exitCode()).isZero();
+    SyncReport later = sync(Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1)), 1000);
+    assertThat(later.filesDeleted()).isZero();
+    assertThat(mirror().resolve("notes/100%.txt")).exists();
+  }
+
+  @Test
+  void damageBehindOurBackIsRepairedByTheNextSync() throws Exception {
+    oldHost();
+    assertThat(sync().exitCode()).isZero();
+    Files.delete(mirror().resolve("index.html"));
+    Files.write(mirror().resolve("notes/100%.txt"), "tampered".getBytes());
+    SyncReport repaired = sync();
+    assertThat(repaired.tree().fetched()).isEqualTo(2);
+    assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
+  }
+
+  @Test
+  void aFileThatChangesWhileItIsCopiedIsNotPublished() throws Exception {
+    oldHost();
+    // Listed at one size, then found at another: the copy does not match the listing.
+    Path big = upstream().resolve("sdk/maemo-sdk_5.0+r1~beta.tar.gz");
+    DirectoryLister lister = new DirectoryLister(upstream(), 1);
+    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
+      SyncOptions options =
+          new SyncOptions(
+              List.of(),
+              Set.of(),
+              Set.of(),
+              true,
+              true,
+              false,
+              0,
+              GRACE,
+              1000,
+              new Transfer.Settings(
+                  1,
+                  1,
+                  Duration.ofMillis(1),
+                  Duration.ofMillis(1),
+                  Throttle.NONE,
+                  Transfer.MismatchPolicy.STRICT),
+              HOST);
+      org.repomirror.tree.TreeLister growing =
+          new org.repomirror.tree.TreeLister() {
+            @Override
+            public Result list(
+                org.repomirror.index.Index i,
+                java.util.function.Consumer<TreeEntry> sink,
+                SkipSink skipped)
+                throws IOException, InterruptedException {
+              Result r = lister.list(i, sink, skipped);
+              Files.write(big, new byte[10], java.nio.file.StandardOpenOption.APPEND);
+              return r;
+            }
+
+            @Override
+            public Verification verification() {
+              return lister.verification();
+            }
+          };
+      SyncReport report =
+          new SyncEngine(
+                  mirror(), new LocalUpstream(upstream()), index, null, options, Clock.systemUTC())
+              .mirrorTree(growing)
+              .run();
+      assertThat(report.exitCode()).isEqualTo(1);
+      assertThat(report.failures())
+          .anyMatch(f -> f.path().equals("sdk/maemo-sdk_5.0+r1~beta.tar.gz"));
+      assertThat(mirror().resolve("sdk/maemo-sdk_5.0+r1~beta.tar.gz")).doesNotExist();
+      assertThat(mirror().resolve("dists/frozen/Release"))
+          .as("dists/ waits until the whole tree is good")
+          .doesNotExist();
+    }
+  }
+}

@@ -28,6 +28,11 @@ import java.util.List;
  * @param report where to write the JSON report, besides {@code .repomirror/reports/}
  * @param deleteGrace how long a file no suite references stays before it is deleted
  * @param maxDelete more deletions than this in one run are refused as a likely broken upstream
+ * @param mode {@code apt} (what the signed indexes reference) or {@code tree} (everything under the
+ *     upstream root, with the dists still verified against their signatures)
+ * @param treeSource in tree mode over HTTP: {@code auto} (a peer's manifest when it has one, else
+ *     the directory index pages), {@code manifest} or {@code autoindex}
+ * @param hostname names the trace file, {@code project/trace/<hostname>}; the machine's by default
  */
 public record SyncConfig(
     Path root,
@@ -48,7 +53,10 @@ public record SyncConfig(
     Integer allowErrors,
     Path report,
     Duration deleteGrace,
-    Integer maxDelete) {
+    Integer maxDelete,
+    String mode,
+    String treeSource,
+    String hostname) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
@@ -73,6 +81,18 @@ public record SyncConfig(
     allowErrors = allowErrors != null ? allowErrors : 0;
     deleteGrace = deleteGrace != null ? deleteGrace : DEFAULT_DELETE_GRACE;
     maxDelete = maxDelete != null ? maxDelete : DEFAULT_MAX_DELETE;
+    mode = mode != null ? mode : "apt";
+    treeSource = treeSource != null ? treeSource : "auto";
+    if (!mode.equals("apt") && !mode.equals("tree")) {
+      throw new InvalidValueException("mode", "must be apt or tree, got '" + mode + "'");
+    }
+    if (!List.of("auto", "manifest", "autoindex").contains(treeSource)) {
+      throw new InvalidValueException(
+          "tree-source", "must be auto, manifest or autoindex, got '" + treeSource + "'");
+    }
+    if (hostname != null && !hostname.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
+      throw new InvalidValueException("hostname", "must be a host name, got '" + hostname + "'");
+    }
     if (maxDelete < 0) {
       throw new InvalidValueException("max-delete", "must not be negative");
     }
@@ -90,9 +110,9 @@ public record SyncConfig(
       throw new InvalidValueException("allow-errors", "must not be negative");
     }
     if (upstream != null
-        && (upstream.getScheme() == null || !upstream.getScheme().matches("https?"))) {
+        && (upstream.getScheme() == null || !upstream.getScheme().matches("https?|file"))) {
       throw new InvalidValueException(
-          "upstream", "must be an http:// or https:// URL, got '" + upstream + "'");
+          "upstream", "must be an http://, https:// or file:// URL, got '" + upstream + "'");
     }
     if (timeout.isZero() || timeout.isNegative()) {
       throw new InvalidValueException("timeout", "must be positive");
@@ -103,6 +123,6 @@ public record SyncConfig(
   public static SyncConfig defaults() {
     return new SyncConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null, null);
   }
 }

@@ -20,10 +20,17 @@ import org.repomirror.index.IndexException;
 import org.repomirror.index.RocksIndex;
 import org.repomirror.report.SyncReport;
 import org.repomirror.source.HttpUpstream;
+import org.repomirror.source.LocalUpstream;
+import org.repomirror.source.Upstream;
 import org.repomirror.sync.SyncEngine;
 import org.repomirror.sync.SyncOptions;
 import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
+import org.repomirror.tree.AutoindexLister;
+import org.repomirror.tree.DirectoryLister;
+import org.repomirror.tree.ManifestLister;
+import org.repomirror.tree.ManifestOrAutoindexLister;
+import org.repomirror.tree.TreeLister;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.trust.TrustException;
@@ -38,6 +45,8 @@ import picocli.CommandLine.Option;
     description = {
       "Mirror apt suites from an HTTP upstream: every file verified against the signed Release,",
       "fetched in parallel into staging, then published so that no client sees half a suite.",
+      "With --mode tree, also everything else under the upstream root, from a directory",
+      "(file://), a peer repomirror's manifest or directory index pages.",
       "Exit codes: 0 ok, 1 completed with problems, 2 usage or config, 3 trust failure,",
       "4 aborted with the published tree intact."
     })
@@ -124,6 +133,24 @@ final class SyncCommand implements Callable<Integer> {
       description = "Keep unreferenced files this long (default 1h).")
   String deleteGrace;
 
+  @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description = "apt (default): what the signed indexes reference; tree: the whole tree too.")
+  String mode;
+
+  @Option(
+      names = "--tree-source",
+      paramLabel = "KIND",
+      description = "Tree mode over HTTP: auto (default), manifest or autoindex.")
+  String treeSource;
+
+  @Option(
+      names = "--hostname",
+      paramLabel = "NAME",
+      description = "Names the trace file project/trace/NAME (default: this machine's).")
+  String hostname;
+
   @Override
   public Integer call() throws Exception {
     RepomirrorConfig file;
@@ -140,9 +167,24 @@ final class SyncCommand implements Callable<Integer> {
     boolean verify = !noVerifySignature && c.verifySignature();
     if (mirror == null) return usage("--root is required (or sync.root in the config file)");
     if (up == null) return usage("--upstream is required (or sync.upstream in the config file)");
-    if (!up.toString().matches("https?://.+"))
-      return usage("--upstream must be an http:// or https:// URL");
-    if (ds.isEmpty()) return usage("at least one --dist is required (or sync.dists)");
+    String m = mode != null ? mode : c.mode();
+    if (!m.equals("apt") && !m.equals("tree")) return usage("--mode must be apt or tree");
+    String kind = treeSource != null ? treeSource : c.treeSource();
+    if (!List.of("auto", "manifest", "autoindex").contains(kind)) {
+      return usage("--tree-source must be auto, manifest or autoindex");
+    }
+    boolean local = up.toString().startsWith("file:");
+    if (!up.toString().matches("https?://.+") && !(local && m.equals("tree"))) {
+      return usage("--upstream must be an http:// or https:// URL (file:// only with --mode tree)");
+    }
+    if (ds.isEmpty() && m.equals("apt")) {
+      return usage("at least one --dist is required (or sync.dists), or --mode tree");
+    }
+    String host = hostname != null ? hostname : c.hostname();
+    if (host != null && !host.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
+      return usage("--hostname must be a host name");
+    }
+    if (ds.isEmpty()) verify = false; // nothing signed to check: tree files are checked by listing
     if (verify && keys == null) {
       return usage(
           "no keyring: pass --keyring FILE, or --no-verify-signature to mirror unverified");
@@ -199,16 +241,21 @@ final class SyncCommand implements Callable<Integer> {
                 new Throttle(rate),
                 pol.equals("strict")
                     ? Transfer.MismatchPolicy.STRICT
-                    : Transfer.MismatchPolicy.MIRROR_AS_IS));
+                    : Transfer.MismatchPolicy.MIRROR_AS_IS),
+            host != null ? host : SyncOptions.localHostname());
     SyncReport result;
     try {
       Files.createDirectories(mirror.resolve(".repomirror"));
+      Upstream source =
+          local ? new LocalUpstream(Path.of(up)) : new HttpUpstream(up, c.timeout(), conns);
       try (RocksIndex index = RocksIndex.open(mirror.resolve(".repomirror/index"));
-          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10);
-          HttpUpstream source = new HttpUpstream(up, c.timeout(), conns)) {
-        result =
-            new SyncEngine(mirror, source, index, verifier, options, Clock.systemUTC(), progress)
-                .run();
+          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10)) {
+        SyncEngine engine =
+            new SyncEngine(mirror, source, index, verifier, options, Clock.systemUTC(), progress);
+        if (m.equals("tree")) engine.mirrorTree(lister(source, kind, conns));
+        result = engine.run();
+      } finally {
+        if (source instanceof HttpUpstream http) http.close();
       }
     } catch (IndexException e) {
       return aborted("the index: " + e.getMessage());
@@ -224,6 +271,20 @@ final class SyncCommand implements Callable<Integer> {
       result.writeJson(r);
     }
     return result.exitCode();
+  }
+
+  /** How to list the upstream's tree: walk a directory, read a peer's manifest, crawl pages. */
+  private static TreeLister lister(Upstream source, String kind, int connections) {
+    if (source instanceof LocalUpstream local) {
+      return new DirectoryLister(local.root(), Math.max(4, connections));
+    }
+    return switch (kind) {
+      case "manifest" -> new ManifestLister(source);
+      case "autoindex" -> new AutoindexLister(source, connections);
+      default ->
+          new ManifestOrAutoindexLister(
+              new ManifestLister(source), new AutoindexLister(source, connections));
+    };
   }
 
   private int usage(String reason) {

@@ -16,6 +16,10 @@ final class RecordingAccessLog implements AccessLog {
     return List.copyOf(entries);
   }
 
+  void clear() {
+    entries.clear();
+  }
+
   /** The request targets logged so far, e.g. {@code /dists/stable/InRelease}. */
   List<String> targets() {
     return entries.stream().map(e -> e.requestLine().split(" ")[1]).toList();

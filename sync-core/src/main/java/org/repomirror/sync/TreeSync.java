@@ -178,7 +178,7 @@ final class TreeSync {
       outcome = failed == 0 ? "mirrored" : "mirrored-with-failures";
     }
     return new SyncReport.TreeReport(
-        lister.getClass().getSimpleName().replace("Lister", "").toLowerCase(),
+        lister.source(),
         lister.verification().name().toLowerCase().replace('_', '-'),
         outcome,
         reason,

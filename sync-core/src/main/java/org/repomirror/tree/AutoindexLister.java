@@ -43,6 +43,11 @@ public final class AutoindexLister implements TreeLister {
   }
 
   @Override
+  public String source() {
+    return "autoindex";
+  }
+
+  @Override
   public Verification verification() {
     return Verification.SIZE_MTIME;
   }

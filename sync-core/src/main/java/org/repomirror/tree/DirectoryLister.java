@@ -46,6 +46,11 @@ public final class DirectoryLister implements TreeLister {
   }
 
   @Override
+  public String source() {
+    return "directory";
+  }
+
+  @Override
   public Verification verification() {
     return Verification.SIZE_MTIME;
   }

@@ -44,6 +44,11 @@ public final class ManifestLister implements TreeLister {
   }
 
   @Override
+  public String source() {
+    return "manifest";
+  }
+
+  @Override
   public Verification verification() {
     return Verification.MANIFEST_SHA256;
   }

@@ -37,6 +37,9 @@ public interface TreeLister {
 
   Verification verification();
 
+  /** What kind of listing this is, for the report: directory, autoindex or manifest. */
+  String source();
+
   /** What to record in the index once the listed tree is mirrored, so the next run can ask. */
   default void commitValidators(Index.Batch batch) {}
 

@@ -289,6 +289,11 @@ class TreeSyncTest {
             public Verification verification() {
               return lister.verification();
             }
+
+            @Override
+            public String source() {
+              return lister.source();
+            }
           };
       SyncReport report =
           new SyncEngine(

@@ -1,0 +1,260 @@
+package org.repomirror.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.cli.Main;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+import org.repomirror.testing.TreeSnapshot;
+
+/**
+ * Tiers of mirrors: an old host's directory → mirror A in tree mode (its dists verified against the
+ * signatures) → A served by the real server → mirror B from A's manifest; and a tree crawled from
+ * directory index pages. Everything through the command line, on loopback.
+ */
+class TreeTiersTest {
+  private static TestKey key;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void key() {
+    key = TestKey.generateRsa("archive <a@example.org>");
+  }
+
+  private record Run(int code, String out, String err) {
+    String all() {
+      return out + err;
+    }
+  }
+
+  private static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** An apt suite plus what the indexes do not reference, with awkward names. */
+  private Path oldHost(boolean links) throws IOException {
+    Path old = tmp.resolve("old-host");
+    TestRepository.modern(old, "fremantle")
+        .components("free")
+        .architectures("armel")
+        .signedBy(key)
+        .add("hildon-home", "1.0+maemo~5", "armel", "free", 5000)
+        .write();
+    write(old, "index.html", "<html>repository</html>", 1_300_000_000_123L);
+    write(old, "releases/notes on 5.0+r1~b.html", "notes", 1_260_000_000_456L);
+    write(old, "sdk/sdk_100%_ready.tar.gz", "x".repeat(200_000), 1_250_000_000_789L);
+    write(old, "dists/gone/Release", "Suite: gone\n", 1_200_000_000_000L); // no live Release
+    if (links) {
+      Files.createSymbolicLink(old.resolve("sdk/latest"), Path.of("sdk_100%_ready.tar.gz"));
+    }
+    return old;
+  }
+
+  private static void write(Path root, String path, String content, long mtime) throws IOException {
+    Path p = root.resolve(path);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+    Files.setLastModifiedTime(p, FileTime.fromMillis(mtime));
+  }
+
+  @Test
+  void aDirectoryThenAPeerThroughItsManifest() throws Exception {
+    Path old = oldHost(true);
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    Run first =
+        cli(
+            "sync",
+            "--mode",
+            "tree",
+            "--upstream",
+            old.toUri().toString(),
+            "--root",
+            a.toString(),
+            "--dist",
+            "dists/fremantle",
+            "--keyring",
+            keyring.toString(),
+            "--hostname",
+            "a-host");
+    assertThat(first.code()).as(first.all()).isZero();
+    assertThat(first.out()).contains("dists/fremantle").contains("published").contains("tree");
+    assertThat(TreeSnapshot.of(a, 1)).isEqualTo(TreeSnapshot.of(old, 1)).containsKey("sdk/latest");
+    assertThat(a.resolve("project/trace/a-host")).exists();
+
+    RecordingAccessLog log = new RecordingAccessLog();
+    try (RepoServer server = TestServers.start(a, log)) {
+      String url = "http://127.0.0.1:" + server.address().getPort() + "/";
+      String[] fromA = {
+        "sync", "--mode", "tree", "--upstream", url, "--root", b.toString(), "--hostname", "b-host"
+      };
+      Run peer = cli(fromA);
+      assertThat(peer.code()).as(peer.all()).isZero();
+      assertThat(peer.out()).contains("tree (manifest)").contains("verified by manifest-sha256");
+      assertThat(TreeSnapshot.of(b, 1))
+          .as("byte for byte, links and millisecond mtimes included")
+          .isEqualTo(TreeSnapshot.of(a, 1));
+      assertThat(TreeSnapshot.of(b, 1)).containsKey("sdk/latest");
+
+      log.clear();
+      Run again = cli(fromA);
+      assertThat(again.code()).as(again.all()).isZero();
+      assertThat(again.out()).contains("unchanged");
+      assertThat(log.targets())
+          .as("an unchanged manifest costs one conditional request")
+          .containsExactly("/project/repomirror/manifest.gz");
+      assertThat(log.entries().getFirst().status()).isEqualTo(304);
+
+      // A change upstream travels down both tiers.
+      write(old, "releases/new.html", "new", 1_400_000_000_000L);
+      assertThat(
+              cli(
+                      "sync",
+                      "--mode",
+                      "tree",
+                      "--upstream",
+                      old.toUri().toString(),
+                      "--root",
+                      a.toString(),
+                      "--dist",
+                      "dists/fremantle",
+                      "--keyring",
+                      keyring.toString(),
+                      "--hostname",
+                      "a-host")
+                  .code())
+          .isZero();
+      Run changed = cli(fromA);
+      assertThat(changed.code()).as(changed.all()).isZero();
+      assertThat(b.resolve("releases/new.html")).hasContent("new");
+      assertThat(TreeSnapshot.of(b, 1)).isEqualTo(TreeSnapshot.of(old, 1));
+    }
+  }
+
+  @Test
+  void aTreeCrawledFromDirectoryIndexPages() throws Exception {
+    Path old = oldHost(false);
+    Path c = tmp.resolve("c");
+    try (RepoServer server = TestServers.start(old, AccessLog.OFF)) {
+      String url = "http://127.0.0.1:" + server.address().getPort() + "/";
+      String[] crawl = {
+        "sync",
+        "--mode",
+        "tree",
+        "--tree-source",
+        "autoindex",
+        "--upstream",
+        url,
+        "--root",
+        c.toString(),
+        "--hostname",
+        "c-host"
+      };
+      Run first = cli(crawl);
+      assertThat(first.code()).as(first.all()).isZero();
+      assertThat(first.out()).contains("tree (autoindex)").contains("verified by size-mtime");
+      // HTTP dates carry whole seconds.
+      assertThat(TreeSnapshot.of(c, 1000)).isEqualTo(TreeSnapshot.of(old, 1000));
+      Run again = cli(crawl);
+      assertThat(again.code()).as(again.all()).isZero();
+      assertThat(again.out()).containsPattern("listed \\d+, fetched 0,");
+    }
+  }
+
+  @Test
+  void aPageThatCannotBeParsedFailsTheListingAndDeletesNothing() throws Exception {
+    Map<String, String> pages = new ConcurrentHashMap<>();
+    pages.put(
+        "/",
+        "<h1>Index of /</h1><a href=\"a/\">a/</a> 2024-01-01 00:00 -\n"
+            + "<a href=\"b.txt\">b.txt</a> 2024-01-01 00:00 3\n");
+    pages.put("/a/", "<h1>Index of /a/</h1><a href=\"c.txt\">c.txt</a> 2024-01-01 00:00 1\n");
+    pages.put("/b.txt", "bbb");
+    pages.put("/a/c.txt", "c");
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext(
+        "/",
+        ex -> {
+          String body = pages.get(ex.getRequestURI().getPath());
+          byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Last-Modified", "Mon, 01 Jan 2024 00:00:30 GMT");
+          ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
+          if (body != null) ex.getResponseBody().write(bytes);
+          ex.close();
+        });
+    http.start();
+    try {
+      Path d = tmp.resolve("d");
+      String[] crawl = {
+        "sync",
+        "--mode",
+        "tree",
+        "--tree-source",
+        "autoindex",
+        "--upstream",
+        "http://127.0.0.1:" + http.getAddress().getPort() + "/",
+        "--root",
+        d.toString(),
+        "--delete-grace",
+        "0s"
+      };
+      Run first = cli(crawl);
+      assertThat(first.code()).as(first.all()).isZero();
+      assertThat(d.resolve("a/c.txt")).hasContent("c");
+
+      pages.put("/a/", "<html>502 Bad Gateway</html>");
+      Run broken = cli(crawl);
+      assertThat(broken.code()).as(broken.all()).isEqualTo(1);
+      assertThat(broken.out())
+          .contains("listing-failed")
+          .contains("/a/: cannot read the directory index: not a directory index page");
+      assertThat(d.resolve("a/c.txt")).as("nothing deleted on a partial listing").exists();
+      assertThat(d.resolve("b.txt")).exists();
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void treeModeOptionsAreChecked() {
+    Run noDist = cli("sync", "--upstream", "http://127.0.0.1:1/", "--root", tmp.toString());
+    assertThat(noDist.code()).isEqualTo(2);
+    assertThat(noDist.err()).contains("or --mode tree");
+    Run fileApt =
+        cli("sync", "--upstream", "file:///srv", "--root", tmp.toString(), "--dist", "dists/x");
+    assertThat(fileApt.code()).isEqualTo(2);
+    assertThat(fileApt.err()).contains("file:// only with --mode tree");
+    Run badSource =
+        cli(
+            "sync",
+            "--mode",
+            "tree",
+            "--tree-source",
+            "ftp",
+            "--upstream",
+            "http://127.0.0.1:1/",
+            "--root",
+            tmp.toString());
+    assertThat(badSource.code()).isEqualTo(2);
+    assertThat(badSource.err()).contains("tree-source");
+  }
+}

@@ -85,6 +85,31 @@ public final class RocksIndex implements Index {
     }
   }
 
+  /**
+   * Opens an existing index for reading only, beside a sync that may hold it for writing: reads see
+   * the state as of the opening.
+   */
+  public static RocksIndex openReadOnly(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new IndexException("no index in " + dir + ": has this mirror ever been synced?", null);
+    }
+    Options options = null;
+    try {
+      options =
+          new Options()
+              .useFixedLengthPrefixExtractor(FILE.length)
+              .setTableFormatConfig(
+                  new BlockBasedTableConfig()
+                      .setFilterPolicy(new BloomFilter(10, false))
+                      .setWholeKeyFiltering(true))
+              .setMaxOpenFiles(256);
+      return new RocksIndex(options, RocksDB.openReadOnly(options, dir.toString()));
+    } catch (RocksDBException e) {
+      options.close();
+      throw new IndexException("cannot open the index in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public Optional<FileRecord> file(String path) {
     try {

@@ -25,6 +25,7 @@ import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.FormatException;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.debian.IndexVariants;
 import org.repomirror.debian.PackagesIndex;
 import org.repomirror.debian.ReleaseFile;
 import org.repomirror.debian.SourcesIndex;
@@ -60,14 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
   private static final int MAX_RELEASE_BYTES = 64 * 1024 * 1024;
-  private static final List<Compression> INDEX_PREFERENCE =
-      List.of(
-          Compression.XZ,
-          Compression.GZIP,
-          Compression.BZIP2,
-          Compression.ZSTD,
-          Compression.LZMA,
-          Compression.NONE);
 
   private final Path root;
   private final Path staging;
@@ -437,7 +430,7 @@ public final class SyncEngine {
     Map<String, FetchTask> pool = new LinkedHashMap<>();
     long tPlan = System.nanoTime();
     try {
-      for (String indexPath : chooseIndexVariants(available.keySet())) {
+      for (String indexPath : IndexVariants.choose(available.keySet())) {
         readIndex(indexPath, available.get(indexPath), base, pool);
       }
     } catch (FormatException e) {
@@ -728,22 +721,6 @@ public final class SyncEngine {
       if (p.equals("source")) return options.sources();
     }
     return true;
-  }
-
-  /** One readable variant per Packages or Sources index: xz, then gz, bz2, zst, lzma, plain. */
-  private static List<String> chooseIndexVariants(Set<String> available) {
-    Map<String, String> chosen = new LinkedHashMap<>();
-    for (Compression c : INDEX_PREFERENCE) {
-      for (String path : available) {
-        if (path.contains("/by-hash/") || Compression.ofFileName(path) != c) continue;
-        String plain = Compression.stripExtension(path);
-        String name = plain.substring(plain.lastIndexOf('/') + 1);
-        if ((name.equals("Packages") || name.equals("Sources")) && !chosen.containsKey(plain)) {
-          chosen.put(plain, path);
-        }
-      }
-    }
-    return new ArrayList<>(chosen.values());
   }
 
   private void readIndex(String indexPath, Path file, String base, Map<String, FetchTask> pool)

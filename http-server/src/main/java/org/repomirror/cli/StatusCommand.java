@@ -1,0 +1,50 @@
+package org.repomirror.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.repomirror.index.IndexException;
+import org.repomirror.index.RocksIndex;
+import org.repomirror.report.MirrorStatus;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code repomirror status}: what the mirror holds and how its last runs went. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show the last runs with their outcome and timings, each suite with its Release date and",
+      "size, file and byte counts, quarantined files, pending deletions and free disk.",
+      "Safe while a sync runs."
+    })
+final class StatusCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--root", paramLabel = "DIR", required = true, description = "The mirror.")
+  Path root;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Option(names = "--runs", paramLabel = "N", description = "How many runs to show (default 10).")
+  int runs = 10;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isDirectory(root)) {
+      spec.commandLine().getErr().println("status: " + root + " is not a directory");
+      return Main.EXIT_USAGE;
+    }
+    MirrorStatus status;
+    try (RocksIndex index = RocksIndex.openReadOnly(root.resolve(".repomirror/index"))) {
+      status = MirrorStatus.read(root, index, runs);
+    } catch (IndexException e) {
+      spec.commandLine().getErr().println("status: " + e.getMessage());
+      return SyncCommand.EXIT_ABORTED;
+    }
+    spec.commandLine().getOut().print(json ? status.json() + "\n" : status.summary());
+    return 0;
+  }
+}

@@ -1,0 +1,158 @@
+package org.repomirror.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+
+/** verify and status on a real mirror, made by a real sync, then damaged on purpose. */
+class VerifyAndStatusTest {
+  private static TestKey key;
+  private static TestKey stranger;
+
+  @TempDir Path tmp;
+  private Path mirror;
+  private Path keyring;
+  private String deb;
+
+  @BeforeAll
+  static void keys() {
+    key = TestKey.generateRsa("archive <a@example.org>");
+    stranger = TestKey.generateRsa("stranger <s@example.org>");
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void syncedMirror() throws Exception {
+    Path old = tmp.resolve("old");
+    TestRepository.Suite suite =
+        TestRepository.modern(old, "stable")
+            .components("main")
+            .architectures("amd64")
+            .signedBy(key)
+            .add("hello", "2.10-3", "amd64", "main", 40_000)
+            .add("tzdata", "2026a-1", "all", "main", 1000)
+            .write();
+    deb = suite.packages().getFirst().filename();
+    Files.writeString(old.resolve("README.html"), "read me");
+    keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    mirror = tmp.resolve("mirror");
+    Run sync =
+        cli(
+            "sync",
+            "--mode",
+            "tree",
+            "--upstream",
+            old.toUri().toString(),
+            "--dist",
+            "dists/stable",
+            "--keyring",
+            keyring.toString(),
+            "--root",
+            mirror.toString());
+    assertThat(sync.code()).as(sync.out() + sync.err()).isZero();
+  }
+
+  @Test
+  void anIntactMirrorVerifiesFastAndFull() throws Exception {
+    Run fast = cli("verify", "--root", mirror.toString());
+    assertThat(fast.code()).as(fast.out()).isZero();
+    assertThat(fast.out()).startsWith("intact:").contains("1 suites");
+    Path report = tmp.resolve("verify.json");
+    Run full =
+        cli(
+            "verify",
+            "--root",
+            mirror.toString(),
+            "--full",
+            "--keyring",
+            keyring.toString(),
+            "--report",
+            report.toString());
+    assertThat(full.code()).as(full.out()).isZero();
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertThat(json.get("mode").asText()).isEqualTo("full");
+    assertThat(json.get("signatures").asText()).isEqualTo("checked");
+    assertThat(json.get("bytesHashed").asLong()).isEqualTo(json.get("bytes").asLong()).isPositive();
+    assertThat(json.get("problems")).isEmpty();
+  }
+
+  @Test
+  void aFlippedByteIsFoundByFullVerify() throws Exception {
+    Path file = mirror.resolve(deb);
+    FileTime mtime = Files.getLastModifiedTime(file);
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(1000);
+      int b = f.read();
+      f.seek(1000);
+      f.write(b ^ 0x01);
+    }
+    Files.setLastModifiedTime(file, mtime); // size and mtime as before: only the bytes tell
+    assertThat(cli("verify", "--root", mirror.toString()).code()).isZero();
+    Run full = cli("verify", "--root", mirror.toString(), "--full");
+    assertThat(full.code()).isEqualTo(1);
+    assertThat(full.out()).contains("mismatch   " + deb + ": SHA256").startsWith("mismatch");
+    assertThat(full.out()).contains("DAMAGED").contains("1 problem(s)");
+  }
+
+  @Test
+  void missingChangedAndUnexpectedFilesAreListed() throws Exception {
+    Files.delete(mirror.resolve(deb));
+    Files.writeString(mirror.resolve("README.html"), "edited by hand");
+    Files.writeString(mirror.resolve("pool/stray.deb"), "nobody recorded me");
+    Run fast = cli("verify", "--root", mirror.toString());
+    assertThat(fast.code()).isEqualTo(1);
+    assertThat(fast.out())
+        .contains("missing    " + deb)
+        .contains("mismatch   README.html")
+        .contains("unexpected pool/stray.deb")
+        .contains("3 problem(s)");
+  }
+
+  @Test
+  void aSignatureThatNoLongerVerifiesIsABrokenChain() throws Exception {
+    Path strangers = stranger.writePublicKeyring(tmp.resolve("stranger.gpg"));
+    Run run = cli("verify", "--root", mirror.toString(), "--keyring", strangers.toString());
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).contains("signature  dists/stable");
+  }
+
+  @Test
+  void statusShowsRunsSuitesAndTotals() throws Exception {
+    Run text = cli("status", "--root", mirror.toString());
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out())
+        .contains("Last runs:")
+        .containsPattern("tree +exit 0")
+        .contains("dists/stable")
+        .contains("Release of 20")
+        .contains("Quarantined: 0")
+        .containsPattern("Disk: [0-9.]+ GB free");
+    Run json = cli("status", "--root", mirror.toString(), "--json");
+    JsonNode status = new ObjectMapper().readTree(json.out());
+    assertThat(status.get("files").asLong()).isGreaterThan(5);
+    assertThat(status.get("suites").get(0).get("dist").asText()).isEqualTo("dists/stable");
+    assertThat(status.get("runs").get(0).get("exitCode").asInt()).isZero();
+    assertThat(cli("status", "--root", tmp.resolve("nothing").toString()).code()).isEqualTo(2);
+  }
+}

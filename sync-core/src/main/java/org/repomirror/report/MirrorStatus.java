@@ -1,0 +1,145 @@
+package org.repomirror.report;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.repomirror.debian.ReleaseFile;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.Index;
+import org.repomirror.trust.ReleaseVerifier;
+
+/**
+ * What {@code status} shows of a mirror: the last runs, each suite, the totals, the quarantine,
+ * pending deletions and free disk.
+ *
+ * @param runs the last runs, newest first, as the engine recorded them
+ */
+public record MirrorStatus(
+    List<Map<String, Object>> runs,
+    List<Suite> suites,
+    long files,
+    long bytes,
+    List<String> quarantined,
+    long pendingDeletes,
+    long diskFreeBytes,
+    long diskTotalBytes) {
+
+  /**
+   * @param releaseDate the Date of its published Release, or null when unreadable
+   * @param files paths the suite references
+   * @param bytes their total size
+   */
+  public record Suite(String dist, String releaseDate, long files, long bytes) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public static MirrorStatus read(Path root, Index index, int lastRuns) throws IOException {
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (String json : index.runs(lastRuns)) {
+      runs.add(JSON.readValue(json, new TypeReference<Map<String, Object>>() {}));
+    }
+    List<Suite> suites = new ArrayList<>();
+    for (String dist : index.suites()) {
+      long files = 0;
+      long bytes = 0;
+      for (String path : index.references(dist).orElse(java.util.Set.of())) {
+        Optional<FileRecord> r = index.file(path);
+        if (r.isPresent()) {
+          files++;
+          bytes += r.get().size();
+        }
+      }
+      suites.add(new Suite(dist, releaseDate(root, dist), files, bytes));
+    }
+    long[] totals = new long[2];
+    index.forEachFile(
+        "",
+        r -> {
+          totals[0]++;
+          totals[1] += r.size();
+        });
+    List<String> quarantined = new ArrayList<>();
+    Path q = root.resolve(".repomirror/quarantine");
+    if (Files.isDirectory(q)) {
+      try (Stream<Path> walk = Files.walk(q)) {
+        walk.filter(Files::isRegularFile).forEach(p -> quarantined.add(q.relativize(p).toString()));
+      }
+    }
+    FileStore store = Files.getFileStore(root);
+    return new MirrorStatus(
+        runs,
+        suites,
+        totals[0],
+        totals[1],
+        quarantined,
+        index.pendingDeletes().size(),
+        store.getUsableSpace(),
+        store.getTotalSpace());
+  }
+
+  private static String releaseDate(Path root, String dist) {
+    try {
+      Path in = root.resolve(dist + "/InRelease");
+      byte[] text =
+          Files.exists(in)
+              ? ReleaseVerifier.unverifiedText(Files.readAllBytes(in))
+              : Files.readAllBytes(root.resolve(dist + "/Release"));
+      return ReleaseFile.parse(text).date().map(Object::toString).orElse(null);
+    } catch (Exception e) {
+      return null; // status reports; verify judges
+    }
+  }
+
+  public String summary() {
+    StringBuilder s = new StringBuilder("Last runs:\n");
+    if (runs.isEmpty()) s.append("  (none)\n");
+    for (Map<String, Object> r : runs) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> phases = (Map<String, Object>) r.getOrDefault("phaseMillis", Map.of());
+      long millis = phases.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
+      s.append(
+          String.format(
+              "  %-24s %-4s exit %s  fetched %s files (%.1f MB), failed %s, deleted %s  phases %.1f s%n",
+              r.get("started"),
+              r.get("mode"),
+              r.get("exitCode"),
+              r.get("filesFetched"),
+              ((Number) r.getOrDefault("bytesFetched", 0)).longValue() / 1e6,
+              r.get("filesFailed"),
+              r.get("filesDeleted"),
+              millis / 1000.0));
+    }
+    s.append("Suites:\n");
+    if (suites.isEmpty()) s.append("  (none)\n");
+    for (Suite suite : suites) {
+      s.append(
+          String.format(
+              "  %-40s Release of %s, %d files, %.1f MB%n",
+              suite.dist(),
+              suite.releaseDate() == null ? "(unreadable)" : suite.releaseDate(),
+              suite.files(),
+              suite.bytes() / 1e6));
+    }
+    s.append(String.format("Files: %d, %.1f MB%n", files, bytes / 1e6));
+    s.append(String.format("Pending deletions: %d%n", pendingDeletes));
+    s.append(String.format("Quarantined: %d%n", quarantined.size()));
+    quarantined.stream().limit(20).forEach(p -> s.append("  ").append(p).append('\n'));
+    s.append(
+        String.format(
+            "Disk: %.1f GB free of %.1f GB%n", diskFreeBytes / 1e9, diskTotalBytes / 1e9));
+    return s.toString();
+  }
+
+  public String json() throws IOException {
+    return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+  }
+}

@@ -1,0 +1,284 @@
+package org.repomirror.verify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.repomirror.debian.Compression;
+import org.repomirror.debian.ExpectedFile;
+import org.repomirror.debian.FormatException;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.IndexVariants;
+import org.repomirror.debian.PackagesIndex;
+import org.repomirror.debian.ReleaseFile;
+import org.repomirror.debian.SourcesIndex;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.Index;
+import org.repomirror.trust.ReleaseVerifier;
+import org.repomirror.trust.TrustException;
+
+/**
+ * Proves a mirror intact: the disk against the index (size and mtime, or every byte re-hashed in
+ * parallel with {@code full}), the disk for files nobody recorded, and each mirrored suite's chain
+ * signature → Release → indexes → files. Reads only; safe while the server runs.
+ */
+public final class TreeVerifier {
+  private static final int BUFFER = 1 << 20;
+
+  private final Path root;
+  private final Index index;
+  private final ReleaseVerifier signatures;
+  private final boolean full;
+  private final int threads;
+  private final List<VerifyReport.Problem> problems = new ArrayList<>();
+  private final AtomicLong files = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong bytesHashed = new AtomicLong();
+
+  /**
+   * @param signatures checks each suite's signature; null to check the chain from the Release on
+   * @param full re-hash every file rather than compare size and mtime
+   */
+  public TreeVerifier(
+      Path root, Index index, ReleaseVerifier signatures, boolean full, int threads) {
+    this.root = root;
+    this.index = index;
+    this.signatures = signatures;
+    this.full = full;
+    this.threads = threads;
+  }
+
+  public VerifyReport run() throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    checkRecordedFiles();
+    checkForUnexpectedFiles();
+    List<String> suites = new ArrayList<>();
+    for (String dist : index.suites()) {
+      suites.add(dist);
+      checkChain(dist);
+    }
+    List<VerifyReport.Problem> sorted = new ArrayList<>(problems);
+    sorted.sort(
+        java.util.Comparator.comparing(VerifyReport.Problem::kind)
+            .thenComparing(VerifyReport.Problem::path));
+    return new VerifyReport(
+        full ? "full" : "fast",
+        signatures != null ? "checked" : "not checked (no keyring given)",
+        files.get(),
+        bytes.get(),
+        bytesHashed.get(),
+        (System.nanoTime() - t0) / 1_000_000,
+        suites,
+        sorted);
+  }
+
+  private void problem(String kind, String path, String detail) {
+    synchronized (problems) {
+      problems.add(new VerifyReport.Problem(kind, path, detail));
+    }
+  }
+
+  /** Every file the index holds, several at a time, with a bounded queue. */
+  private void checkRecordedFiles() throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    Semaphore inFlight = new Semaphore(threads * 4);
+    try {
+      index.forEachFile(
+          "",
+          r -> {
+            inFlight.acquireUninterruptibly();
+            pool.execute(
+                () -> {
+                  try {
+                    check(r);
+                  } finally {
+                    inFlight.release();
+                  }
+                });
+          });
+    } finally {
+      pool.shutdown();
+      pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+    }
+  }
+
+  private void check(FileRecord r) {
+    files.incrementAndGet();
+    Path p = root.resolve(r.path());
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (r.isLink()) {
+        String target = a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : null;
+        if (!r.linkTarget().equals(target)) {
+          problem("mismatch", r.path(), "should be a link to " + r.linkTarget());
+        }
+        return;
+      }
+      if (!a.isRegularFile()) {
+        problem("mismatch", r.path(), "not a regular file");
+        return;
+      }
+      bytes.addAndGet(a.size());
+      if (a.size() != r.size()) {
+        problem("mismatch", r.path(), "size " + a.size() + ", the index says " + r.size());
+      } else if (full) {
+        HashAlgorithm alg =
+            r.hashes().get(HashAlgorithm.SHA256).isPresent()
+                ? HashAlgorithm.SHA256
+                : r.hashes().strongest();
+        String actual = hash(p, alg);
+        if (!actual.equals(r.hashes().get(alg).orElseThrow())) {
+          problem(
+              "mismatch",
+              r.path(),
+              alg + " " + actual + ", the index says " + r.hashes().get(alg).orElseThrow());
+        }
+      } else if (a.lastModifiedTime().toMillis() != r.mtimeMillis()) {
+        problem("mismatch", r.path(), "modified since it was mirrored (mtime changed)");
+      }
+    } catch (NoSuchFileException e) {
+      problem("missing", r.path(), "recorded in the index, not on disk");
+    } catch (IOException e) {
+      problem("unreadable", r.path(), e.toString());
+    }
+  }
+
+  private String hash(Path p, HashAlgorithm alg) throws IOException {
+    MessageDigest d = alg.newDigest();
+    byte[] buffer = new byte[BUFFER];
+    try (InputStream in = Files.newInputStream(p)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        d.update(buffer, 0, n);
+        bytesHashed.addAndGet(n);
+      }
+    }
+    return HexFormat.of().formatHex(d.digest());
+  }
+
+  /** Files on disk that the index does not know: left by hand, or by a bug. */
+  private void checkForUnexpectedFiles() throws IOException {
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            String rel = relative(dir);
+            return rel.startsWith(".") || rel.contains("/.") || rel.equals("project/repomirror")
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            String rel = relative(file);
+            if (rel.startsWith(".") || rel.contains("/.") || rel.startsWith("project/trace/")) {
+              return FileVisitResult.CONTINUE;
+            }
+            if (index.file(rel).isEmpty()) problem("unexpected", rel, "on disk, not in the index");
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private String relative(Path p) {
+    return root.relativize(p).toString();
+  }
+
+  /** Signature → Release → the indexes it lists → the files they list, all as mirrored. */
+  private void checkChain(String dist) {
+    String base = dist.contains("dists/") ? dist.substring(0, dist.indexOf("dists/")) : "";
+    ReleaseFile release;
+    try {
+      release = ReleaseFile.parse(signedText(dist));
+    } catch (TrustException e) {
+      problem("signature", dist, e.getMessage());
+      return;
+    } catch (IOException e) {
+      problem("chain", dist, "cannot read the Release: " + e.getMessage());
+      return;
+    }
+    List<String> present = new ArrayList<>();
+    for (ExpectedFile e : release.files()) {
+      String path = dist + "/" + e.path();
+      Optional<FileRecord> r = index.file(path);
+      if (r.isEmpty()) continue; // a listed variant the upstream does not carry
+      present.add(path);
+      if (r.get().size() != e.size() || !e.hashes().matches(r.get().hashes())) {
+        problem("chain", path, "differs from what the signed Release lists");
+      }
+    }
+    for (String indexPath : IndexVariants.choose(present)) {
+      try {
+        checkIndex(indexPath, base);
+      } catch (IOException e) {
+        problem("chain", indexPath, "cannot read: " + e.getMessage());
+      }
+    }
+  }
+
+  private byte[] signedText(String dist) throws IOException, TrustException {
+    Path in = root.resolve(dist + "/InRelease");
+    if (Files.exists(in)) {
+      byte[] bytes = Files.readAllBytes(in);
+      return signatures != null
+          ? signatures.verifyClearSigned(bytes).signedText()
+          : ReleaseVerifier.unverifiedText(bytes);
+    }
+    byte[] release = Files.readAllBytes(root.resolve(dist + "/Release"));
+    if (signatures != null) {
+      Path gpg = root.resolve(dist + "/Release.gpg");
+      if (!Files.exists(gpg)) throw new TrustException("no InRelease and no Release.gpg");
+      return signatures.verifyDetached(release, Files.readAllBytes(gpg)).signedText();
+    }
+    return release;
+  }
+
+  private void checkIndex(String indexPath, String base) throws IOException {
+    Compression c = Compression.ofFileName(indexPath);
+    try (InputStream in = c.open(Files.newInputStream(root.resolve(indexPath)))) {
+      if (Compression.stripExtension(indexPath).endsWith("/Packages")) {
+        try (PackagesIndex packages = new PackagesIndex(in)) {
+          for (Optional<ExpectedFile> f = packages.next(); f.isPresent(); f = packages.next()) {
+            checkListed(indexPath, base, f.get());
+          }
+        }
+      } else {
+        try (SourcesIndex sources = new SourcesIndex(in)) {
+          for (Optional<List<ExpectedFile>> fs = sources.next();
+              fs.isPresent();
+              fs = sources.next()) {
+            for (ExpectedFile f : fs.get()) checkListed(indexPath, base, f);
+          }
+        }
+      }
+    } catch (FormatException e) {
+      problem("chain", indexPath, "malformed: " + e.getMessage());
+    }
+  }
+
+  private void checkListed(String indexPath, String base, ExpectedFile f) {
+    String path = base + f.path();
+    Optional<FileRecord> r = index.file(path);
+    if (r.isEmpty()) {
+      problem("chain", path, "listed by " + indexPath + ", not in the mirror");
+    } else if (r.get().size() != f.size() || !f.hashes().matches(r.get().hashes())) {
+      problem("chain", path, "differs from what " + indexPath + " lists");
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package org.repomirror.verify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code verify} found.
+ *
+ * @param mode fast (size and mtime) or full (every byte re-hashed)
+ * @param problems each mismatched, missing, unexpected or unreadable file, and each break in a
+ *     suite's signed chain; empty for an intact mirror
+ */
+public record VerifyReport(
+    String mode,
+    String signatures,
+    long files,
+    long bytes,
+    long bytesHashed,
+    long millis,
+    List<String> suites,
+    List<Problem> problems) {
+
+  /**
+   * @param kind mismatch, missing, unexpected, unreadable, signature or chain
+   */
+  public record Problem(String kind, String path, String detail) {}
+
+  public boolean clean() {
+    return problems.isEmpty();
+  }
+
+  /** Lines for the terminal: every problem, then the totals. */
+  public String summary() {
+    StringBuilder s = new StringBuilder();
+    for (Problem p : problems) {
+      s.append(String.format("%-10s %s: %s%n", p.kind(), p.path(), p.detail()));
+    }
+    double seconds = Math.max(millis, 1) / 1000.0;
+    s.append(
+        String.format(
+            "%s: %d files, %.1f MB (%s verify, %.1f MB/s hashed), %d suites, signatures %s: %s%n",
+            clean() ? "intact" : "DAMAGED",
+            files,
+            bytes / 1e6,
+            mode,
+            bytesHashed / 1e6 / seconds,
+            suites.size(),
+            signatures,
+            clean() ? "no problems" : problems.size() + " problem(s)"));
+    return s.toString();
+  }
+
+  public void writeJson(Path file) throws IOException {
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+  }
+}

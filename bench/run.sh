@@ -6,6 +6,9 @@
 # Scenarios (default: all that exist):
 #   sync    initial sync of a generated signed repository (10,000 packages with Debian's size
 #           distribution) by repomirror, rsync (daemon), apt-mirror and debmirror from nginx.
+#   tree    whole-tree mode: a 300,000-file tree; no-change and 1%-change syncs by repomirror
+#           (from the directory and from a peer's manifest) vs rsync -a, and verify --full vs
+#           sha256sum.
 #   serve   repomirror serve vs nginx (sendfile on, one worker each), measured with wrk at
 #           1 KiB, 64 KiB, 1 MiB and 20 MiB, 50 and 1000 keep-alive connections; then RSS with
 #           10,000 idle keep-alive connections.
@@ -31,13 +34,13 @@ while (( $# )); do
   case "$1" in
     --quick) quick=true; runs=3; duration=3 ;;
     --runs) runs="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) scenarios+=("$1") ;;
   esac
   shift
 done
-(( ${#scenarios[@]} )) || scenarios=(serve sync)
+(( ${#scenarios[@]} )) || scenarios=(serve sync tree)
 
 mkdir -p "$work" "$results"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"

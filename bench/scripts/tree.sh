@@ -1,0 +1,105 @@
+# The whole-tree scenario: sourced by bench/run.sh (work, results, runs, quick, stamp, need,
+# median, wait_port, top). A generated tree of 300,000 files in 3,000 directories (Debian's size
+# distribution scaled down, so that three copies fit on disk) is mirrored by repomirror (tree
+# mode, from the directory and from a peer's manifest) and by rsync -a; then, alternating, each
+# run measures:
+#   no-change  a sync with nothing to do;
+#   1%-change  a sync after 1% of the files changed (same size, new bytes, new mtime);
+#   verify     repomirror verify --full against sha256sum over the same files (2 processes).
+# Every repomirror run has a 512 MiB heap (-Xmx512m). Environment: TREE_FILES, TREE_SCALE.
+need rsync python3 bc
+
+tree_dir="$work/tree"
+tfiles="${TREE_FILES:-300000}"
+tscale="${TREE_SCALE:-0.01}"
+$quick && { tfiles="${TREE_FILES:-20000}"; }
+src="$tree_dir/src-$tfiles-$tscale"
+if [[ ! -d "$src" ]]; then
+  rm -rf "$tree_dir"/src-*
+  mkdir -p "$src"
+  echo "generating $tfiles files..." >&2
+  python3 "$here/scripts/generate_tree.py" "$src" "$tfiles" "$tscale" "$here/data/debian-bookworm-amd64-sizes.txt.gz"
+fi
+tree_bytes="$(du -sb "$src" | cut -f1)"
+rm_root="$tree_dir/repomirror"
+peer_root="$tree_dir/peer"
+rs_root="$tree_dir/rsync"
+export REPOMIRROR_JAVA_OPTS="-Xmx512m"
+
+timed() { # command... -> seconds on stdout; the command's output goes to a log
+  local start end
+  start=$(date +%s.%N)
+  "$@" >> "$tree_dir/run.log" 2>&1 || echo "  (exit $? from $1 ${2:-}; see $tree_dir/run.log)" >&2
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+rm_sync() { "$top/repomirror" sync --mode tree --upstream "file://$src" --root "$rm_root" --hostname bench --max-delete 1000000; }
+peer_sync() { "$top/repomirror" sync --mode tree --upstream "http://127.0.0.1:18081/" --root "$peer_root" --hostname peer --max-delete 1000000; }
+rs_sync() { rsync -a --delete "$src/" "$rs_root/"; }
+rm_verify() { "$top/repomirror" verify --root "$rm_root" --full; }
+sha_verify() { (cd "$rs_root" && find . -type f -print0 | xargs -0 -n 2000 -P 2 sha256sum > /dev/null); }
+
+mkdir -p "$tree_dir"
+: > "$tree_dir/run.log"
+echo "initial copies of $tfiles files ($(echo "$tree_bytes / 1000000" | bc) MB)..." >&2
+rm -rf "$rm_root" "$peer_root" "$rs_root"
+init_rm="$(timed rm_sync)"
+init_rs="$(timed rs_sync)"
+"$top/repomirror" serve --root "$rm_root" --listen 127.0.0.1:18081 --admin-listen 127.0.0.1:18082 \
+  >> "$tree_dir/run.log" 2>&1 &
+serve_pid=$!
+trap 'kill $serve_pid 2>/dev/null || true' EXIT
+wait_port 18081
+init_peer="$(timed peer_sync)"
+echo "  initial: repomirror ${init_rm}s, peer ${init_peer}s, rsync ${init_rs}s" >&2
+
+csv="$results/tree-$stamp.csv"
+echo "case,tool,run,seconds" > "$csv"
+for run in $(seq 1 "$runs"); do
+  sync
+  if (( run % 2 )); then order=(rs rm peer); else order=(rm peer rs); fi
+  for t in "${order[@]}"; do
+    echo "no-change,$t,$run,$(timed "${t}_sync")" >> "$csv"
+  done
+  # The same 1% change for every tool: repomirror and rsync from the directory, then the peer
+  # from repomirror's new manifest.
+  changed="$(python3 "$here/scripts/mutate_tree.py" "$src" 1 "$run")"
+  for t in "${order[@]}"; do
+    [[ $t == peer ]] && continue
+    echo "one-percent,$t,$run,$(timed "${t}_sync")" >> "$csv"
+  done
+  echo "one-percent,peer,$run,$(timed peer_sync)" >> "$csv"
+  if (( run % 2 )); then vorder=(sha rm); else vorder=(rm sha); fi
+  for t in "${vorder[@]}"; do
+    echo "verify,$t,$run,$(timed "${t}_verify")" >> "$csv"
+  done
+  echo "  run $run done ($changed files changed)" >&2
+done
+kill $serve_pid 2>/dev/null || true
+trap - EXIT
+diff <(cd "$src" && find . -type f | sort) <(cd "$rm_root" && find . -path ./.repomirror -prune -o -path ./project -prune -o -type f -print | sort) > /dev/null \
+  && echo "repomirror's copy lists the same files as the source" >&2 \
+  || echo "WARNING: repomirror's copy differs from the source" >&2
+
+echo
+echo "whole tree: $tfiles files in $(( tfiles / 100 )) directories, $(echo "$tree_bytes / 1000000" | bc) MB; medians of $runs runs; repomirror heap -Xmx512m"
+echo "initial copy: repomirror ${init_rm}s (SHA-256 of every file), rsync -a ${init_rs}s, peer from manifest ${init_peer}s"
+python3 - "$csv" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+def stats(case, tool):
+    v = [float(r["seconds"]) for r in rows if r["case"] == case and r["tool"] == tool]
+    return statistics.median(v), min(v), max(v)
+names = {"rm": "repomirror (directory)", "peer": "repomirror (peer manifest)", "rs": "rsync -a",
+         "sha": "sha256sum (2 processes)"}
+for case, tools, base in (("no-change", ("rm", "peer", "rs"), "rs"),
+                          ("one-percent", ("rm", "peer", "rs"), "rs"),
+                          ("verify", ("rm", "sha"), "sha")):
+    print(f"\n{case}:")
+    print(f"  {'tool':<28} {'median s':>9} {'min':>7} {'max':>7} {'x ' + names[base]:>20}")
+    b = stats(case, base)[0]
+    for t in tools:
+        m, lo, hi = stats(case, t)
+        print(f"  {names[t]:<28} {m:>9.2f} {lo:>7.2f} {hi:>7.2f} {m / b:>19.2f}x")
+PY
+echo "results: $csv"

@@ -19,6 +19,11 @@ public interface Index extends AutoCloseable {
   /** Streams every file whose path starts with the prefix, in path order, without loading all. */
   void forEachFile(String pathPrefix, Consumer<FileRecord> action);
 
+  /**
+   * Streams the paths of every file whose path starts with the prefix, without decoding records.
+   */
+  void forEachPath(String pathPrefix, Consumer<String> action);
+
   /** The validators last seen for a URL, for a conditional request. */
   Optional<UpstreamValidators> validators(String url);
 

@@ -27,6 +27,9 @@ public final class Publisher {
 
   private final Path root;
 
+  /** Folders known to exist in this run: a check per file would cost a syscall per segment. */
+  private final Set<Path> madeDirectories = new java.util.HashSet<>();
+
   public Publisher(Path root) {
     this.root = root;
   }
@@ -69,7 +72,10 @@ public final class Publisher {
     Set<Path> directories = new LinkedHashSet<>();
     for (Staged s : files) {
       Path target = root.resolve(s.localPath());
-      Files.createDirectories(target.getParent());
+      if (!madeDirectories.contains(target.getParent())) {
+        Files.createDirectories(target.getParent());
+        madeDirectories.add(target.getParent());
+      }
       Files.move(
           s.staged(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       directories.add(target.getParent());

@@ -36,6 +36,10 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   private static final String USER_AGENT = "repomirror/0.1";
   private static final int BUFFER_SIZE = 256 * 1024;
 
+  /** One buffer per transfer thread: most files are small, and zeroing 256 KiB each adds up. */
+  private static final ThreadLocal<byte[]> BUFFERS =
+      ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
+
   private final URI base;
   private final CloseableHttpClient client;
 
@@ -152,7 +156,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
           long n = 0;
           try (InputStream body = body(response);
               OutputStream out = sink.open(restarted || offset == 0)) {
-            byte[] buffer = new byte[BUFFER_SIZE];
+            byte[] buffer = BUFFERS.get();
             for (int r; (r = body.read(buffer)) > 0; ) {
               out.write(buffer, 0, r);
               n += r;

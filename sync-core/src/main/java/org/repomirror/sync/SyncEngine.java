@@ -45,6 +45,7 @@ import org.repomirror.source.Upstream;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 import org.repomirror.transfer.Transfer;
+import org.repomirror.tree.Manifest;
 import org.repomirror.tree.TreeLister;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.trust.TrustException;
@@ -209,7 +210,13 @@ public final class SyncEngine {
       exit = 3;
     }
     long tOutputs = System.nanoTime();
-    if (exit != 3 || fetched > 0) {
+    boolean changed =
+        fetched > 0
+            || deleted > 0
+            || suites.stream().anyMatch(s -> s.outcome().equals("published"))
+            || (treeReport != null && treeReport.links() > 0);
+    if (changed || !Files.exists(root.resolve(Manifest.PATH))) {
+      // Rewriting it reads the whole index: skipped when the run changed nothing.
       ManifestPublisher.publish(root, index, SyncEngine::ownOutput);
     }
     if (exit == 0) {

@@ -377,10 +377,9 @@ final class TreeSync {
     Map<String, Long> pending = index.pendingDeletes();
     long[] marked = {0};
     try (Index.Batch batch = index.batch()) {
-      index.forEachFile(
+      index.forEachPath(
           "",
-          r -> {
-            String p = r.path();
+          p -> {
             if (seen.contains(p) || excluded.test(p) || keep.contains(p)) return;
             if (!pending.containsKey(p)) {
               batch.markForDeletion(p, now);

@@ -63,6 +63,10 @@ public final class Transfer {
   private final Path quarantine;
   private final Settings settings;
 
+  /** Staging folders made in this run: a check per file would cost a syscall per path segment. */
+  private final java.util.Set<Path> madeDirectories =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public Transfer(Upstream upstream, Path staging, Path quarantine, Settings settings) {
     this.upstream = upstream;
     this.staging = staging;
@@ -116,7 +120,10 @@ public final class Transfer {
   public FetchOutcome fetch(FetchTask task) throws IOException, InterruptedException {
     Path part = staging.resolve(task.localPath() + ".part");
     Path staged = staging.resolve(task.localPath());
-    Files.createDirectories(part.getParent());
+    if (!madeDirectories.contains(part.getParent())) {
+      Files.createDirectories(part.getParent());
+      madeDirectories.add(part.getParent());
+    }
     // Size plus the strongest checksum the index gives decides; SHA-256 is kept for the index.
     // Computing the weaker ones too would triple the CPU per byte for nothing.
     Hashes wanted = task.expected().hashes();

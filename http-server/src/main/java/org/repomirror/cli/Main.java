@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       SyncCommand.class,
+      PlanCommand.class,
       VerifyCommand.class,
       StatusCommand.class,
       CommandLine.HelpCommand.class

@@ -42,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
       status = MirrorStatus.read(root, index, runs);
     } catch (IndexException e) {
       spec.commandLine().getErr().println("status: " + e.getMessage());
-      return SyncCommand.EXIT_ABORTED;
+      return MirrorCommand.EXIT_ABORTED;
     }
     spec.commandLine().getOut().print(json ? status.json() + "\n" : status.summary());
     return 0;

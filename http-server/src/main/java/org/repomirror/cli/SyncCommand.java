@@ -1,44 +1,17 @@
 package org.repomirror.cli;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
-import org.repomirror.config.ByteSize;
-import org.repomirror.config.ConfigException;
-import org.repomirror.config.ConfigLoader;
-import org.repomirror.config.InvalidValueException;
-import org.repomirror.config.RepomirrorConfig;
-import org.repomirror.config.SyncConfig;
-import org.repomirror.index.IndexException;
-import org.repomirror.index.RocksIndex;
 import org.repomirror.report.SyncReport;
-import org.repomirror.source.HttpUpstream;
-import org.repomirror.source.LocalUpstream;
-import org.repomirror.source.Upstream;
-import org.repomirror.sync.SyncEngine;
-import org.repomirror.sync.SyncOptions;
-import org.repomirror.transfer.Throttle;
-import org.repomirror.transfer.Transfer;
-import org.repomirror.tree.AutoindexLister;
-import org.repomirror.tree.DirectoryLister;
-import org.repomirror.tree.ManifestLister;
-import org.repomirror.tree.ManifestOrAutoindexLister;
-import org.repomirror.tree.TreeLister;
-import org.repomirror.trust.Keyring;
-import org.repomirror.trust.ReleaseVerifier;
-import org.repomirror.trust.TrustException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code repomirror sync}: mirrors apt suites from an HTTP upstream, verified. */
+/** {@code repomirror sync}: mirrors apt suites, or the whole tree, from an upstream, verified. */
 @Command(
     name = "sync",
     mixinStandardHelpOptions = true,
@@ -47,261 +20,66 @@ import picocli.CommandLine.Option;
       "fetched in parallel into staging, then published so that no client sees half a suite.",
       "With --mode tree, also everything else under the upstream root, from a directory",
       "(file://), a peer repomirror's manifest or directory index pages.",
-      "Exit codes: 0 ok, 1 completed with problems, 2 usage or config, 3 trust failure,",
-      "4 aborted with the published tree intact."
+      "--final makes it the cutover's sync: refused while the upstream updates, suites re-run",
+      "when their Release changes, everything touched verified, and a verdict at the end.",
+      "Exit codes: 0 ok (for --final: identical to upstream), 1 completed with problems,",
+      "2 usage or config, 3 trust failure, 4 aborted with the published tree intact,",
+      "5 refused to start: the upstream is being updated."
     })
-final class SyncCommand implements Callable<Integer> {
-  static final int EXIT_TRUST = 3;
-  static final int EXIT_ABORTED = 4;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--root", paramLabel = "DIR", description = "The mirror to write.")
-  Path root;
-
-  @Option(names = "--upstream", paramLabel = "URL", description = "The upstream root URL.")
-  URI upstream;
+final class SyncCommand extends MirrorCommand implements Callable<Integer> {
 
   @Option(
-      names = "--dist",
-      paramLabel = "PATH",
-      description = "A dists folder relative to the upstream, e.g. extras-devel/dists/fremantle.")
-  List<String> dists;
-
-  @Option(names = "--keyring", paramLabel = "FILE", description = "OpenPGP keyring (.gpg or .asc).")
-  Path keyring;
+      names = "--final",
+      description = "The final sync before a cutover: verify everything, end with a verdict.")
+  boolean finalSync;
 
   @Option(
-      names = "--connections",
-      paramLabel = "N",
-      description = "Parallel downloads (default 8).")
-  Integer connections;
+      names = "--at",
+      paramLabel = "TIME",
+      description = "Wait until this ISO-8601 time (e.g. 2026-11-27T17:00:00Z), then run.")
+  String at;
 
-  @Option(
-      names = "--bwlimit",
-      paramLabel = "RATE",
-      description = "Bandwidth limit per second, e.g. 10MiB.")
-  String bwlimit;
+  /** Where the wait for {@code --at} takes its time from; tests set another. */
+  Clock clock = Clock.systemUTC();
 
-  @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON report here too.")
-  Path report;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
-  Path configFile;
-
-  @Option(names = "--component", paramLabel = "NAME", description = "Mirror only these components.")
-  List<String> components;
-
-  @Option(names = "--arch", paramLabel = "ARCH", description = "Mirror only these architectures.")
-  List<String> architectures;
-
-  @Option(names = "--no-sources", description = "Skip source packages.")
-  boolean noSources;
-
-  @Option(names = "--no-binaries", description = "Skip binary packages.")
-  boolean noBinaries;
-
-  @Option(names = "--no-verify-signature", description = "Mirror without checking signatures.")
-  boolean noVerifySignature;
-
-  @Option(
-      names = "--allow-legacy-signatures",
-      description = "Accept DSA keys, SHA-1 and expired keys.")
-  boolean allowLegacySignatures;
-
-  @Option(
-      names = "--policy",
-      paramLabel = "POLICY",
-      description = "strict (default) or mirror-as-is.")
-  String policy;
-
-  @Option(
-      names = "--allow-errors",
-      paramLabel = "N",
-      description = "Publish a suite with up to N bad files.")
-  Integer allowErrors;
-
-  @Option(
-      names = "--max-delete",
-      paramLabel = "N",
-      description = "Refuse to delete more than N files in a run (default 5000).")
-  Integer maxDelete;
-
-  @Option(
-      names = "--delete-grace",
-      paramLabel = "DURATION",
-      description = "Keep unreferenced files this long (default 1h).")
-  String deleteGrace;
-
-  @Option(
-      names = "--mode",
-      paramLabel = "MODE",
-      description = "apt (default): what the signed indexes reference; tree: the whole tree too.")
-  String mode;
-
-  @Option(
-      names = "--tree-source",
-      paramLabel = "KIND",
-      description = "Tree mode over HTTP: auto (default), manifest or autoindex.")
-  String treeSource;
-
-  @Option(
-      names = "--hostname",
-      paramLabel = "NAME",
-      description = "Names the trace file project/trace/NAME (default: this machine's).")
-  String hostname;
+  /** How the wait for {@code --at} sleeps; tests set another. */
+  StartAt.Sleeper sleeper = StartAt.Sleeper.SYSTEM;
 
   @Override
   public Integer call() throws Exception {
-    RepomirrorConfig file;
-    try {
-      file = configFile != null ? ConfigLoader.load(configFile) : RepomirrorConfig.defaults();
-    } catch (ConfigException e) {
-      return usage(e.getMessage());
-    }
-    SyncConfig c = file.sync();
-    Path mirror = first(root, c.root(), file.server().root());
-    URI up = first(upstream, c.upstream(), null);
-    List<String> ds = dists != null ? dists : c.dists();
-    Path keys = first(keyring, c.keyring(), null);
-    boolean verify = !noVerifySignature && c.verifySignature();
-    if (mirror == null) return usage("--root is required (or sync.root in the config file)");
-    if (up == null) return usage("--upstream is required (or sync.upstream in the config file)");
-    String m = mode != null ? mode : c.mode();
-    if (!m.equals("apt") && !m.equals("tree")) return usage("--mode must be apt or tree");
-    String kind = treeSource != null ? treeSource : c.treeSource();
-    if (!List.of("auto", "manifest", "autoindex").contains(kind)) {
-      return usage("--tree-source must be auto, manifest or autoindex");
-    }
-    boolean local = up.toString().startsWith("file:");
-    if (!up.toString().matches("https?://.+") && !(local && m.equals("tree"))) {
-      return usage("--upstream must be an http:// or https:// URL (file:// only with --mode tree)");
-    }
-    if (ds.isEmpty() && m.equals("apt")) {
-      return usage("at least one --dist is required (or sync.dists), or --mode tree");
-    }
-    String host = hostname != null ? hostname : c.hostname();
-    if (host != null && !host.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
-      return usage("--hostname must be a host name");
-    }
-    if (ds.isEmpty()) verify = false; // nothing signed to check: tree files are checked by listing
-    if (verify && keys == null) {
-      return usage(
-          "no keyring: pass --keyring FILE, or --no-verify-signature to mirror unverified");
-    }
-    long rate;
-    try {
-      rate = bwlimit != null ? ByteSize.parse(bwlimit).bytes() : c.bwlimit().bytes();
-    } catch (InvalidValueException e) {
-      return usage("--bwlimit: " + e.getMessage());
-    }
-    String pol = policy != null ? policy : c.policy();
-    if (!pol.equals("strict") && !pol.equals("mirror-as-is")) {
-      return usage("--policy must be strict or mirror-as-is");
-    }
-    java.time.Duration grace;
-    try {
-      grace =
-          deleteGrace != null
-              ? org.repomirror.config.Durations.parse(deleteGrace)
-              : c.deleteGrace();
-    } catch (InvalidValueException e) {
-      return usage("--delete-grace: " + e.getMessage());
-    }
-    int conns = connections != null ? connections : c.connections();
-    if (conns < 1 || conns > 256) return usage("--connections must be 1..256");
-    ReleaseVerifier verifier = null;
-    if (verify) {
+    Instant start = null;
+    if (at != null) {
       try {
-        verifier =
-            new ReleaseVerifier(
-                Keyring.load(keys), allowLegacySignatures || c.allowLegacySignatures());
-      } catch (IOException e) {
-        return usage("cannot read the keyring: " + e.getMessage());
-      } catch (TrustException e) {
-        return usage(e.getMessage());
+        start = StartAt.parse(at);
+      } catch (DateTimeParseException e) {
+        fail("--at: not an ISO-8601 time with a zone or offset: " + at);
+        return usageExit;
       }
     }
-    SyncOptions options =
-        new SyncOptions(
-            ds,
-            new LinkedHashSet<>(components != null ? components : c.components()),
-            new LinkedHashSet<>(architectures != null ? architectures : c.architectures()),
-            !noBinaries && c.binaries(),
-            !noSources && c.sources(),
-            verify,
-            allowErrors != null ? allowErrors : c.allowErrors(),
-            grace,
-            maxDelete != null ? maxDelete : c.maxDelete(),
-            new Transfer.Settings(
-                conns,
-                c.retries(),
-                Duration.ofMillis(500),
-                Duration.ofSeconds(60),
-                new Throttle(rate),
-                pol.equals("strict")
-                    ? Transfer.MismatchPolicy.STRICT
-                    : Transfer.MismatchPolicy.MIRROR_AS_IS),
-            host != null ? host : SyncOptions.localHostname());
-    SyncReport result;
-    try {
-      Files.createDirectories(mirror.resolve(".repomirror"));
-      Upstream source =
-          local ? new LocalUpstream(Path.of(up)) : new HttpUpstream(up, c.timeout(), conns);
-      try (RocksIndex index = RocksIndex.open(mirror.resolve(".repomirror/index"));
-          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10)) {
-        SyncEngine engine =
-            new SyncEngine(mirror, source, index, verifier, options, Clock.systemUTC(), progress);
-        if (m.equals("tree")) engine.mirrorTree(lister(source, kind, conns));
-        result = engine.run();
-      } finally {
-        if (source instanceof HttpUpstream http) http.close();
-      }
-    } catch (IndexException e) {
-      return aborted("the index: " + e.getMessage());
-    } catch (IOException e) {
-      return aborted(e.toString());
+    Prepared p = prepare();
+    if (p == null) return usageExit;
+    if (start != null) {
+      new StartAt(clock, sleeper, System.console() != null, out()).waitUntil(start);
     }
-    spec.commandLine().getOut().print(result.summary());
-    Path reports = Files.createDirectories(mirror.resolve(".repomirror/reports"));
+    return open(
+        p,
+        engine -> {
+          if (finalSync) engine.finalSync();
+          SyncReport result = engine.run();
+          out().print(result.summary());
+          writeReports(p, result);
+          return result.exitCode();
+        });
+  }
+
+  private void writeReports(Prepared p, SyncReport result) throws IOException {
+    Path reports = Files.createDirectories(p.mirror().resolve(".repomirror/reports"));
     result.writeJson(
-        reports.resolve("sync-" + Instant.now().toString().replace(':', '-') + ".json"));
-    Path r = report != null ? report : c.report();
-    if (r != null) {
-      result.writeJson(r);
-    }
-    return result.exitCode();
-  }
-
-  /** How to list the upstream's tree: walk a directory, read a peer's manifest, crawl pages. */
-  private static TreeLister lister(Upstream source, String kind, int connections) {
-    if (source instanceof LocalUpstream local) {
-      return new DirectoryLister(local.root(), Math.max(4, connections));
-    }
-    return switch (kind) {
-      case "manifest" -> new ManifestLister(source);
-      case "autoindex" -> new AutoindexLister(source, connections);
-      default ->
-          new ManifestOrAutoindexLister(
-              new ManifestLister(source), new AutoindexLister(source, connections));
-    };
-  }
-
-  private int usage(String reason) {
-    spec.commandLine().getErr().println("sync: " + reason);
-    return Main.EXIT_USAGE;
-  }
-
-  private int aborted(String reason) {
-    spec.commandLine().getErr().println("sync: aborted, the published tree is intact: " + reason);
-    return EXIT_ABORTED;
-  }
-
-  @SafeVarargs
-  private static <T> T first(T... values) {
-    for (T v : values) {
-      if (v != null) return v;
-    }
-    return null;
+        reports.resolve(
+            (finalSync ? "final-" : "sync-")
+                + Instant.now().toString().replace(':', '-')
+                + ".json"));
+    Path r = report != null ? report : p.config().report();
+    if (r != null) result.writeJson(r);
   }
 }

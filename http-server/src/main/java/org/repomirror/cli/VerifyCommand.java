@@ -72,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
       result = new TreeVerifier(root, index, signatures, full, n).run();
     } catch (IndexException e) {
       spec.commandLine().getErr().println("verify: " + e.getMessage());
-      return SyncCommand.EXIT_ABORTED;
+      return MirrorCommand.EXIT_ABORTED;
     }
     spec.commandLine().getOut().print(result.summary());
     if (report != null) result.writeJson(report);

@@ -36,6 +36,9 @@ public interface Index extends AutoCloseable {
   /** Paths waiting to be deleted, with when they stopped being referenced (epoch millis). */
   Map<String, Long> pendingDeletes();
 
+  /** A small named value (JSON) the engine keeps between runs, such as the last plan. */
+  Optional<String> meta(String key);
+
   /** The summaries of the last runs (JSON, as written by the engine), newest first. */
   List<String> runs(int limit);
 
@@ -55,6 +58,10 @@ public interface Index extends AutoCloseable {
 
     /** Records every path a suite references now. */
     Batch putReferences(String dist, Set<String> paths);
+
+    Batch putMeta(String key, String value);
+
+    Batch deleteMeta(String key);
 
     /** Records a run's summary under its ISO-8601 start time. */
     Batch putRun(String startedIso, String json);

@@ -36,9 +36,10 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The index in RocksDB. Each entity has a key prefix ({@code f/} files, {@code v/} validators,
- * {@code s/} suite references, {@code d/} pending deletions), so a scan of one kind never touches
- * another; a bloom filter makes point lookups of absent paths cheap; every change goes through one
- * fsync'd write batch. RocksDB types never leave this class. Thread-safe.
+ * {@code s/} suite references, {@code d/} pending deletions, {@code r/} runs, {@code m/} named
+ * values), so a scan of one kind never touches another; a bloom filter makes point lookups of
+ * absent paths cheap; every change goes through one fsync'd write batch. RocksDB types never leave
+ * this class. Thread-safe.
  */
 public final class RocksIndex implements Index {
   private static final byte[] FILE = "f/".getBytes(StandardCharsets.UTF_8);
@@ -46,6 +47,7 @@ public final class RocksIndex implements Index {
   private static final byte[] REFERENCES = "s/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] DELETES = "d/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] RUNS = "r/".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] META = "m/".getBytes(StandardCharsets.UTF_8);
 
   /** Version 2 appends the link target; version 1 records (regular files only) still decode. */
   private static final int RECORD_VERSION = 2;
@@ -228,6 +230,16 @@ public final class RocksIndex implements Index {
   }
 
   @Override
+  public Optional<String> meta(String name) {
+    try {
+      byte[] value = db.get(key(META, name));
+      return Optional.ofNullable(value).map(v -> new String(v, StandardCharsets.UTF_8));
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public List<String> runs(int limit) {
     List<String> runs = new ArrayList<>();
     try (ReadOptions read = new ReadOptions();
@@ -306,6 +318,26 @@ public final class RocksIndex implements Index {
         batch.put(key(REFERENCES, dist), bytes.toByteArray());
       } catch (RocksDBException e) {
         throw new IndexException("cannot stage the references of " + dist, e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch putMeta(String name, String value) {
+      try {
+        batch.put(key(META, name), value.getBytes(StandardCharsets.UTF_8));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage " + name, e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch deleteMeta(String name) {
+      try {
+        batch.delete(key(META, name));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage " + name, e);
       }
       return this;
     }

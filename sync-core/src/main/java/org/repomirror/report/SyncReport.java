@@ -15,7 +15,11 @@ import java.util.Map;
  * @param started ISO-8601 start time
  * @param finished ISO-8601 end time
  * @param signatureVerification "verified", or "disabled (--no-verify-signature)"
- * @param phaseMillis wall time of each phase: metadata, plan, transfer, publish, index
+ * @param phaseMillis wall time of each phase: list (Release and indexes), plan, transfer, publish,
+ *     index, tree (the whole tree pass; in it, list and transfer overlap), verify (final sync)
+ * @param changes the paths this run changed; at most 10,000 unless it is a final sync
+ * @param changesOmitted changed paths beyond that limit
+ * @param plannedSeconds the estimate of the plan made before this run, or null
  * @param exitCode 0 ok, 1 problems, 3 trust failure, 4 aborted with the published tree intact
  */
 public record SyncReport(
@@ -35,7 +39,36 @@ public record SyncReport(
     List<Failure> failures,
     List<String> warnings,
     TreeReport tree,
+    List<Change> changes,
+    long changesOmitted,
+    Double plannedSeconds,
+    FinalReport finalSync,
     int exitCode) {
+
+  /**
+   * A path this run changed.
+   *
+   * @param action fetched (new or replaced) or deleted
+   */
+  public record Change(String path, String action) {}
+
+  /**
+   * The end of a final sync.
+   *
+   * @param verdict "identical to upstream as of <time>", or how many differences
+   * @param differences every file, suite or check that keeps the mirror from being identical
+   * @param actualSeconds the run's wall time, to judge the plan's estimate by
+   * @param suiteReruns suites synced again because their Release changed during the run
+   * @param filesVerified files checked after the sync (the touched ones re-hashed)
+   */
+  public record FinalReport(
+      boolean identical,
+      String verdict,
+      List<String> differences,
+      double actualSeconds,
+      int suiteReruns,
+      long filesVerified,
+      long bytesVerified) {}
 
   /**
    * The tree pass, in tree mode.
@@ -82,7 +115,23 @@ public record SyncReport(
       long missing,
       long bytesFetched,
       List<String> signatures,
-      long listedAbsent) {}
+      long listedAbsent) {
+
+    /** The same suite with another outcome. */
+    public SuiteReport withOutcome(String newOutcome, String newReason) {
+      return new SuiteReport(
+          dist,
+          newOutcome,
+          newReason,
+          fetched,
+          unchanged,
+          failed,
+          missing,
+          bytesFetched,
+          signatures,
+          listedAbsent);
+    }
+  }
 
   /**
    * One file that could not be mirrored as signed.
@@ -142,6 +191,28 @@ public record SyncReport(
             signatureVerification));
     for (Failure f : failures) {
       s.append(String.format("  %s: %s -> %s%n", f.path(), f.reason(), f.action()));
+    }
+    if (finalSync != null) {
+      s.append("final sync:\n");
+      s.append("  phases:");
+      phaseMillis.forEach(
+          (phase, ms) -> s.append(String.format(" %s %.1f s,", phase, ms / 1000.0)));
+      s.setLength(s.length() - 1);
+      s.append('\n');
+      s.append(
+          String.format(
+              "  took %.1f s%s; %d suite rerun(s); %d files verified after the sync (%.1f MB re-hashed)%n",
+              finalSync.actualSeconds(),
+              plannedSeconds == null
+                  ? " (no plan was made)"
+                  : String.format(" (planned %.1f s)", plannedSeconds),
+              finalSync.suiteReruns(),
+              finalSync.filesVerified(),
+              finalSync.bytesVerified() / 1e6));
+      s.append(String.format("  changes: %d%n", changes.size()));
+      for (Change c : changes) s.append(String.format("    %-8s %s%n", c.action(), c.path()));
+      for (String d : finalSync.differences()) s.append("  difference: ").append(d).append('\n');
+      s.append("  verdict: ").append(finalSync.verdict()).append('\n');
     }
     for (String w : warnings) {
       s.append("  warning: ").append(w).append('\n');

@@ -3,11 +3,8 @@ package org.repomirror.sync;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,6 +34,7 @@ import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.SyncPlanner;
 import org.repomirror.publish.ManifestPublisher;
 import org.repomirror.publish.Publisher;
+import org.repomirror.report.PlanReport;
 import org.repomirror.report.Progress;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
@@ -50,6 +48,8 @@ import org.repomirror.tree.TreeLister;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.trust.TrustException;
 import org.repomirror.trust.VerifiedRelease;
+import org.repomirror.verify.TreeVerifier;
+import org.repomirror.verify.VerifyReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +62,12 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
   private static final int MAX_RELEASE_BYTES = 64 * 1024 * 1024;
+  static final int MAX_SUITE_RERUNS = 3;
+
+  /** Changed paths listed in an ordinary run's report; a final sync lists every one. */
+  private static final int MAX_CHANGES_REPORTED = 10_000;
+
+  static final String PLAN_KEY = "plan";
 
   private final Path root;
   private final Path staging;
@@ -80,6 +86,9 @@ public final class SyncEngine {
   private long generation;
   private long deleted;
   private TreeLister tree;
+  private boolean finalSync;
+  private final List<SyncReport.Change> changes = new ArrayList<>();
+  private long changesOmitted;
 
   /** Paths this run's apt suites cover: the tree pass leaves them alone. */
   private final Set<String> claimed = new HashSet<>();
@@ -134,58 +143,61 @@ public final class SyncEngine {
   }
 
   /**
+   * Makes this the final sync before a cutover: it refuses to start while the upstream shows an
+   * update lock, syncs a suite again (up to {@value #MAX_SUITE_RERUNS} times) when its Release
+   * changed during the run, verifies everything it touched and every suite's signed chain, lists
+   * every change, and ends with a verdict.
+   */
+  public SyncEngine finalSync() {
+    this.finalSync = true;
+    return this;
+  }
+
+  /**
    * Runs the sync of every dist, then the tree pass in tree mode, then due deletions; publishes the
    * manifest and the trace file, and reports.
    *
+   * @throws UpstreamBusyException in a final sync, when the upstream is being updated
    * @throws IOException when another sync holds this mirror, or the disk fails
    */
   public SyncReport run() throws IOException, InterruptedException {
-    Files.createDirectories(staging);
-    try (FileChannel lockFile =
-            FileChannel.open(
-                root.resolve(".repomirror/lock"),
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock = lockFile.tryLock()) {
-      if (lock == null) {
-        throw new IOException("another sync is running on " + root + " (.repomirror/lock is held)");
-      }
+    try (MirrorLock lock = MirrorLock.take(root)) {
       return runLocked();
     }
   }
 
   private SyncReport runLocked() throws IOException, InterruptedException {
     Instant started = clock.instant();
+    long t0 = System.nanoTime();
     generation = started.toEpochMilli();
+    if (finalSync) checkUpdateLocks();
     cleanStaging();
     List<SyncReport.SuiteReport> suites = new ArrayList<>();
-    for (String dist : options.dists()) {
-      suites.add(syncDist(dist.replaceAll("^/+|/+$", "")));
+    int reruns = 0;
+    for (String d : options.dists()) {
+      String dist = d.replaceAll("^/+|/+$", "");
+      SyncReport.SuiteReport suite = syncDist(dist);
+      for (int rerun = 1;
+          finalSync && settled(suite) && releaseChanged(dist) && rerun <= MAX_SUITE_RERUNS;
+          rerun++) {
+        warnings.add(dist + ": the Release changed during the run; syncing the suite again");
+        reruns++;
+        suite = syncDist(dist);
+      }
+      if (finalSync && settled(suite) && releaseChanged(dist)) {
+        suite = suite.withOutcome("changing", "the Release kept changing during the run");
+      }
+      suites.add(suite);
     }
     SyncReport.TreeReport treeReport = null;
     if (tree != null) {
       long t = System.nanoTime();
-      Set<String> keep = new HashSet<>();
-      for (String suite : index.suites()) index.references(suite).ifPresent(keep::addAll);
-      treeReport =
-          new TreeSync(
-                  root,
-                  tree,
-                  index,
-                  transfer,
-                  publisher,
-                  progress,
-                  this::excludedFromTree,
-                  generation,
-                  clock.millis(),
-                  failures,
-                  warnings)
-              .run(keep);
+      treeReport = treeSync(false).run(suiteReferences());
       bytesFetched.addAndGet(treeReport.bytesFetched());
       addPhase("tree", t);
     }
     boolean guardTripped = sweepDeletions();
-    Instant finished = clock.instant();
+    Instant synced = clock.instant();
     long fetched = suites.stream().mapToLong(SyncReport.SuiteReport::fetched).sum();
     long unchanged = suites.stream().mapToLong(SyncReport.SuiteReport::unchanged).sum();
     long failed = suites.stream().mapToLong(SyncReport.SuiteReport::failed).sum();
@@ -197,10 +209,7 @@ public final class SyncEngine {
     }
     long transferMillis = Math.max(1, phaseMillis.getOrDefault("transfer", 0L));
     int exit = 0;
-    if (suites.stream()
-            .anyMatch(s -> !s.outcome().equals("published") && !s.outcome().equals("unchanged"))
-        || failed > 0
-        || missing > 0) {
+    if (suites.stream().anyMatch(s -> !settled(s)) || failed > 0 || missing > 0) {
       exit = 1;
     }
     if (guardTripped || (treeReport != null && treeReport.outcome().equals("listing-failed"))) {
@@ -219,6 +228,13 @@ public final class SyncEngine {
       // Rewriting it reads the whole index: skipped when the run changed nothing.
       ManifestPublisher.publish(root, index, SyncEngine::ownOutput);
     }
+    addPhase("publish", tOutputs);
+    SyncReport.FinalReport verdict = null;
+    if (finalSync) {
+      verdict = verdict(suites, treeReport, guardTripped, reruns, synced, t0);
+      if (!verdict.identical()) exit = Math.max(exit, 1);
+    }
+    Instant finished = clock.instant();
     if (exit == 0) {
       // As ftpsync does: the trace says when the mirror was last complete.
       TraceFile.of(
@@ -230,7 +246,6 @@ public final class SyncEngine {
               bytesFetched.get())
           .write(root, options.hostname());
     }
-    addPhase("publish", tOutputs);
     SyncReport report =
         new SyncReport(
             started.toString(),
@@ -238,7 +253,7 @@ public final class SyncEngine {
             upstream.url(""),
             verifier != null ? "verified" : "disabled (--no-verify-signature)",
             suites,
-            Map.copyOf(phaseMillis),
+            phases(),
             fetched,
             unchanged,
             failed,
@@ -249,9 +264,331 @@ public final class SyncEngine {
             List.copyOf(failures),
             List.copyOf(warnings),
             treeReport,
+            List.copyOf(changes),
+            changesOmitted,
+            takePlannedEstimate(),
+            verdict,
             exit);
     recordRun(report);
     return report;
+  }
+
+  /**
+   * A dry run: what {@link #run()} would fetch and delete, per suite and for the tree, with an
+   * estimated duration. Only metadata is fetched (changed Release files and indexes, to read them),
+   * into staging; nothing is published and only the estimate is recorded in the index, for the next
+   * run's report.
+   */
+  public PlanReport plan() throws IOException, InterruptedException {
+    try (MirrorLock lock = MirrorLock.take(root)) {
+      long t0 = System.nanoTime();
+      generation = clock.millis();
+      cleanStaging();
+      List<PlanReport.Item> items = new ArrayList<>();
+      List<FetchTask> probe = new ArrayList<>();
+      for (String d : options.dists()) {
+        items.add(planDist(d.replaceAll("^/+|/+$", ""), probe));
+      }
+      if (tree != null) {
+        TreeSync dry = treeSync(true);
+        SyncReport.TreeReport t = dry.run(suiteReferences());
+        items.add(
+            new PlanReport.Item(
+                "tree (" + t.source() + ")",
+                t.outcome(),
+                t.fetched(),
+                t.bytesFetched(),
+                t.unchanged(),
+                t.markedForDeletion()));
+        probe.addAll(dry.probeCandidates());
+      }
+      cleanStaging();
+      long files = items.stream().mapToLong(PlanReport.Item::fetchFiles).sum();
+      long bytes = items.stream().mapToLong(PlanReport.Item::fetchBytes).sum();
+      double listSeconds = (System.nanoTime() - t0) / 1e9;
+      Estimate e = estimate(files, bytes, probe);
+      double total = listSeconds + e.seconds();
+      try (Index.Batch batch = index.batch()) {
+        batch.putMeta(
+            PLAN_KEY,
+            new ObjectMapper()
+                .writeValueAsString(
+                    Map.of("created", clock.instant().toString(), "estimatedSeconds", total)));
+        batch.commit();
+      }
+      return new PlanReport(
+          upstream.url(""),
+          items,
+          files,
+          bytes,
+          items.stream().mapToLong(PlanReport.Item::unchangedFiles).sum(),
+          items.stream().mapToLong(PlanReport.Item::deleteFiles).sum(),
+          total,
+          String.format("listing %.1f s as measured now; transfer %s", listSeconds, e.basis()),
+          List.copyOf(warnings));
+    }
+  }
+
+  private PlanReport.Item planDist(String dist, List<FetchTask> probe)
+      throws IOException, InterruptedException {
+    String base = dist.contains("dists/") ? dist.substring(0, dist.indexOf("dists/")) : "";
+    claimedDists.add(dist + "/");
+    Optional<Meta> fetched;
+    try {
+      fetched = fetchRelease(dist);
+    } catch (TrustException e) {
+      return new PlanReport.Item(dist, "trust-failure: " + e.getMessage(), 0, 0, 0, 0);
+    } catch (FetchException e) {
+      return new PlanReport.Item(dist, "unreachable: " + e.getMessage(), 0, 0, 0, 0);
+    }
+    Set<String> before = index.references(dist).orElse(Set.of());
+    if (fetched.isEmpty()) {
+      claimed.addAll(before);
+      return new PlanReport.Item(dist, "unchanged", 0, 0, before.size(), 0);
+    }
+    ReleaseFile release;
+    try {
+      release = ReleaseFile.parse(releaseText(fetched.get()));
+    } catch (TrustException | FormatException e) {
+      return new PlanReport.Item(dist, "malformed Release: " + e.getMessage(), 0, 0, 0, 0);
+    }
+    ReleaseTasks tasks = releaseTasks(dist, release);
+    SyncPlan metaPlan = SyncPlanner.plan(tasks.meta(), index::file, this::diskSize);
+    Map<String, Path> available = new LinkedHashMap<>();
+    metaPlan.reuse().forEach(t -> available.put(t.localPath(), root.resolve(t.localPath())));
+    // The changed indexes must be read to know the pool: they are fetched into staging only.
+    for (FetchOutcome o : transfer.fetchAll(metaPlan.fetch(), x -> {})) {
+      if (o instanceof FetchOutcome.Fetched f) available.put(f.task().localPath(), f.staged());
+    }
+    Map<String, FetchTask> pool = new LinkedHashMap<>();
+    try {
+      for (String indexPath : IndexVariants.choose(available.keySet())) {
+        readIndex(indexPath, available.get(indexPath), base, pool);
+      }
+    } catch (FormatException e) {
+      return new PlanReport.Item(dist, "corrupt index: " + e.getMessage(), 0, 0, 0, 0);
+    }
+    claimed.addAll(pool.keySet());
+    SyncPlan poolPlan = SyncPlanner.plan(pool.values(), index::file, this::diskSize);
+    SyncPlan byHashPlan = SyncPlanner.plan(dedupe(tasks.byHash()), index::file, this::diskSize);
+    probe.addAll(poolPlan.fetch().subList(0, Math.min(8, poolPlan.fetch().size())));
+    Set<String> now = new HashSet<>(pool.keySet());
+    tasks.meta().forEach(t -> now.add(t.localPath()));
+    tasks.byHash().forEach(t -> now.add(t.localPath()));
+    fetched.get().raw().forEach(r -> now.add(r.path()));
+    long delete = before.stream().filter(p -> !now.contains(p)).count();
+    List<FetchTask> fetch = new ArrayList<>(metaPlan.fetch());
+    fetch.addAll(byHashPlan.fetch());
+    fetch.addAll(poolPlan.fetch());
+    return new PlanReport.Item(
+        dist,
+        "changed",
+        fetch.size() + fetched.get().raw().size(),
+        fetch.stream().mapToLong(t -> t.expected().size()).sum(),
+        metaPlan.reuse().size() + poolPlan.reuse().size() + byHashPlan.reuse().size(),
+        delete);
+  }
+
+  private record Estimate(double seconds, String basis) {}
+
+  /**
+   * How long fetching takes: at the byte and file rates of earlier runs' transfers, whichever is
+   * slower; with no history, at the rate of a probe of a few of the planned files.
+   */
+  private Estimate estimate(long files, long bytes, List<FetchTask> probe)
+      throws InterruptedException, IOException {
+    if (files == 0) return new Estimate(0, "nothing to fetch");
+    long runFiles = 0;
+    long runBytes = 0;
+    long runMillis = 0;
+    int runs = 0;
+    ObjectMapper json = new ObjectMapper();
+    for (String run : index.runs(20)) {
+      var r = json.readTree(run);
+      long ms = r.path("phaseMillis").path("transfer").asLong(0);
+      long f = r.path("filesFetched").asLong(0);
+      if (ms > 0 && f > 0) {
+        runFiles += f;
+        runBytes += r.path("bytesFetched").asLong(0);
+        runMillis += ms;
+        runs++;
+      }
+    }
+    if (runs > 0) {
+      double seconds = runMillis / 1000.0;
+      double byBytes = runBytes > 0 ? bytes / (runBytes / seconds) : 0;
+      double byFiles = files / (runFiles / seconds);
+      return new Estimate(
+          Math.max(byBytes, byFiles),
+          String.format(
+              "at %.1f MB/s and %.0f files/s, from %d earlier run(s)",
+              runBytes / seconds / 1e6, runFiles / seconds, runs));
+    }
+    if (probe.isEmpty()) return new Estimate(0, "no history and nothing to probe");
+    long t = System.nanoTime();
+    long got = 0;
+    for (FetchOutcome o : transfer.fetchAll(probe, x -> {})) {
+      if (o instanceof FetchOutcome.Fetched f) {
+        got += f.bytesTransferred();
+        Files.deleteIfExists(f.staged());
+      }
+    }
+    double seconds = Math.max(1e-3, (System.nanoTime() - t) / 1e9);
+    double estimate =
+        Math.max(bytes / Math.max(1, got / seconds), files / (probe.size() / seconds));
+    return new Estimate(
+        estimate,
+        String.format(
+            "at %.1f MB/s, from a probe of %d files (no earlier run)",
+            got / seconds / 1e6, probe.size()));
+  }
+
+  /** Whether a suite ended as it should: published, or unchanged upstream. */
+  private static boolean settled(SyncReport.SuiteReport s) {
+    return s.outcome().equals("published") || s.outcome().equals("unchanged");
+  }
+
+  private TreeSync treeSync(boolean dryRun) {
+    return new TreeSync(
+        root,
+        tree,
+        index,
+        transfer,
+        publisher,
+        progress,
+        this::excludedFromTree,
+        generation,
+        clock.millis(),
+        failures,
+        warnings,
+        this::change,
+        this::addPhase,
+        dryRun);
+  }
+
+  private Set<String> suiteReferences() {
+    Set<String> keep = new HashSet<>();
+    for (String suite : index.suites()) index.references(suite).ifPresent(keep::addAll);
+    return keep;
+  }
+
+  /**
+   * Refuses to start while the upstream shows a Debian-style update lock ({@code
+   * Archive-Update-in-Progress-<host>}) at its root or at the base of a dist: it is in the middle
+   * of an update, and a copy now would be of half of it.
+   */
+  private void checkUpdateLocks() throws IOException {
+    Set<String> bases = new LinkedHashSet<>();
+    bases.add("");
+    for (String d : options.dists()) {
+      bases.add(d.contains("dists/") ? d.substring(0, d.indexOf("dists/")) : "");
+    }
+    for (String base : bases) {
+      Optional<String> lock = UpdateLocks.find(upstream, base);
+      if (lock.isPresent()) {
+        throw new UpstreamBusyException(
+            "the upstream is being updated ("
+                + upstream.url(lock.get())
+                + " exists); a final sync now would copy half an update. Try again once it is gone.");
+      }
+    }
+  }
+
+  /** Whether the upstream's Release of a dist differs from the one just published. */
+  private boolean releaseChanged(String dist) throws IOException {
+    for (String name : List.of("InRelease", "Release")) {
+      Path local = root.resolve(dist + "/" + name);
+      if (!Files.exists(local)) continue;
+      Optional<Upstream.Body> now = fetchIfPresent(dist + "/" + name);
+      return now.isEmpty()
+          || !java.util.Arrays.equals(now.get().bytes(), Files.readAllBytes(local));
+    }
+    return false;
+  }
+
+  /**
+   * The final sync's proof: everything this run wrote re-read from disk and hashed, every other
+   * file checked by size and mtime, each suite's chain from its signature down; and a verdict.
+   */
+  private SyncReport.FinalReport verdict(
+      List<SyncReport.SuiteReport> suites,
+      SyncReport.TreeReport treeReport,
+      boolean guardTripped,
+      int reruns,
+      Instant synced,
+      long startNanos)
+      throws IOException, InterruptedException {
+    long t = System.nanoTime();
+    Set<String> touched = new HashSet<>();
+    for (SyncReport.Change c : changes) {
+      if (!c.action().equals("deleted")) touched.add(c.path());
+    }
+    VerifyReport proof =
+        new TreeVerifier(
+                root,
+                index,
+                verifier,
+                false,
+                2 * Runtime.getRuntime().availableProcessors(),
+                touched)
+            .run();
+    addPhase("verify", t);
+    List<String> differences = new ArrayList<>();
+    for (SyncReport.SuiteReport s : suites) {
+      if (!settled(s)) differences.add(s.dist() + ": " + s.outcome() + " (" + s.reason() + ")");
+    }
+    if (treeReport != null && treeReport.outcome().equals("listing-failed")) {
+      differences.add("tree: the listing failed (" + treeReport.reason() + ")");
+    }
+    for (SyncReport.Failure f : failures) {
+      differences.add(f.path() + ": " + f.reason() + " -> " + f.action());
+    }
+    for (VerifyReport.Problem p : proof.problems()) {
+      differences.add(p.path() + ": " + p.kind() + ": " + p.detail());
+    }
+    if (guardTripped) differences.add("deletions held back by the max-delete guard");
+    boolean identical = differences.isEmpty();
+    long pending = index.pendingDeletes().size();
+    String verdict =
+        identical
+            ? "identical to upstream as of "
+                + synced
+                + (pending > 0
+                    ? " (" + pending + " files the upstream removed wait out the grace period)"
+                    : "")
+            : differences.size() + " difference(s) from upstream";
+    double actual = (System.nanoTime() - startNanos) / 1e9;
+    return new SyncReport.FinalReport(
+        identical, verdict, differences, actual, reruns, proof.files(), proof.bytesHashed());
+  }
+
+  /** The estimate of the plan made since the last run, if any; used once. */
+  private Double takePlannedEstimate() {
+    Optional<String> plan = index.meta(PLAN_KEY);
+    if (plan.isEmpty()) return null;
+    try (Index.Batch batch = index.batch()) {
+      batch.deleteMeta(PLAN_KEY);
+      batch.commit();
+    }
+    try {
+      return new ObjectMapper().readTree(plan.get()).get("estimatedSeconds").asDouble();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void change(String path, String action) {
+    synchronized (changes) {
+      if (changes.size() < (finalSync ? Integer.MAX_VALUE : MAX_CHANGES_REPORTED)) {
+        changes.add(new SyncReport.Change(path, action));
+      } else {
+        changesOmitted++;
+      }
+    }
+  }
+
+  private synchronized Map<String, Long> phases() {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phaseMillis));
   }
 
   /** Keeps a summary of the run in the index, for {@code status} and the estimates of a plan. */
@@ -336,7 +673,7 @@ public final class SyncEngine {
           List.of(),
           0);
     } finally {
-      addPhase("metadata", t0);
+      addPhase("list", t0);
     }
     List<String> signatures =
         meta.verified() == null
@@ -376,20 +713,9 @@ public final class SyncEngine {
     }
 
     // Indexes and everything else the Release lists.
-    List<FetchTask> metaTasks = new ArrayList<>();
-    List<FetchTask> byHashTasks = new ArrayList<>();
-    for (ExpectedFile e : release.files()) {
-      if (!selected(e.path())) continue;
-      String path = dist + "/" + e.path();
-      metaTasks.add(new FetchTask(path, path, e));
-      if (release.acquireByHash()) {
-        String dir = path.substring(0, path.lastIndexOf('/') + 1);
-        for (Map.Entry<HashAlgorithm, String> h : e.hashes().values().entrySet()) {
-          String byHash = dir + "by-hash/" + h.getKey().byHashDirectory() + "/" + h.getValue();
-          byHashTasks.add(new FetchTask(byHash, byHash, e));
-        }
-      }
-    }
+    ReleaseTasks tasks = releaseTasks(dist, release);
+    List<FetchTask> metaTasks = tasks.meta();
+    List<FetchTask> byHashTasks = tasks.byHash();
     Counters counters = new Counters();
     Map<String, Path> available = new LinkedHashMap<>(); // localPath -> readable copy
     List<FetchOutcome.Fetched> metaFetched = new ArrayList<>();
@@ -564,7 +890,10 @@ public final class SyncEngine {
         recordReferences(batch, dist, referenced, now);
       }
       for (FileRecord r : records) {
-        if (published.contains(r.path())) batch.put(r);
+        if (published.contains(r.path())) {
+          batch.put(r);
+          change(r.path(), "fetched");
+        }
       }
       batch.commit();
     }
@@ -590,6 +919,27 @@ public final class SyncEngine {
         counters.bytes,
         signatures,
         counters.listedAbsent);
+  }
+
+  /** The files a Release lists (selected by the filters), and their by-hash copies. */
+  private record ReleaseTasks(List<FetchTask> meta, List<FetchTask> byHash) {}
+
+  private ReleaseTasks releaseTasks(String dist, ReleaseFile release) {
+    List<FetchTask> metaTasks = new ArrayList<>();
+    List<FetchTask> byHashTasks = new ArrayList<>();
+    for (ExpectedFile e : release.files()) {
+      if (!selected(e.path())) continue;
+      String path = dist + "/" + e.path();
+      metaTasks.add(new FetchTask(path, path, e));
+      if (release.acquireByHash()) {
+        String dir = path.substring(0, path.lastIndexOf('/') + 1);
+        for (Map.Entry<HashAlgorithm, String> h : e.hashes().values().entrySet()) {
+          String byHash = dir + "by-hash/" + h.getKey().byHashDirectory() + "/" + h.getValue();
+          byHashTasks.add(new FetchTask(byHash, byHash, e));
+        }
+      }
+    }
+    return new ReleaseTasks(metaTasks, byHashTasks);
   }
 
   /** The Release text: verified, or (without verification) taken out of its armor. */
@@ -819,6 +1169,7 @@ public final class SyncEngine {
       for (String path : due) {
         Files.deleteIfExists(root.resolve(path));
         batch.delete(path).unmarkForDeletion(path);
+        change(path, "deleted");
       }
       batch.commit();
     }
@@ -909,7 +1260,8 @@ public final class SyncEngine {
     return a + ":" + h.get(a).orElse("");
   }
 
-  private void addPhase(String phase, long startNanos) {
+  /** Adds a phase's time since {@code startNanos}; tree listing and transfer add concurrently. */
+  private synchronized void addPhase(String phase, long startNanos) {
     phaseMillis.merge(phase, (System.nanoTime() - startNanos) / 1_000_000, Long::sum);
   }
 }

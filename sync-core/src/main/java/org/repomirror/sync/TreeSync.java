@@ -21,6 +21,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Predicate;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
@@ -51,6 +53,7 @@ final class TreeSync {
   private static final Logger log = LoggerFactory.getLogger(TreeSync.class);
   private static final int CHUNK = 1000;
   private static final int MAX_SKIPS_REPORTED = 100;
+  private static final int PROBE_FILES = 8;
   private static final Object END = new Object();
 
   private final Path root;
@@ -65,6 +68,9 @@ final class TreeSync {
   private final long now;
   private final List<SyncReport.Failure> failures;
   private final List<String> warnings;
+  private final BiConsumer<String, String> changes;
+  private final ObjLongConsumer<String> phases;
+  private final boolean dryRun;
 
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<Object> work = new ArrayBlockingQueue<>(4 * CHUNK);
@@ -73,6 +79,9 @@ final class TreeSync {
   private final AtomicLong skipped = new AtomicLong();
   private final List<Publisher.Staged> deferredMetadata = new ArrayList<>();
   private final List<FileRecord> deferredRecords = new ArrayList<>();
+  private final AtomicLong plannedFiles = new AtomicLong();
+  private final AtomicLong plannedBytes = new AtomicLong();
+  private final List<FetchTask> probeCandidates = new ArrayList<>();
   private long fetched;
   private long failed;
   private long links;
@@ -92,7 +101,13 @@ final class TreeSync {
       long generation,
       long now,
       List<SyncReport.Failure> failures,
-      List<String> warnings) {
+      List<String> warnings,
+      BiConsumer<String, String> changes,
+      ObjLongConsumer<String> phases,
+      boolean dryRun) {
+    this.changes = changes;
+    this.phases = phases;
+    this.dryRun = dryRun;
     this.root = root;
     this.staging = root.resolve(".repomirror/staging");
     this.lister = lister;
@@ -113,6 +128,7 @@ final class TreeSync {
    * @param keep paths apt suites reference: never marked for deletion here
    */
   SyncReport.TreeReport run(Set<String> keep) throws IOException, InterruptedException {
+    if (dryRun) return plan(keep);
     AtomicReference<Throwable> listingError = new AtomicReference<>();
     AtomicReference<TreeLister.Result> result = new AtomicReference<>();
     Thread listing =
@@ -121,11 +137,13 @@ final class TreeSync {
             .daemon()
             .start(
                 () -> {
+                  long t = System.nanoTime();
                   try {
                     result.set(lister.list(index, this::consider, this::skip));
-                  } catch (Throwable t) {
-                    listingError.set(t);
+                  } catch (Throwable e) {
+                    listingError.set(e);
                   } finally {
+                    phases.accept("list", t);
                     putUninterruptibly(END);
                   }
                 });
@@ -150,11 +168,14 @@ final class TreeSync {
     fetchAndPublish(chunk);
     makeLinks(linksToMake);
     if (failed == 0 && listingError.get() == null) {
+      long t = System.nanoTime();
       publisher.publishMetadata(deferredMetadata);
       try (Index.Batch batch = index.batch()) {
         deferredRecords.forEach(batch::put);
         batch.commit();
       }
+      deferredRecords.forEach(r -> changes.accept(r.path(), "fetched"));
+      phases.accept("publish", t);
     } else if (!deferredMetadata.isEmpty()) {
       for (Publisher.Staged m : deferredMetadata) Files.deleteIfExists(m.staged());
       warnings.add(
@@ -204,7 +225,7 @@ final class TreeSync {
           && e.linkTarget().equals(diskLinkTarget(e.path()))) {
         unchanged.incrementAndGet();
       } else {
-        putUninterruptibly(e);
+        want(e, null);
       }
     } else if (known.isPresent() && current(e, known.get())) {
       unchanged.incrementAndGet();
@@ -212,8 +233,56 @@ final class TreeSync {
       Hashes hashes = e.sha256() == null ? null : Hashes.of(HashAlgorithm.SHA256, e.sha256());
       FetchTask task =
           new FetchTask(e.path(), e.path(), new ExpectedFile(e.path(), e.size(), hashes));
-      putUninterruptibly(new Fetch(task, e.mtimePrecisionMillis() == 1 ? e.mtimeMillis() : -1));
+      want(e, new Fetch(task, e.mtimePrecisionMillis() == 1 ? e.mtimeMillis() : -1));
     }
+  }
+
+  /** Queues a link (fetch null) or a file to fetch; in a dry run, only counts it. */
+  private void want(TreeEntry e, Fetch fetch) {
+    if (!dryRun) {
+      putUninterruptibly(fetch != null ? fetch : e);
+      return;
+    }
+    plannedFiles.incrementAndGet();
+    plannedBytes.addAndGet(Math.max(0, e.size()));
+    if (fetch != null && probeCandidates.size() < PROBE_FILES) {
+      synchronized (probeCandidates) {
+        if (probeCandidates.size() < PROBE_FILES) probeCandidates.add(fetch.task());
+      }
+    }
+  }
+
+  /** A dry run: what the tree pass would fetch and mark for deletion, nothing written. */
+  private SyncReport.TreeReport plan(Set<String> keep) throws IOException, InterruptedException {
+    TreeLister.Result result = lister.list(index, this::consider, this::skip);
+    long toDelete = 0;
+    if (result == TreeLister.Result.LISTED) {
+      long[] n = {0};
+      index.forEachPath(
+          "",
+          p -> {
+            if (!seen.contains(p) && !excluded.test(p) && !keep.contains(p)) n[0]++;
+          });
+      toDelete = n[0];
+    }
+    return new SyncReport.TreeReport(
+        lister.source(),
+        lister.verification().name().toLowerCase().replace('_', '-'),
+        result == TreeLister.Result.UNCHANGED ? "unchanged" : "planned",
+        null,
+        listed.get(),
+        plannedFiles.get(),
+        unchanged.get(),
+        0,
+        0,
+        toDelete,
+        skipped.get(),
+        plannedBytes.get());
+  }
+
+  /** A few of the files a dry run would fetch, to measure the upstream with when no run has. */
+  List<FetchTask> probeCandidates() {
+    return List.copyOf(probeCandidates);
   }
 
   private void skip(String path, String reason) {
@@ -266,10 +335,13 @@ final class TreeSync {
     List<FetchTask> tasks = chunk.stream().map(Fetch::task).toList();
     progress.planned(
         tasks.size(), tasks.stream().mapToLong(t -> Math.max(0, t.expected().size())).sum());
+    long tTransfer = System.nanoTime();
     List<FetchOutcome> outcomes =
         transfer.fetchAll(
             tasks,
             o -> progress.done(1, o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0));
+    phases.accept("transfer", tTransfer);
+    long tPublish = System.nanoTime();
     List<Publisher.Staged> content = new ArrayList<>();
     List<FileRecord> records = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
@@ -316,6 +388,8 @@ final class TreeSync {
       records.forEach(batch::put);
       batch.commit();
     }
+    records.forEach(r -> changes.accept(r.path(), "fetched"));
+    phases.accept("publish", tPublish);
   }
 
   private void failure(FetchTask t, String url, long actualSize, String reason, String action) {
@@ -367,6 +441,7 @@ final class TreeSync {
       }
       batch.commit();
     }
+    entries.forEach(e -> changes.accept(e.path(), "fetched"));
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -45,6 +46,7 @@ public final class TreeVerifier {
   private final ReleaseVerifier signatures;
   private final boolean full;
   private final int threads;
+  private final Set<String> alwaysHash;
   private final List<VerifyReport.Problem> problems = new ArrayList<>();
   private final AtomicLong files = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
@@ -56,6 +58,20 @@ public final class TreeVerifier {
    */
   public TreeVerifier(
       Path root, Index index, ReleaseVerifier signatures, boolean full, int threads) {
+    this(root, index, signatures, full, threads, Set.of());
+  }
+
+  /**
+   * @param alwaysHash paths re-hashed even in the fast mode: what a sync just wrote
+   */
+  public TreeVerifier(
+      Path root,
+      Index index,
+      ReleaseVerifier signatures,
+      boolean full,
+      int threads,
+      Set<String> alwaysHash) {
+    this.alwaysHash = alwaysHash;
     this.root = root;
     this.index = index;
     this.signatures = signatures;
@@ -137,7 +153,7 @@ public final class TreeVerifier {
       bytes.addAndGet(a.size());
       if (a.size() != r.size()) {
         problem("mismatch", r.path(), "size " + a.size() + ", the index says " + r.size());
-      } else if (full) {
+      } else if (full || alwaysHash.contains(r.path())) {
         HashAlgorithm alg =
             r.hashes().get(HashAlgorithm.SHA256).isPresent()
                 ? HashAlgorithm.SHA256

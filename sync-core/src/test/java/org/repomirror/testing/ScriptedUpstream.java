@@ -60,6 +60,7 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<Hook> hooks = new CopyOnWriteArrayList<>();
 
   public ScriptedUpstream(Path root) throws IOException {
     this.root = root;
@@ -78,6 +79,19 @@ public final class ScriptedUpstream implements AutoCloseable {
     scripts.put(path, new Script(fault, new AtomicInteger(times)));
   }
 
+  /**
+   * Runs an action once, before answering the first request whose path matches: to change the
+   * upstream in the middle of a sync.
+   */
+  public void beforeFirst(java.util.function.Predicate<String> path, Runnable action) {
+    hooks.add(new Hook(path, action, new java.util.concurrent.atomic.AtomicBoolean()));
+  }
+
+  private record Hook(
+      java.util.function.Predicate<String> path,
+      Runnable action,
+      java.util.concurrent.atomic.AtomicBoolean done) {}
+
   public List<Request> requests() {
     return List.copyOf(requests);
   }
@@ -90,6 +104,9 @@ public final class ScriptedUpstream implements AutoCloseable {
     try (ex) {
       String path = decode(ex.getRequestURI().getRawPath().substring(1));
       requests.add(new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders())));
+      for (Hook h : hooks) {
+        if (h.path().test(path) && h.done().compareAndSet(false, true)) h.action().run();
+      }
       Fault fault = take(path);
       Path file = root.resolve(path).normalize();
       if (fault == Fault.NOT_FOUND || !file.startsWith(root) || !Files.isRegularFile(file)) {

@@ -1,0 +1,36 @@
+package org.repomirror.cli;
+
+import java.util.concurrent.Callable;
+import org.repomirror.report.PlanReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code repomirror plan}: what a sync would do and how long it would take; transfers nothing. */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show what `sync` with the same options would fetch, delete and keep, per suite and in",
+      "total, with an estimated duration from earlier runs' measured throughput (or a short probe",
+      "when there is none). Only changed metadata is fetched; nothing is published. The estimate",
+      "is kept, and the next sync's report sets it beside the real duration.",
+      "Exit codes: 0 planned, 2 usage or config, 4 cannot open the mirror."
+    })
+final class PlanCommand extends MirrorCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Prepared p = prepare();
+    if (p == null) return usageExit;
+    return open(
+        p,
+        engine -> {
+          PlanReport plan = engine.plan();
+          out().print(json ? plan.json() + "\n" : plan.summary());
+          if (report != null) java.nio.file.Files.writeString(report, plan.json());
+          return 0;
+        });
+  }
+}

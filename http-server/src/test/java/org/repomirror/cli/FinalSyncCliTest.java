@@ -1,0 +1,125 @@
+package org.repomirror.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.report.TraceFile;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+
+/** plan, then sync --final, through the command line, from an old host's directory. */
+class FinalSyncCliTest {
+  private static TestKey key;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void key() {
+    key = TestKey.generateRsa("archive <a@example.org>");
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run cli(List<String> args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.run(
+            args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private List<String> args(String command, Path old, Path mirror, Path keyring, String... more) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                command,
+                "--mode",
+                "tree",
+                "--upstream",
+                old.toUri().toString(),
+                "--root",
+                mirror.toString(),
+                "--dist",
+                "dists/stable",
+                "--keyring",
+                keyring.toString(),
+                "--hostname",
+                "new-host"));
+    a.addAll(List.of(more));
+    return a;
+  }
+
+  @Test
+  void planThenTheFinalSyncThenItsVerdictAndTrace() throws Exception {
+    Path old = tmp.resolve("old");
+    TestRepository.modern(old, "stable")
+        .components("main")
+        .architectures("amd64")
+        .signedBy(key)
+        .add("hello", "2.10-3", "amd64", "main", 30_000)
+        .write();
+    Files.writeString(old.resolve("NOTES.html"), "notes");
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    Path mirror = tmp.resolve("mirror");
+
+    Run plan = cli(args("plan", old, mirror, keyring, "--json"));
+    assertThat(plan.code()).as(plan.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(plan.out());
+    assertThat(json.get("fetchFiles").asLong()).isGreaterThanOrEqualTo(3);
+    assertThat(json.get("items")).hasSize(2); // the suite and the tree
+    assertThat(json.get("estimatedSeconds").asDouble()).isPositive();
+    assertThat(mirror.resolve("NOTES.html")).doesNotExist();
+
+    Run table = cli(args("plan", old, mirror, keyring));
+    assertThat(table.out()).contains("dists/stable").contains("tree (directory)").contains("total");
+
+    Run last = cli(args("sync", old, mirror, keyring, "--final", "--at", "2020-01-01T00:00:00Z"));
+    assertThat(last.code()).as(last.out() + last.err()).isZero();
+    assertThat(last.out())
+        .contains("final sync:")
+        .contains("planned ")
+        .contains("fetched  NOTES.html")
+        .contains("verdict: identical to upstream as of");
+    TraceFile trace = TraceFile.parse(Files.readString(mirror.resolve("project/trace/new-host")));
+    assertThat(trace.fields()).containsEntry("Running on host", "new-host");
+    assertThat(Files.list(mirror.resolve(".repomirror/reports")))
+        .anyMatch(p -> p.getFileName().toString().startsWith("final-"));
+
+    Files.writeString(old.resolve("Archive-Update-in-Progress-old-host"), "");
+    Run busy = cli(args("sync", old, mirror, keyring, "--final"));
+    assertThat(busy.code()).isEqualTo(5);
+    assertThat(busy.err())
+        .contains("refused to start")
+        .contains("Archive-Update-in-Progress-old-host");
+  }
+
+  @Test
+  void aBadStartTimeIsAUsageError() {
+    Run run =
+        cli(
+            List.of(
+                "sync",
+                "--upstream",
+                "http://127.0.0.1:1/",
+                "--root",
+                tmp.toString(),
+                "--dist",
+                "dists/x",
+                "--no-verify-signature",
+                "--at",
+                "tomorrow at five"));
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--at: not an ISO-8601 time");
+  }
+}

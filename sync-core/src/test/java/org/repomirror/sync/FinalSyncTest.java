@@ -1,0 +1,227 @@
+package org.repomirror.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.index.RocksIndex;
+import org.repomirror.report.PlanReport;
+import org.repomirror.report.SyncReport;
+import org.repomirror.source.HttpUpstream;
+import org.repomirror.testing.ScriptedUpstream;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+import org.repomirror.transfer.Throttle;
+import org.repomirror.transfer.Transfer;
+import org.repomirror.trust.Keyring;
+import org.repomirror.trust.ReleaseVerifier;
+
+/** The final sync and the plan, against a real scriptable upstream and a real RocksDB. */
+class FinalSyncTest {
+  private static TestKey key;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void key() {
+    key = TestKey.generateRsa("archive <a@example.org>");
+  }
+
+  private Path upstreamRoot() {
+    return tmp.resolve("upstream");
+  }
+
+  private Path mirror() {
+    return tmp.resolve("mirror");
+  }
+
+  private void suite(long seed, boolean newcomer) throws Exception {
+    TestRepository r =
+        TestRepository.modern(upstreamRoot(), "stable")
+            .components("main")
+            .architectures("amd64")
+            .signedBy(key)
+            .seed(seed)
+            .add("hello", "2.10-3", "amd64", "main", 3000)
+            .add("libstdc++6", "1:1.0+dfsg~1", "amd64", "main", 50_000);
+    if (newcomer) r.add("newcomer", "1.0", "amd64", "main", 7000);
+    r.write();
+  }
+
+  private SyncEngine engine(ScriptedUpstream upstream, RocksIndex index, HttpUpstream source)
+      throws Exception {
+    SyncOptions options =
+        new SyncOptions(
+            List.of("dists/stable"),
+            Set.of(),
+            Set.of(),
+            true,
+            true,
+            true,
+            0,
+            Duration.ofHours(1),
+            1000,
+            new Transfer.Settings(
+                4,
+                3,
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Throttle.NONE,
+                Transfer.MismatchPolicy.STRICT),
+            "final-test");
+    return new SyncEngine(
+        mirror(),
+        source,
+        index,
+        new ReleaseVerifier(Keyring.of(key.publicKeyring()), false),
+        options,
+        Clock.systemUTC());
+  }
+
+  private SyncReport sync(ScriptedUpstream upstream, boolean finalSync) throws Exception {
+    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
+        HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
+      SyncEngine e = engine(upstream, index, source);
+      return (finalSync ? e.finalSync() : e).run();
+    }
+  }
+
+  private PlanReport plan(ScriptedUpstream upstream) throws Exception {
+    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
+        HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
+      return engine(upstream, index, source).plan();
+    }
+  }
+
+  @Test
+  void aFinalSyncOfAnUnchangedUpstreamIsIdentical() throws Exception {
+    suite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, false).exitCode()).isZero();
+      SyncReport last = sync(upstream, true);
+      assertThat(last.exitCode()).as(last.summary()).isZero();
+      assertThat(last.finalSync().identical()).isTrue();
+      assertThat(last.finalSync().verdict()).startsWith("identical to upstream as of ");
+      assertThat(last.changes()).isEmpty();
+      assertThat(last.phaseMillis()).containsKeys("list", "verify", "publish");
+      assertThat(last.finalSync().filesVerified()).isPositive();
+      assertThat(last.summary()).contains("verdict: identical to upstream as of");
+    }
+  }
+
+  @Test
+  void theReportListsExactlyTheChanges() throws Exception {
+    suite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, false).exitCode()).isZero();
+      Map<String, String> before = SyncEngineTest.contents(upstreamRoot());
+      Thread.sleep(1100);
+      suite(1, true);
+      Map<String, String> after = SyncEngineTest.contents(upstreamRoot());
+      Set<String> changedUpstream = new TreeSet<>();
+      after.forEach(
+          (p, h) -> {
+            if (!h.equals(before.get(p))) changedUpstream.add(p);
+          });
+      assertThat(changedUpstream).anyMatch(p -> p.contains("newcomer"));
+
+      SyncReport last = sync(upstream, true);
+      assertThat(last.exitCode()).as(last.summary()).isZero();
+      assertThat(last.finalSync().identical()).isTrue();
+      Set<String> reported = new TreeSet<>();
+      last.changes().forEach(c -> reported.add(c.path()));
+      assertThat(last.changes()).allMatch(c -> c.action().equals("fetched"));
+      assertThat(reported).isEqualTo(changedUpstream);
+    }
+  }
+
+  @Test
+  void anUpdateLockOnTheUpstreamRefusesTheStart() throws Exception {
+    suite(1, false);
+    Files.writeString(upstreamRoot().resolve("Archive-Update-in-Progress-127.0.0.1"), "");
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThatThrownBy(() -> sync(upstream, true))
+          .isInstanceOf(UpstreamBusyException.class)
+          .hasMessageContaining("Archive-Update-in-Progress-127.0.0.1");
+      assertThat(mirror().resolve("dists")).doesNotExist();
+      assertThat(sync(upstream, false).exitCode()).as("an ordinary sync does not look").isZero();
+    }
+  }
+
+  @Test
+  void aReleaseThatChangesMidRunIsSyncedAgain() throws Exception {
+    suite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      upstream.beforeFirst(
+          p -> p.endsWith(".deb"),
+          () -> {
+            try {
+              Thread.sleep(1100); // a new mtime, a new Release
+              suite(1, true);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+      SyncReport last = sync(upstream, true);
+      assertThat(last.finalSync().suiteReruns()).isEqualTo(1);
+      assertThat(last.warnings()).anyMatch(w -> w.contains("changed during the run"));
+      assertThat(last.exitCode()).as(last.summary()).isZero();
+      assertThat(last.finalSync().identical()).isTrue();
+      assertThat(SyncEngineTest.contents(mirror()))
+          .containsAllEntriesOf(SyncEngineTest.contents(upstreamRoot()));
+    }
+  }
+
+  @Test
+  void aFileThatStaysBadMakesTheVerdictListIt() throws Exception {
+    suite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      String hello = "pool/main/h/hello/hello_2.10-3_amd64.deb";
+      upstream.fail(hello, ScriptedUpstream.Fault.CORRUPT, 10);
+      SyncReport last = sync(upstream, true);
+      assertThat(last.exitCode()).isEqualTo(1);
+      assertThat(last.finalSync().identical()).isFalse();
+      assertThat(last.finalSync().differences()).anyMatch(d -> d.startsWith(hello + ": "));
+      assertThat(last.finalSync().verdict()).endsWith("difference(s) from upstream");
+    }
+  }
+
+  @Test
+  void aPlanFetchesNothingAndItsEstimateReachesTheNextRun() throws Exception {
+    suite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      PlanReport first = plan(upstream);
+      assertThat(first.items())
+          .singleElement()
+          .extracting(PlanReport.Item::state)
+          .isEqualTo("changed");
+      assertThat(first.fetchFiles()).isGreaterThanOrEqualTo(2);
+      assertThat(first.estimateBasis()).contains("probe");
+      assertThat(mirror().resolve("dists")).as("nothing published").doesNotExist();
+      assertThat(mirror().resolve("pool")).as("the probe's files are not kept").doesNotExist();
+
+      SyncReport synced = sync(upstream, false);
+      assertThat(synced.plannedSeconds()).isEqualTo(first.estimatedSeconds());
+
+      Thread.sleep(1100);
+      suite(1, true);
+      PlanReport second = plan(upstream);
+      long newcomerBytes =
+          Files.size(upstreamRoot().resolve("pool/main/n/newcomer/newcomer_1.0_amd64.deb"));
+      assertThat(second.fetchBytes()).isGreaterThan(newcomerBytes);
+      assertThat(second.estimateBasis()).contains("1 earlier run");
+      assertThat(mirror().resolve("pool/main/n/newcomer/newcomer_1.0_amd64.deb")).doesNotExist();
+      assertThat(second.summary()).contains("dists/stable").contains("estimated duration");
+    }
+  }
+}

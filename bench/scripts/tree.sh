@@ -5,7 +5,12 @@
 # run measures:
 #   no-change  a sync with nothing to do;
 #   1%-change  a sync after 1% of the files changed (same size, new bytes, new mtime);
-#   verify     repomirror verify --full against sha256sum over the same files (2 processes).
+#   verify     repomirror verify --full against sha256sum over the same files (2 processes);
+#   final      after another 1% change, repomirror sync --final (delta, then everything it touched
+#              re-hashed and a verdict) against ftpsync's two-stage rsync (stage 1 without the
+#              indexes, stage 2 everything with --delay-updates --delete-delay).
+# Copies made by an earlier run are reused (their initial time is then not measured again);
+# TREE_FRESH=yes starts from empty copies.
 # Every repomirror run has a 512 MiB heap (-Xmx512m). Environment: TREE_FILES, TREE_SCALE.
 need rsync python3 bc
 
@@ -36,21 +41,31 @@ timed() { # command... -> seconds on stdout; the command's output goes to a log
 rm_sync() { "$top/repomirror" sync --mode tree --upstream "file://$src" --root "$rm_root" --hostname bench --max-delete 1000000; }
 peer_sync() { "$top/repomirror" sync --mode tree --upstream "http://127.0.0.1:18081/" --root "$peer_root" --hostname peer --max-delete 1000000; }
 rs_sync() { rsync -a --delete "$src/" "$rs_root/"; }
+rm_final() { "$top/repomirror" sync --mode tree --final --upstream "file://$src" --root "$rm_root" --hostname bench --max-delete 1000000; }
+rs_final() {
+  rsync -a --exclude 'Packages*' --exclude 'Sources*' --exclude 'Release*' --exclude 'InRelease' \
+    --exclude 'Contents*' --exclude 'i18n/' "$src/" "$rs_root/" &&
+    rsync -a --delay-updates --delete-delay "$src/" "$rs_root/"
+}
 rm_verify() { "$top/repomirror" verify --root "$rm_root" --full; }
 sha_verify() { (cd "$rs_root" && find . -type f -print0 | xargs -0 -n 2000 -P 2 sha256sum > /dev/null); }
 
 mkdir -p "$tree_dir"
 : > "$tree_dir/run.log"
 echo "initial copies of $tfiles files ($(echo "$tree_bytes / 1000000" | bc) MB)..." >&2
-rm -rf "$rm_root" "$peer_root" "$rs_root"
-init_rm="$(timed rm_sync)"
-init_rs="$(timed rs_sync)"
+if [[ "${TREE_FRESH:-no}" == yes || ! -d "$rm_root" || ! -d "$rs_root" || ! -d "$peer_root" ]]; then
+  rm -rf "$rm_root" "$peer_root" "$rs_root"
+fi
+init_rm="$( [[ -d $rm_root ]] && echo reused || timed rm_sync)"
+init_rs="$( [[ -d $rs_root ]] && echo reused || timed rs_sync)"
 "$top/repomirror" serve --root "$rm_root" --listen 127.0.0.1:18081 --admin-listen 127.0.0.1:18082 \
   >> "$tree_dir/run.log" 2>&1 &
 serve_pid=$!
 trap 'kill $serve_pid 2>/dev/null || true' EXIT
 wait_port 18081
-init_peer="$(timed peer_sync)"
+init_peer="$( [[ -d $peer_root ]] && echo reused || timed peer_sync)"
+# Whatever state the copies are in, bring them level before timing anything.
+rm_sync > /dev/null 2>&1; rs_sync; peer_sync > /dev/null 2>&1
 echo "  initial: repomirror ${init_rm}s, peer ${init_peer}s, rsync ${init_rs}s" >&2
 
 csv="$results/tree-$stamp.csv"
@@ -73,6 +88,12 @@ for run in $(seq 1 "$runs"); do
   for t in "${vorder[@]}"; do
     echo "verify,$t,$run,$(timed "${t}_verify")" >> "$csv"
   done
+  changed="$(python3 "$here/scripts/mutate_tree.py" "$src" 1 "$(( run + 1000 ))")"
+  if (( run % 2 )); then forder=(rs rm); else forder=(rm rs); fi
+  for t in "${forder[@]}"; do
+    echo "final,$t,$run,$(timed "${t}_final")" >> "$csv"
+  done
+  grep -q "verdict: identical" "$tree_dir/run.log" || echo "  WARNING: no identical verdict yet" >&2
   echo "  run $run done ($changed files changed)" >&2
 done
 kill $serve_pid 2>/dev/null || true
@@ -92,9 +113,13 @@ def stats(case, tool):
     return statistics.median(v), min(v), max(v)
 names = {"rm": "repomirror (directory)", "peer": "repomirror (peer manifest)", "rs": "rsync -a",
          "sha": "sha256sum (2 processes)"}
+final_names = {"rm": "repomirror sync --final", "rs": "rsync, two stages"}
 for case, tools, base in (("no-change", ("rm", "peer", "rs"), "rs"),
                           ("one-percent", ("rm", "peer", "rs"), "rs"),
-                          ("verify", ("rm", "sha"), "sha")):
+                          ("verify", ("rm", "sha"), "sha"),
+                          ("final", ("rm", "rs"), "rs")):
+    if case == "final":
+        names = final_names
     print(f"\n{case}:")
     print(f"  {'tool':<28} {'median s':>9} {'min':>7} {'max':>7} {'x ' + names[base]:>20}")
     b = stats(case, base)[0]

@@ -374,6 +374,7 @@ public final class RocksIndex implements Index {
 
     @Override
     public void commit() {
+      CrashPoint.reached("index-commit");
       try {
         db.write(durable, batch);
         batch.clear();

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.repomirror.index.CrashPoint;
 
 /**
  * Moves verified files from staging into the served tree in two stages: content first (pool and
@@ -43,7 +44,7 @@ public final class Publisher {
 
   /** Stage 1: content that no published metadata references yet. */
   public void publishContent(List<Staged> files) throws IOException {
-    moveAll(files);
+    moveAll(files, "publish-content");
   }
 
   /**
@@ -54,7 +55,7 @@ public final class Publisher {
   public void publishMetadata(List<Staged> files) throws IOException {
     List<Staged> ordered = new ArrayList<>(files);
     ordered.sort(Comparator.comparingInt(s -> releaseRank(s.localPath())));
-    moveAll(ordered);
+    moveAll(ordered, "publish-metadata");
   }
 
   private static int releaseRank(String path) {
@@ -67,7 +68,7 @@ public final class Publisher {
     };
   }
 
-  private void moveAll(List<Staged> files) throws IOException {
+  private void moveAll(List<Staged> files, String crashPoint) throws IOException {
     fsyncAll(files);
     Set<Path> directories = new LinkedHashSet<>();
     for (Staged s : files) {
@@ -76,6 +77,7 @@ public final class Publisher {
         Files.createDirectories(target.getParent());
         madeDirectories.add(target.getParent());
       }
+      CrashPoint.reached(crashPoint);
       Files.move(
           s.staged(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       directories.add(target.getParent());

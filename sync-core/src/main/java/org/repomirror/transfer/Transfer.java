@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.index.CrashPoint;
 import org.repomirror.index.UpstreamValidators;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.Upstream;
@@ -152,6 +153,7 @@ public final class Transfer {
       if (task.expected().accepts(r.size, r.hashes)) {
         Files.move(
             part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        CrashPoint.reached("staged");
         return new FetchOutcome.Fetched(task, staged, r.hashes, r.mtimeMillis, r.transferred);
       }
       log.warn(

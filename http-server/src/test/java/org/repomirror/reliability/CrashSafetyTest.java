@@ -1,0 +1,256 @@
+package org.repomirror.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.cli.Main;
+import org.repomirror.debian.Compression;
+import org.repomirror.debian.ExpectedFile;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.PackagesIndex;
+import org.repomirror.debian.ReleaseFile;
+import org.repomirror.testing.ScriptedUpstream;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+import org.repomirror.trust.ReleaseVerifier;
+
+/**
+ * Invariants 1, 2 and 4 under kill -9: a sync in its own JVM is killed at random moments and at
+ * named points (a file staged, between renames of content and of metadata, before an index commit),
+ * then restarted; half-way the upstream publishes a new release. Meanwhile a reader walks the
+ * served tree and checks that every visible file is one the upstream published, and that every
+ * visible InRelease's indexes (by hash) and their pool files are all in place. At the end the sync
+ * converges to the upstream and {@code verify --full} is clean. {@code -Dcrash.kills=N} runs longer
+ * (24 by default).
+ */
+class CrashSafetyTest {
+  private static final int KILLS = Integer.getInteger("crash.kills", 28);
+  private static final String[] POINTS = {
+    "staged", "publish-content", "publish-metadata", "index-commit"
+  };
+
+  @TempDir Path tmp;
+
+  private final Map<String, Set<String>> acceptable = new ConcurrentHashMap<>();
+  private final List<String> violations = new CopyOnWriteArrayList<>();
+  private final AtomicLong reads = new AtomicLong();
+
+  private TestRepository.Suite release(Path upstream, TestKey key, long seed, int packages)
+      throws IOException {
+    TestRepository r =
+        TestRepository.modern(upstream, "stable")
+            .components("main")
+            .architectures("amd64")
+            .signedBy(key)
+            .seed(seed);
+    for (int i = 0; i < packages; i++) r.add("pkg" + i, "1." + seed, "amd64", "main", 40_000);
+    TestRepository.Suite s = r.write();
+    try (Stream<Path> files = Files.walk(upstream)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        acceptable
+            .computeIfAbsent(upstream.relativize(p).toString(), k -> ConcurrentHashMap.newKeySet())
+            .add(TestRepository.hex("SHA-256", Files.readAllBytes(p)));
+      }
+    }
+    return s;
+  }
+
+  @Test
+  void killedAnywhereTheSyncConvergesAndNothingPartialIsEverVisible() throws Exception {
+    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    Path upstreamRoot = tmp.resolve("upstream");
+    Path mirror = tmp.resolve("mirror");
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    release(upstreamRoot, key, 1, 30);
+    Random random = new Random(42);
+    int killed = 0;
+    int finished = 0;
+    List<String> log = new ArrayList<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread reader = Thread.ofPlatform().name("reader").start(() -> readUntil(mirror, stop));
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
+      List<String> sync =
+          List.of(
+              "sync",
+              "--root",
+              mirror.toString(),
+              "--upstream",
+              upstream.uri().toString(),
+              "--dist",
+              "dists/stable",
+              "--keyring",
+              keyring.toString(),
+              "--bwlimit",
+              "1MiB",
+              "--connections",
+              "4");
+      for (int i = 0; i < KILLS; i++) {
+        if (i == KILLS / 2) {
+          Thread.sleep(1100); // new mtimes, a new Release
+          release(upstreamRoot, key, 2, 34);
+        }
+        String point = null;
+        long delay = 0;
+        if (i % 2 == 0) {
+          point = POINTS[(i / 2) % POINTS.length] + ":" + (1 + random.nextInt(4));
+        } else {
+          delay = 200 + random.nextInt(1000);
+        }
+        Process p = start(sync, point);
+        boolean exited = p.waitFor(point != null ? 60_000 : delay, TimeUnit.MILLISECONDS);
+        if (!exited) p.destroyForcibly().waitFor();
+        int code = p.exitValue();
+        if (code == 137) {
+          killed++;
+        } else {
+          finished++;
+        }
+        log.add((point != null ? point : "after " + delay + " ms") + " -> exit " + code);
+      }
+      // Restarted without a kill, it converges.
+      int code = -1;
+      for (int attempt = 0; attempt < 3 && code != 0; attempt++) {
+        Process p = start(sync, null);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        code = p.exitValue();
+      }
+      assertThat(code).as(String.join("\n", log)).isZero();
+    } finally {
+      stop.set(true);
+      reader.join();
+    }
+    assertThat(killed).as(String.join("\n", log)).isGreaterThanOrEqualTo(Math.min(20, KILLS * 2 / 3));
+    assertThat(violations).as("seen by the reader in %d reads", reads.get()).isEmpty();
+    Map<String, String> upstreamNow = contents(upstreamRoot);
+    assertThat(contents(mirror)).containsAllEntriesOf(upstreamNow);
+
+    StringWriter out = new StringWriter();
+    int verify =
+        Main.run(
+            new String[] {"verify", "--root", mirror.toString(), "--full"},
+            new PrintWriter(out, true),
+            new PrintWriter(out, true));
+    assertThat(verify).as(out.toString()).isZero();
+    Reliability.record(
+        "crash",
+        String.format(
+            "kill -9 at %d points (%d named, %d timed): %d killed mid-run, %d finished first; all"
+                + " converged; %d reads of the served tree, 0 partial or unverified files;"
+                + " verify --full clean",
+            KILLS, (KILLS + 1) / 2, KILLS / 2, killed, finished, reads.get()));
+  }
+
+  private static Process start(List<String> args, String crashPoint) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Xshare:auto");
+    if (crashPoint != null) command.add("-Drepomirror.crash-at=" + crashPoint);
+    command.add(Main.class.getName());
+    command.addAll(args);
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  /** Reads the served tree over and over, checking what a client could see. */
+  private void readUntil(Path mirror, AtomicBoolean stop) {
+    while (!stop.get()) {
+      try {
+        checkOnce(mirror);
+      } catch (IOException e) {
+        // a file renamed or deleted between listing and reading: read again
+      }
+    }
+  }
+
+  private void checkOnce(Path mirror) throws IOException {
+    if (!Files.isDirectory(mirror)) return;
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(mirror)) {
+      files =
+          walk.filter(Files::isRegularFile)
+              .filter(p -> !mirror.relativize(p).toString().startsWith(".repomirror"))
+              .filter(p -> !mirror.relativize(p).toString().startsWith("project/"))
+              .toList();
+    } catch (java.io.UncheckedIOException e) {
+      return;
+    }
+    for (Path p : files) {
+      String rel = mirror.relativize(p).toString();
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(p);
+      } catch (java.nio.file.NoSuchFileException gone) {
+        continue; // deleted after its grace period, or replaced
+      }
+      reads.incrementAndGet();
+      Set<String> ok = acceptable.get(rel);
+      String sha = TestRepository.hex("SHA-256", bytes);
+      if (ok == null || !ok.contains(sha))
+        violations.add(rel + ": content never published upstream");
+    }
+    Path inRelease = mirror.resolve("dists/stable/InRelease");
+    byte[] signed;
+    try {
+      signed = ReleaseVerifier.unverifiedText(Files.readAllBytes(inRelease));
+    } catch (java.nio.file.NoSuchFileException | org.repomirror.trust.TrustException e) {
+      return;
+    }
+    ReleaseFile release = ReleaseFile.parse(signed);
+    for (ExpectedFile e : release.files()) {
+      String sha = e.hashes().get(HashAlgorithm.SHA256).orElseThrow();
+      String dir =
+          e.path().contains("/") ? e.path().substring(0, e.path().lastIndexOf('/') + 1) : "";
+      Path byHash = mirror.resolve("dists/stable/" + dir + "by-hash/SHA256/" + sha);
+      if (!acceptable.containsKey("dists/stable/" + e.path())) continue; // listed, not carried
+      if (!Files.exists(byHash)) {
+        violations.add(byHash + ": referenced by the visible InRelease, not there");
+        continue;
+      }
+      if (e.path().endsWith("Packages.xz")) {
+        try (InputStream in = Compression.XZ.open(Files.newInputStream(byHash));
+            PackagesIndex packages = new PackagesIndex(in)) {
+          for (Optional<ExpectedFile> f = packages.next(); f.isPresent(); f = packages.next()) {
+            if (!Files.exists(mirror.resolve(f.get().path()))) {
+              violations.add(f.get().path() + ": in the visible Packages, not there");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static Map<String, String> contents(Path root) throws IOException {
+    Map<String, String> files = new java.util.TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        String rel = root.relativize(p).toString();
+        if (rel.startsWith(".repomirror") || rel.startsWith("project/")) continue;
+        files.put(rel, TestRepository.hex("SHA-256", Files.readAllBytes(p)));
+      }
+    }
+    return files;
+  }
+}

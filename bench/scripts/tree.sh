@@ -59,7 +59,7 @@ fi
 init_rm="$( [[ -d $rm_root ]] && echo reused || timed rm_sync)"
 init_rs="$( [[ -d $rs_root ]] && echo reused || timed rs_sync)"
 "$top/repomirror" serve --root "$rm_root" --listen 127.0.0.1:18081 --admin-listen 127.0.0.1:18082 \
-  >> "$tree_dir/run.log" 2>&1 &
+  > "$tree_dir/serve.log" 2>&1 &
 serve_pid=$!
 trap 'kill $serve_pid 2>/dev/null || true' EXIT
 wait_port 18081
@@ -93,7 +93,7 @@ for run in $(seq 1 "$runs"); do
   for t in "${forder[@]}"; do
     echo "final,$t,$run,$(timed "${t}_final")" >> "$csv"
   done
-  grep -q "verdict: identical" "$tree_dir/run.log" || echo "  WARNING: no identical verdict yet" >&2
+  grep -q "verdict: identical" "$tree_dir/run.log" || echo "  WARNING: no identical verdict" >&2
   echo "  run $run done ($changed files changed)" >&2
 done
 kill $serve_pid 2>/dev/null || true

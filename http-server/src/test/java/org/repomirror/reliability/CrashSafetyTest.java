@@ -28,6 +28,7 @@ import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.PackagesIndex;
 import org.repomirror.debian.ReleaseFile;
+import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
@@ -138,7 +139,9 @@ class CrashSafetyTest {
       stop.set(true);
       reader.join();
     }
-    assertThat(killed).as(String.join("\n", log)).isGreaterThanOrEqualTo(Math.min(20, KILLS * 2 / 3));
+    assertThat(killed)
+        .as(String.join("\n", log))
+        .isGreaterThanOrEqualTo(Math.min(20, KILLS * 2 / 3));
     assertThat(violations).as("seen by the reader in %d reads", reads.get()).isEmpty();
     Map<String, String> upstreamNow = contents(upstreamRoot);
     assertThat(contents(mirror)).containsAllEntriesOf(upstreamNow);

@@ -41,7 +41,15 @@ public final class ScriptedUpstream implements AutoCloseable {
     /** 302 to the same path with {@code ?moved}, which is then served. */
     REDIRECT,
     /** 302 to itself, forever. */
-    REDIRECT_LOOP
+    REDIRECT_LOOP,
+    /** 500 Internal Server Error. */
+    SERVER_ERROR,
+    /** Headers, then nothing for 3 s: the client's read timeout must fire. */
+    STALL,
+    /** The whole body, 1 KiB at a time with pauses: slow, but complete. */
+    TRICKLE,
+    /** A Content-Length 100 bytes larger than the body, which then ends. */
+    LONG_CONTENT_LENGTH
   }
 
   /** One request as received. */
@@ -122,6 +130,10 @@ public final class ScriptedUpstream implements AutoCloseable {
         ex.sendResponseHeaders(302, -1);
         return;
       }
+      if (fault == Fault.SERVER_ERROR) {
+        ex.sendResponseHeaders(500, -1);
+        return;
+      }
       if (fault == Fault.UNAVAILABLE) {
         ex.getResponseHeaders().set("Retry-After", "0");
         ex.sendResponseHeaders(503, -1);
@@ -159,8 +171,23 @@ public final class ScriptedUpstream implements AutoCloseable {
       if (fault == Fault.CORRUPT && out.length > 0) {
         out[out.length / 2] ^= 0x5a;
       }
-      ex.sendResponseHeaders(offset > 0 ? 206 : 200, out.length);
+      ex.sendResponseHeaders(
+          offset > 0 ? 206 : 200,
+          fault == Fault.LONG_CONTENT_LENGTH ? out.length + 100 : out.length);
       OutputStream os = ex.getResponseBody();
+      if (fault == Fault.STALL) {
+        os.flush();
+        Thread.sleep(3000);
+        return;
+      }
+      if (fault == Fault.TRICKLE) {
+        for (int i = 0; i < out.length; i += 1024) {
+          os.write(out, i, Math.min(1024, out.length - i));
+          os.flush();
+          Thread.sleep(5);
+        }
+        return;
+      }
       if (fault == Fault.RESET_HALFWAY || fault == Fault.TRUNCATED) {
         os.write(out, 0, out.length / 2);
         os.flush();
@@ -170,6 +197,8 @@ public final class ScriptedUpstream implements AutoCloseable {
       os.write(out);
     } catch (IOException e) {
       // the client went away, or a scripted fault broke the exchange
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -1,4 +1,4 @@
-package org.repomirror.reliability;
+package org.repomirror.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +10,10 @@ import java.nio.file.StandardOpenOption;
  * Where the reliability tests write the figures that docs/RELIABILITY.md quotes: one line per test
  * in {@code target/reliability.txt}, also printed.
  */
-final class Reliability {
+public final class Reliability {
   private Reliability() {}
 
-  static synchronized void record(String test, String figures) {
+  public static synchronized void record(String test, String figures) {
     String line = test + ": " + figures;
     System.out.println("[reliability] " + line);
     try {

@@ -94,6 +94,7 @@ for run in $(seq 1 "$runs"); do
     echo "final,$t,$run,$(timed "${t}_final")" >> "$csv"
   done
   grep -q "verdict: identical" "$tree_dir/run.log" || echo "  WARNING: no identical verdict" >&2
+  peer_sync >> "$tree_dir/run.log" 2>&1 # the peer catches up, so that its next no-change run is one
   echo "  run $run done ($changed files changed)" >&2
 done
 kill $serve_pid 2>/dev/null || true

@@ -32,7 +32,13 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // Leak tracking costs a few percent per request; the test suite keeps it on.
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = run(args, out, err);
+    // print() does not flush on its own; a long summary must not lose its end at exit.
+    out.flush();
+    err.flush();
+    System.exit(code);
   }
 
   /** Runs a command line and returns its exit code; the seam tests use. */

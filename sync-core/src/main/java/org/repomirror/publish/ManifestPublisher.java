@@ -38,7 +38,7 @@ public final class ManifestPublisher {
     Path staged = root.resolve(".repomirror/staging/" + Manifest.PATH);
     Files.createDirectories(staged.getParent());
     try (OutputStream file = Files.newOutputStream(staged);
-        Manifest.Writer out = new Manifest.Writer(new GZIPOutputStream(file, 65536))) {
+        Manifest.Writer out = new Manifest.Writer(new FastGzip(file))) {
       index.forEachFile(
           "",
           r -> {
@@ -62,6 +62,14 @@ public final class ManifestPublisher {
     Files.createDirectories(target.getParent());
     Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return true;
+  }
+
+  /** gzip at level 1: a third of the CPU of the default for a slightly larger file. */
+  private static final class FastGzip extends GZIPOutputStream {
+    FastGzip(OutputStream out) throws IOException {
+      super(out, 1 << 16);
+      def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+    }
   }
 
   private static TreeEntry entryOf(FileRecord r) {

@@ -251,7 +251,9 @@ public final class SyncEngine {
             started.toString(),
             finished.toString(),
             upstream.url(""),
-            verifier != null ? "verified" : "disabled (--no-verify-signature)",
+            options.dists().isEmpty()
+                ? "none to check (no --dist)"
+                : verifier != null ? "verified" : "disabled (--no-verify-signature)",
             suites,
             phases(),
             fetched,
@@ -524,13 +526,8 @@ public final class SyncEngine {
       if (!c.action().equals("deleted")) touched.add(c.path());
     }
     VerifyReport proof =
-        new TreeVerifier(
-                root,
-                index,
-                verifier,
-                false,
-                2 * Runtime.getRuntime().availableProcessors(),
-                touched)
+        TreeVerifier.ofTouched(
+                root, index, verifier, 2 * Runtime.getRuntime().availableProcessors(), touched)
             .run();
     addPhase("verify", t);
     List<String> differences = new ArrayList<>();

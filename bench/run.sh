@@ -9,6 +9,8 @@
 #   tree    whole-tree mode: a 300,000-file tree; no-change and 1%-change syncs by repomirror
 #           (from the directory and from a peer's manifest) vs rsync -a, and verify --full vs
 #           sha256sum.
+#   wan     initial sync over a 100 Mbit/s link with 20 ms round trip (two network namespaces,
+#           tc tbf, a delay proxy), repomirror vs rsync; goodput as a share of the link. Root.
 #   serve   repomirror serve vs nginx (sendfile on, one worker each), measured with wrk at
 #           1 KiB, 64 KiB, 1 MiB and 20 MiB, 50 and 1000 keep-alive connections; then RSS with
 #           10,000 idle keep-alive connections.
@@ -34,7 +36,7 @@ while (( $# )); do
   case "$1" in
     --quick) quick=true; runs=3; duration=3 ;;
     --runs) runs="$2"; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) scenarios+=("$1") ;;
   esac

@@ -134,7 +134,8 @@ if [[ "${IDLE:-yes}" == no ]]; then
   stop_repomirror
   stop_nginx
   trap - EXIT
-  echo "results: $csv"
+  python3 "$here/scripts/chart.py" "$csv" "${csv%.csv}.svg" "serve: requests per second" > /dev/null
+  echo "results: $csv and ${csv%.csv}.svg"
   return 0
 fi
 idle=10000
@@ -162,7 +163,8 @@ for server in repomirror nginx; do
   echo "$server: RSS ${before} MiB before, ${during} MiB holding $open connections"
   echo "idle,$idle,1,$server,$open,$before,$during" >> "$csv"
 done
-echo "results: $csv"
+python3 "$here/scripts/chart.py" "$csv" "${csv%.csv}.svg" "serve: requests per second" > /dev/null
+echo "results: $csv and ${csv%.csv}.svg"
 stop_repomirror
 stop_nginx
 trap - EXIT

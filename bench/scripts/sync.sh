@@ -113,6 +113,7 @@ print(f"{'tool':<11} {'wall s':>8} {'MB/s':>8} {'files/s':>8} {'repomirror is fa
 for tool, (s, mb, fps) in med.items():
     print(f"{tool:<11} {s:>8.2f} {mb:>8.1f} {fps:>8.0f} {s / med['repomirror'][0]:>20.2f}x  {checks[tool]}")
 PY
-echo "results: $csv"
+python3 "$here/scripts/chart.py" "$csv" "${csv%.csv}.svg" "initial sync: 10,000 packages from nginx/rsyncd on loopback" > /dev/null
+echo "results: $csv and ${csv%.csv}.svg"
 kill $(cat "$sync_dir/run/nginx.pid" "$sync_dir/run/rsyncd.pid" 2>/dev/null) 2>/dev/null || true
 trap - EXIT

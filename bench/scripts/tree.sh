@@ -66,7 +66,8 @@ wait_port 18081
 init_peer="$( [[ -d $peer_root ]] && echo reused || timed peer_sync)"
 # Whatever state the copies are in, bring them level before timing anything.
 rm_sync > /dev/null 2>&1; rs_sync; peer_sync > /dev/null 2>&1
-echo "  initial: repomirror ${init_rm}s, peer ${init_peer}s, rsync ${init_rs}s" >&2
+secs() { [[ $1 == reused ]] && echo "reused" || echo "${1}s"; }
+echo "  initial: repomirror $(secs "$init_rm"), peer $(secs "$init_peer"), rsync $(secs "$init_rs")" >&2
 
 csv="$results/tree-$stamp.csv"
 echo "case,tool,run,seconds" > "$csv"
@@ -105,7 +106,7 @@ diff <(cd "$src" && find . -type f | sort) <(cd "$rm_root" && find . -path ./.re
 
 echo
 echo "whole tree: $tfiles files in $(( tfiles / 100 )) directories, $(echo "$tree_bytes / 1000000" | bc) MB; medians of $runs runs; repomirror heap -Xmx512m"
-echo "initial copy: repomirror ${init_rm}s (SHA-256 of every file), rsync -a ${init_rs}s, peer from manifest ${init_peer}s"
+echo "initial copy: repomirror $(secs "$init_rm") (SHA-256 of every file), rsync -a $(secs "$init_rs"), peer from manifest $(secs "$init_peer")"
 python3 - "$csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -128,4 +129,5 @@ for case, tools, base in (("no-change", ("rm", "peer", "rs"), "rs"),
         m, lo, hi = stats(case, t)
         print(f"  {names[t]:<28} {m:>9.2f} {lo:>7.2f} {hi:>7.2f} {m / b:>19.2f}x")
 PY
-echo "results: $csv"
+python3 "$here/scripts/chart.py" "$csv" "${csv%.csv}.svg" "whole tree: 300,000 files" > /dev/null
+echo "results: $csv and ${csv%.csv}.svg"

@@ -162,7 +162,27 @@ public final class SyncEngine {
    */
   public SyncReport run() throws IOException, InterruptedException {
     try (MirrorLock lock = MirrorLock.take(root)) {
-      return runLocked();
+      try {
+        return runLocked();
+      } catch (IOException e) {
+        abandonStaging(e);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * After an I/O failure, nothing staged is published: staged files go, and on a full disk the
+   * partial downloads too, to give the space back (the published tree is untouched either way).
+   */
+  private void abandonStaging(IOException cause) {
+    boolean diskFull = String.valueOf(cause.getMessage()).contains("No space left on device");
+    try (java.util.stream.Stream<Path> files = Files.walk(staging)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        if (diskFull || !p.getFileName().toString().endsWith(".part")) Files.deleteIfExists(p);
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      log.warn("could not clean {}: {}", staging, e.toString());
     }
   }
 
@@ -1023,7 +1043,7 @@ public final class SyncEngine {
   }
 
   private List<FetchOutcome> fetch(List<FetchTask> tasks, Counters counters)
-      throws InterruptedException {
+      throws IOException, InterruptedException {
     long t = System.nanoTime();
     SyncPlan plan = SyncPlanner.plan(tasks, index::file, this::diskSize);
     addPhase("plan", t);

@@ -81,7 +81,7 @@ public final class Transfer {
    * @param progress called after each file, from the worker threads
    */
   public List<FetchOutcome> fetchAll(List<FetchTask> tasks, Consumer<FetchOutcome> progress)
-      throws InterruptedException {
+      throws IOException, InterruptedException {
     if (tasks.isEmpty()) return List.of();
     AtomicInteger threadNumber = new AtomicInteger();
     ExecutorService pool =
@@ -108,6 +108,8 @@ public final class Transfer {
         try {
           outcomes.add(f.get());
         } catch (ExecutionException e) {
+          // A local failure (a full disk, an unwritable staging folder) ends the run.
+          if (e.getCause() instanceof IOException io) throw io;
           throw new IllegalStateException("a transfer worker failed", e.getCause());
         }
       }

@@ -1,0 +1,118 @@
+package org.repomirror.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.cli.Main;
+import org.repomirror.testing.Reliability;
+import org.repomirror.testing.ScriptedUpstream;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+
+/**
+ * A sync into a root on a small tmpfs: when the disk fills it aborts with exit 4, the published
+ * tree as it was and staging empty; with room, the next sync succeeds. Needs root (to mount); on CI
+ * that is a failure, not a skip.
+ */
+class DiskFullTest {
+  @TempDir Path tmp;
+  private Path mount;
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mount != null) sh("umount", mount.toString());
+  }
+
+  private static int sh(String... command) throws IOException, InterruptedException {
+    return new ProcessBuilder(command).redirectErrorStream(true).start().waitFor();
+  }
+
+  private static String hex(Path p) throws IOException {
+    return TestRepository.hex("SHA-256", Files.readAllBytes(p));
+  }
+
+  @Test
+  void aFullDiskAbortsCleanlyAndALaterSyncWithRoomSucceeds() throws Exception {
+    mount = Files.createDirectories(tmp.resolve("small"));
+    if (sh("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", mount.toString()) != 0) {
+      mount = null;
+      if ("true".equals(System.getenv("CI"))) fail("cannot mount a tmpfs: the test needs root");
+      Assumptions.abort("cannot mount a tmpfs (not root); the disk-full test needs root");
+    }
+    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    Path upstreamRoot = tmp.resolve("upstream");
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    Path mirror = mount.resolve("mirror");
+    TestRepository.modern(upstreamRoot, "stable")
+        .components("main")
+        .architectures("amd64")
+        .signedBy(key)
+        .seed(1)
+        .add("small", "1.0", "amd64", "main", 100_000)
+        .write();
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
+      List<String> sync =
+          List.of(
+              "sync",
+              "--root",
+              mirror.toString(),
+              "--upstream",
+              upstream.uri().toString(),
+              "--dist",
+              "dists/stable",
+              "--keyring",
+              keyring.toString());
+      assertThat(run(sync).code()).isZero();
+      String inRelease = hex(mirror.resolve("dists/stable/InRelease"));
+
+      Thread.sleep(1100);
+      TestRepository r =
+          TestRepository.modern(upstreamRoot, "stable")
+              .components("main")
+              .architectures("amd64")
+              .signedBy(key)
+              .seed(1)
+              .add("small", "1.0", "amd64", "main", 100_000);
+      for (int i = 0; i < 8; i++) r.add("big" + i, "1.0", "amd64", "main", 1_000_000);
+      r.write();
+      Run full = run(sync);
+      assertThat(full.code()).as(full.out()).isEqualTo(4);
+      assertThat(full.out()).contains("aborted, the published tree is intact");
+      assertThat(hex(mirror.resolve("dists/stable/InRelease"))).isEqualTo(inRelease);
+      assertThat(mirror.resolve("pool/main/s/small/small_1.0_amd64.deb")).exists();
+      try (Stream<Path> staged = Files.walk(mirror.resolve(".repomirror/staging"))) {
+        assertThat(staged.filter(Files::isRegularFile).toList()).as("staging").isEmpty();
+      }
+
+      assertThat(sh("mount", "-o", "remount,size=64m", mount.toString())).isZero();
+      Run roomy = run(sync);
+      assertThat(roomy.code()).as(roomy.out()).isZero();
+      assertThat(mirror.resolve("pool/main/b/big7/big7_1.0_amd64.deb")).exists();
+      Reliability.record(
+          "disk-full",
+          "a sync into a 6 MiB tmpfs that needed 8 MB more: exit 4, InRelease and pool unchanged,"
+              + " staging empty; after growing it to 64 MiB the next sync published");
+    }
+  }
+
+  private record Run(int code, String out) {}
+
+  private static Run run(List<String> args) {
+    StringWriter out = new StringWriter();
+    int code =
+        Main.run(
+            args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
+    return new Run(code, out.toString());
+  }
+}

@@ -59,7 +59,8 @@ public record SyncReport(
    * @param differences every file, suite or check that keeps the mirror from being identical
    * @param actualSeconds the run's wall time, to judge the plan's estimate by
    * @param suiteReruns suites synced again because their Release changed during the run
-   * @param filesVerified files checked after the sync (the touched ones re-hashed)
+   * @param filesVerified files re-read and hashed after the sync: every one it wrote
+   * @param suitesChecked suites whose chain signature → Release → indexes → files was checked
    */
   public record FinalReport(
       boolean identical,
@@ -68,7 +69,8 @@ public record SyncReport(
       double actualSeconds,
       int suiteReruns,
       long filesVerified,
-      long bytesVerified) {}
+      long bytesVerified,
+      int suitesChecked) {}
 
   /**
    * The tree pass, in tree mode.
@@ -201,14 +203,16 @@ public record SyncReport(
       s.append('\n');
       s.append(
           String.format(
-              "  took %.1f s%s; %d suite rerun(s); %d files verified after the sync (%.1f MB re-hashed)%n",
+              "  took %.1f s%s; %d suite rerun(s); %d written files re-hashed (%.1f MB), %d suite"
+                  + " chain(s) checked%n",
               finalSync.actualSeconds(),
               plannedSeconds == null
                   ? " (no plan was made)"
                   : String.format(" (planned %.1f s)", plannedSeconds),
               finalSync.suiteReruns(),
               finalSync.filesVerified(),
-              finalSync.bytesVerified() / 1e6));
+              finalSync.bytesVerified() / 1e6,
+              finalSync.suitesChecked()));
       s.append(String.format("  changes: %d%n", changes.size()));
       for (Change c : changes) s.append(String.format("    %-8s %s%n", c.action(), c.path()));
       for (String d : finalSync.differences()) s.append("  difference: ").append(d).append('\n');

@@ -576,7 +576,14 @@ public final class SyncEngine {
             : differences.size() + " difference(s) from upstream";
     double actual = (System.nanoTime() - startNanos) / 1e9;
     return new SyncReport.FinalReport(
-        identical, verdict, differences, actual, reruns, proof.files(), proof.bytesHashed());
+        identical,
+        verdict,
+        differences,
+        actual,
+        reruns,
+        proof.files(),
+        proof.bytesHashed(),
+        proof.suites().size());
   }
 
   /** The estimate of the plan made since the last run, if any; used once. */

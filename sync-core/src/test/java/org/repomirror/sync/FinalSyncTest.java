@@ -114,7 +114,10 @@ class FinalSyncTest {
       assertThat(last.finalSync().verdict()).startsWith("identical to upstream as of ");
       assertThat(last.changes()).isEmpty();
       assertThat(last.phaseMillis()).containsKeys("list", "verify", "publish");
-      assertThat(last.finalSync().filesVerified()).isPositive();
+      assertThat(last.finalSync().filesVerified())
+          .as("nothing written, nothing to re-hash")
+          .isZero();
+      assertThat(last.finalSync().suitesChecked()).isEqualTo(1);
       assertThat(last.summary()).contains("verdict: identical to upstream as of");
     }
   }
@@ -141,6 +144,7 @@ class FinalSyncTest {
       Set<String> reported = new TreeSet<>();
       last.changes().forEach(c -> reported.add(c.path()));
       assertThat(last.changes()).allMatch(c -> c.action().equals("fetched"));
+      assertThat(last.finalSync().filesVerified()).isEqualTo(changedUpstream.size());
       assertThat(reported).isEqualTo(changedUpstream);
     }
   }

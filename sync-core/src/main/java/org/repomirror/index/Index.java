@@ -36,6 +36,13 @@ public interface Index extends AutoCloseable {
   /** Paths waiting to be deleted, with when they stopped being referenced (epoch millis). */
   Map<String, Long> pendingDeletes();
 
+  /**
+   * Records about to be published, written before their files are renamed into the served tree and
+   * removed in the batch that records them: after a crash in between, they say what is on disk that
+   * the index does not know yet.
+   */
+  List<FileRecord> intents();
+
   /** A small named value (JSON) the engine keeps between runs, such as the last plan. */
   Optional<String> meta(String key);
 
@@ -58,6 +65,11 @@ public interface Index extends AutoCloseable {
 
     /** Records every path a suite references now. */
     Batch putReferences(String dist, Set<String> paths);
+
+    /** Notes a record whose file is about to be renamed into the served tree. */
+    Batch putIntent(FileRecord record);
+
+    Batch deleteIntent(String path);
 
     Batch putMeta(String key, String value);
 

@@ -37,9 +37,9 @@ import org.rocksdb.WriteOptions;
 /**
  * The index in RocksDB. Each entity has a key prefix ({@code f/} files, {@code v/} validators,
  * {@code s/} suite references, {@code d/} pending deletions, {@code r/} runs, {@code m/} named
- * values), so a scan of one kind never touches another; a bloom filter makes point lookups of
- * absent paths cheap; every change goes through one fsync'd write batch. RocksDB types never leave
- * this class. Thread-safe.
+ * values, {@code i/} publication intents), so a scan of one kind never touches another; a bloom
+ * filter makes point lookups of absent paths cheap; every change goes through one fsync'd write
+ * batch. RocksDB types never leave this class. Thread-safe.
  */
 public final class RocksIndex implements Index {
   private static final byte[] FILE = "f/".getBytes(StandardCharsets.UTF_8);
@@ -48,6 +48,7 @@ public final class RocksIndex implements Index {
   private static final byte[] DELETES = "d/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] RUNS = "r/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] META = "m/".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] INTENTS = "i/".getBytes(StandardCharsets.UTF_8);
 
   /** Version 2 appends the link target; version 1 records (regular files only) still decode. */
   private static final int RECORD_VERSION = 2;
@@ -230,6 +231,13 @@ public final class RocksIndex implements Index {
   }
 
   @Override
+  public List<FileRecord> intents() {
+    List<FileRecord> intents = new ArrayList<>();
+    scan(INTENTS, (path, value) -> intents.add(decode(path, value)));
+    return intents;
+  }
+
+  @Override
   public Optional<String> meta(String name) {
     try {
       byte[] value = db.get(key(META, name));
@@ -318,6 +326,26 @@ public final class RocksIndex implements Index {
         batch.put(key(REFERENCES, dist), bytes.toByteArray());
       } catch (RocksDBException e) {
         throw new IndexException("cannot stage the references of " + dist, e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch putIntent(FileRecord r) {
+      try {
+        batch.put(key(INTENTS, r.path()), encode(r));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage the intent for " + r.path(), e);
+      }
+      return this;
+    }
+
+    @Override
+    public Batch deleteIntent(String path) {
+      try {
+        batch.delete(key(INTENTS, path));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage " + path, e);
       }
       return this;
     }

@@ -192,6 +192,7 @@ public final class SyncEngine {
     generation = started.toEpochMilli();
     if (finalSync) checkUpdateLocks();
     cleanStaging();
+    recoverIntents();
     List<SyncReport.SuiteReport> suites = new ArrayList<>();
     int reruns = 0;
     for (String d : options.dists()) {
@@ -465,6 +466,52 @@ public final class SyncEngine {
             got / seconds / 1e6, probe.size()));
   }
 
+  /**
+   * Notes, durably, the records of files about to be renamed into the served tree; the batch that
+   * records them removes the notes. See {@link #recoverIntents()}.
+   */
+  void declareIntents(List<FileRecord> records) {
+    if (records.isEmpty()) return;
+    try (Index.Batch batch = index.batch()) {
+      records.forEach(batch::putIntent);
+      batch.commit();
+    }
+  }
+
+  /**
+   * After a crash between publishing files and recording them, the files are in the served tree,
+   * verified, but unknown to the index: it records them from their intents and marks them for
+   * deletion, which the next publication of a suite (or the tree pass) cancels for every path it
+   * still wants. Intents whose file never reached the tree are dropped.
+   */
+  private void recoverIntents() throws IOException {
+    List<FileRecord> intents = index.intents();
+    if (intents.isEmpty()) return;
+    long now = clock.millis();
+    int recovered = 0;
+    try (Index.Batch batch = index.batch()) {
+      for (FileRecord r : intents) {
+        Path p = root.resolve(r.path());
+        boolean there =
+            r.isLink()
+                ? Files.isSymbolicLink(p)
+                : Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && Files.size(p) == r.size();
+        if (there) {
+          Optional<FileRecord> known = index.file(r.path());
+          if (known.isEmpty() || !known.get().hashes().equals(r.hashes())) {
+            batch.put(r);
+            if (known.isEmpty()) batch.markForDeletion(r.path(), now);
+            recovered++;
+          }
+        }
+        batch.deleteIntent(r.path());
+      }
+      batch.commit();
+    }
+    log.info("recovered {} files published by an interrupted run", recovered);
+  }
+
   /** Whether a suite ended as it should: published, or unchanged upstream. */
   private static boolean settled(SyncReport.SuiteReport s) {
     return s.outcome().equals("published") || s.outcome().equals("unchanged");
@@ -483,6 +530,7 @@ public final class SyncEngine {
         clock.millis(),
         failures,
         warnings,
+        this::declareIntents,
         this::change,
         this::addPhase,
         dryRun);
@@ -893,6 +941,13 @@ public final class SyncEngine {
               generation,
               now));
     }
+    Set<String> toPublish = new HashSet<>();
+    newContent.forEach(st -> toPublish.add(st.localPath()));
+    if (publishMetadata) {
+      replacedContent.forEach(st -> toPublish.add(st.localPath()));
+      metadata.forEach(st -> toPublish.add(st.localPath()));
+    }
+    declareIntents(records.stream().filter(r -> toPublish.contains(r.path())).toList());
     publisher.publishContent(newContent);
     if (publishMetadata) {
       publisher.publishContent(replacedContent);
@@ -915,7 +970,7 @@ public final class SyncEngine {
       }
       for (FileRecord r : records) {
         if (published.contains(r.path())) {
-          batch.put(r);
+          batch.put(r).deleteIntent(r.path());
           change(r.path(), "fetched");
         }
       }

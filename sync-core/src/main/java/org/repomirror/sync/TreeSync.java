@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 import java.util.function.Predicate;
 import org.repomirror.debian.ExpectedFile;
@@ -68,6 +69,7 @@ final class TreeSync {
   private final long now;
   private final List<SyncReport.Failure> failures;
   private final List<String> warnings;
+  private final Consumer<List<FileRecord>> intents;
   private final BiConsumer<String, String> changes;
   private final ObjLongConsumer<String> phases;
   private final boolean dryRun;
@@ -102,9 +104,11 @@ final class TreeSync {
       long now,
       List<SyncReport.Failure> failures,
       List<String> warnings,
+      Consumer<List<FileRecord>> intents,
       BiConsumer<String, String> changes,
       ObjLongConsumer<String> phases,
       boolean dryRun) {
+    this.intents = intents;
     this.changes = changes;
     this.phases = phases;
     this.dryRun = dryRun;
@@ -169,9 +173,10 @@ final class TreeSync {
     makeLinks(linksToMake);
     if (failed == 0 && listingError.get() == null) {
       long t = System.nanoTime();
+      intents.accept(deferredRecords);
       publisher.publishMetadata(deferredMetadata);
       try (Index.Batch batch = index.batch()) {
-        deferredRecords.forEach(batch::put);
+        deferredRecords.forEach(r -> batch.put(r).deleteIntent(r.path()));
         batch.commit();
       }
       deferredRecords.forEach(r -> changes.accept(r.path(), "fetched"));
@@ -383,9 +388,10 @@ final class TreeSync {
         }
       }
     }
+    intents.accept(records);
     publisher.publishContent(content);
     try (Index.Batch batch = index.batch()) {
-      records.forEach(batch::put);
+      records.forEach(r -> batch.put(r).deleteIntent(r.path()));
       batch.commit();
     }
     records.forEach(r -> changes.accept(r.path(), "fetched"));
@@ -411,34 +417,38 @@ final class TreeSync {
   /** Creates each link beside its path and renames it into place, so it appears whole. */
   private void makeLinks(List<TreeEntry> entries) throws IOException {
     if (entries.isEmpty()) return;
-    try (Index.Batch batch = index.batch()) {
-      for (TreeEntry e : entries) {
-        Path target = root.resolve(e.path());
-        Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling(".repomirror-link." + target.getFileName());
-        Files.deleteIfExists(tmp);
-        Files.createSymbolicLink(tmp, Path.of(e.linkTarget()));
-        if (e.mtimeMillis() >= 0) {
-          Files.getFileAttributeView(tmp, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-              .setTimes(FileTime.fromMillis(e.mtimeMillis()), null, null);
-        }
-        Files.move(
-            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        byte[] t = e.linkTarget().getBytes(StandardCharsets.UTF_8);
-        batch.put(
-            new FileRecord(
-                e.path(),
-                t.length,
-                Math.max(0, e.mtimeMillis()),
-                Hashes.of(
-                    HashAlgorithm.SHA256,
-                    HexFormat.of().formatHex(HashAlgorithm.SHA256.newDigest().digest(t))),
-                FileState.PUBLISHED,
-                generation,
-                now,
-                e.linkTarget()));
-        links++;
+    List<FileRecord> records = new ArrayList<>();
+    for (TreeEntry e : entries) {
+      byte[] t = e.linkTarget().getBytes(StandardCharsets.UTF_8);
+      records.add(
+          new FileRecord(
+              e.path(),
+              t.length,
+              Math.max(0, e.mtimeMillis()),
+              Hashes.of(
+                  HashAlgorithm.SHA256,
+                  HexFormat.of().formatHex(HashAlgorithm.SHA256.newDigest().digest(t))),
+              FileState.PUBLISHED,
+              generation,
+              now,
+              e.linkTarget()));
+    }
+    intents.accept(records);
+    for (TreeEntry e : entries) {
+      Path target = root.resolve(e.path());
+      Files.createDirectories(target.getParent());
+      Path tmp = target.resolveSibling(".repomirror-link." + target.getFileName());
+      Files.deleteIfExists(tmp);
+      Files.createSymbolicLink(tmp, Path.of(e.linkTarget()));
+      if (e.mtimeMillis() >= 0) {
+        Files.getFileAttributeView(tmp, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setTimes(FileTime.fromMillis(e.mtimeMillis()), null, null);
       }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      links++;
+    }
+    try (Index.Batch batch = index.batch()) {
+      records.forEach(r -> batch.put(r).deleteIntent(r.path()));
       batch.commit();
     }
     entries.forEach(e -> changes.accept(e.path(), "fetched"));

@@ -109,7 +109,7 @@ public class PackagesParsingBenchmark {
     long x = seed * 0x9E3779B97F4A7C15L;
     while (h.length() < digits) {
       x = x * 6364136223846793005L + 1442695040888963407L;
-      h.append(Long.toHexString(x >>> 4 | 1L << 59), 1, 16);
+      h.append(String.format("%016x", x));
     }
     return h.substring(0, digits);
   }

@@ -192,7 +192,8 @@ public final class SyncEngine {
     generation = started.toEpochMilli();
     if (finalSync) checkUpdateLocks();
     cleanStaging();
-    recoverIntents();
+    int recovered = PublishIntents.recover(root, index, clock.millis());
+    if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
     List<SyncReport.SuiteReport> suites = new ArrayList<>();
     int reruns = 0;
     for (String d : options.dists()) {
@@ -329,7 +330,7 @@ public final class SyncEngine {
       long files = items.stream().mapToLong(PlanReport.Item::fetchFiles).sum();
       long bytes = items.stream().mapToLong(PlanReport.Item::fetchBytes).sum();
       double listSeconds = (System.nanoTime() - t0) / 1e9;
-      Estimate e = estimate(files, bytes, probe);
+      TransferEstimate e = TransferEstimate.of(index, transfer, files, bytes, probe);
       double total = listSeconds + e.seconds();
       try (Index.Batch batch = index.batch()) {
         batch.putMeta(
@@ -412,104 +413,8 @@ public final class SyncEngine {
         delete);
   }
 
-  private record Estimate(double seconds, String basis) {}
-
-  /**
-   * How long fetching takes: at the byte and file rates of earlier runs' transfers, whichever is
-   * slower; with no history, at the rate of a probe of a few of the planned files.
-   */
-  private Estimate estimate(long files, long bytes, List<FetchTask> probe)
-      throws InterruptedException, IOException {
-    if (files == 0) return new Estimate(0, "nothing to fetch");
-    long runFiles = 0;
-    long runBytes = 0;
-    long runMillis = 0;
-    int runs = 0;
-    ObjectMapper json = new ObjectMapper();
-    for (String run : index.runs(20)) {
-      var r = json.readTree(run);
-      long ms = r.path("phaseMillis").path("transfer").asLong(0);
-      long f = r.path("filesFetched").asLong(0);
-      if (ms > 0 && f > 0) {
-        runFiles += f;
-        runBytes += r.path("bytesFetched").asLong(0);
-        runMillis += ms;
-        runs++;
-      }
-    }
-    if (runs > 0) {
-      double seconds = runMillis / 1000.0;
-      double byBytes = runBytes > 0 ? bytes / (runBytes / seconds) : 0;
-      double byFiles = files / (runFiles / seconds);
-      return new Estimate(
-          Math.max(byBytes, byFiles),
-          String.format(
-              "at %.1f MB/s and %.0f files/s, from %d earlier run(s)",
-              runBytes / seconds / 1e6, runFiles / seconds, runs));
-    }
-    if (probe.isEmpty()) return new Estimate(0, "no history and nothing to probe");
-    long t = System.nanoTime();
-    long got = 0;
-    for (FetchOutcome o : transfer.fetchAll(probe, x -> {})) {
-      if (o instanceof FetchOutcome.Fetched f) {
-        got += f.bytesTransferred();
-        Files.deleteIfExists(f.staged());
-      }
-    }
-    double seconds = Math.max(1e-3, (System.nanoTime() - t) / 1e9);
-    double estimate =
-        Math.max(bytes / Math.max(1, got / seconds), files / (probe.size() / seconds));
-    return new Estimate(
-        estimate,
-        String.format(
-            "at %.1f MB/s, from a probe of %d files (no earlier run)",
-            got / seconds / 1e6, probe.size()));
-  }
-
-  /**
-   * Notes, durably, the records of files about to be renamed into the served tree; the batch that
-   * records them removes the notes. See {@link #recoverIntents()}.
-   */
   void declareIntents(List<FileRecord> records) {
-    if (records.isEmpty()) return;
-    try (Index.Batch batch = index.batch()) {
-      records.forEach(batch::putIntent);
-      batch.commit();
-    }
-  }
-
-  /**
-   * After a crash between publishing files and recording them, the files are in the served tree,
-   * verified, but unknown to the index: it records them from their intents and marks them for
-   * deletion, which the next publication of a suite (or the tree pass) cancels for every path it
-   * still wants. Intents whose file never reached the tree are dropped.
-   */
-  private void recoverIntents() throws IOException {
-    List<FileRecord> intents = index.intents();
-    if (intents.isEmpty()) return;
-    long now = clock.millis();
-    int recovered = 0;
-    try (Index.Batch batch = index.batch()) {
-      for (FileRecord r : intents) {
-        Path p = root.resolve(r.path());
-        boolean there =
-            r.isLink()
-                ? Files.isSymbolicLink(p)
-                : Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    && Files.size(p) == r.size();
-        if (there) {
-          Optional<FileRecord> known = index.file(r.path());
-          if (known.isEmpty() || !known.get().hashes().equals(r.hashes())) {
-            batch.put(r);
-            if (known.isEmpty()) batch.markForDeletion(r.path(), now);
-            recovered++;
-          }
-        }
-        batch.deleteIntent(r.path());
-      }
-      batch.commit();
-    }
-    log.info("recovered {} files published by an interrupted run", recovered);
+    PublishIntents.declare(index, records);
   }
 
   /** Whether a suite ended as it should: published, or unchanged upstream. */
@@ -577,8 +482,8 @@ public final class SyncEngine {
   }
 
   /**
-   * The final sync's proof: everything this run wrote re-read from disk and hashed, every other
-   * file checked by size and mtime, each suite's chain from its signature down; and a verdict.
+   * The final sync's proof: everything this run wrote re-read from disk and hashed, each suite's
+   * chain from its signature down; and a verdict.
    */
   private SyncReport.FinalReport verdict(
       List<SyncReport.SuiteReport> suites,

@@ -1,0 +1,55 @@
+package org.repomirror.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.Hashes;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.FileState;
+import org.repomirror.index.RocksIndex;
+
+class PublishIntentsTest {
+  @TempDir Path tmp;
+
+  private static FileRecord record(String path, long size, String sha) {
+    return new FileRecord(
+        path, size, 1000, Hashes.of(HashAlgorithm.SHA256, sha), FileState.PUBLISHED, 1, 1);
+  }
+
+  @Test
+  void aCrashAfterTheRenamesIsRecordedAndOneBeforeIsForgotten() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("mirror"));
+    Files.createDirectories(root.resolve("pool"));
+    Files.writeString(root.resolve("pool/renamed.deb"), "abc");
+    Files.writeString(root.resolve("pool/known.deb"), "xyz");
+    String a = "a".repeat(64);
+    String b = "b".repeat(64);
+    try (RocksIndex index = RocksIndex.open(tmp.resolve("index"))) {
+      try (var batch = index.batch()) {
+        batch.put(record("pool/known.deb", 3, b));
+        batch.commit();
+      }
+      PublishIntents.declare(
+          index,
+          List.of(
+              record("pool/renamed.deb", 3, a),
+              record("pool/never-renamed.deb", 5, a),
+              record("pool/known.deb", 3, b)));
+      assertThat(index.intents()).hasSize(3);
+
+      assertThat(PublishIntents.recover(root, index, 42)).isEqualTo(1);
+
+      assertThat(index.intents()).isEmpty();
+      assertThat(index.file("pool/renamed.deb")).isPresent();
+      assertThat(index.pendingDeletes()).containsOnlyKeys("pool/renamed.deb");
+      assertThat(index.file("pool/never-renamed.deb")).isEmpty();
+      assertThat(index.file("pool/known.deb").orElseThrow().hashes().get(HashAlgorithm.SHA256))
+          .hasValue(b);
+    }
+  }
+}

@@ -280,24 +280,33 @@ public final class RocksIndex implements Index {
   private final class RocksBatch implements Batch {
     private final WriteBatch batch = new WriteBatch();
 
-    @Override
-    public Batch put(FileRecord r) {
+    /** Stages a value under a prefixed key; every write of the batch goes through here. */
+    private Batch stage(byte[] prefix, String name, byte[] value) {
       try {
-        batch.put(key(FILE, r.path()), encode(r));
+        batch.put(key(prefix, name), value);
       } catch (RocksDBException e) {
-        throw new IndexException("cannot stage " + r.path(), e);
+        throw new IndexException("cannot stage " + name + ": " + e.getMessage(), e);
+      }
+      return this;
+    }
+
+    private Batch unstage(byte[] prefix, String name) {
+      try {
+        batch.delete(key(prefix, name));
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot stage the removal of " + name + ": " + e.getMessage(), e);
       }
       return this;
     }
 
     @Override
+    public Batch put(FileRecord r) {
+      return stage(FILE, r.path(), encode(r));
+    }
+
+    @Override
     public Batch delete(String path) {
-      try {
-        batch.delete(key(FILE, path));
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage the deletion of " + path, e);
-      }
-      return this;
+      return unstage(FILE, path);
     }
 
     @Override
@@ -306,11 +315,10 @@ public final class RocksIndex implements Index {
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         writeOptional(out, v.etag());
         writeOptional(out, v.lastModified());
-        batch.put(key(VALIDATORS, url), bytes.toByteArray());
-      } catch (IOException | RocksDBException e) {
-        throw new IndexException("cannot stage validators of " + url, e);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
       }
-      return this;
+      return stage(VALIDATORS, url, bytes.toByteArray());
     }
 
     @Override
@@ -322,82 +330,42 @@ public final class RocksIndex implements Index {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      try {
-        batch.put(key(REFERENCES, dist), bytes.toByteArray());
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage the references of " + dist, e);
-      }
-      return this;
+      return stage(REFERENCES, dist, bytes.toByteArray());
     }
 
     @Override
     public Batch putIntent(FileRecord r) {
-      try {
-        batch.put(key(INTENTS, r.path()), encode(r));
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage the intent for " + r.path(), e);
-      }
-      return this;
+      return stage(INTENTS, r.path(), encode(r));
     }
 
     @Override
     public Batch deleteIntent(String path) {
-      try {
-        batch.delete(key(INTENTS, path));
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage " + path, e);
-      }
-      return this;
+      return unstage(INTENTS, path);
     }
 
     @Override
     public Batch putMeta(String name, String value) {
-      try {
-        batch.put(key(META, name), value.getBytes(StandardCharsets.UTF_8));
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage " + name, e);
-      }
-      return this;
+      return stage(META, name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public Batch deleteMeta(String name) {
-      try {
-        batch.delete(key(META, name));
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage " + name, e);
-      }
-      return this;
+      return unstage(META, name);
     }
 
     @Override
     public Batch putRun(String startedIso, String json) {
-      try {
-        batch.put(key(RUNS, startedIso), json.getBytes(StandardCharsets.UTF_8));
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage the run " + startedIso, e);
-      }
-      return this;
+      return stage(RUNS, startedIso, json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public Batch markForDeletion(String path, long sinceMillis) {
-      try {
-        batch.put(key(DELETES, path), java.nio.ByteBuffer.allocate(8).putLong(sinceMillis).array());
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage the deletion of " + path, e);
-      }
-      return this;
+      return stage(DELETES, path, java.nio.ByteBuffer.allocate(8).putLong(sinceMillis).array());
     }
 
     @Override
     public Batch unmarkForDeletion(String path) {
-      try {
-        batch.delete(key(DELETES, path));
-      } catch (RocksDBException e) {
-        throw new IndexException("cannot stage " + path, e);
-      }
-      return this;
+      return unstage(DELETES, path);
     }
 
     @Override

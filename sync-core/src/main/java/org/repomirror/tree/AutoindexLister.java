@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
 import java.util.function.Consumer;
 import org.repomirror.debian.ArchivePaths;
@@ -31,14 +30,7 @@ public final class AutoindexLister implements TreeLister {
 
   @Override
   public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped) throws IOException {
-    ForkJoinPool pool = new ForkJoinPool(threads);
-    try {
-      pool.invoke(new Crawl("", sink, skipped));
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } finally {
-      pool.shutdownNow();
-    }
+    ParallelWalk.run(threads, new Crawl("", sink, skipped));
     return Result.LISTED;
   }
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
 import java.util.function.Consumer;
 import org.repomirror.debian.ArchivePaths;
@@ -34,14 +33,7 @@ public final class DirectoryLister implements TreeLister {
   @Override
   public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped) throws IOException {
     if (!Files.isDirectory(root)) throw new IOException(root + ": not a directory");
-    ForkJoinPool pool = new ForkJoinPool(threads);
-    try {
-      pool.invoke(new Walk("", root, sink, skipped));
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } finally {
-      pool.shutdownNow();
-    }
+    ParallelWalk.run(threads, new Walk("", root, sink, skipped));
     return Result.LISTED;
   }
 

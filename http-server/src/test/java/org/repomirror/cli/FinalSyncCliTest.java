@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,17 +24,6 @@ class FinalSyncCliTest {
   @BeforeAll
   static void key() {
     key = TestKey.generateRsa("archive <a@example.org>");
-  }
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run cli(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
   }
 
   private List<String> args(String command, Path old, Path mirror, Path keyring, String... more) {
@@ -73,7 +60,7 @@ class FinalSyncCliTest {
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
     Path mirror = tmp.resolve("mirror");
 
-    Run plan = cli(args("plan", old, mirror, keyring, "--json"));
+    Cli.Run plan = Cli.run(args("plan", old, mirror, keyring, "--json"));
     assertThat(plan.code()).as(plan.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(plan.out());
     assertThat(json.get("fetchFiles").asLong()).isGreaterThanOrEqualTo(3);
@@ -81,10 +68,11 @@ class FinalSyncCliTest {
     assertThat(json.get("estimatedSeconds").asDouble()).isPositive();
     assertThat(mirror.resolve("NOTES.html")).doesNotExist();
 
-    Run table = cli(args("plan", old, mirror, keyring));
+    Cli.Run table = Cli.run(args("plan", old, mirror, keyring));
     assertThat(table.out()).contains("dists/stable").contains("tree (directory)").contains("total");
 
-    Run last = cli(args("sync", old, mirror, keyring, "--final", "--at", "2020-01-01T00:00:00Z"));
+    Cli.Run last =
+        Cli.run(args("sync", old, mirror, keyring, "--final", "--at", "2020-01-01T00:00:00Z"));
     assertThat(last.code()).as(last.out() + last.err()).isZero();
     assertThat(last.out())
         .contains("final sync:")
@@ -97,7 +85,7 @@ class FinalSyncCliTest {
         .anyMatch(p -> p.getFileName().toString().startsWith("final-"));
 
     Files.writeString(old.resolve("Archive-Update-in-Progress-old-host"), "");
-    Run busy = cli(args("sync", old, mirror, keyring, "--final"));
+    Cli.Run busy = Cli.run(args("sync", old, mirror, keyring, "--final"));
     assertThat(busy.code()).isEqualTo(5);
     assertThat(busy.err())
         .contains("refused to start")
@@ -106,8 +94,8 @@ class FinalSyncCliTest {
 
   @Test
   void aBadStartTimeIsAUsageError() {
-    Run run =
-        cli(
+    Cli.Run run =
+        Cli.run(
             List.of(
                 "sync",
                 "--upstream",

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -33,15 +31,6 @@ class VerifyAndStatusTest {
     stranger = TestKey.generateRsa("stranger <s@example.org>");
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @BeforeEach
   void syncedMirror() throws Exception {
     Path old = tmp.resolve("old");
@@ -57,8 +46,8 @@ class VerifyAndStatusTest {
     Files.writeString(old.resolve("README.html"), "read me");
     keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
     mirror = tmp.resolve("mirror");
-    Run sync =
-        cli(
+    Cli.Run sync =
+        Cli.run(
             "sync",
             "--mode",
             "tree",
@@ -75,12 +64,12 @@ class VerifyAndStatusTest {
 
   @Test
   void anIntactMirrorVerifiesFastAndFull() throws Exception {
-    Run fast = cli("verify", "--root", mirror.toString());
+    Cli.Run fast = Cli.run("verify", "--root", mirror.toString());
     assertThat(fast.code()).as(fast.out()).isZero();
     assertThat(fast.out()).startsWith("intact:").contains("1 suites");
     Path report = tmp.resolve("verify.json");
-    Run full =
-        cli(
+    Cli.Run full =
+        Cli.run(
             "verify",
             "--root",
             mirror.toString(),
@@ -108,8 +97,8 @@ class VerifyAndStatusTest {
       f.write(b ^ 0x01);
     }
     Files.setLastModifiedTime(file, mtime); // size and mtime as before: only the bytes tell
-    assertThat(cli("verify", "--root", mirror.toString()).code()).isZero();
-    Run full = cli("verify", "--root", mirror.toString(), "--full");
+    assertThat(Cli.run("verify", "--root", mirror.toString()).code()).isZero();
+    Cli.Run full = Cli.run("verify", "--root", mirror.toString(), "--full");
     assertThat(full.code()).isEqualTo(1);
     assertThat(full.out()).contains("mismatch   " + deb + ": SHA256").startsWith("mismatch");
     assertThat(full.out()).contains("DAMAGED").contains("1 problem(s)");
@@ -120,7 +109,7 @@ class VerifyAndStatusTest {
     Files.delete(mirror.resolve(deb));
     Files.writeString(mirror.resolve("README.html"), "edited by hand");
     Files.writeString(mirror.resolve("pool/stray.deb"), "nobody recorded me");
-    Run fast = cli("verify", "--root", mirror.toString());
+    Cli.Run fast = Cli.run("verify", "--root", mirror.toString());
     assertThat(fast.code()).isEqualTo(1);
     assertThat(fast.out())
         .contains("missing    " + deb)
@@ -132,14 +121,14 @@ class VerifyAndStatusTest {
   @Test
   void aSignatureThatNoLongerVerifiesIsABrokenChain() throws Exception {
     Path strangers = stranger.writePublicKeyring(tmp.resolve("stranger.gpg"));
-    Run run = cli("verify", "--root", mirror.toString(), "--keyring", strangers.toString());
+    Cli.Run run = Cli.run("verify", "--root", mirror.toString(), "--keyring", strangers.toString());
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.out()).contains("signature  dists/stable");
   }
 
   @Test
   void statusShowsRunsSuitesAndTotals() throws Exception {
-    Run text = cli("status", "--root", mirror.toString());
+    Cli.Run text = Cli.run("status", "--root", mirror.toString());
     assertThat(text.code()).as(text.err()).isZero();
     assertThat(text.out())
         .contains("Last runs:")
@@ -148,11 +137,11 @@ class VerifyAndStatusTest {
         .contains("Release of 20")
         .contains("Quarantined: 0")
         .containsPattern("Disk: [0-9.]+ GB free");
-    Run json = cli("status", "--root", mirror.toString(), "--json");
+    Cli.Run json = Cli.run("status", "--root", mirror.toString(), "--json");
     JsonNode status = new ObjectMapper().readTree(json.out());
     assertThat(status.get("files").asLong()).isGreaterThan(5);
     assertThat(status.get("suites").get(0).get("dist").asText()).isEqualTo("dists/stable");
     assertThat(status.get("runs").get(0).get("exitCode").asInt()).isZero();
-    assertThat(cli("status", "--root", tmp.resolve("nothing").toString()).code()).isEqualTo(2);
+    assertThat(Cli.run("status", "--root", tmp.resolve("nothing").toString()).code()).isEqualTo(2);
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repomirror.cli.Main;
+import org.repomirror.cli.Cli;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
@@ -73,7 +71,7 @@ class DiskFullTest {
               "dists/stable",
               "--keyring",
               keyring.toString());
-      assertThat(run(sync).code()).isZero();
+      assertThat(Cli.run(sync).code()).isZero();
       String inRelease = hex(mirror.resolve("dists/stable/InRelease"));
 
       Thread.sleep(1100);
@@ -86,9 +84,9 @@ class DiskFullTest {
               .add("small", "1.0", "amd64", "main", 100_000);
       for (int i = 0; i < 8; i++) r.add("big" + i, "1.0", "amd64", "main", 1_000_000);
       r.write();
-      Run full = run(sync);
-      assertThat(full.code()).as(full.out()).isEqualTo(4);
-      assertThat(full.out()).contains("aborted, the published tree is intact");
+      Cli.Run full = Cli.run(sync);
+      assertThat(full.code()).as(full.all()).isEqualTo(4);
+      assertThat(full.all()).contains("aborted, the published tree is intact");
       assertThat(hex(mirror.resolve("dists/stable/InRelease"))).isEqualTo(inRelease);
       assertThat(mirror.resolve("pool/main/s/small/small_1.0_amd64.deb")).exists();
       try (Stream<Path> staged = Files.walk(mirror.resolve(".repomirror/staging"))) {
@@ -96,23 +94,13 @@ class DiskFullTest {
       }
 
       assertThat(sh("mount", "-o", "remount,size=64m", mount.toString())).isZero();
-      Run roomy = run(sync);
-      assertThat(roomy.code()).as(roomy.out()).isZero();
+      Cli.Run roomy = Cli.run(sync);
+      assertThat(roomy.code()).as(roomy.all()).isZero();
       assertThat(mirror.resolve("pool/main/b/big7/big7_1.0_amd64.deb")).exists();
       Reliability.record(
           "disk-full",
           "a sync into a 6 MiB tmpfs that needed 8 MB more: exit 4, InRelease and pool unchanged,"
               + " staging empty; after growing it to 64 MiB the next sync published");
     }
-  }
-
-  private record Run(int code, String out) {}
-
-  private static Run run(List<String> args) {
-    StringWriter out = new StringWriter();
-    int code =
-        Main.run(
-            args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
-    return new Run(code, out.toString());
   }
 }

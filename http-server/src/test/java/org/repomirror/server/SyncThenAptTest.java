@@ -2,8 +2,6 @@ package org.repomirror.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repomirror.cli.Main;
+import org.repomirror.cli.Cli;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
@@ -31,19 +29,10 @@ class SyncThenAptTest {
     key = TestKey.generateRsa("archive <a@example.org>");
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run cli(List<String> base, String... more) {
+  private static Cli.Run cli(List<String> base, String... more) {
     List<String> args = new ArrayList<>(base);
     args.addAll(List.of(more));
-    return cli(args.toArray(String[]::new));
-  }
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return Cli.run(args);
   }
 
   @Test
@@ -61,8 +50,8 @@ class SyncThenAptTest {
     Path mirror = tmp.resolve("mirror");
     Path report = tmp.resolve("report.json");
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-      Run sync =
-          cli(
+      Cli.Run sync =
+          Cli.run(
               "sync",
               "--root",
               mirror.toString(),
@@ -117,18 +106,18 @@ class SyncThenAptTest {
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
       List<String> base =
           List.of("sync", "--root", mirror.toString(), "--upstream", upstream.uri().toString());
-      Run noKeyring = cli(base, "--dist", "dists/stable");
+      Cli.Run noKeyring = cli(base, "--dist", "dists/stable");
       assertThat(noKeyring.code()).isEqualTo(2);
       assertThat(noKeyring.err()).contains("no keyring");
-      Run noDist = cli(base, "--no-verify-signature");
+      Cli.Run noDist = cli(base, "--no-verify-signature");
       assertThat(noDist.code()).isEqualTo(2);
-      Run badPolicy =
+      Cli.Run badPolicy =
           cli(base, "--dist", "dists/stable", "--no-verify-signature", "--policy", "yolo");
       assertThat(badPolicy.code()).isEqualTo(2);
-      Run trust = cli(base, "--dist", "dists/stable", "--keyring", wrongKeyring.toString());
+      Cli.Run trust = cli(base, "--dist", "dists/stable", "--keyring", wrongKeyring.toString());
       assertThat(trust.code()).isEqualTo(3);
       assertThat(mirror.resolve("dists")).doesNotExist();
-      Run unverified = cli(base, "--dist", "dists/stable", "--no-verify-signature");
+      Cli.Run unverified = cli(base, "--dist", "dists/stable", "--no-verify-signature");
       assertThat(unverified.code()).as(unverified.out() + unverified.err()).isZero();
       assertThat(unverified.out()).contains("disabled (--no-verify-signature)");
     }

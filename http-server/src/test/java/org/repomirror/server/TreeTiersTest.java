@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repomirror.cli.Main;
+import org.repomirror.cli.Cli;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
 import org.repomirror.testing.TreeSnapshot;
@@ -34,19 +32,6 @@ class TreeTiersTest {
   @BeforeAll
   static void key() {
     key = TestKey.generateRsa("archive <a@example.org>");
-  }
-
-  private record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
   }
 
   /** An apt suite plus what the indexes do not reference, with awkward names. */
@@ -81,8 +66,8 @@ class TreeTiersTest {
     Path a = tmp.resolve("a");
     Path b = tmp.resolve("b");
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
-    Run first =
-        cli(
+    Cli.Run first =
+        Cli.run(
             "sync",
             "--mode",
             "tree",
@@ -107,7 +92,7 @@ class TreeTiersTest {
       String[] fromA = {
         "sync", "--mode", "tree", "--upstream", url, "--root", b.toString(), "--hostname", "b-host"
       };
-      Run peer = cli(fromA);
+      Cli.Run peer = Cli.run(fromA);
       assertThat(peer.code()).as(peer.all()).isZero();
       assertThat(peer.out()).contains("tree (manifest)").contains("verified by manifest-sha256");
       assertThat(TreeSnapshot.of(b, 1))
@@ -116,7 +101,7 @@ class TreeTiersTest {
       assertThat(TreeSnapshot.of(b, 1)).containsKey("sdk/latest");
 
       log.clear();
-      Run again = cli(fromA);
+      Cli.Run again = Cli.run(fromA);
       assertThat(again.code()).as(again.all()).isZero();
       assertThat(again.out()).contains("unchanged");
       assertThat(log.targets())
@@ -127,7 +112,7 @@ class TreeTiersTest {
       // A change upstream travels down both tiers.
       write(old, "releases/new.html", "new", 1_400_000_000_000L);
       assertThat(
-              cli(
+              Cli.run(
                       "sync",
                       "--mode",
                       "tree",
@@ -143,7 +128,7 @@ class TreeTiersTest {
                       "a-host")
                   .code())
           .isZero();
-      Run changed = cli(fromA);
+      Cli.Run changed = Cli.run(fromA);
       assertThat(changed.code()).as(changed.all()).isZero();
       assertThat(b.resolve("releases/new.html")).hasContent("new");
       assertThat(TreeSnapshot.of(b, 1)).isEqualTo(TreeSnapshot.of(old, 1));
@@ -169,12 +154,12 @@ class TreeTiersTest {
         "--hostname",
         "c-host"
       };
-      Run first = cli(crawl);
+      Cli.Run first = Cli.run(crawl);
       assertThat(first.code()).as(first.all()).isZero();
       assertThat(first.out()).contains("tree (autoindex)").contains("verified by size-mtime");
       // HTTP dates carry whole seconds.
       assertThat(TreeSnapshot.of(c, 1000)).isEqualTo(TreeSnapshot.of(old, 1000));
-      Run again = cli(crawl);
+      Cli.Run again = Cli.run(crawl);
       assertThat(again.code()).as(again.all()).isZero();
       assertThat(again.out()).containsPattern("listed \\d+, fetched 0,");
     }
@@ -217,12 +202,12 @@ class TreeTiersTest {
         "--delete-grace",
         "0s"
       };
-      Run first = cli(crawl);
+      Cli.Run first = Cli.run(crawl);
       assertThat(first.code()).as(first.all()).isZero();
       assertThat(d.resolve("a/c.txt")).hasContent("c");
 
       pages.put("/a/", "<html>502 Bad Gateway</html>");
-      Run broken = cli(crawl);
+      Cli.Run broken = Cli.run(crawl);
       assertThat(broken.code()).as(broken.all()).isEqualTo(1);
       assertThat(broken.out())
           .contains("listing-failed")
@@ -236,15 +221,15 @@ class TreeTiersTest {
 
   @Test
   void treeModeOptionsAreChecked() {
-    Run noDist = cli("sync", "--upstream", "http://127.0.0.1:1/", "--root", tmp.toString());
+    Cli.Run noDist = Cli.run("sync", "--upstream", "http://127.0.0.1:1/", "--root", tmp.toString());
     assertThat(noDist.code()).isEqualTo(2);
     assertThat(noDist.err()).contains("or --mode tree");
-    Run fileApt =
-        cli("sync", "--upstream", "file:///srv", "--root", tmp.toString(), "--dist", "dists/x");
+    Cli.Run fileApt =
+        Cli.run("sync", "--upstream", "file:///srv", "--root", tmp.toString(), "--dist", "dists/x");
     assertThat(fileApt.code()).isEqualTo(2);
     assertThat(fileApt.err()).contains("file:// only with --mode tree");
-    Run badSource =
-        cli(
+    Cli.Run badSource =
+        Cli.run(
             "sync",
             "--mode",
             "tree",

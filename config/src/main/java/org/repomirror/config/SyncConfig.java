@@ -33,6 +33,7 @@ import java.util.List;
  * @param treeSource in tree mode over HTTP: {@code auto} (a peer's manifest when it has one, else
  *     the directory index pages), {@code manifest} or {@code autoindex}
  * @param hostname names the trace file, {@code project/trace/<hostname>}; the machine's by default
+ * @param checksum in tree mode from a directory, compare files by SHA-256 too (reads the tree)
  */
 public record SyncConfig(
     Path root,
@@ -56,7 +57,8 @@ public record SyncConfig(
     Integer maxDelete,
     String mode,
     String treeSource,
-    String hostname) {
+    String hostname,
+    Boolean checksum) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
@@ -82,6 +84,7 @@ public record SyncConfig(
     deleteGrace = deleteGrace != null ? deleteGrace : DEFAULT_DELETE_GRACE;
     maxDelete = maxDelete != null ? maxDelete : DEFAULT_MAX_DELETE;
     mode = mode != null ? mode : "apt";
+    checksum = checksum != null ? checksum : false;
     treeSource = treeSource != null ? treeSource : "auto";
     if (!mode.equals("apt") && !mode.equals("tree")) {
       throw new InvalidValueException("mode", "must be apt or tree, got '" + mode + "'");
@@ -123,6 +126,6 @@ public record SyncConfig(
   public static SyncConfig defaults() {
     return new SyncConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null);
   }
 }

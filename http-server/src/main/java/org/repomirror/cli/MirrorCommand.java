@@ -137,6 +137,11 @@ abstract class MirrorCommand {
   String treeSource;
 
   @Option(
+      names = "--checksum",
+      description = "Tree mode from a directory: compare every file by SHA-256 too (reads it).")
+  boolean checksum;
+
+  @Option(
       names = "--hostname",
       paramLabel = "NAME",
       description = "Names the trace file project/trace/NAME (default: this machine's).")
@@ -149,6 +154,7 @@ abstract class MirrorCommand {
       boolean local,
       boolean tree,
       String treeSource,
+      boolean checksum,
       int connections,
       ReleaseVerifier verifier,
       SyncOptions options,
@@ -198,6 +204,10 @@ abstract class MirrorCommand {
     String host = hostname != null ? hostname : c.hostname();
     if (host != null && !host.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
       return fail("--hostname must be a host name");
+    }
+    boolean sums = checksum || c.checksum();
+    if (sums && !(local && m.equals("tree"))) {
+      return fail("--checksum needs --mode tree from a file:// upstream (a manifest has SHA-256)");
     }
     if (ds.isEmpty()) verify = false; // nothing signed to check: tree files are checked by listing
     if (verify && keys == null) {
@@ -257,7 +267,8 @@ abstract class MirrorCommand {
                     ? Transfer.MismatchPolicy.STRICT
                     : Transfer.MismatchPolicy.MIRROR_AS_IS),
             host != null ? host : SyncOptions.localHostname());
-    return new Prepared(mirror, up, local, m.equals("tree"), kind, conns, verifier, options, c);
+    return new Prepared(
+        mirror, up, local, m.equals("tree"), kind, sums, conns, verifier, options, c);
   }
 
   /** Opens the index, the upstream and the progress display, runs the job, closes them. */
@@ -273,7 +284,9 @@ abstract class MirrorCommand {
         SyncEngine engine =
             new SyncEngine(
                 p.mirror(), source, index, p.verifier(), p.options(), Clock.systemUTC(), progress);
-        if (p.tree()) engine.mirrorTree(lister(source, p.treeSource(), p.connections()));
+        if (p.tree()) {
+          engine.mirrorTree(lister(source, p.treeSource(), p.connections(), p.checksum()));
+        }
         return job.run(engine);
       } finally {
         if (source instanceof HttpUpstream http) http.close();
@@ -301,9 +314,10 @@ abstract class MirrorCommand {
   }
 
   /** How to list the upstream's tree: walk a directory, read a peer's manifest, crawl pages. */
-  private static TreeLister lister(Upstream source, String kind, int connections) {
+  private static TreeLister lister(
+      Upstream source, String kind, int connections, boolean checksum) {
     if (source instanceof LocalUpstream local) {
-      return new DirectoryLister(local.root(), Math.max(4, connections));
+      return new DirectoryLister(local.root(), Math.max(4, connections), checksum);
     }
     return switch (kind) {
       case "manifest" -> new ManifestLister(source);

@@ -241,5 +241,17 @@ class TreeTiersTest {
             tmp.toString());
     assertThat(badSource.code()).isEqualTo(2);
     assertThat(badSource.err()).contains("tree-source");
+    Cli.Run checksumOverHttp =
+        Cli.run(
+            "sync",
+            "--mode",
+            "tree",
+            "--checksum",
+            "--upstream",
+            "http://127.0.0.1:1/",
+            "--root",
+            tmp.toString());
+    assertThat(checksumOverHttp.code()).isEqualTo(2);
+    assertThat(checksumOverHttp.err()).contains("--checksum needs --mode tree from a file://");
   }
 }

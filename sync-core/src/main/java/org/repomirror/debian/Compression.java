@@ -77,21 +77,64 @@ public enum Compression {
     if (actual != this) {
       throw new FormatException("content is " + actual + " but the name says " + this, 0);
     }
+    if (actual == NONE) return in;
     try {
-      return switch (actual) {
-        case NONE -> in;
-        case GZIP ->
-            GzipCompressorInputStream.builder()
-                .setInputStream(in)
-                .setDecompressConcatenated(true)
-                .get();
-        case XZ -> new XZCompressorInputStream(in, true);
-        case BZIP2 -> new BZip2CompressorInputStream(in, true);
-        case LZMA -> new LZMACompressorInputStream(in);
-        case ZSTD -> new ZstdCompressorInputStream(in);
-      };
+      InputStream decompressing =
+          switch (actual) {
+            case NONE -> in;
+            case GZIP ->
+                GzipCompressorInputStream.builder()
+                    .setInputStream(in)
+                    .setDecompressConcatenated(true)
+                    .get();
+            case XZ -> new XZCompressorInputStream(in, true);
+            case BZIP2 -> new BZip2CompressorInputStream(in, true);
+            case LZMA -> new LZMACompressorInputStream(in);
+            case ZSTD -> new ZstdCompressorInputStream(in);
+          };
+      return new CorruptionAsFormatError(decompressing, this);
     } catch (IOException | RuntimeException e) {
       throw new FormatException("cannot decompress " + this + ": " + e.getMessage(), 0);
+    }
+  }
+
+  /**
+   * Reports what the decompressor finds wrong in the data (xz's CorruptedInputException, a bad gzip
+   * CRC, a truncated stream) as a {@link FormatException}, like any other malformed index, so that
+   * a corrupt index fails its suite rather than the run.
+   */
+  private static final class CorruptionAsFormatError extends java.io.FilterInputStream {
+    private final Compression compression;
+
+    CorruptionAsFormatError(InputStream in, Compression compression) {
+      super(in);
+      this.compression = compression;
+    }
+
+    private FormatException corrupt(Exception e) {
+      return new FormatException("corrupt " + compression + " data: " + e.getMessage(), 0);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (FormatException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw corrupt(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (FormatException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw corrupt(e);
+      }
     }
   }
 

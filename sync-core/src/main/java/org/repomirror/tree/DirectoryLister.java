@@ -24,16 +24,26 @@ import org.repomirror.index.Index;
 public final class DirectoryLister implements TreeLister {
   private final Path root;
   private final int threads;
+  private final boolean checksums;
 
   public DirectoryLister(Path root, int threads) {
+    this(root, threads, false);
+  }
+
+  /**
+   * @param checksums read every file and list its SHA-256, so that a file changed without a change
+   *     of size or mtime is found too (like {@code rsync --checksum}); costs a read of the tree
+   */
+  public DirectoryLister(Path root, int threads, boolean checksums) {
     this.root = root;
     this.threads = threads;
+    this.checksums = checksums;
   }
 
   @Override
   public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped) throws IOException {
     if (!Files.isDirectory(root)) throw new IOException(root + ": not a directory");
-    ParallelWalk.run(threads, new Walk("", root, sink, skipped));
+    ParallelWalk.run(threads, new Walk("", root, sink, skipped, checksums));
     return Result.LISTED;
   }
 
@@ -44,7 +54,19 @@ public final class DirectoryLister implements TreeLister {
 
   @Override
   public Verification verification() {
-    return Verification.SIZE_MTIME;
+    return checksums ? Verification.SOURCE_SHA256 : Verification.SIZE_MTIME;
+  }
+
+  private static final ThreadLocal<byte[]> BUFFERS =
+      ThreadLocal.withInitial(() -> new byte[1 << 18]);
+
+  private static String sha256(Path file) throws IOException {
+    java.security.MessageDigest d = org.repomirror.debian.HashAlgorithm.SHA256.newDigest();
+    byte[] buffer = BUFFERS.get();
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      for (int n; (n = in.read(buffer)) > 0; ) d.update(buffer, 0, n);
+    }
+    return java.util.HexFormat.of().formatHex(d.digest());
   }
 
   private static final class Walk extends RecursiveAction {
@@ -53,8 +75,10 @@ public final class DirectoryLister implements TreeLister {
     private final transient Path dir;
     private final transient Consumer<TreeEntry> sink;
     private final transient SkipSink skipped;
+    private final boolean checksums;
 
-    Walk(String prefix, Path dir, Consumer<TreeEntry> sink, SkipSink skipped) {
+    Walk(String prefix, Path dir, Consumer<TreeEntry> sink, SkipSink skipped, boolean checksums) {
+      this.checksums = checksums;
       this.prefix = prefix;
       this.dir = dir;
       this.sink = sink;
@@ -76,7 +100,7 @@ public final class DirectoryLister implements TreeLister {
           BasicFileAttributes a =
               Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
           if (a.isDirectory()) {
-            subdirectories.add(new Walk(path + "/", p, sink, skipped));
+            subdirectories.add(new Walk(path + "/", p, sink, skipped, checksums));
           } else if (a.isSymbolicLink()) {
             String target = Files.readSymbolicLink(p).toString();
             if (TreePaths.linkStaysInside(path, target)) {
@@ -85,7 +109,9 @@ public final class DirectoryLister implements TreeLister {
               skipped.skipped(path, "symbolic link leaves the tree (-> " + target + ")");
             }
           } else if (a.isRegularFile()) {
-            sink.accept(TreeEntry.file(path, a.size(), a.lastModifiedTime().toMillis(), null));
+            sink.accept(
+                TreeEntry.file(
+                    path, a.size(), a.lastModifiedTime().toMillis(), checksums ? sha256(p) : null));
           } else {
             skipped.skipped(path, "not a regular file, directory or symbolic link");
           }

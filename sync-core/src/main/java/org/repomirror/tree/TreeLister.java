@@ -15,7 +15,9 @@ public interface TreeLister {
     /** Against the SHA-256 of a peer's manifest. */
     MANIFEST_SHA256,
     /** By size and mtime, as the listing or the directory gives them. */
-    SIZE_MTIME
+    SIZE_MTIME,
+    /** Against the SHA-256 of the upstream's file, read at the source ({@code --checksum}). */
+    SOURCE_SHA256
   }
 
   /** What a listing found. */

@@ -84,6 +84,10 @@ class TreeSyncTest {
   }
 
   private SyncReport sync(Clock clock, int maxDelete) throws Exception {
+    return sync(clock, maxDelete, false);
+  }
+
+  private SyncReport sync(Clock clock, int maxDelete, boolean checksums) throws Exception {
     try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
       SyncOptions options =
           new SyncOptions(
@@ -105,7 +109,7 @@ class TreeSyncTest {
                   Transfer.MismatchPolicy.STRICT),
               HOST);
       return new SyncEngine(mirror(), new LocalUpstream(upstream()), index, null, options, clock)
-          .mirrorTree(new DirectoryLister(upstream(), 4))
+          .mirrorTree(new DirectoryLister(upstream(), 4, checksums))
           .run();
     }
   }
@@ -233,6 +237,23 @@ class TreeSyncTest {
     SyncReport later = sync(Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1)), 1000);
     assertThat(later.filesDeleted()).isZero();
     assertThat(mirror().resolve("notes/100%.txt")).exists();
+  }
+
+  @Test
+  void withChecksumsAChangeThatKeepsSizeAndMtimeIsFound() throws Exception {
+    oldHost();
+    assertThat(sync().exitCode()).isZero();
+    Path notes = upstream().resolve("releases/fremantle/notes.html");
+    FileTime mtime = Files.getLastModifiedTime(notes);
+    Files.writeString(notes, "NOTES RELEASE"); // same length, same mtime
+    Files.setLastModifiedTime(notes, mtime);
+    assertThat(sync().tree().fetched()).as("size and mtime cannot tell").isZero();
+
+    SyncReport summed = sync(Clock.systemUTC(), 1000, true);
+    assertThat(summed.tree().verification()).isEqualTo("source-sha256");
+    assertThat(summed.tree().fetched()).isEqualTo(1);
+    assertThat(mirror().resolve("releases/fremantle/notes.html")).hasContent("NOTES RELEASE");
+    assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
   }
 
   @Test

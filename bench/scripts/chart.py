@@ -12,6 +12,8 @@ groups = OrderedDict()
 if "server" in rows[0]:
     unit = "req/s (higher is better)"
     for r in rows:
+        if r["size"] == "idle":
+            continue  # the idle-connection rows hold RSS, not rates
         groups.setdefault(f"{r['size']} x{r['connections']}", OrderedDict()).setdefault(r["server"], []).append(float(r["req_per_s"]))
 elif "case" in rows[0]:
     unit = "seconds (lower is better)"
@@ -23,6 +25,8 @@ else:
         groups.setdefault("initial sync", OrderedDict()).setdefault(r["tool"], []).append(float(r["seconds"]))
 names = {"rm": "repomirror", "peer": "repomirror (peer)", "rs": "rsync", "sha": "sha256sum"}
 colors = ["#2b6cb0", "#63b3ed", "#ed8936", "#48bb78", "#a0aec0", "#e53e3e"]
+if not groups:
+    sys.exit(0)  # nothing to draw (an idle-only run)
 tools = []
 for g in groups.values():
     for t in g:

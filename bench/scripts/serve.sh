@@ -149,6 +149,7 @@ for server in repomirror nginx; do
   port=$nginx_port; pid=$nginx_worker
   [[ $server == repomirror ]] && { port=$rm_port; pid=$rm_java; }
   before="$(rss "$pid")"
+  fds_before="$(ls "/proc/$pid/fd" | wc -l)"
   python3 "$here/scripts/idle_connections.py" 127.0.0.1 "$port" "$idle" /pool/file-1k.bin 5 &
   holder=$!
   sleep 1
@@ -157,11 +158,16 @@ for server in repomirror nginx; do
     sleep 1
   done
   during="$(rss "$pid")"
+  fds_during="$(ls "/proc/$pid/fd" | wc -l)"
   open="$(cat "/tmp/idle-ready-$holder" 2>/dev/null || echo '?')"
   wait "$holder" || true
   rm -f "/tmp/idle-ready-$holder"
-  echo "$server: RSS ${before} MiB before, ${during} MiB holding $open connections"
-  echo "idle,$idle,1,$server,$open,$before,$during" >> "$csv"
+  sleep 2
+  after="$(rss "$pid")"
+  fds_after="$(ls "/proc/$pid/fd" | wc -l)"
+  echo "$server: RSS ${before} MiB before, ${during} MiB holding $open connections, ${after} MiB after;" \
+    "open files ${fds_before} / ${fds_during} / ${fds_after}"
+  echo "idle,$idle,1,$server,$open,$before,$during,$after,$fds_before,$fds_during,$fds_after" >> "$csv"
 done
 python3 "$here/scripts/chart.py" "$csv" "${csv%.csv}.svg" "serve: requests per second" > /dev/null
 echo "results: $csv and ${csv%.csv}.svg"

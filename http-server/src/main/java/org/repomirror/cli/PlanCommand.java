@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code repomirror plan}: what a sync would do and how long it would take; transfers nothing. */
 @Command(
     name = "plan",
+    header = "Show what a sync would fetch and delete, and how long it would take.",
     mixinStandardHelpOptions = true,
     description = {
       "Show what `sync` with the same options would fetch, delete and keep, per suite and in",

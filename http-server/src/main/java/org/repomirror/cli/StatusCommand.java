@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code repomirror status}: what the mirror holds and how its last runs went. */
 @Command(
     name = "status",
+    header = "Show the last runs, the suites, the totals and the free disk.",
     mixinStandardHelpOptions = true,
     description = {
       "Show the last runs with their outcome and timings, each suite with its Release date and",

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code repomirror sync}: mirrors apt suites, or the whole tree, from an upstream, verified. */
 @Command(
     name = "sync",
+    header = "Mirror apt suites, or a whole tree, every file verified.",
     mixinStandardHelpOptions = true,
     description = {
       "Mirror apt suites from an HTTP upstream: every file verified against the signed Release,",

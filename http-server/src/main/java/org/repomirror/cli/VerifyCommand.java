@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code repomirror verify}: proves the mirror on disk is what was verified and recorded. */
 @Command(
     name = "verify",
+    header = "Prove the mirror on disk intact, down to each suite's signature.",
     mixinStandardHelpOptions = true,
     description = {
       "Compare the mirror on disk with its index (size and mtime; every byte with --full), list",

@@ -21,7 +21,6 @@ import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
-import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
@@ -61,24 +60,14 @@ class FinalSyncTest {
   private SyncEngine engine(ScriptedUpstream upstream, RocksIndex index, HttpUpstream source)
       throws Exception {
     SyncOptions options =
-        new SyncOptions(
+        TestSyncOptions.of(
             List.of("dists/stable"),
-            Set.of(),
-            Set.of(),
             true,
-            true,
-            true,
-            0,
             Duration.ofHours(1),
             1000,
-            new Transfer.Settings(
-                4,
-                3,
-                Duration.ofMillis(10),
-                Duration.ofMillis(50),
-                Throttle.NONE,
-                Transfer.MismatchPolicy.STRICT),
-            "final-test");
+            4,
+            3,
+            Transfer.MismatchPolicy.STRICT);
     return new SyncEngine(
         mirror(),
         source,

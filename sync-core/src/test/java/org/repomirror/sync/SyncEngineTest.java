@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,6 @@ import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
-import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
@@ -80,19 +78,7 @@ class SyncEngineTest {
       throws Exception {
     try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
         HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
-      SyncOptions options =
-          new SyncOptions(
-              List.of(dist),
-              Set.of(),
-              Set.of(),
-              true,
-              true,
-              true,
-              0,
-              GRACE,
-              maxDelete,
-              new Transfer.Settings(
-                  4, 4, Duration.ofMillis(10), Duration.ofMillis(50), Throttle.NONE, policy));
+      SyncOptions options = TestSyncOptions.of(List.of(dist), true, GRACE, maxDelete, 4, 4, policy);
       ReleaseVerifier verifier = new ReleaseVerifier(Keyring.of(trusted.publicKeyring()), false);
       return new SyncEngine(mirror(), source, index, verifier, options, clock).run();
     }

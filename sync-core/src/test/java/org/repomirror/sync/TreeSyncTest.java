@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +22,6 @@ import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.testing.TreeSnapshot;
-import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.DirectoryLister;
 import org.repomirror.tree.Manifest;
@@ -32,7 +30,7 @@ import org.repomirror.tree.TreeEntry;
 /** Tree mode from a local directory, with a real RocksDB and real files. */
 class TreeSyncTest {
   private static final Duration GRACE = Duration.ofHours(1);
-  private static final String HOST = "mirror-test";
+  private static final String HOST = TestSyncOptions.HOST;
 
   @TempDir Path tmp;
 
@@ -90,24 +88,8 @@ class TreeSyncTest {
   private SyncReport sync(Clock clock, int maxDelete, boolean checksums) throws Exception {
     try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
       SyncOptions options =
-          new SyncOptions(
-              List.of(),
-              Set.of(),
-              Set.of(),
-              true,
-              true,
-              false,
-              0,
-              GRACE,
-              maxDelete,
-              new Transfer.Settings(
-                  4,
-                  3,
-                  Duration.ofMillis(10),
-                  Duration.ofMillis(50),
-                  Throttle.NONE,
-                  Transfer.MismatchPolicy.STRICT),
-              HOST);
+          TestSyncOptions.of(
+              List.of(), false, GRACE, maxDelete, 4, 3, Transfer.MismatchPolicy.STRICT);
       return new SyncEngine(mirror(), new LocalUpstream(upstream()), index, null, options, clock)
           .mirrorTree(new DirectoryLister(upstream(), 4, checksums))
           .run();
@@ -275,24 +257,7 @@ class TreeSyncTest {
     DirectoryLister lister = new DirectoryLister(upstream(), 1);
     try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
       SyncOptions options =
-          new SyncOptions(
-              List.of(),
-              Set.of(),
-              Set.of(),
-              true,
-              true,
-              false,
-              0,
-              GRACE,
-              1000,
-              new Transfer.Settings(
-                  1,
-                  1,
-                  Duration.ofMillis(1),
-                  Duration.ofMillis(1),
-                  Throttle.NONE,
-                  Transfer.MismatchPolicy.STRICT),
-              HOST);
+          TestSyncOptions.of(List.of(), false, GRACE, 1000, 1, 1, Transfer.MismatchPolicy.STRICT);
       org.repomirror.tree.TreeLister growing =
           new org.repomirror.tree.TreeLister() {
             @Override

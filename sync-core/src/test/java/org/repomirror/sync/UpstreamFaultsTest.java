@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,6 @@ import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.ScriptedUpstream.Fault;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
-import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
@@ -92,24 +90,14 @@ class UpstreamFaultsTest {
       upstream.fail(DEB, fault, times);
       injected.addAndGet(Math.min(times, 4));
       SyncOptions options =
-          new SyncOptions(
+          TestSyncOptions.of(
               List.of("dists/stable"),
-              Set.of(),
-              Set.of(),
               true,
-              true,
-              true,
-              0,
               Duration.ofHours(1),
               1000,
-              new Transfer.Settings(
-                  4,
-                  4,
-                  Duration.ofMillis(10),
-                  Duration.ofMillis(50),
-                  Throttle.NONE,
-                  Transfer.MismatchPolicy.STRICT),
-              "faults");
+              4,
+              4,
+              Transfer.MismatchPolicy.STRICT);
       report =
           new SyncEngine(
                   mirror,

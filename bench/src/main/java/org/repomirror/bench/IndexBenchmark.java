@@ -26,7 +26,6 @@ import org.repomirror.debian.Hashes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
 import org.repomirror.index.Index;
-import org.repomirror.index.RocksIndex;
 
 /**
  * The RocksDB index as a sync uses it, on one thread: bulk writes of file records in fsync'd
@@ -44,7 +43,7 @@ public class IndexBenchmark {
   private static final int FILES = 300_000;
 
   private Path dir;
-  private RocksIndex index;
+  private Index index;
   private String[] paths;
   private Hashes hashes;
   private long next;
@@ -53,7 +52,7 @@ public class IndexBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("index-bench");
-    index = RocksIndex.open(dir);
+    index = Index.open(dir);
     byte[] sha = new byte[32];
     random.nextBytes(sha);
     hashes = Hashes.of(HashAlgorithm.SHA256, HexFormat.of().formatHex(sha));

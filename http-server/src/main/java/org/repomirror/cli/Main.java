@@ -5,10 +5,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/**
- * The {@code repomirror} command line. Exit codes: 0 ok, 1 completed with problems, 2 usage or
- * configuration error, 3 trust failure, 4 aborted with the published tree intact.
- */
+/** The {@code repomirror} command line; its exit codes are in {@link ExitCodes}. */
 @Command(
     name = "repomirror",
     mixinStandardHelpOptions = true,
@@ -23,9 +20,6 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_PROBLEMS = 1;
-  public static final int EXIT_USAGE = 2;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +46,7 @@ public final class Main implements Runnable {
           cmd.getErr()
               .println(
                   cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see --help)");
-          return EXIT_USAGE;
+          return ExitCodes.USAGE;
         });
     return cli.execute(args);
   }

@@ -15,11 +15,13 @@ import org.repomirror.config.ConfigLoader;
 import org.repomirror.config.InvalidValueException;
 import org.repomirror.config.RepomirrorConfig;
 import org.repomirror.config.SyncConfig;
+import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
-import org.repomirror.index.RocksIndex;
+import org.repomirror.report.RunOutcome;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.source.Upstream;
+import org.repomirror.sync.MirrorBusyException;
 import org.repomirror.sync.SyncEngine;
 import org.repomirror.sync.SyncOptions;
 import org.repomirror.sync.UpstreamBusyException;
@@ -41,9 +43,6 @@ import picocli.CommandLine.Option;
  * configuration file, then the command line over it, checked before anything is opened.
  */
 abstract class MirrorCommand {
-  static final int EXIT_TRUST = 3;
-  static final int EXIT_ABORTED = 4;
-  static final int EXIT_UPSTREAM_BUSY = 5;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -272,6 +271,15 @@ abstract class MirrorCommand {
   }
 
   /** Opens the index, the upstream and the progress display, runs the job, closes them. */
+  /**
+   * Prints the one-line reason for an outcome that is not OK on standard error, as every nonzero
+   * exit does, and returns its exit code.
+   */
+  int exit(RunOutcome outcome, String reason) {
+    if (outcome != RunOutcome.OK) err().println(name() + ": " + outcome + ": " + reason);
+    return ExitCodes.of(outcome);
+  }
+
   int open(Prepared p, Job job) throws InterruptedException {
     try {
       Files.createDirectories(p.mirror().resolve(".repomirror"));
@@ -279,7 +287,7 @@ abstract class MirrorCommand {
           p.local()
               ? new LocalUpstream(Path.of(p.upstream()))
               : new HttpUpstream(p.upstream(), p.config().timeout(), p.connections());
-      try (RocksIndex index = RocksIndex.open(p.mirror().resolve(".repomirror/index"));
+      try (Index index = Index.open(p.mirror().resolve(".repomirror/index"));
           ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10)) {
         SyncEngine engine =
             new SyncEngine(
@@ -293,11 +301,13 @@ abstract class MirrorCommand {
       }
     } catch (UpstreamBusyException e) {
       err().println(name() + ": refused to start: " + e.getMessage());
-      return EXIT_UPSTREAM_BUSY;
+      return ExitCodes.UPSTREAM_BUSY;
+    } catch (MirrorBusyException e) {
+      return aborted(e.getMessage());
     } catch (IndexException e) {
       return aborted("the index: " + e.getMessage());
     } catch (IOException e) {
-      return aborted(e.toString());
+      return aborted(e.getMessage() != null ? e.getMessage() : e.toString());
     }
   }
 
@@ -330,13 +340,13 @@ abstract class MirrorCommand {
 
   Prepared fail(String reason) {
     err().println(name() + ": " + reason);
-    usageExit = Main.EXIT_USAGE;
+    usageExit = ExitCodes.USAGE;
     return null;
   }
 
   private int aborted(String reason) {
     err().println(name() + ": aborted, the published tree is intact: " + reason);
-    return EXIT_ABORTED;
+    return ExitCodes.ABORTED;
   }
 
   @SafeVarargs

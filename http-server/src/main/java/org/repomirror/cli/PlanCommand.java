@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
       "total, with an estimated duration from earlier runs' measured throughput (or a short probe",
       "when there is none). Only changed metadata is fetched; nothing is published. The estimate",
       "is kept, and the next sync's report sets it beside the real duration.",
-      "Exit codes: 0 planned, 2 usage or config, 4 cannot open the mirror."
+      "Exit codes: 0 planned, 1 a suite cannot be planned (unreachable, malformed), 2 usage or",
+      "config, 3 trust failure, 4 cannot open the mirror or another sync holds it."
     })
 final class PlanCommand extends MirrorCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
@@ -31,7 +32,7 @@ final class PlanCommand extends MirrorCommand implements Callable<Integer> {
           PlanReport plan = engine.plan();
           out().print(json ? plan.json() + "\n" : plan.summary());
           if (report != null) java.nio.file.Files.writeString(report, plan.json());
-          return 0;
+          return exit(plan.outcome(), plan.reason());
         });
   }
 }

@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
       server = RepoServer.start(config);
     } catch (IOException e) {
       spec.commandLine().getErr().println("serve: " + e.getMessage());
-      return Main.EXIT_PROBLEMS;
+      return ExitCodes.PROBLEMS;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "repomirror-shutdown"));
     log.info(
@@ -83,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
         server.usesEpoll() ? "epoll" : "nio",
         hostPort(server.adminAddress()));
     server.awaitClose();
-    return Main.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   private static String hostPort(InetSocketAddress a) {
@@ -92,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
 
   private int usageError(String reason) {
     spec.commandLine().getErr().println("serve: " + reason);
-    return Main.EXIT_USAGE;
+    return ExitCodes.USAGE;
   }
 
   /** Converts HOST:PORT, so a bad address is a usage error that names the option. */

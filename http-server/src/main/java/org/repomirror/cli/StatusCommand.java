@@ -3,8 +3,8 @@ package org.repomirror.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
-import org.repomirror.index.RocksIndex;
 import org.repomirror.report.MirrorStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,14 +36,14 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!Files.isDirectory(root)) {
       spec.commandLine().getErr().println("status: " + root + " is not a directory");
-      return Main.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     MirrorStatus status;
-    try (RocksIndex index = RocksIndex.openReadOnly(root.resolve(".repomirror/index"))) {
+    try (Index index = Index.openReadOnly(root.resolve(".repomirror/index"))) {
       status = MirrorStatus.read(root, index, runs);
     } catch (IndexException e) {
       spec.commandLine().getErr().println("status: " + e.getMessage());
-      return MirrorCommand.EXIT_ABORTED;
+      return ExitCodes.ABORTED;
     }
     spec.commandLine().getOut().print(json ? status.json() + "\n" : status.summary());
     return 0;

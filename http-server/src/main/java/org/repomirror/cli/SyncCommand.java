@@ -69,7 +69,7 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
           SyncReport result = engine.run();
           out().print(result.summary());
           writeReports(p, result);
-          return result.exitCode();
+          return exit(result.outcome(), result.reason());
         });
   }
 

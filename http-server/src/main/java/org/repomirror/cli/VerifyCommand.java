@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
-import org.repomirror.index.RocksIndex;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.trust.TrustException;
@@ -69,11 +69,11 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     VerifyReport result;
-    try (RocksIndex index = RocksIndex.openReadOnly(root.resolve(".repomirror/index"))) {
+    try (Index index = Index.openReadOnly(root.resolve(".repomirror/index"))) {
       result = new TreeVerifier(root, index, signatures, full, n).run();
     } catch (IndexException e) {
       spec.commandLine().getErr().println("verify: " + e.getMessage());
-      return MirrorCommand.EXIT_ABORTED;
+      return ExitCodes.ABORTED;
     }
     spec.commandLine().getOut().print(result.summary());
     if (report != null) result.writeJson(report);
@@ -82,6 +82,6 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int usage(String reason) {
     spec.commandLine().getErr().println("verify: " + reason);
-    return Main.EXIT_USAGE;
+    return ExitCodes.USAGE;
   }
 }

@@ -132,7 +132,7 @@ class VerifyAndStatusTest {
     assertThat(text.code()).as(text.err()).isZero();
     assertThat(text.out())
         .contains("Last runs:")
-        .containsPattern("tree +exit 0")
+        .containsPattern("tree +ok ")
         .contains("dists/stable")
         .contains("Release of 20")
         .contains("Quarantined: 0")
@@ -141,7 +141,7 @@ class VerifyAndStatusTest {
     JsonNode status = new ObjectMapper().readTree(json.out());
     assertThat(status.get("files").asLong()).isGreaterThan(5);
     assertThat(status.get("suites").get(0).get("dist").asText()).isEqualTo("dists/stable");
-    assertThat(status.get("runs").get(0).get("exitCode").asInt()).isZero();
+    assertThat(status.get("runs").get(0).get("outcome").asText()).isEqualTo("ok");
     assertThat(Cli.run("status", "--root", tmp.resolve("nothing").toString()).code()).isEqualTo(2);
   }
 }

@@ -138,12 +138,14 @@ class CrashSafetyTest {
       }
       // Restarted without a kill, it converges.
       int code = -1;
+      String output = "";
       for (int attempt = 0; attempt < 3 && code != 0; attempt++) {
-        Process p = start(sync, null);
+        Process p = start(sync, null, tmp.resolve("last-run.log"));
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         code = p.exitValue();
+        output = Files.readString(tmp.resolve("last-run.log"));
       }
-      assertThat(code).as(String.join("\n", log)).isZero();
+      assertThat(code).as(String.join("\n", log) + "\nthe last run said:\n" + output).isZero();
     } finally {
       stop.set(true);
       reader.join();
@@ -170,6 +172,14 @@ class CrashSafetyTest {
   }
 
   private static Process start(List<String> args, String crashPoint) throws IOException {
+    return start(args, crashPoint, null);
+  }
+
+  /**
+   * @param output where its output goes, or null to drop it
+   */
+  private static Process start(List<String> args, String crashPoint, Path output)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -180,7 +190,10 @@ class CrashSafetyTest {
     command.addAll(args);
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectOutput(
+            output == null
+                ? ProcessBuilder.Redirect.DISCARD
+                : ProcessBuilder.Redirect.to(output.toFile()))
         .start();
   }
 

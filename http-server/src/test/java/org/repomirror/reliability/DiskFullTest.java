@@ -90,7 +90,9 @@ class DiskFullTest {
       assertThat(hex(mirror.resolve("dists/stable/InRelease"))).isEqualTo(inRelease);
       assertThat(mirror.resolve("pool/main/s/small/small_1.0_amd64.deb")).exists();
       try (Stream<Path> staged = Files.walk(mirror.resolve(".repomirror/staging"))) {
-        assertThat(staged.filter(Files::isRegularFile).toList()).as("staging").isEmpty();
+        assertThat(staged.filter(Files::isRegularFile).toList())
+            .as("staging after " + full.all())
+            .isEmpty();
       }
 
       assertThat(sh("mount", "-o", "remount,size=64m", mount.toString())).isZero();

@@ -66,8 +66,8 @@ class SyncThenAptTest {
       assertThat(sync.code()).as(sync.out() + sync.err()).isZero();
       assertThat(sync.out()).contains("published");
       assertThat(Files.readString(report))
-          .contains("\"exitCode\" : 0")
-          .contains("\"signatureVerification\" : \"verified\"");
+          .contains("\"outcome\" : \"ok\"")
+          .contains("\"signatureVerification\" : \"verified for 1 suite(s)\"");
     }
     try (RepoServer server = TestServers.start(mirror, AccessLog.OFF)) {
       String url = "http://127.0.0.1:" + server.address().getPort() + "/";

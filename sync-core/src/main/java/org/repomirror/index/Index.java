@@ -1,10 +1,12 @@
 package org.repomirror.index;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.repomirror.source.UpstreamValidators;
 
 /**
  * The mirror's file index: path → size, mtime, hashes, state, generation; plus the upstream's
@@ -13,6 +15,21 @@ import java.util.function.Consumer;
  * {@link Batch} is used by one thread.
  */
 public interface Index extends AutoCloseable {
+
+  /** Opens (creating if needed) the index kept in a folder, for reading and writing. */
+  static Index open(Path dir) {
+    return RocksIndex.open(dir);
+  }
+
+  /**
+   * Opens an existing index for reading only, beside a sync that may hold it for writing: reads see
+   * the state as of the opening.
+   *
+   * @throws IndexException when there is no index in the folder
+   */
+  static Index openReadOnly(Path dir) {
+    return RocksIndex.openReadOnly(dir);
+  }
 
   Optional<FileRecord> file(String path);
 

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +18,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.repomirror.debian.HashAlgorithm;
-import org.repomirror.debian.Hashes;
+import org.repomirror.fs.CrashPoint;
+import org.repomirror.source.UpstreamValidators;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
@@ -41,7 +39,7 @@ import org.rocksdb.WriteOptions;
  * filter makes point lookups of absent paths cheap; every change goes through one fsync'd write
  * batch. RocksDB types never leave this class. Thread-safe.
  */
-public final class RocksIndex implements Index {
+final class RocksIndex implements Index {
   private static final byte[] FILE = "f/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] VALIDATORS = "v/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] REFERENCES = "s/".getBytes(StandardCharsets.UTF_8);
@@ -49,9 +47,6 @@ public final class RocksIndex implements Index {
   private static final byte[] RUNS = "r/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] META = "m/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] INTENTS = "i/".getBytes(StandardCharsets.UTF_8);
-
-  /** Version 2 appends the link target; version 1 records (regular files only) still decode. */
-  private static final int RECORD_VERSION = 2;
 
   private static final long BLOCK_CACHE_BYTES = 128L << 20;
 
@@ -70,7 +65,7 @@ public final class RocksIndex implements Index {
   }
 
   /** Opens (creating if needed) the index in a folder. */
-  public static RocksIndex open(Path dir) {
+  static RocksIndex open(Path dir) {
     Options options = null;
     try {
       Files.createDirectories(dir);
@@ -93,7 +88,7 @@ public final class RocksIndex implements Index {
    * Opens an existing index for reading only, beside a sync that may hold it for writing: reads see
    * the state as of the opening.
    */
-  public static RocksIndex openReadOnly(Path dir) {
+  static RocksIndex openReadOnly(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new IndexException("no index in " + dir + ": has this mirror ever been synced?", null);
     }
@@ -130,7 +125,7 @@ public final class RocksIndex implements Index {
   public Optional<FileRecord> file(String path) {
     try {
       byte[] value = db.get(key(FILE, path));
-      return value == null ? Optional.empty() : Optional.of(decode(path, value));
+      return value == null ? Optional.empty() : Optional.of(RecordCodec.decode(path, value));
     } catch (RocksDBException e) {
       throw new IndexException("cannot read " + path + ": " + e.getMessage(), e);
     }
@@ -145,7 +140,7 @@ public final class RocksIndex implements Index {
         byte[] k = it.key();
         if (!startsWith(k, prefix)) break;
         String path = new String(k, FILE.length, k.length - FILE.length, StandardCharsets.UTF_8);
-        action.accept(decode(path, it.value()));
+        action.accept(RecordCodec.decode(path, it.value()));
       }
       it.status();
     } catch (RocksDBException e) {
@@ -233,7 +228,7 @@ public final class RocksIndex implements Index {
   @Override
   public List<FileRecord> intents() {
     List<FileRecord> intents = new ArrayList<>();
-    scan(INTENTS, (path, value) -> intents.add(decode(path, value)));
+    scan(INTENTS, (path, value) -> intents.add(RecordCodec.decode(path, value)));
     return intents;
   }
 
@@ -301,7 +296,7 @@ public final class RocksIndex implements Index {
 
     @Override
     public Batch put(FileRecord r) {
-      return stage(FILE, r.path(), encode(r));
+      return stage(FILE, r.path(), RecordCodec.encode(r));
     }
 
     @Override
@@ -335,7 +330,7 @@ public final class RocksIndex implements Index {
 
     @Override
     public Batch putIntent(FileRecord r) {
-      return stage(INTENTS, r.path(), encode(r));
+      return stage(INTENTS, r.path(), RecordCodec.encode(r));
     }
 
     @Override
@@ -400,55 +395,5 @@ public final class RocksIndex implements Index {
   private static boolean startsWith(byte[] a, byte[] prefix) {
     return a.length >= prefix.length
         && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  static byte[] encode(FileRecord r) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(RECORD_VERSION);
-      out.writeLong(r.size());
-      out.writeLong(r.mtimeMillis());
-      out.writeByte(r.state().ordinal());
-      out.writeLong(r.generation());
-      out.writeLong(r.since());
-      out.writeByte(r.hashes().values().size());
-      for (Map.Entry<HashAlgorithm, String> h : r.hashes().values().entrySet()) {
-        byte[] raw = HexFormat.of().parseHex(h.getValue());
-        out.writeByte(h.getKey().ordinal());
-        out.writeByte(raw.length);
-        out.write(raw);
-      }
-      writeOptional(out, r.linkTarget());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  static FileRecord decode(String path, byte[] value) {
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
-      int version = in.readUnsignedByte();
-      if (version != 1 && version != RECORD_VERSION) {
-        throw new IndexException("record of " + path + " has unknown version " + version, null);
-      }
-      long size = in.readLong();
-      long mtime = in.readLong();
-      FileState state = FileState.values()[in.readUnsignedByte()];
-      long generation = in.readLong();
-      long since = in.readLong();
-      int n = in.readUnsignedByte();
-      EnumMap<HashAlgorithm, String> hashes = new EnumMap<>(HashAlgorithm.class);
-      for (int i = 0; i < n; i++) {
-        HashAlgorithm a = HashAlgorithm.values()[in.readUnsignedByte()];
-        byte[] raw = in.readNBytes(in.readUnsignedByte());
-        hashes.put(a, HexFormat.of().formatHex(raw));
-      }
-      String linkTarget = version >= 2 && in.readBoolean() ? in.readUTF() : null;
-      return new FileRecord(
-          path, size, mtime, new Hashes(hashes), state, generation, since, linkTarget);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IndexException ie) throw ie;
-      throw new IndexException("corrupt record for " + path + ": " + e, e);
-    }
   }
 }

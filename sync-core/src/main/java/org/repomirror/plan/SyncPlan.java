@@ -1,25 +1,48 @@
 package org.repomirror.plan;
 
+import java.util.ArrayList;
 import java.util.List;
-import org.repomirror.transfer.FetchTask;
 
 /**
- * What a sync will do about a set of wanted files: fetch some, reuse the rest as they are.
+ * What a sync will do about a set of wanted files. Immutable.
  *
- * @param fetch files to download and verify
- * @param reuse files already present and verified, which cost no request
+ * @param fetch files the mirror does not have at their path: new paths, publishable as soon as they
+ *     are verified, since no published metadata references them yet
+ * @param replace files the mirror has at their path with other content (or content it cannot vouch
+ *     for): published together with the metadata that wants the new content
+ * @param reuse files already in the mirror as wanted: verified once, recorded, and on disk with
+ *     their recorded size and mtime; they cost no request
+ * @param conflicts paths two indexes want with different sizes or checksums; the first one wins
  */
-public record SyncPlan(List<FetchTask> fetch, List<FetchTask> reuse) {
+public record SyncPlan(
+    List<Wanted> fetch, List<Wanted> replace, List<Wanted> reuse, List<String> conflicts) {
   public SyncPlan {
     fetch = List.copyOf(fetch);
+    replace = List.copyOf(replace);
     reuse = List.copyOf(reuse);
+    conflicts = List.copyOf(conflicts);
   }
 
-  public long fetchBytes() {
-    return fetch.stream().mapToLong(t -> t.expected().size()).sum();
+  /** Everything to download: new files first, then replacements. */
+  public List<Wanted> toFetch() {
+    List<Wanted> all = new ArrayList<>(fetch);
+    all.addAll(replace);
+    return all;
   }
 
-  public long reuseBytes() {
-    return reuse.stream().mapToLong(t -> t.expected().size()).sum();
+  /** Files and bytes to download, of one kind. */
+  public Amount toFetch(Wanted.Kind kind) {
+    return Amount.of(toFetch().stream().filter(w -> w.kind() == kind).toList());
+  }
+
+  public Amount reused() {
+    return Amount.of(reuse);
+  }
+
+  /** A count of files and their bytes. */
+  public record Amount(long files, long bytes) {
+    public static Amount of(List<Wanted> files) {
+      return new Amount(files.size(), files.stream().mapToLong(Wanted::size).sum());
+    }
   }
 }

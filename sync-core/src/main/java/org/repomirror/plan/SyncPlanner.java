@@ -2,43 +2,67 @@ package org.repomirror.plan;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.ToLongFunction;
+import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
-import org.repomirror.transfer.FetchTask;
 
 /**
- * Decides, as a pure function of its inputs, which wanted files must be fetched: a file is reused
- * only when the index holds it as published with the same size and matching checksums, and the disk
- * holds a file of that size at its path.
+ * Decides, as a pure function of its inputs, what to do about each wanted file: reuse it when the
+ * index holds it as published with the wanted size and checksums and the disk still holds it with
+ * the recorded size and mtime; otherwise fetch it, as a new path or as a replacement of what is
+ * there. A path wanted twice (suites sharing one pool) is planned once.
  */
 public final class SyncPlanner {
   private SyncPlanner() {}
 
-  /**
-   * @param wanted the files signed metadata references
-   * @param index the index's record of a path
-   * @param diskSize the size of the file at a path, or -1 when there is none
-   */
-  public static SyncPlan plan(
-      Collection<FetchTask> wanted,
-      Function<String, Optional<FileRecord>> index,
-      ToLongFunction<String> diskSize) {
-    List<FetchTask> fetch = new ArrayList<>();
-    List<FetchTask> reuse = new ArrayList<>();
-    for (FetchTask task : wanted) {
-      Optional<FileRecord> known = index.apply(task.localPath());
-      boolean current =
-          known.isPresent()
-              && known.get().state() == FileState.PUBLISHED
-              && known.get().size() == task.expected().size()
-              && task.expected().hashes().matches(known.get().hashes())
-              && diskSize.applyAsLong(task.localPath()) == task.expected().size();
-      (current ? reuse : fetch).add(task);
+  public static SyncPlan plan(Collection<Wanted> wanted, IndexView index, DiskView disk) {
+    Map<String, Wanted> unique = new LinkedHashMap<>();
+    List<String> conflicts = new ArrayList<>();
+    for (Wanted w : wanted) {
+      Wanted first = unique.putIfAbsent(w.path(), w);
+      if (first != null && !sameContent(first, w)) conflicts.add(w.path());
     }
-    return new SyncPlan(fetch, reuse);
+    List<Wanted> fetch = new ArrayList<>();
+    List<Wanted> replace = new ArrayList<>();
+    List<Wanted> reuse = new ArrayList<>();
+    for (Wanted w : unique.values()) {
+      Optional<DiskView.OnDisk> there = disk.stat(w.path());
+      if (there.isEmpty()) {
+        fetch.add(w);
+      } else if (current(w, index.file(w.path()), there.get())) {
+        reuse.add(w);
+      } else {
+        replace.add(w);
+      }
+    }
+    return new SyncPlan(fetch, replace, reuse, conflicts);
+  }
+
+  /** Whether the mirror's copy is the wanted file, as far as the index and one stat can tell. */
+  static boolean current(Wanted w, Optional<FileRecord> known, DiskView.OnDisk there) {
+    if (known.isEmpty()) return false;
+    FileRecord r = known.get();
+    return (r.state() == FileState.PUBLISHED || r.state() == FileState.UPSTREAM_MISMATCH)
+        && !r.isLink()
+        && r.size() == w.expected().size()
+        && w.expected().hashes() != null
+        && w.expected().hashes().matches(r.hashes())
+        && there.regularFile()
+        && there.size() == r.size()
+        && there.mtimeMillis() == r.mtimeMillis();
+  }
+
+  /** Same size, and no checksum both give that differs (an MD5-only index agrees with any). */
+  private static boolean sameContent(Wanted a, Wanted b) {
+    if (a.expected().size() != b.expected().size()) return false;
+    if (a.expected().hashes() == null || b.expected().hashes() == null) return true;
+    Map<HashAlgorithm, String> theirs = b.expected().hashes().values();
+    return a.expected().hashes().values().entrySet().stream()
+        .allMatch(
+            e -> !theirs.containsKey(e.getKey()) || theirs.get(e.getKey()).equals(e.getValue()));
   }
 }

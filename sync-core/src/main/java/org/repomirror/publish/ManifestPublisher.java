@@ -16,8 +16,8 @@ import java.util.zip.GZIPOutputStream;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
-import org.repomirror.tree.Manifest;
-import org.repomirror.tree.TreeEntry;
+import org.repomirror.tree.format.Manifest;
+import org.repomirror.tree.format.TreeEntry;
 
 /**
  * Publishes the manifest of the mirror's tree, from the index, for downstream instances. The file

@@ -1,13 +1,10 @@
 package org.repomirror.publish;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.repomirror.index.CrashPoint;
+import org.repomirror.fs.CrashPoint;
+import org.repomirror.fs.FileStore;
 
 /**
  * Moves verified files from staging into the served tree in two stages: content first (pool and
@@ -27,12 +25,14 @@ public final class Publisher {
   private static final int FSYNC_THREADS = 8;
 
   private final Path root;
+  private final FileStore files;
 
   /** Folders known to exist in this run: a check per file would cost a syscall per segment. */
-  private final Set<Path> madeDirectories = new java.util.HashSet<>();
+  private final Set<Path> madeDirectories = new HashSet<>();
 
-  public Publisher(Path root) {
+  public Publisher(Path root, FileStore files) {
     this.root = root;
+    this.files = files;
   }
 
   /**
@@ -42,9 +42,16 @@ public final class Publisher {
    */
   public record Staged(Path staged, String localPath) {}
 
+  /**
+   * A symbolic link to make.
+   *
+   * @param mtimeMillis the link's own mtime, or -1 to leave it as made
+   */
+  public record Link(String localPath, String target, long mtimeMillis) {}
+
   /** Stage 1: content that no published metadata references yet. */
-  public void publishContent(List<Staged> files) throws IOException {
-    moveAll(files, "publish-content");
+  public void publishContent(List<Staged> staged) throws IOException {
+    moveAll(staged, "publish-content");
   }
 
   /**
@@ -52,10 +59,25 @@ public final class Publisher {
    * Release.gpg, Release and InRelease, so that a client that sees the new Release also sees the
    * indexes it lists.
    */
-  public void publishMetadata(List<Staged> files) throws IOException {
-    List<Staged> ordered = new ArrayList<>(files);
+  public void publishMetadata(List<Staged> staged) throws IOException {
+    List<Staged> ordered = new ArrayList<>(staged);
     ordered.sort(Comparator.comparingInt(s -> releaseRank(s.localPath())));
     moveAll(ordered, "publish-metadata");
+  }
+
+  /** Makes each link beside its path and renames it into place, so that it appears whole. */
+  public void publishLinks(List<Link> links) throws IOException {
+    Set<Path> directories = new LinkedHashSet<>();
+    for (Link l : links) {
+      Path target = root.resolve(l.localPath());
+      ensureDirectory(target.getParent());
+      Path tmp = target.resolveSibling(".repomirror-link." + target.getFileName());
+      files.deleteIfExists(tmp);
+      files.createSymbolicLink(tmp, l.target(), l.mtimeMillis());
+      files.moveAtomically(tmp, target);
+      directories.add(target.getParent());
+    }
+    for (Path dir : directories) files.fsyncDirectory(dir);
   }
 
   private static int releaseRank(String path) {
@@ -68,47 +90,43 @@ public final class Publisher {
     };
   }
 
-  private void moveAll(List<Staged> files, String crashPoint) throws IOException {
-    fsyncAll(files);
+  private void moveAll(List<Staged> staged, String crashPoint) throws IOException {
+    fsyncAll(staged);
     Set<Path> directories = new LinkedHashSet<>();
-    for (Staged s : files) {
+    for (Staged s : staged) {
       Path target = root.resolve(s.localPath());
-      if (!madeDirectories.contains(target.getParent())) {
-        Files.createDirectories(target.getParent());
-        madeDirectories.add(target.getParent());
-      }
+      ensureDirectory(target.getParent());
       CrashPoint.reached(crashPoint);
-      Files.move(
-          s.staged(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      files.moveAtomically(s.staged(), target);
       directories.add(target.getParent());
     }
     for (Path dir : directories) {
-      fsyncDirectory(dir); // the renames themselves survive a crash
+      files.fsyncDirectory(dir); // the renames themselves survive a crash
     }
+  }
+
+  private void ensureDirectory(Path dir) throws IOException {
+    if (madeDirectories.add(dir)) files.createDirectories(dir);
   }
 
   /**
    * Makes every staged file durable before any is renamed, several at a time: most of the data is
    * on disk already, and what is left is flushed in parallel.
    */
-  private static void fsyncAll(List<Staged> files) throws IOException {
-    if (files.isEmpty()) return;
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(FSYNC_THREADS, files.size()));
+  private void fsyncAll(List<Staged> staged) throws IOException {
+    if (staged.isEmpty()) return;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(FSYNC_THREADS, staged.size()));
     try {
-      List<Future<?>> done = new ArrayList<>(files.size());
-      for (Staged s : files) {
+      List<Future<?>> done = new ArrayList<>(staged.size());
+      for (Staged s : staged) {
         done.add(
             pool.submit(
                 () -> {
-                  try (FileChannel ch = FileChannel.open(s.staged(), StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                  }
+                  files.fsync(s.staged());
                   return null;
                 }));
       }
-      for (Future<?> f : done) {
-        f.get();
-      }
+      for (Future<?> f : done) f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while making staged files durable", e);
@@ -116,12 +134,6 @@ public final class Publisher {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  private static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 }

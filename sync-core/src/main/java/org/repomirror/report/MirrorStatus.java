@@ -108,10 +108,11 @@ public record MirrorStatus(
       long millis = phases.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
       s.append(
           String.format(
-              "  %-24s %-4s exit %s  fetched %s files (%.1f MB), failed %s, deleted %s  phases %.1f s%n",
+              "  %-24s %-4s %-13s fetched %s files (%.1f MB), failed %s, deleted %s  phases %.1f s%n",
               r.get("started"),
               r.get("mode"),
-              r.get("exitCode"),
+              // Runs recorded before outcomes were typed carry their exit code instead.
+              r.containsKey("outcome") ? r.get("outcome") : "exit " + r.get("exitCode"),
               r.get("filesFetched"),
               ((Number) r.getOrDefault("bytesFetched", 0)).longValue() / 1e6,
               r.get("filesFailed"),

@@ -7,61 +7,133 @@ import java.util.List;
 
 /**
  * What a sync would do, from {@code repomirror plan}: per suite (and the tree pass) and in total,
- * the files and bytes to fetch, the files to delete, and how long it should take.
+ * the files and bytes to fetch, the files to delete, and how long it should take. Immutable.
  *
- * @param estimatedSeconds listing (as long as this plan took) plus transfer at the measured rates
- * @param estimateBasis where the rates come from: earlier runs, or a probe of a few files
+ * @param items each suite, then the tree pass; a file several suites share counts in each
+ * @param fetchFiles distinct files to fetch: {@code poolFiles + indexFiles}
+ * @param poolFiles pool files (and, in tree mode, the tree's files) to fetch
+ * @param indexFiles indexes, by-hash copies and Release files to fetch
+ * @param mayBeAbsentFiles listed index variants upstreams usually do not carry (an uncompressed
+ *     Packages beside its .xz, by-hash folders of weaker hashes): not counted in the fetch
+ * @param estimatedSeconds listing (as long as this plan took) plus transfer; null when there is no
+ *     estimate, and {@code estimateBasis} says why
+ * @param estimateBasis where the rates come from (a probe, earlier runs), or why there is none
  */
 public record PlanReport(
     String upstream,
     List<Item> items,
     long fetchFiles,
     long fetchBytes,
+    long poolFiles,
+    long poolBytes,
+    long indexFiles,
+    long indexBytes,
+    long mayBeAbsentFiles,
+    long mayBeAbsentBytes,
     long unchangedFiles,
     long deleteFiles,
-    double estimatedSeconds,
+    Double estimatedSeconds,
     String estimateBasis,
-    List<String> warnings) {
+    List<String> warnings,
+    RunOutcome outcome,
+    String reason) {
+
+  public PlanReport {
+    items = List.copyOf(items);
+    warnings = List.copyOf(warnings);
+  }
 
   /**
    * One suite, or the tree pass.
    *
-   * @param state changed, unchanged (the upstream says so), or why it cannot be planned
+   * @param state a {@link SuiteOutcome} or {@link TreeOutcome} label: changed, unchanged, or why it
+   *     cannot be planned
+   * @param reason why it cannot be planned; null when it can
+   * @param files the files it references (or the tree lists) once synced
    * @param deleteFiles paths that would be marked for deletion (deleted after the grace period)
    */
   public record Item(
       String name,
       String state,
+      String reason,
+      long files,
       long fetchFiles,
       long fetchBytes,
       long unchangedFiles,
-      long deleteFiles) {}
+      long deleteFiles) {
+
+    public static Item suite(
+        String name,
+        SuiteOutcome state,
+        String reason,
+        long files,
+        long fetchFiles,
+        long fetchBytes,
+        long unchangedFiles,
+        long deleteFiles) {
+      return new Item(
+          name, state.label(), reason, files, fetchFiles, fetchBytes, unchangedFiles, deleteFiles);
+    }
+
+    public static Item tree(SyncReport.TreeReport t) {
+      return new Item(
+          "tree (" + t.source() + ")",
+          t.outcome().label(),
+          t.reason(),
+          t.listed(),
+          t.fetched(),
+          t.bytesFetched(),
+          t.unchanged(),
+          t.markedForDeletion());
+    }
+  }
 
   public String summary() {
     StringBuilder s = new StringBuilder();
-    s.append(
-        String.format(
-            "%-40s %-12s %10s %12s %10s %10s%n",
-            "suite", "state", "fetch", "MB", "unchanged", "delete"));
+    String row = "%-40s %-14s %10s %10s %12s %10s %10s%n";
+    s.append(String.format(row, "suite", "state", "files", "fetch", "MB", "unchanged", "delete"));
     for (Item i : items) {
       s.append(
           String.format(
-              "%-40s %-12s %10d %12.1f %10d %10d%n",
+              row,
               i.name(),
               i.state(),
+              i.files(),
               i.fetchFiles(),
-              i.fetchBytes() / 1e6,
+              String.format("%.1f", i.fetchBytes() / 1e6),
               i.unchangedFiles(),
               i.deleteFiles()));
+      if (i.reason() != null) s.append("  ").append(i.reason()).append('\n');
     }
     s.append(
         String.format(
-            "%-40s %-12s %10d %12.1f %10d %10d%n",
-            "total", "", fetchFiles, fetchBytes / 1e6, unchangedFiles, deleteFiles));
+            row,
+            "total (distinct files)",
+            "",
+            "",
+            fetchFiles,
+            String.format("%.1f", fetchBytes / 1e6),
+            unchangedFiles,
+            deleteFiles));
     s.append(
-        String.format("estimated duration: %s (%s)%n", duration(estimatedSeconds), estimateBasis));
+        String.format(
+            "  of which pool %d files (%.1f MB), indexes %d files (%.1f MB); listed but usually"
+                + " absent upstream, not counted: %d files (%.1f MB)%n",
+            poolFiles,
+            poolBytes / 1e6,
+            indexFiles,
+            indexBytes / 1e6,
+            mayBeAbsentFiles,
+            mayBeAbsentBytes / 1e6));
+    s.append(
+        estimatedSeconds == null
+            ? String.format("estimated duration: no estimate (%s)%n", estimateBasis)
+            : String.format(
+                "estimated duration: %s (%s)%n", duration(estimatedSeconds), estimateBasis));
     for (String w : warnings) s.append("  warning: ").append(w).append('\n');
-    return s.toString();
+    s.append("outcome: ").append(outcome);
+    if (reason != null) s.append(" (").append(reason).append(')');
+    return s.append('\n').toString();
   }
 
   private static String duration(double seconds) {

@@ -1,5 +1,6 @@
 package org.repomirror.report;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -10,17 +11,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of one sync run, for people (summary) and machines (JSON).
+ * The outcome of one sync run, for people ({@link #summary}) and machines (JSON). Immutable.
  *
  * @param started ISO-8601 start time
  * @param finished ISO-8601 end time
- * @param signatureVerification "verified", or "disabled (--no-verify-signature)"
+ * @param signatureVerification one line on the signatures: verified (of how many suites), failed,
+ *     disabled, or why none was checked
  * @param phaseMillis wall time of each phase: list (Release and indexes), plan, transfer, publish,
  *     index, tree (the whole tree pass; in it, list and transfer overlap), verify (final sync)
+ * @param filesFetched distinct files fetched: a file several suites share counts once
+ * @param tree the tree pass, in tree mode; null otherwise
  * @param changes the paths this run changed; at most 10,000 unless it is a final sync
  * @param changesOmitted changed paths beyond that limit
  * @param plannedSeconds the estimate of the plan made before this run, or null
- * @param exitCode 0 ok, 1 problems, 3 trust failure, 4 aborted with the published tree intact
+ * @param finalSync the verdict of a final sync; null for an ordinary run
+ * @param reason one line on why the outcome is not {@link RunOutcome#OK}; null when it is
  */
 public record SyncReport(
     String started,
@@ -43,14 +48,31 @@ public record SyncReport(
     long changesOmitted,
     Double plannedSeconds,
     FinalReport finalSync,
-    int exitCode) {
+    RunOutcome outcome,
+    String reason) {
 
-  /**
-   * A path this run changed.
-   *
-   * @param action fetched (new or replaced) or deleted
-   */
-  public record Change(String path, String action) {}
+  public SyncReport {
+    suites = List.copyOf(suites);
+    phaseMillis = Map.copyOf(phaseMillis);
+    failures = List.copyOf(failures);
+    warnings = List.copyOf(warnings);
+    changes = List.copyOf(changes);
+  }
+
+  /** A path this run changed. */
+  public record Change(String path, Action action) {
+    /** What happened to it. */
+    public enum Action {
+      /** New or replaced. */
+      FETCHED,
+      DELETED;
+
+      @JsonValue
+      public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+  }
 
   /**
    * The end of a final sync.
@@ -59,6 +81,8 @@ public record SyncReport(
    * @param differences every file, suite or check that keeps the mirror from being identical
    * @param actualSeconds the run's wall time, to judge the plan's estimate by
    * @param suiteReruns suites synced again because their Release changed during the run
+   * @param filesChecked files every published index references, each found on disk with its
+   *     recorded size and mtime
    * @param filesVerified files re-read and hashed after the sync: every one it wrote
    * @param suitesChecked suites whose chain signature → Release → indexes → files was checked
    */
@@ -68,27 +92,42 @@ public record SyncReport(
       List<String> differences,
       double actualSeconds,
       int suiteReruns,
+      long filesChecked,
       long filesVerified,
       long bytesVerified,
-      int suitesChecked) {}
+      int suitesChecked) {
+    public FinalReport {
+      differences = List.copyOf(differences);
+    }
+
+    /** What the verdict rests on, in one line. */
+    public String proof() {
+      return String.format(
+          "every file the published indexes reference is on disk with its recorded size and mtime"
+              + " (%d files); every file this run wrote re-hashed (%d files, %.1f MB); %d suite"
+              + " chain(s) checked from the signature down",
+          filesChecked, filesVerified, bytesVerified / 1e6, suitesChecked);
+    }
+  }
 
   /**
    * The tree pass, in tree mode.
    *
    * @param source directory, autoindex or manifest
-   * @param verification how the files it fetched were verified: manifest-sha256 or size-mtime
-   *     (files of this run's apt suites are verified against the signed indexes, and counted in the
-   *     suites)
-   * @param outcome mirrored, mirrored-with-failures, unchanged (the upstream said so in one
-   *     request) or listing-failed (nothing was deleted)
+   * @param verification how the files it fetched were verified: manifest-sha256, source-sha256 or
+   *     size-mtime (files of this run's apt suites are verified against the signed indexes, and
+   *     counted in the suites)
    * @param markedForDeletion paths the upstream no longer has, deleted after the grace period
-   * @param skipped entries not mirrored: hidden, unsafe names, links leaving the tree, special
+   * @param skipped entries left out by rule: hidden, unsafe names, links leaving the tree, special
    *     files
+   * @param notMirrored every listed entry that is not in the mirror, and why: the skipped ones, and
+   *     those the upstream refused when fetched (404, 403, 410); at most 10,000
+   * @param notMirroredOmitted such entries beyond that limit
    */
   public record TreeReport(
       String source,
       String verification,
-      String outcome,
+      TreeOutcome outcome,
       String reason,
       long listed,
       long fetched,
@@ -97,38 +136,65 @@ public record SyncReport(
       long links,
       long markedForDeletion,
       long skipped,
-      long bytesFetched) {}
+      long bytesFetched,
+      List<NotMirrored> notMirrored,
+      long notMirroredOmitted) {
+    public TreeReport {
+      notMirrored = List.copyOf(notMirrored);
+    }
+  }
+
+  /** An entry of the upstream's listing that the mirror does not hold, and why. */
+  public record NotMirrored(String path, String reason) {}
 
   /**
    * One suite.
    *
-   * @param outcome unchanged, published, not-published or trust-failure
+   * @param files the distinct files the suite references (pool files, indexes, Release files); a
+   *     file several suites share counts in each, as {@code status} counts it
+   * @param fetched of those, fetched in this run
+   * @param unchanged of those, already in the mirror as signed
+   * @param repaired of those, fetched again because the disk had lost them (or they changed on it)
    * @param signatures who signed, and whether legacy algorithms were accepted
    * @param listedAbsent files the Release lists that the upstream does not carry (a 404 on a listed
-   *     compression variant is normal)
+   *     compression variant is normal), by path
    */
   public record SuiteReport(
       String dist,
-      String outcome,
+      SuiteOutcome outcome,
       String reason,
+      long files,
       long fetched,
       long unchanged,
       long failed,
       long missing,
+      long repaired,
       long bytesFetched,
       List<String> signatures,
-      long listedAbsent) {
+      List<String> listedAbsent) {
+    public SuiteReport {
+      signatures = List.copyOf(signatures);
+      listedAbsent = List.copyOf(listedAbsent);
+    }
+
+    /** A suite that ended before its files were looked at. */
+    public static SuiteReport early(
+        String dist, SuiteOutcome outcome, String reason, List<String> signatures) {
+      return new SuiteReport(dist, outcome, reason, 0, 0, 0, 0, 0, 0, 0, signatures, List.of());
+    }
 
     /** The same suite with another outcome. */
-    public SuiteReport withOutcome(String newOutcome, String newReason) {
+    public SuiteReport withOutcome(SuiteOutcome newOutcome, String newReason) {
       return new SuiteReport(
           dist,
           newOutcome,
           newReason,
+          files,
           fetched,
           unchanged,
           failed,
           missing,
+          repaired,
           bytesFetched,
           signatures,
           listedAbsent);
@@ -138,7 +204,9 @@ public record SyncReport(
   /**
    * One file that could not be mirrored as signed.
    *
-   * @param action what was done: quarantined, kept as upstream serves it, gave up, missing
+   * @param expectedSize -1 when no size was known
+   * @param actualSize -1 when nothing was received
+   * @param actualHash the received bytes' checksum in the algorithm of the expected one, or null
    */
   public record Failure(
       String path,
@@ -148,80 +216,11 @@ public record SyncReport(
       long actualSize,
       String actualHash,
       String reason,
-      String action) {}
+      FileAction action) {}
 
   /** A few lines for the terminal. */
   public String summary() {
-    StringBuilder s = new StringBuilder();
-    for (SuiteReport suite : suites) {
-      s.append(
-          String.format(
-              "%-40s %-14s fetched %d, unchanged %d, failed %d, missing %d%s%n",
-              suite.dist(),
-              suite.outcome(),
-              suite.fetched(),
-              suite.unchanged(),
-              suite.failed(),
-              suite.missing(),
-              suite.reason() == null ? "" : " (" + suite.reason() + ")"));
-    }
-    if (tree != null) {
-      s.append(
-          String.format(
-              "%-40s %-14s listed %d, fetched %d, unchanged %d, failed %d, links %d, to delete %d, skipped %d (verified by %s)%s%n",
-              "tree (" + tree.source() + ")",
-              tree.outcome(),
-              tree.listed(),
-              tree.fetched(),
-              tree.unchanged(),
-              tree.failed(),
-              tree.links(),
-              tree.markedForDeletion(),
-              tree.skipped(),
-              tree.verification(),
-              tree.reason() == null ? "" : " (" + tree.reason() + ")"));
-    }
-    s.append(
-        String.format(
-            "total: %d fetched (%.1f MB, %.1f MB/s), %d unchanged, %d failed, %d missing; signatures %s%n",
-            filesFetched,
-            bytesFetched / 1e6,
-            megabytesPerSecond,
-            filesUnchanged,
-            filesFailed,
-            filesMissing,
-            signatureVerification));
-    for (Failure f : failures) {
-      s.append(String.format("  %s: %s -> %s%n", f.path(), f.reason(), f.action()));
-    }
-    if (finalSync != null) {
-      s.append("final sync:\n");
-      s.append("  phases:");
-      phaseMillis.forEach(
-          (phase, ms) -> s.append(String.format(" %s %.1f s,", phase, ms / 1000.0)));
-      s.setLength(s.length() - 1);
-      s.append('\n');
-      s.append(
-          String.format(
-              "  took %.1f s%s; %d suite rerun(s); %d written files re-hashed (%.1f MB), %d suite"
-                  + " chain(s) checked%n",
-              finalSync.actualSeconds(),
-              plannedSeconds == null
-                  ? " (no plan was made)"
-                  : String.format(" (planned %.1f s)", plannedSeconds),
-              finalSync.suiteReruns(),
-              finalSync.filesVerified(),
-              finalSync.bytesVerified() / 1e6,
-              finalSync.suitesChecked()));
-      s.append(String.format("  changes: %d%n", changes.size()));
-      for (Change c : changes) s.append(String.format("    %-8s %s%n", c.action(), c.path()));
-      for (String d : finalSync.differences()) s.append("  difference: ").append(d).append('\n');
-      s.append("  verdict: ").append(finalSync.verdict()).append('\n');
-    }
-    for (String w : warnings) {
-      s.append("  warning: ").append(w).append('\n');
-    }
-    return s.toString();
+    return SyncSummary.of(this);
   }
 
   /** Writes the JSON report atomically (temp file, then rename). */

@@ -1,7 +1,6 @@
 package org.repomirror.source;
 
 import java.io.IOException;
-import org.repomirror.index.UpstreamValidators;
 
 /**
  * A fetch that failed, classified so that callers choose explicitly between retrying, falling back

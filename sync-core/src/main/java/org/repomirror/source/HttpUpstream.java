@@ -25,7 +25,6 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.util.Timeout;
-import org.repomirror.index.UpstreamValidators;
 
 /**
  * An upstream reached over HTTP(S) with Apache HttpClient's blocking client: a pool of HTTP/1.1
@@ -169,7 +168,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
                 FetchException.Kind.TRANSIENT,
                 url(path),
                 status,
-                "body broke off after " + n + " bytes: " + e,
+                "body broke off after " + n + " bytes: " + describe(e),
                 0,
                 validators(response),
                 e);
@@ -189,10 +188,38 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     } catch (FetchException e) {
       throw e;
     } catch (ClientProtocolException e) {
-      throw new FetchException(FetchException.Kind.FATAL, url(path), 0, e.toString(), 0, e);
+      throw new FetchException(FetchException.Kind.FATAL, url(path), 0, describe(e), 0, e);
     } catch (IOException e) {
-      throw new FetchException(FetchException.Kind.TRANSIENT, url(path), 0, e.toString(), 0, e);
+      throw new FetchException(FetchException.Kind.TRANSIENT, url(path), 0, describe(e), 0, e);
     }
+  }
+
+  /** What went wrong, in words an admin reads: no Java class names. */
+  static String describe(IOException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    if (e instanceof java.net.UnknownHostException) return "unknown host " + message;
+    if (e instanceof java.net.ConnectException) {
+      return "cannot connect (" + lastPart(message).toLowerCase(java.util.Locale.ROOT) + ")";
+    }
+    if (e instanceof java.net.SocketTimeoutException
+        || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+      return "timed out";
+    }
+    if (e instanceof javax.net.ssl.SSLException) return "TLS failed: " + message;
+    if (e instanceof ClientProtocolException) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return "protocol error: " + (cause.getMessage() != null ? cause.getMessage() : message);
+    }
+    if (e instanceof java.net.SocketException) return "connection broke (" + message + ")";
+    return message.isEmpty() ? "I/O error" : message;
+  }
+
+  /**
+   * The end of a nested message: "Connect to … failed: Connection refused" → "Connection refused".
+   */
+  private static String lastPart(String message) {
+    int at = message.lastIndexOf(": ");
+    return at >= 0 ? message.substring(at + 2) : message;
   }
 
   private static InputStream body(ClassicHttpResponse response) throws IOException {

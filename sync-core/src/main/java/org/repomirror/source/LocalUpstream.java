@@ -14,7 +14,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import org.repomirror.debian.ArchivePaths;
 import org.repomirror.debian.FormatException;
-import org.repomirror.index.UpstreamValidators;
 
 /**
  * An upstream that is a local or NFS-mounted directory ({@code file:///mnt/old-repo}). Its

@@ -3,7 +3,6 @@ package org.repomirror.source;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
-import org.repomirror.index.UpstreamValidators;
 
 /**
  * Where a mirror's files come from. Implementations are thread-safe: the transfer calls them from

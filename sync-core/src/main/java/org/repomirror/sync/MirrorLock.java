@@ -1,15 +1,20 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The exclusive lock a sync or plan holds on a mirror ({@code .repomirror/lock}), so that two runs
- * never write one tree. The operating system releases it when the process dies, even by SIGKILL.
+ * never write one tree. The file names the process holding it and since when; the operating system
+ * releases the lock when that process dies, even by SIGKILL.
  */
 final class MirrorLock implements AutoCloseable {
   private final FileChannel channel;
@@ -21,19 +26,38 @@ final class MirrorLock implements AutoCloseable {
   }
 
   /**
-   * @throws IOException when another run holds the lock
+   * @throws MirrorBusyException when another run holds the lock
    */
-  static MirrorLock take(Path root) throws IOException {
-    Files.createDirectories(root.resolve(".repomirror/staging"));
+  static MirrorLock take(MirrorLayout layout, Instant now) throws IOException {
+    Files.createDirectories(layout.staging());
     FileChannel channel =
-        FileChannel.open(
-            root.resolve(".repomirror/lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel.open(layout.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = channel.tryLock();
     if (lock == null) {
       channel.close();
-      throw new IOException("another sync is running on " + root + " (.repomirror/lock is held)");
+      throw new MirrorBusyException(
+          "another sync holds "
+              + layout.root()
+              + holder(layout).map(h -> " (" + h + ")").orElse(""));
     }
+    channel.truncate(0);
+    channel.write(
+        ByteBuffer.wrap(
+            ("process " + ProcessHandle.current().pid() + " since " + now + "\n")
+                .getBytes(StandardCharsets.UTF_8)));
     return new MirrorLock(channel, lock);
+  }
+
+  /** Who holds the lock, as the holder wrote it: {@code process 4242 since 2026-12-01T10:00Z}. */
+  static Optional<String> holder(MirrorLayout layout) {
+    try {
+      String text = Files.readString(layout.lock()).strip();
+      return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -12,7 +12,7 @@ import org.repomirror.debian.FormatException;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.source.Upstream;
-import org.repomirror.tree.AutoindexParser;
+import org.repomirror.tree.format.AutoindexParser;
 
 /**
  * Finds the lock file Debian's ftpsync keeps at the top of an archive while it updates it: {@code

@@ -11,14 +11,31 @@ public sealed interface FetchOutcome {
    * Verified and staged, ready to publish.
    *
    * @param staged the staged file, fsync'd, its mtime set
-   * @param hashes every checksum the index gave, recomputed, plus SHA-256
+   * @param hashes SHA-256 and the strongest checksum the index gave, recomputed
+   * @param elapsedNanos how long the download took, retries included
    */
   record Fetched(
-      FetchTask task, Path staged, Hashes hashes, long mtimeMillis, long bytesTransferred)
+      FetchTask task,
+      Path staged,
+      Hashes hashes,
+      long mtimeMillis,
+      long bytesTransferred,
+      long elapsedNanos)
       implements FetchOutcome {}
 
-  /** The upstream answered 404: not there. */
-  record Missing(FetchTask task, String url) implements FetchOutcome {}
+  /**
+   * The upstream does not have it.
+   *
+   * @param status 404 or 410, or 0 from a directory upstream
+   */
+  record Missing(FetchTask task, String url, int status) implements FetchOutcome {}
+
+  /**
+   * The upstream has it but will not give it: 403 and the like, or a redirect loop.
+   *
+   * @param status the HTTP status, or 0 when there was none
+   */
+  record Refused(FetchTask task, String url, int status, String reason) implements FetchOutcome {}
 
   /**
    * Failed, after retries.
@@ -27,7 +44,7 @@ public sealed interface FetchOutcome {
    * @param actualHashes what the received bytes hash to, or null
    * @param kept the received bytes, still in staging (for mirror-as-is) or in quarantine; null when
    *     nothing usable was received
-   * @param action what was done about it, for the report
+   * @param quarantined whether {@code kept} is in quarantine (strict) rather than in staging
    */
   record Failed(
       FetchTask task,
@@ -37,6 +54,6 @@ public sealed interface FetchOutcome {
       Hashes actualHashes,
       Path kept,
       long mtimeMillis,
-      String action)
+      boolean quarantined)
       implements FetchOutcome {}
 }

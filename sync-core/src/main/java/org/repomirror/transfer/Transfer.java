@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,10 +21,10 @@ import java.util.function.Consumer;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
-import org.repomirror.index.CrashPoint;
-import org.repomirror.index.UpstreamValidators;
+import org.repomirror.fs.CrashPoint;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.Upstream;
+import org.repomirror.source.UpstreamValidators;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,6 +136,9 @@ public final class Transfer {
             ? EnumSet.of(HashAlgorithm.SHA256)
             : EnumSet.of(HashAlgorithm.SHA256, wanted.strongest());
     String url = upstream.url(task.upstreamPath());
+    long started = System.nanoTime();
+    Optional<FetchOutcome.Fetched> left = verifiedInStaging(task, staged, algorithms, started);
+    if (left.isPresent()) return left.get();
     Received last = null;
     for (int round = 0; round < 2; round++) {
       if (round == 1) {
@@ -144,19 +148,15 @@ public final class Transfer {
       try {
         r = download(task, part, algorithms);
       } catch (FetchException e) {
-        if (e.kind() == FetchException.Kind.NOT_FOUND) {
-          Files.deleteIfExists(part);
-          return new FetchOutcome.Missing(task, url);
-        }
-        return new FetchOutcome.Failed(
-            task, url, e.getMessage(), -1, null, null, 0, "gave up after retries");
+        return unfetched(task, url, part, e);
       }
       last = r;
       if (task.expected().accepts(r.size, r.hashes)) {
         Files.move(
             part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         CrashPoint.reached("staged");
-        return new FetchOutcome.Fetched(task, staged, r.hashes, r.mtimeMillis, r.transferred);
+        return new FetchOutcome.Fetched(
+            task, staged, r.hashes, r.mtimeMillis, r.transferred, System.nanoTime() - started);
       }
       log.warn(
           "{}: got {} bytes, {} {}; expected {} bytes, {}{}",
@@ -168,6 +168,14 @@ public final class Transfer {
           wanted == null ? "no checksum" : wanted.values(),
           round == 0 ? "; fetching once more from scratch" : "");
     }
+    return mismatched(task, url, part, staged, last);
+  }
+
+  /**
+   * A file whose bytes failed twice: kept in staging for mirror-as-is, else moved to quarantine.
+   */
+  private FetchOutcome mismatched(FetchTask task, String url, Path part, Path staged, Received last)
+      throws IOException {
     String reason =
         "size or checksum mismatch: expected "
             + task.expected().size()
@@ -176,23 +184,58 @@ public final class Transfer {
     if (settings.policy() == MismatchPolicy.MIRROR_AS_IS) {
       Files.move(part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new FetchOutcome.Failed(
-          task,
-          url,
-          reason,
-          last.size,
-          last.hashes,
-          staged,
-          last.mtimeMillis,
-          "kept as the upstream serves it (upstream-mismatch)");
+          task, url, reason, last.size, last.hashes, staged, last.mtimeMillis, false);
     }
     Path q = quarantine.resolve(task.localPath());
     Files.createDirectories(q.getParent());
     Files.move(part, q, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new FetchOutcome.Failed(
-        task, url, reason, last.size, last.hashes, q, last.mtimeMillis, "quarantined");
+        task, url, reason, last.size, last.hashes, q, last.mtimeMillis, true);
+  }
+
+  /** The outcome of a download that got no usable body: not there, refused, or gave up. */
+  private static FetchOutcome unfetched(FetchTask task, String url, Path part, FetchException e)
+      throws IOException {
+    if (e.kind() == FetchException.Kind.NOT_FOUND) {
+      Files.deleteIfExists(part);
+      return new FetchOutcome.Missing(task, url, e.status());
+    }
+    if (e.kind() == FetchException.Kind.FATAL) {
+      return new FetchOutcome.Refused(task, url, e.status(), e.getMessage());
+    }
+    return new FetchOutcome.Failed(task, url, e.getMessage(), -1, null, null, 0, false);
   }
 
   private record Received(long size, Hashes hashes, long mtimeMillis, long transferred) {}
+
+  /**
+   * A file an interrupted run verified and staged but did not publish: hashed again, and taken when
+   * it is still what is wanted, so that a crash costs no download of it.
+   */
+  private Optional<FetchOutcome.Fetched> verifiedInStaging(
+      FetchTask task, Path staged, EnumSet<HashAlgorithm> algorithms, long started)
+      throws IOException {
+    if (!Files.isRegularFile(staged) || task.expected().hashes() == null) return Optional.empty();
+    HashingOutputStream hashing =
+        new HashingOutputStream(java.io.OutputStream.nullOutputStream(), algorithms);
+    try (InputStream in = Files.newInputStream(staged)) {
+      hashing.absorb(in);
+    }
+    Hashes hashes = hashing.hashes();
+    if (!task.expected().accepts(hashing.count(), hashes)) {
+      Files.delete(staged);
+      return Optional.empty();
+    }
+    log.debug("{}: verified in staging by an earlier run; not fetched again", task.localPath());
+    return Optional.of(
+        new FetchOutcome.Fetched(
+            task,
+            staged,
+            hashes,
+            Files.getLastModifiedTime(staged).toMillis(),
+            0,
+            System.nanoTime() - started));
+  }
 
   /** Downloads into the part file, retrying transient failures and resuming where it broke off. */
   private Received download(FetchTask task, Path part, EnumSet<HashAlgorithm> algorithms)

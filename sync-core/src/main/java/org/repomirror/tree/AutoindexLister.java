@@ -11,6 +11,8 @@ import org.repomirror.debian.ArchivePaths;
 import org.repomirror.debian.FormatException;
 import org.repomirror.index.Index;
 import org.repomirror.source.Upstream;
+import org.repomirror.tree.format.AutoindexParser;
+import org.repomirror.tree.format.TreeEntry;
 
 /**
  * Lists an HTTP upstream by crawling its directory index pages (Apache, nginx, repomirror), several

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 import org.repomirror.debian.ArchivePaths;
 import org.repomirror.debian.FormatException;
 import org.repomirror.index.Index;
+import org.repomirror.tree.format.TreeEntry;
+import org.repomirror.tree.format.TreePaths;
 
 /**
  * Lists a local or NFS directory with a parallel walk: each directory is read by its own task, so

@@ -7,8 +7,10 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.repomirror.debian.FormatException;
 import org.repomirror.index.Index;
-import org.repomirror.index.UpstreamValidators;
 import org.repomirror.source.Upstream;
+import org.repomirror.source.UpstreamValidators;
+import org.repomirror.tree.format.Manifest;
+import org.repomirror.tree.format.TreeEntry;
 
 /**
  * Lists a peer repomirror's tree from the manifest it publishes. The manifest is fetched

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.function.Consumer;
 import org.repomirror.index.Index;
 import org.repomirror.source.FetchException;
+import org.repomirror.tree.format.TreeEntry;
 
 /**
  * Lists an HTTP upstream from a peer's manifest when it publishes one, and otherwise by crawling

@@ -3,6 +3,7 @@ package org.repomirror.tree;
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.repomirror.index.Index;
+import org.repomirror.tree.format.TreeEntry;
 
 /**
  * Lists every file of an upstream tree: a local directory, autoindex pages or a peer's manifest.

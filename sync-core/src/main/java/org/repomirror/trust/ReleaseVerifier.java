@@ -145,48 +145,16 @@ public final class ReleaseVerifier {
         unknown.add(keyId);
         continue;
       }
-      if (sig.getSignatureType() != expectedType) {
-        throw new TrustException(
-            "signature by "
-                + keyId
-                + " has type "
-                + sig.getSignatureType()
-                + ", expected "
-                + expectedType);
-      }
-      boolean valid;
-      try {
-        sig.init(new JcaPGPContentVerifierBuilderProvider(), key.get());
-        sig.update(data);
-        valid = sig.verify();
-      } catch (PGPException | RuntimeException e) {
-        throw new TrustException(
-            "cannot check the signature by " + keyId + ": " + e.getMessage(), e);
-      }
-      if (!valid) {
-        throw new TrustException("BAD signature by key " + keyId + ": the signed text was altered");
-      }
-      if (key.get().hasRevocation()) {
-        throw new TrustException("signature by key " + keyId + ", which is revoked");
-      }
-      Instant created = sig.getCreationTime().toInstant();
-      String legacy = legacyReason(key.get(), sig);
-      SignatureInfo info =
-          new SignatureInfo(
-              keyId,
-              algorithmName(key.get().getAlgorithm()),
-              digestName(sig.getHashAlgorithm()),
-              created,
-              legacy);
-      if (legacy != null && !allowLegacy) {
-        refusedLegacy.add(keyId + " (" + legacy + ")");
+      SignatureInfo info = checkOne(sig, key.get(), keyId, data, expectedType);
+      if (info.legacy() != null && !allowLegacy) {
+        refusedLegacy.add(keyId + " (" + info.legacy() + ")");
         continue;
       }
-      if (legacy != null) {
+      if (info.legacy() != null) {
         log.warn(
             "accepting a legacy signature by key {} ({}) under allow-legacy-signatures",
             keyId,
-            legacy);
+            info.legacy());
       }
       good.add(info);
     }
@@ -205,6 +173,42 @@ public final class ReleaseVerifier {
             + "; keyring has "
             + String.join(", ", keyring.keyIds())
             + ")");
+  }
+
+  /** One signature by a known key: valid, of the expected type, by a key not revoked. */
+  private static SignatureInfo checkOne(
+      PGPSignature sig, PGPPublicKey key, String keyId, byte[] data, int expectedType)
+      throws TrustException {
+    if (sig.getSignatureType() != expectedType) {
+      throw new TrustException(
+          "signature by "
+              + keyId
+              + " has type "
+              + sig.getSignatureType()
+              + ", expected "
+              + expectedType);
+    }
+    boolean valid;
+    try {
+      sig.init(new JcaPGPContentVerifierBuilderProvider(), key);
+      sig.update(data);
+      valid = sig.verify();
+    } catch (PGPException | RuntimeException e) {
+      throw new TrustException("cannot check the signature by " + keyId + ": " + e.getMessage(), e);
+    }
+    if (!valid) {
+      throw new TrustException("BAD signature by key " + keyId + ": the signed text was altered");
+    }
+    if (key.hasRevocation()) {
+      throw new TrustException("signature by key " + keyId + ", which is revoked");
+    }
+    Instant created = sig.getCreationTime().toInstant();
+    return new SignatureInfo(
+        keyId,
+        algorithmName(key.getAlgorithm()),
+        digestName(sig.getHashAlgorithm()),
+        created,
+        legacyReason(key, sig));
   }
 
   private static String legacyReason(PGPPublicKey key, PGPSignature sig) {

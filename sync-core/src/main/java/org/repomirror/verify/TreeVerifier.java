@@ -20,14 +20,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.repomirror.debian.Compression;
+import org.repomirror.apt.Dists;
+import org.repomirror.apt.PoolIndexReader;
+import org.repomirror.apt.SuiteSelection;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.FormatException;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.IndexVariants;
-import org.repomirror.debian.PackagesIndex;
 import org.repomirror.debian.ReleaseFile;
-import org.repomirror.debian.SourcesIndex;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 import org.repomirror.trust.ReleaseVerifier;
@@ -252,7 +252,7 @@ public final class TreeVerifier {
 
   /** Signature → Release → the indexes it lists → the files they list, all as mirrored. */
   private void checkChain(String dist) {
-    String base = dist.contains("dists/") ? dist.substring(0, dist.indexOf("dists/")) : "";
+    String base = Dists.base(dist);
     ReleaseFile release;
     try {
       release = ReleaseFile.parse(signedText(dist));
@@ -265,6 +265,7 @@ public final class TreeVerifier {
     }
     List<String> present = new ArrayList<>();
     for (ExpectedFile e : release.files()) {
+      if (SuiteSelection.isReleaseFile(e.path())) continue; // a self-listing Release, as apt skips
       String path = dist + "/" + e.path();
       Optional<FileRecord> r = index.file(path);
       if (r.isEmpty()) continue; // a listed variant the upstream does not carry
@@ -300,30 +301,15 @@ public final class TreeVerifier {
   }
 
   private void checkIndex(String indexPath, String base) throws IOException {
-    Compression c = Compression.ofFileName(indexPath);
-    try (InputStream in = c.open(Files.newInputStream(root.resolve(indexPath)))) {
-      if (Compression.stripExtension(indexPath).endsWith("/Packages")) {
-        try (PackagesIndex packages = new PackagesIndex(in)) {
-          for (Optional<ExpectedFile> f = packages.next(); f.isPresent(); f = packages.next()) {
-            checkListed(indexPath, base, f.get());
-          }
-        }
-      } else {
-        try (SourcesIndex sources = new SourcesIndex(in)) {
-          for (Optional<List<ExpectedFile>> fs = sources.next();
-              fs.isPresent();
-              fs = sources.next()) {
-            for (ExpectedFile f : fs.get()) checkListed(indexPath, base, f);
-          }
-        }
-      }
+    try (InputStream in = Files.newInputStream(root.resolve(indexPath))) {
+      PoolIndexReader.read(indexPath, in, base, f -> checkListed(indexPath, f));
     } catch (FormatException e) {
       problem("chain", indexPath, "malformed: " + e.getMessage());
     }
   }
 
-  private void checkListed(String indexPath, String base, ExpectedFile f) {
-    String path = base + f.path();
+  private void checkListed(String indexPath, ExpectedFile f) {
+    String path = f.path();
     Optional<FileRecord> r = index.file(path);
     if (r.isEmpty()) {
       problem("chain", path, "listed by " + indexPath + ", not in the mirror");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.source.UpstreamValidators;
 
 /** A real RocksDB in a temporary folder. */
 class RocksIndexTest {
@@ -99,17 +100,17 @@ class RocksIndexTest {
             state,
             generation,
             0);
-    assertThat(RocksIndex.decode("p", RocksIndex.encode(r))).isEqualTo(r);
+    assertThat(RecordCodec.decode("p", RecordCodec.encode(r))).isEqualTo(r);
   }
 
   @Test
   void corruptRecordsAreIndexErrors() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> RocksIndex.decode("p", new byte[] {9, 1}))
+            () -> RecordCodec.decode("p", new byte[] {9, 1}))
         .isInstanceOf(IndexException.class)
         .hasMessageContaining("unknown version");
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> RocksIndex.decode("p", new byte[] {1, 1}))
+            () -> RecordCodec.decode("p", new byte[] {1, 1}))
         .isInstanceOf(IndexException.class)
         .hasMessageContaining("corrupt record");
   }

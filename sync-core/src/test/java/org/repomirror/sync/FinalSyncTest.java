@@ -14,8 +14,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repomirror.index.RocksIndex;
+import org.repomirror.index.Index;
 import org.repomirror.report.PlanReport;
+import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.ScriptedUpstream;
@@ -57,7 +58,7 @@ class FinalSyncTest {
     r.write();
   }
 
-  private SyncEngine engine(ScriptedUpstream upstream, RocksIndex index, HttpUpstream source)
+  private SyncEngine engine(ScriptedUpstream upstream, Index index, HttpUpstream source)
       throws Exception {
     SyncOptions options =
         TestSyncOptions.of(
@@ -78,7 +79,7 @@ class FinalSyncTest {
   }
 
   private SyncReport sync(ScriptedUpstream upstream, boolean finalSync) throws Exception {
-    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"));
         HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
       SyncEngine e = engine(upstream, index, source);
       return (finalSync ? e.finalSync() : e).run();
@@ -86,7 +87,7 @@ class FinalSyncTest {
   }
 
   private PlanReport plan(ScriptedUpstream upstream) throws Exception {
-    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"));
         HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
       return engine(upstream, index, source).plan();
     }
@@ -96,9 +97,9 @@ class FinalSyncTest {
   void aFinalSyncOfAnUnchangedUpstreamIsIdentical() throws Exception {
     suite(1, false);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
-      assertThat(sync(upstream, false).exitCode()).isZero();
+      assertThat(sync(upstream, false).outcome()).isEqualTo(RunOutcome.OK);
       SyncReport last = sync(upstream, true);
-      assertThat(last.exitCode()).as(last.summary()).isZero();
+      assertThat(last.outcome()).as(last.summary()).isEqualTo(RunOutcome.OK);
       assertThat(last.finalSync().identical()).isTrue();
       assertThat(last.finalSync().verdict()).startsWith("identical to upstream as of ");
       assertThat(last.changes()).isEmpty();
@@ -115,7 +116,7 @@ class FinalSyncTest {
   void theReportListsExactlyTheChanges() throws Exception {
     suite(1, false);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
-      assertThat(sync(upstream, false).exitCode()).isZero();
+      assertThat(sync(upstream, false).outcome()).isEqualTo(RunOutcome.OK);
       Map<String, String> before = SyncEngineTest.contents(upstreamRoot());
       Thread.sleep(1100);
       suite(1, true);
@@ -128,11 +129,11 @@ class FinalSyncTest {
       assertThat(changedUpstream).anyMatch(p -> p.contains("newcomer"));
 
       SyncReport last = sync(upstream, true);
-      assertThat(last.exitCode()).as(last.summary()).isZero();
+      assertThat(last.outcome()).as(last.summary()).isEqualTo(RunOutcome.OK);
       assertThat(last.finalSync().identical()).isTrue();
       Set<String> reported = new TreeSet<>();
       last.changes().forEach(c -> reported.add(c.path()));
-      assertThat(last.changes()).allMatch(c -> c.action().equals("fetched"));
+      assertThat(last.changes()).allMatch(c -> c.action() == SyncReport.Change.Action.FETCHED);
       assertThat(last.finalSync().filesVerified()).isEqualTo(changedUpstream.size());
       assertThat(reported).isEqualTo(changedUpstream);
     }
@@ -147,7 +148,9 @@ class FinalSyncTest {
           .isInstanceOf(UpstreamBusyException.class)
           .hasMessageContaining("Archive-Update-in-Progress-127.0.0.1");
       assertThat(mirror().resolve("dists")).doesNotExist();
-      assertThat(sync(upstream, false).exitCode()).as("an ordinary sync does not look").isZero();
+      assertThat(sync(upstream, false).outcome())
+          .as("an ordinary sync does not look")
+          .isEqualTo(RunOutcome.OK);
     }
   }
 
@@ -168,7 +171,7 @@ class FinalSyncTest {
       SyncReport last = sync(upstream, true);
       assertThat(last.finalSync().suiteReruns()).isEqualTo(1);
       assertThat(last.warnings()).anyMatch(w -> w.contains("changed during the run"));
-      assertThat(last.exitCode()).as(last.summary()).isZero();
+      assertThat(last.outcome()).as(last.summary()).isEqualTo(RunOutcome.OK);
       assertThat(last.finalSync().identical()).isTrue();
       assertThat(SyncEngineTest.contents(mirror()))
           .containsAllEntriesOf(SyncEngineTest.contents(upstreamRoot()));
@@ -182,7 +185,7 @@ class FinalSyncTest {
       String hello = "pool/main/h/hello/hello_2.10-3_amd64.deb";
       upstream.fail(hello, ScriptedUpstream.Fault.CORRUPT, 10);
       SyncReport last = sync(upstream, true);
-      assertThat(last.exitCode()).isEqualTo(1);
+      assertThat(last.outcome()).isEqualTo(RunOutcome.PROBLEMS);
       assertThat(last.finalSync().identical()).isFalse();
       assertThat(last.finalSync().differences()).anyMatch(d -> d.startsWith(hello + ": "));
       assertThat(last.finalSync().verdict()).endsWith("difference(s) from upstream");
@@ -212,7 +215,7 @@ class FinalSyncTest {
       long newcomerBytes =
           Files.size(upstreamRoot().resolve("pool/main/n/newcomer/newcomer_1.0_amd64.deb"));
       assertThat(second.fetchBytes()).isGreaterThan(newcomerBytes);
-      assertThat(second.estimateBasis()).contains("1 earlier run");
+      assertThat(second.estimateBasis()).contains("probe");
       assertThat(mirror().resolve("pool/main/n/newcomer/newcomer_1.0_amd64.deb")).doesNotExist();
       assertThat(second.summary()).contains("dists/stable").contains("estimated duration");
     }

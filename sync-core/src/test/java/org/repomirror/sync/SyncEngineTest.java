@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.index.FileState;
-import org.repomirror.index.RocksIndex;
+import org.repomirror.index.Index;
+import org.repomirror.report.FileAction;
+import org.repomirror.report.RunOutcome;
+import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.ScriptedUpstream;
@@ -76,7 +79,7 @@ class SyncEngineTest {
       Clock clock,
       int maxDelete)
       throws Exception {
-    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"));
         HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
       SyncOptions options = TestSyncOptions.of(List.of(dist), true, GRACE, maxDelete, 4, 4, policy);
       ReleaseVerifier verifier = new ReleaseVerifier(Keyring.of(trusted.publicKeyring()), false);
@@ -94,20 +97,20 @@ class SyncEngineTest {
             .orElseThrow()
             .filename();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
-      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
-          .isZero();
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
+          .isEqualTo(RunOutcome.OK);
       List<String> oldByHash = byHash(mirror());
       Thread.sleep(1100);
       Files.delete(upstreamRoot().resolve(newcomer));
       modernSuite(1, false); // the same packages without the newcomer, and a new Release
       SyncReport removed = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(removed.exitCode()).as(removed.summary()).isZero();
+      assertThat(removed.outcome()).as(removed.summary()).isEqualTo(RunOutcome.OK);
       assertThat(mirror().resolve(newcomer)).as("kept during the grace period").exists();
 
       Clock later = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1));
       SyncReport swept =
           sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT, later, 1000);
-      assertThat(swept.suites().getFirst().outcome()).isEqualTo("unchanged");
+      assertThat(swept.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.UNCHANGED);
       assertThat(swept.filesDeleted()).isGreaterThanOrEqualTo(1);
       assertThat(mirror().resolve(newcomer)).doesNotExist();
       assertThat(mirror().resolve("pool/main/h/hello/hello_2.10-3_amd64.deb")).exists();
@@ -122,8 +125,8 @@ class SyncEngineTest {
   void theMaxDeleteGuardStopsAMassDeletion() throws Exception {
     modernSuite(1, false);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
-      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
-          .isZero();
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
+          .isEqualTo(RunOutcome.OK);
       Thread.sleep(1100);
       // A broken upstream: an empty suite.
       TestRepository.modern(upstreamRoot(), "stable")
@@ -131,12 +134,12 @@ class SyncEngineTest {
           .architectures("amd64")
           .signedBy(key)
           .write();
-      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
-          .isZero();
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
+          .isEqualTo(RunOutcome.OK);
       Clock later = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1));
       SyncReport guarded =
           sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT, later, 2);
-      assertThat(guarded.exitCode()).isEqualTo(1);
+      assertThat(guarded.outcome()).isEqualTo(RunOutcome.PROBLEMS);
       assertThat(guarded.filesDeleted()).isZero();
       assertThat(guarded.warnings()).anyMatch(w -> w.contains("max-delete"));
       assertThat(mirror().resolve("pool/main/h/hello/hello_2.10-3_amd64.deb")).exists();
@@ -148,17 +151,17 @@ class SyncEngineTest {
     TestRepository.Suite suite = modernSuite(1, false);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       SyncReport first = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(first.exitCode()).as(first.summary()).isZero();
-      assertThat(first.suites().getFirst().outcome()).isEqualTo("published");
+      assertThat(first.outcome()).as(first.summary()).isEqualTo(RunOutcome.OK);
+      assertThat(first.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.PUBLISHED);
       // The Release lists the plain Packages files, which the upstream does not carry.
-      assertThat(first.suites().getFirst().listedAbsent()).isPositive();
+      assertThat(first.suites().getFirst().listedAbsent()).isNotEmpty();
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
       assertThat(first.filesFetched()).isGreaterThanOrEqualTo(suite.packages().size());
 
       upstream.clearRequests();
       SyncReport second = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(second.exitCode()).isZero();
-      assertThat(second.suites().getFirst().outcome()).isEqualTo("unchanged");
+      assertThat(second.outcome()).isEqualTo(RunOutcome.OK);
+      assertThat(second.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.UNCHANGED);
       assertThat(upstream.requests()).hasSize(1);
       assertThat(upstream.requests().getFirst().path()).isEqualTo("dists/stable/InRelease");
       assertThat(second.bytesFetched()).isZero();
@@ -169,14 +172,14 @@ class SyncEngineTest {
   void upstreamChangesSync() throws Exception {
     modernSuite(1, false);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
-      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
-          .isZero();
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
+          .isEqualTo(RunOutcome.OK);
       Thread.sleep(1100); // a new second, so Last-Modified moves
       modernSuite(2, true); // every package rebuilt, one added, a new Release
       upstream.clearRequests();
       SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(report.exitCode()).as(report.summary()).isZero();
-      assertThat(report.suites().getFirst().outcome()).isEqualTo("published");
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
+      assertThat(report.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.PUBLISHED);
       assertThat(tree(mirror())).containsAllEntriesOf(tree(upstreamRoot()));
     }
   }
@@ -185,8 +188,8 @@ class SyncEngineTest {
   void aCorruptDebIsRetriedQuarantinedAndTheOldMetadataStays() throws Exception {
     modernSuite(1, false);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
-      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
-          .isZero();
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
+          .isEqualTo(RunOutcome.OK);
       byte[] oldInRelease = Files.readAllBytes(mirror().resolve("dists/stable/InRelease"));
       Thread.sleep(1100);
       TestRepository.Suite next = modernSuite(2, true);
@@ -200,14 +203,14 @@ class SyncEngineTest {
       upstream.clearRequests();
 
       SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(report.exitCode()).isEqualTo(1);
-      assertThat(report.suites().getFirst().outcome()).isEqualTo("not-published");
+      assertThat(report.outcome()).isEqualTo(RunOutcome.PROBLEMS);
+      assertThat(report.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.NOT_PUBLISHED);
       assertThat(report.failures())
           .singleElement()
           .satisfies(
               f -> {
                 assertThat(f.path()).isEqualTo(newcomer);
-                assertThat(f.action()).isEqualTo("quarantined");
+                assertThat(f.action()).isEqualTo(FileAction.QUARANTINED);
                 assertThat(f.actualHash()).isNotEqualTo(f.expectedHash());
               });
       assertThat(upstream.requests().stream().filter(r -> r.path().equals(newcomer))).hasSize(2);
@@ -225,14 +228,14 @@ class SyncEngineTest {
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       upstream.fail(hello, ScriptedUpstream.Fault.CORRUPT, 100);
       SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.MIRROR_AS_IS);
-      assertThat(report.suites().getFirst().outcome()).isEqualTo("published");
+      assertThat(report.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.PUBLISHED);
       assertThat(report.failures())
           .singleElement()
-          .satisfies(f -> assertThat(f.action()).contains("upstream-mismatch"));
-      assertThat(report.exitCode()).isEqualTo(1);
+          .satisfies(f -> assertThat(f.action()).isEqualTo(FileAction.KEPT_AS_IS));
+      assertThat(report.outcome()).isEqualTo(RunOutcome.PROBLEMS);
       assertThat(Files.readAllBytes(mirror().resolve(hello)))
           .isNotEqualTo(Files.readAllBytes(upstreamRoot().resolve(hello)));
-      try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"));
+      try (Index index = Index.open(mirror().resolve(".repomirror/index"));
           HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
         assertThat(index.file(hello).orElseThrow().state()).isEqualTo(FileState.UPSTREAM_MISMATCH);
       }
@@ -244,8 +247,8 @@ class SyncEngineTest {
     modernSuite(1, false);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       SyncReport report = sync(upstream, stranger, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(report.exitCode()).isEqualTo(3);
-      assertThat(report.suites().getFirst().outcome()).isEqualTo("trust-failure");
+      assertThat(report.outcome()).isEqualTo(RunOutcome.TRUST_FAILURE);
+      assertThat(report.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.TRUST_FAILURE);
       assertThat(tree(mirror())).isEmpty();
     }
   }
@@ -261,7 +264,7 @@ class SyncEngineTest {
       upstream.fail(
           "dists/stable/main/binary-amd64/Packages.xz", ScriptedUpstream.Fault.UNAVAILABLE, 1);
       SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(report.exitCode()).as(report.summary()).isZero();
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
       assertThat(upstream.requests())
           .anyMatch(
@@ -281,7 +284,7 @@ class SyncEngineTest {
       upstream.fail(hello, ScriptedUpstream.Fault.REDIRECT, 1);
       upstream.fail(tzdata, ScriptedUpstream.Fault.REDIRECT_LOOP, 1);
       SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(report.exitCode()).isEqualTo(1);
+      assertThat(report.outcome()).isEqualTo(RunOutcome.PROBLEMS);
       assertThat(report.failures())
           .singleElement()
           .satisfies(f -> assertThat(f.path()).isEqualTo(tzdata));
@@ -306,7 +309,7 @@ class SyncEngineTest {
     Files.write(part, java.util.Arrays.copyOf(whole, whole.length / 3));
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(report.exitCode()).as(report.summary()).isZero();
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
       assertThat(stale).doesNotExist();
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
       assertThat(upstream.requests())
@@ -322,12 +325,12 @@ class SyncEngineTest {
     TestRepository.Suite suite = modernSuite(1, false);
     String hello = suite.packages().get(0).filename();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
-      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).exitCode())
-          .isZero();
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
+          .isEqualTo(RunOutcome.OK);
       Files.delete(mirror().resolve(hello));
       Files.delete(mirror().resolve("dists/stable/InRelease")); // so the suite is looked at again
       SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
-      assertThat(report.exitCode()).isZero();
+      assertThat(report.outcome()).isEqualTo(RunOutcome.OK);
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
     }
   }
@@ -344,7 +347,7 @@ class SyncEngineTest {
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       SyncReport report =
           sync(upstream, key, "extras-devel/dists/fremantle", Transfer.MismatchPolicy.STRICT);
-      assertThat(report.exitCode()).as(report.summary()).isZero();
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
       assertThat(upstream.requests())
           .anyMatch(r -> r.path().equals("extras-devel/dists/fremantle/Release.gpg"));

@@ -17,15 +17,17 @@ import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repomirror.index.RocksIndex;
+import org.repomirror.index.Index;
+import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
+import org.repomirror.report.TreeOutcome;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.testing.TreeSnapshot;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.DirectoryLister;
-import org.repomirror.tree.Manifest;
-import org.repomirror.tree.TreeEntry;
+import org.repomirror.tree.format.Manifest;
+import org.repomirror.tree.format.TreeEntry;
 
 /** Tree mode from a local directory, with a real RocksDB and real files. */
 class TreeSyncTest {
@@ -86,7 +88,7 @@ class TreeSyncTest {
   }
 
   private SyncReport sync(Clock clock, int maxDelete, boolean checksums) throws Exception {
-    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"))) {
       SyncOptions options =
           TestSyncOptions.of(
               List.of(), false, GRACE, maxDelete, 4, 3, Transfer.MismatchPolicy.STRICT);
@@ -112,15 +114,17 @@ class TreeSyncTest {
   void aDirectoryTreeIsMirroredByteForByteWithLinksAndMtimes() throws Exception {
     oldHost();
     SyncReport first = sync();
-    assertThat(first.exitCode()).as(first.summary()).isZero();
+    assertThat(first.outcome()).as(first.summary()).isEqualTo(RunOutcome.OK);
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected()).containsKey("sdk/latest");
-    assertThat(first.tree().outcome()).isEqualTo("mirrored");
+    assertThat(first.tree().outcome()).isEqualTo(TreeOutcome.MIRRORED);
     assertThat(first.tree().verification()).isEqualTo("size-mtime");
     assertThat(first.tree().links()).isEqualTo(2);
     assertThat(first.tree().skipped()).isEqualTo(3); // two escaping links and .htaccess
-    assertThat(first.warnings())
-        .anyMatch(w -> w.startsWith("escape:") && w.contains("leaves the tree"))
-        .anyMatch(w -> w.startsWith("absolute:"));
+    assertThat(first.tree().notMirrored())
+        .anyMatch(n -> n.path().equals("escape") && n.reason().contains("leaves the tree"))
+        .anyMatch(n -> n.path().equals("absolute"))
+        .anyMatch(n -> n.path().equals(".htaccess"))
+        .hasSize(3);
     assertThat(mirror().resolve(".htaccess")).doesNotExist();
     assertThat(
             Files.getLastModifiedTime(mirror().resolve("sdk/latest"), LinkOption.NOFOLLOW_LINKS)
@@ -131,7 +135,7 @@ class TreeSyncTest {
                 .toMillis());
 
     SyncReport again = sync();
-    assertThat(again.exitCode()).as(again.summary()).isZero();
+    assertThat(again.outcome()).as(again.summary()).isEqualTo(RunOutcome.OK);
     assertThat(again.tree().fetched()).isZero();
     assertThat(again.tree().unchanged()).isEqualTo(again.tree().listed()).isEqualTo(9);
 
@@ -145,7 +149,7 @@ class TreeSyncTest {
   @Test
   void theManifestAndTraceDescribeTheMirror() throws Exception {
     oldHost();
-    assertThat(sync().exitCode()).isZero();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
     List<TreeEntry> entries = new ArrayList<>();
     try (var in =
         new GZIPInputStream(
@@ -163,7 +167,7 @@ class TreeSyncTest {
 
     FileTime before = Files.getLastModifiedTime(mirror().resolve(Manifest.PATH));
     Thread.sleep(20);
-    assertThat(sync().exitCode()).isZero();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
     assertThat(Files.getLastModifiedTime(mirror().resolve(Manifest.PATH)))
         .as("an unchanged tree keeps its manifest, so a downstream gets a 304")
         .isEqualTo(before);
@@ -181,7 +185,7 @@ class TreeSyncTest {
   void deletionsWaitForTheGracePeriodAndTheGuardStopsAMassDeletion() throws Exception {
     oldHost();
     for (int i = 0; i < 5; i++) write("bulk/file" + i, ("x" + i).getBytes(), 1_000_000L * i);
-    assertThat(sync().exitCode()).isZero();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
 
     Files.delete(upstream().resolve("releases/fremantle/notes.html"));
     SyncReport marked = sync();
@@ -198,7 +202,7 @@ class TreeSyncTest {
     assertThat(sync().tree().markedForDeletion()).isEqualTo(5);
     Clock evenLater = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(2));
     SyncReport guarded = sync(evenLater, 2);
-    assertThat(guarded.exitCode()).isEqualTo(1);
+    assertThat(guarded.outcome()).isEqualTo(RunOutcome.PROBLEMS);
     assertThat(guarded.filesDeleted()).isZero();
     assertThat(guarded.warnings()).anyMatch(w -> w.contains("max-delete"));
     assertThat(mirror().resolve("bulk/file3")).exists();
@@ -207,7 +211,7 @@ class TreeSyncTest {
   @Test
   void aFileReappearingBeforeItsGraceEndsIsKept() throws Exception {
     oldHost();
-    assertThat(sync().exitCode()).isZero();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
     Path notes = upstream().resolve("notes/100%.txt");
     byte[] content = Files.readAllBytes(notes);
     FileTime mtime = Files.getLastModifiedTime(notes);
@@ -215,7 +219,7 @@ class TreeSyncTest {
     assertThat(sync().tree().markedForDeletion()).isEqualTo(1);
     Files.write(notes, content);
     Files.setLastModifiedTime(notes, mtime);
-    assertThat(sync().exitCode()).isZero();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
     SyncReport later = sync(Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1)), 1000);
     assertThat(later.filesDeleted()).isZero();
     assertThat(mirror().resolve("notes/100%.txt")).exists();
@@ -224,7 +228,7 @@ class TreeSyncTest {
   @Test
   void withChecksumsAChangeThatKeepsSizeAndMtimeIsFound() throws Exception {
     oldHost();
-    assertThat(sync().exitCode()).isZero();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
     Path notes = upstream().resolve("releases/fremantle/notes.html");
     FileTime mtime = Files.getLastModifiedTime(notes);
     Files.writeString(notes, "NOTES RELEASE"); // same length, same mtime
@@ -241,7 +245,7 @@ class TreeSyncTest {
   @Test
   void damageBehindOurBackIsRepairedByTheNextSync() throws Exception {
     oldHost();
-    assertThat(sync().exitCode()).isZero();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
     Files.delete(mirror().resolve("index.html"));
     Files.write(mirror().resolve("notes/100%.txt"), "tampered".getBytes());
     SyncReport repaired = sync();
@@ -255,7 +259,7 @@ class TreeSyncTest {
     // Listed at one size, then found at another: the copy does not match the listing.
     Path big = upstream().resolve("sdk/maemo-sdk_5.0+r1~beta.tar.gz");
     DirectoryLister lister = new DirectoryLister(upstream(), 1);
-    try (RocksIndex index = RocksIndex.open(mirror().resolve(".repomirror/index"))) {
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"))) {
       SyncOptions options =
           TestSyncOptions.of(List.of(), false, GRACE, 1000, 1, 1, Transfer.MismatchPolicy.STRICT);
       org.repomirror.tree.TreeLister growing =
@@ -286,7 +290,7 @@ class TreeSyncTest {
                   mirror(), new LocalUpstream(upstream()), index, null, options, Clock.systemUTC())
               .mirrorTree(growing)
               .run();
-      assertThat(report.exitCode()).isEqualTo(1);
+      assertThat(report.outcome()).isEqualTo(RunOutcome.PROBLEMS);
       assertThat(report.failures())
           .anyMatch(f -> f.path().equals("sdk/maemo-sdk_5.0+r1~beta.tar.gz"));
       assertThat(mirror().resolve("sdk/maemo-sdk_5.0+r1~beta.tar.gz")).doesNotExist();

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.repomirror.index.RocksIndex;
+import org.repomirror.index.Index;
+import org.repomirror.report.FileAction;
+import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.Reliability;
@@ -54,7 +56,7 @@ class UpstreamFaultsTest {
 
   /**
    * @param times how many requests in a row misbehave
-   * @param outcome fetched (recovered), quarantined, missing or gave-up
+   * @param outcome fetched (recovered), quarantined, missing, gave-up or refused
    */
   @ParameterizedTest(name = "{0} x{1} -> {2}")
   @CsvSource({
@@ -70,7 +72,7 @@ class UpstreamFaultsTest {
     "CORRUPT, 10, quarantined",
     "NOT_FOUND, 10, missing",
     "SERVER_ERROR, 10, gave-up",
-    "REDIRECT_LOOP, 1, gave-up",
+    "REDIRECT_LOOP, 1, refused",
   })
   void eachFaultIsHandledByPolicy(Fault fault, int times, String outcome) throws Exception {
     Path upstreamRoot = tmp.resolve("upstream");
@@ -85,7 +87,7 @@ class UpstreamFaultsTest {
     Path mirror = tmp.resolve("mirror");
     SyncReport report;
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot);
-        RocksIndex index = RocksIndex.open(mirror.resolve(".repomirror/index"));
+        Index index = Index.open(mirror.resolve(".repomirror/index"));
         HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(1), 4)) {
       upstream.fail(DEB, fault, times);
       injected.addAndGet(Math.min(times, 4));
@@ -110,30 +112,35 @@ class UpstreamFaultsTest {
     }
     switch (outcome) {
       case "fetched" -> {
-        assertThat(report.exitCode()).as(report.summary()).isZero();
+        assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
         assertThat(Files.readAllBytes(mirror.resolve(DEB))).isEqualTo(original);
       }
       case "quarantined" -> {
-        assertThat(report.exitCode()).isEqualTo(1);
+        assertThat(report.outcome()).isEqualTo(RunOutcome.PROBLEMS);
         assertThat(report.failures())
             .singleElement()
             .extracting(SyncReport.Failure::action)
-            .isEqualTo("quarantined");
+            .isEqualTo(FileAction.QUARANTINED);
         assertThat(mirror.resolve(".repomirror/quarantine/" + DEB)).exists();
         assertThat(mirror.resolve(DEB)).doesNotExist();
         assertThat(mirror.resolve("dists/stable/InRelease"))
             .as("metadata held back")
             .doesNotExist();
       }
-      case "missing", "gave-up" -> {
-        assertThat(report.exitCode()).isEqualTo(1);
+      case "missing", "gave-up", "refused" -> {
+        assertThat(report.outcome()).isEqualTo(RunOutcome.PROBLEMS);
         assertThat(report.failures())
             .singleElement()
             .satisfies(
                 f -> {
                   assertThat(f.path()).isEqualTo(DEB);
                   assertThat(f.action())
-                      .isEqualTo(outcome.equals("missing") ? "missing" : "gave up after retries");
+                      .isEqualTo(
+                          switch (outcome) {
+                            case "missing" -> FileAction.MISSING;
+                            case "refused" -> FileAction.REFUSED;
+                            default -> FileAction.GAVE_UP;
+                          });
                 });
         assertThat(mirror.resolve(DEB)).doesNotExist();
         assertThat(mirror.resolve("dists/stable/InRelease")).doesNotExist();

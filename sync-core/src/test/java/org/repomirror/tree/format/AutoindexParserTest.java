@@ -1,4 +1,4 @@
-package org.repomirror.tree;
+package org.repomirror.tree.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.repomirror.index;
+package org.repomirror.source;
 
 /**
  * What an upstream said about a URL, to ask next time whether it changed.

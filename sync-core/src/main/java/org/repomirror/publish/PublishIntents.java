@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.publish;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,11 +16,11 @@ import org.repomirror.index.Index;
  * {@link #recover} records them and marks them for deletion, which the next publication of a suite
  * (or the tree pass) cancels for every path it still wants.
  */
-final class PublishIntents {
+public final class PublishIntents {
   private PublishIntents() {}
 
   /** Notes, durably, the records of files about to be renamed into the served tree. */
-  static void declare(Index index, List<FileRecord> records) {
+  public static void declare(Index index, List<FileRecord> records) {
     if (records.isEmpty()) return;
     try (Index.Batch batch = index.batch()) {
       records.forEach(batch::putIntent);
@@ -34,7 +34,7 @@ final class PublishIntents {
    *
    * @return how many files were recorded
    */
-  static int recover(Path root, Index index, long nowMillis) throws IOException {
+  public static int recover(Path root, Index index, long nowMillis) throws IOException {
     List<FileRecord> intents = index.intents();
     if (intents.isEmpty()) return 0;
     int recovered = 0;

@@ -1,4 +1,4 @@
-package org.repomirror.tree;
+package org.repomirror.tree.format;
 
 /**
  * One entry of an upstream tree, as a listing describes it.

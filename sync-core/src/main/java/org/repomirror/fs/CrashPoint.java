@@ -1,4 +1,4 @@
-package org.repomirror.index;
+package org.repomirror.fs;
 
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
-import org.repomirror.index.RocksIndex;
+import org.repomirror.index.Index;
 
 class PublishIntentsTest {
   @TempDir Path tmp;
@@ -29,7 +29,7 @@ class PublishIntentsTest {
     Files.writeString(root.resolve("pool/known.deb"), "xyz");
     String a = "a".repeat(64);
     String b = "b".repeat(64);
-    try (RocksIndex index = RocksIndex.open(tmp.resolve("index"))) {
+    try (Index index = Index.open(tmp.resolve("index"))) {
       try (var batch = index.batch()) {
         batch.put(record("pool/known.deb", 3, b));
         batch.commit();

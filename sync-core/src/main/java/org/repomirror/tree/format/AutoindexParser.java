@@ -1,4 +1,4 @@
-package org.repomirror.tree;
+package org.repomirror.tree.format;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

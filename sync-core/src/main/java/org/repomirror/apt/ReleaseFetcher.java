@@ -1,0 +1,149 @@
+package org.repomirror.apt;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.repomirror.debian.FormatException;
+import org.repomirror.debian.ReleaseFile;
+import org.repomirror.source.FetchException;
+import org.repomirror.source.Upstream;
+import org.repomirror.source.UpstreamValidators;
+import org.repomirror.trust.ReleaseVerifier;
+import org.repomirror.trust.TrustException;
+import org.repomirror.trust.VerifiedRelease;
+
+/**
+ * Fetches a suite's Release conditionally and verifies its signature: InRelease when there is one
+ * (a Release and Release.gpg beside it are mirrored too, and checked), else Release and
+ * Release.gpg. Thread-safe if the upstream is.
+ */
+public final class ReleaseFetcher {
+  private static final int MAX_RELEASE_BYTES = 64 * 1024 * 1024;
+
+  private final Upstream upstream;
+  private final Optional<ReleaseVerifier> verifier;
+  private final BiFunction<String, String, UpstreamValidators> previous;
+
+  /**
+   * @param verifier checks signatures; empty only when verification is disabled
+   * @param previous the validators to send for a URL and the local path of its file, or null for an
+   *     unconditional fetch (when the mirror's copy is gone, say)
+   */
+  public ReleaseFetcher(
+      Upstream upstream,
+      Optional<ReleaseVerifier> verifier,
+      BiFunction<String, String, UpstreamValidators> previous) {
+    this.upstream = upstream;
+    this.verifier = verifier;
+    this.previous = previous;
+  }
+
+  /**
+   * @throws TrustException when the signature is bad, unknown or missing
+   * @throws FormatException when the Release cannot be parsed
+   * @throws FetchException when the Release cannot be fetched
+   */
+  public FetchedRelease fetch(String dist) throws IOException, TrustException {
+    String inPath = dist + "/InRelease";
+    Optional<Upstream.Conditional> in = conditional(inPath);
+    if (in.isPresent() && in.get() instanceof Upstream.NotModified) {
+      return new FetchedRelease.Unchanged();
+    }
+    if (in.isPresent()) return fromInRelease(dist, (Upstream.Body) in.get());
+    String releasePath = dist + "/Release";
+    Upstream.Conditional c =
+        conditional(releasePath)
+            .orElseThrow(
+                () ->
+                    new FetchException(
+                        FetchException.Kind.NOT_FOUND,
+                        upstream.url(releasePath),
+                        404,
+                        "neither InRelease nor Release exists",
+                        0,
+                        null));
+    if (c instanceof Upstream.NotModified) return new FetchedRelease.Unchanged();
+    return fromRelease(dist, (Upstream.Body) c);
+  }
+
+  private FetchedRelease fromInRelease(String dist, Upstream.Body in)
+      throws IOException, TrustException {
+    List<RawFile> raw = new ArrayList<>();
+    raw.add(new RawFile(dist + "/InRelease", in.bytes(), in.lastModifiedMillis()));
+    Optional<VerifiedRelease> verified =
+        verifier.isPresent()
+            ? Optional.of(verifier.get().verifyClearSigned(in.bytes()))
+            : Optional.empty();
+    Optional<Upstream.Body> release = fetchIfPresent(dist + "/Release");
+    if (release.isPresent()) {
+      raw.add(
+          new RawFile(
+              dist + "/Release", release.get().bytes(), release.get().lastModifiedMillis()));
+      Optional<Upstream.Body> gpg = fetchIfPresent(dist + "/Release.gpg");
+      if (gpg.isPresent()) {
+        raw.add(
+            new RawFile(dist + "/Release.gpg", gpg.get().bytes(), gpg.get().lastModifiedMillis()));
+        if (verifier.isPresent())
+          verifier.get().verifyDetached(release.get().bytes(), gpg.get().bytes());
+      }
+    }
+    byte[] text =
+        verified.isPresent()
+            ? verified.get().signedText()
+            : ReleaseVerifier.unverifiedText(in.bytes());
+    return new FetchedRelease.Fetched(
+        ReleaseFile.parse(text), raw, verified, upstream.url(dist + "/InRelease"), in.validators());
+  }
+
+  private FetchedRelease fromRelease(String dist, Upstream.Body release)
+      throws IOException, TrustException {
+    List<RawFile> raw = new ArrayList<>();
+    raw.add(new RawFile(dist + "/Release", release.bytes(), release.lastModifiedMillis()));
+    Optional<Upstream.Body> gpg = fetchIfPresent(dist + "/Release.gpg");
+    Optional<VerifiedRelease> verified = Optional.empty();
+    if (gpg.isPresent()) {
+      raw.add(
+          new RawFile(dist + "/Release.gpg", gpg.get().bytes(), gpg.get().lastModifiedMillis()));
+      if (verifier.isPresent()) {
+        verified = Optional.of(verifier.get().verifyDetached(release.bytes(), gpg.get().bytes()));
+      }
+    } else if (verifier.isPresent()) {
+      throw new TrustException("neither InRelease nor Release.gpg exists: the Release is unsigned");
+    }
+    return new FetchedRelease.Fetched(
+        ReleaseFile.parse(release.bytes()),
+        raw,
+        verified,
+        upstream.url(dist + "/Release"),
+        release.validators());
+  }
+
+  /** A conditional fetch, or empty on a 404. */
+  private Optional<Upstream.Conditional> conditional(String path) throws IOException {
+    try {
+      return Optional.of(
+          upstream.fetch(path, previous.apply(upstream.url(path), path), MAX_RELEASE_BYTES));
+    } catch (FetchException e) {
+      if (e.kind() == FetchException.Kind.NOT_FOUND) return Optional.empty();
+      throw e;
+    }
+  }
+
+  private Optional<Upstream.Body> fetchIfPresent(String path) throws IOException {
+    try {
+      return Optional.of((Upstream.Body) upstream.fetch(path, null, MAX_RELEASE_BYTES));
+    } catch (FetchException e) {
+      if (e.kind() == FetchException.Kind.NOT_FOUND) return Optional.empty();
+      throw e;
+    }
+  }
+
+  /** Whether the upstream still serves the same bytes at a path; a 404 counts as a change. */
+  public boolean sameAs(String path, byte[] published) throws IOException {
+    return fetchIfPresent(path)
+        .filter(b -> java.util.Arrays.equals(b.bytes(), published))
+        .isPresent();
+  }
+}

@@ -1,0 +1,55 @@
+package org.repomirror.fs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The filesystem operations that publication and planning rest on, behind one small interface so
+ * that tests can inject faults (a failing rename, a full disk) without a real broken disk. {@link
+ * #SYSTEM} is the real filesystem. Implementations are thread-safe.
+ */
+public interface FileStore {
+  /** The real filesystem. */
+  FileStore SYSTEM = new SystemFileStore();
+
+  /**
+   * What is at a path, without following a symbolic link.
+   *
+   * @param size bytes; for a link, the length of its target
+   */
+  record Stat(Kind kind, long size, long mtimeMillis) {
+    public enum Kind {
+      FILE,
+      LINK,
+      DIRECTORY,
+      OTHER
+    }
+
+    public boolean isFile() {
+      return kind == Kind.FILE;
+    }
+  }
+
+  /** What is at a path, or empty when nothing is. */
+  Optional<Stat> stat(Path path) throws IOException;
+
+  void createDirectories(Path dir) throws IOException;
+
+  /** Makes a file's content durable. */
+  void fsync(Path file) throws IOException;
+
+  /** Makes the renames into a folder durable. */
+  void fsyncDirectory(Path dir) throws IOException;
+
+  /** Renames a file over another atomically (same filesystem), replacing what was there. */
+  void moveAtomically(Path from, Path to) throws IOException;
+
+  void deleteIfExists(Path path) throws IOException;
+
+  /** Creates a symbolic link and sets its own mtime (not its target's), when one is given. */
+  void createSymbolicLink(Path link, String target, long mtimeMillis) throws IOException;
+
+  /** The target of a symbolic link, or empty when the path is not one. */
+  Optional<String> readSymbolicLink(Path link) throws IOException;
+}

@@ -1,0 +1,78 @@
+package org.repomirror.publish;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.repomirror.fs.FileStore;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.Index;
+
+/**
+ * What one step of a sync makes visible, carried out in the one order that is safe: the records
+ * noted as intents, then content (new paths nothing references yet), then links, then metadata
+ * (indexes, then Release files), then one index batch that records everything and drops the
+ * intents. A crash anywhere leaves a tree whose visible metadata references only files in place,
+ * and intents that {@link PublishIntents#recover} turns into records. Not thread-safe; carried out
+ * once.
+ */
+public final class Publication {
+  private final List<Publisher.Staged> content = new ArrayList<>();
+  private final List<Publisher.Staged> metadata = new ArrayList<>();
+  private final List<Publisher.Link> links = new ArrayList<>();
+  private final List<FileRecord> records = new ArrayList<>();
+  private final List<Consumer<Index.Batch>> alsoRecorded = new ArrayList<>();
+
+  /** A file nothing published references yet (a new pool file, a by-hash object). */
+  public Publication content(Publisher.Staged staged, FileRecord record) {
+    content.add(staged);
+    records.add(record);
+    return this;
+  }
+
+  /** A file that references others: published after all content. */
+  public Publication metadata(Publisher.Staged staged, FileRecord record) {
+    metadata.add(staged);
+    records.add(record);
+    return this;
+  }
+
+  public Publication link(Publisher.Link link, FileRecord record) {
+    links.add(link);
+    records.add(record);
+    return this;
+  }
+
+  /** Something to write in the same index batch: references, validators, deletion marks. */
+  public Publication alsoRecord(Consumer<Index.Batch> change) {
+    alsoRecorded.add(change);
+    return this;
+  }
+
+  /** The records of everything this publication makes visible. */
+  public List<FileRecord> records() {
+    return List.copyOf(records);
+  }
+
+  public boolean isEmpty() {
+    return records.isEmpty() && alsoRecorded.isEmpty();
+  }
+
+  public void carryOut(Index index, Publisher publisher) throws IOException {
+    PublishIntents.declare(index, records);
+    publisher.publishContent(content);
+    publisher.publishLinks(links);
+    publisher.publishMetadata(metadata);
+    try (Index.Batch batch = index.batch()) {
+      for (FileRecord r : records) batch.put(r).deleteIntent(r.path());
+      alsoRecorded.forEach(c -> c.accept(batch));
+      batch.commit();
+    }
+  }
+
+  /** Deletes the staged files instead: nothing of this publication becomes visible. */
+  public void discard(FileStore files) throws IOException {
+    for (Publisher.Staged s : content) files.deleteIfExists(s.staged());
+    for (Publisher.Staged s : metadata) files.deleteIfExists(s.staged());
+  }
+}

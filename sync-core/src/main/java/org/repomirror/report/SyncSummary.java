@@ -1,0 +1,95 @@
+package org.repomirror.report;
+
+/** The terminal summary of a {@link SyncReport}: a line per suite, the tree, totals, verdict. */
+final class SyncSummary {
+  private SyncSummary() {}
+
+  static String of(SyncReport r) {
+    StringBuilder s = new StringBuilder();
+    r.suites().forEach(suite -> suite(s, suite));
+    if (r.tree() != null) tree(s, r.tree());
+    s.append(
+        String.format(
+            "total: %d fetched (%.1f MB, %.1f MB/s), %d unchanged, %d failed, %d missing, %d"
+                + " deleted; signatures %s%n",
+            r.filesFetched(),
+            r.bytesFetched() / 1e6,
+            r.megabytesPerSecond(),
+            r.filesUnchanged(),
+            r.filesFailed(),
+            r.filesMissing(),
+            r.filesDeleted(),
+            r.signatureVerification()));
+    if (r.suites().size() > 1) {
+      s.append("  (a file several suites share counts in each suite, once in the total)\n");
+    }
+    for (SyncReport.Failure f : r.failures()) {
+      s.append(String.format("  %s: %s -> %s%n", f.path(), f.reason(), f.action()));
+    }
+    if (r.finalSync() != null) finalSync(s, r);
+    for (String w : r.warnings()) s.append("  warning: ").append(w).append('\n');
+    s.append("outcome: ").append(r.outcome());
+    if (r.reason() != null) s.append(" (").append(r.reason()).append(')');
+    return s.append('\n').toString();
+  }
+
+  private static void suite(StringBuilder s, SyncReport.SuiteReport suite) {
+    String holds =
+        suite.outcome() == SuiteOutcome.UNCHANGED
+            ? String.format(
+                "holds %d files, all on disk%s",
+                suite.files(),
+                suite.repaired() > 0 ? " (" + suite.repaired() + " fetched again)" : "")
+            : String.format(
+                "%d files: fetched %d, unchanged %d, failed %d, missing %d",
+                suite.files(), suite.fetched(), suite.unchanged(), suite.failed(), suite.missing());
+    s.append(
+        String.format(
+            "%-40s %-14s %s%s%n",
+            suite.dist(),
+            suite.outcome(),
+            holds,
+            suite.reason() == null ? "" : " (" + suite.reason() + ")"));
+  }
+
+  private static void tree(StringBuilder s, SyncReport.TreeReport tree) {
+    s.append(
+        String.format(
+            "%-40s %-14s listed %d, fetched %d, unchanged %d, failed %d, links %d, to delete %d,"
+                + " not mirrored %d (verified by %s)%s%n",
+            "tree (" + tree.source() + ")",
+            tree.outcome(),
+            tree.listed(),
+            tree.fetched(),
+            tree.unchanged(),
+            tree.failed(),
+            tree.links(),
+            tree.markedForDeletion(),
+            tree.notMirrored().size() + tree.notMirroredOmitted(),
+            tree.verification(),
+            tree.reason() == null ? "" : " (" + tree.reason() + ")"));
+  }
+
+  private static void finalSync(StringBuilder s, SyncReport r) {
+    SyncReport.FinalReport f = r.finalSync();
+    s.append("final sync:\n  phases:");
+    r.phaseMillis().forEach((phase, ms) -> s.append(String.format(" %s %.1f s,", phase, ms / 1e3)));
+    s.setLength(s.length() - 1);
+    s.append('\n');
+    s.append(
+        String.format(
+            "  took %.1f s%s; %d suite rerun(s)%n",
+            f.actualSeconds(),
+            r.plannedSeconds() == null
+                ? " (no plan was made)"
+                : String.format(" (planned %.1f s)", r.plannedSeconds()),
+            f.suiteReruns()));
+    s.append("  proved: ").append(f.proof()).append('\n');
+    s.append(String.format("  changes: %d%n", r.changes().size()));
+    for (SyncReport.Change c : r.changes()) {
+      s.append(String.format("    %-8s %s%n", c.action().label(), c.path()));
+    }
+    for (String d : f.differences()) s.append("  difference: ").append(d).append('\n');
+    s.append("  verdict: ").append(f.verdict()).append('\n');
+  }
+}

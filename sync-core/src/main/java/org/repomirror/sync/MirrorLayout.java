@@ -1,0 +1,52 @@
+package org.repomirror.sync;
+
+import java.nio.file.Path;
+import org.repomirror.report.TraceFile;
+import org.repomirror.tree.format.Manifest;
+
+/**
+ * Where a mirror keeps what: the served tree at its root, and its state under {@code .repomirror/}
+ * (index, staging, quarantine, reports, lock) on the same filesystem, so that a rename from staging
+ * into the tree is atomic. Also which paths of the tree the mirror writes itself. Immutable.
+ */
+public record MirrorLayout(Path root) {
+  static final String STATE = ".repomirror";
+
+  public Path resolve(String path) {
+    return root.resolve(path);
+  }
+
+  public Path state() {
+    return root.resolve(STATE);
+  }
+
+  public Path index() {
+    return state().resolve("index");
+  }
+
+  public Path staging() {
+    return state().resolve("staging");
+  }
+
+  public Path quarantine() {
+    return state().resolve("quarantine");
+  }
+
+  public Path reports() {
+    return state().resolve("reports");
+  }
+
+  public Path lock() {
+    return state().resolve("lock");
+  }
+
+  /** Whether a path of the tree is written by this instance itself, never mirrored. */
+  public static boolean ownOutput(String path) {
+    return path.startsWith("project/repomirror/") || path.startsWith(TraceFile.DIRECTORY);
+  }
+
+  /** The manifest this instance publishes for downstream instances. */
+  public static String manifest() {
+    return Manifest.PATH;
+  }
+}

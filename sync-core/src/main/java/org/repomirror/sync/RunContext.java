@@ -1,0 +1,63 @@
+package org.repomirror.sync;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import org.repomirror.fs.FileStore;
+import org.repomirror.index.Index;
+import org.repomirror.plan.DiskView;
+import org.repomirror.plan.IndexView;
+import org.repomirror.publish.Publisher;
+import org.repomirror.report.Progress;
+import org.repomirror.source.Upstream;
+import org.repomirror.transfer.Transfer;
+
+/**
+ * What every pass of one run works with: the mirror, the upstream, the index, the transfer and
+ * publisher, the ledger, and the run's clock reading. Immutable; the parts it holds are not.
+ *
+ * @param generation identifies this run in the records it writes (its start, epoch ms)
+ * @param nowMillis the run's start, from its clock: when deletions it marks begin
+ */
+record RunContext(
+    MirrorLayout layout,
+    Upstream upstream,
+    Index index,
+    Transfer transfer,
+    Publisher publisher,
+    FileStore files,
+    Progress progress,
+    RunLedger ledger,
+    SyncOptions options,
+    long generation,
+    long nowMillis) {
+
+  IndexView indexView() {
+    return index::file;
+  }
+
+  /** The mirror's disk as the planners see it: one stat per question. */
+  DiskView disk() {
+    return new DiskView() {
+      @Override
+      public Optional<OnDisk> stat(String path) {
+        try {
+          return files
+              .stat(layout.resolve(path))
+              .map(s -> new OnDisk(s.isFile(), s.size(), s.mtimeMillis()));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public Optional<String> linkTarget(String path) {
+        try {
+          return files.readSymbolicLink(layout.resolve(path));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+  }
+}

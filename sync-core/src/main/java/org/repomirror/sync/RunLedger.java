@@ -1,0 +1,99 @@
+package org.repomirror.sync;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.repomirror.report.SyncReport;
+
+/**
+ * What one run found and did: failures (by the pass that found them), warnings, the paths it
+ * changed, the time of each phase and the bytes it fetched. A final sync that syncs the suites
+ * again starts their failures afresh: only the last attempt counts. Thread-safe.
+ */
+final class RunLedger {
+  /** Changed paths listed in an ordinary run's report; a final sync lists every one. */
+  static final int MAX_CHANGES_REPORTED = 10_000;
+
+  /** The pass a failure belongs to. */
+  enum Scope {
+    APT,
+    TREE
+  }
+
+  private final boolean everyChange;
+  private final Map<Scope, List<SyncReport.Failure>> failures = new EnumMap<>(Scope.class);
+  private final List<String> warnings = new ArrayList<>();
+  private final List<SyncReport.Change> changes = new ArrayList<>();
+  private final Map<String, Long> phaseMillis = new LinkedHashMap<>();
+  private final AtomicLong bytesFetched = new AtomicLong();
+  private long changesOmitted;
+
+  /**
+   * @param everyChange list every changed path (a final sync), not only the first {@value
+   *     #MAX_CHANGES_REPORTED}
+   */
+  RunLedger(boolean everyChange) {
+    this.everyChange = everyChange;
+    for (Scope s : Scope.values()) failures.put(s, new ArrayList<>());
+  }
+
+  synchronized void fail(Scope scope, SyncReport.Failure f) {
+    failures.get(scope).add(f);
+  }
+
+  /** Forgets a pass's failures before it runs again. */
+  synchronized void restart(Scope scope) {
+    failures.get(scope).clear();
+  }
+
+  synchronized List<SyncReport.Failure> failures() {
+    List<SyncReport.Failure> all = new ArrayList<>();
+    failures.values().forEach(all::addAll);
+    return all;
+  }
+
+  synchronized void warn(String warning) {
+    warnings.add(warning);
+  }
+
+  synchronized List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  synchronized void change(String path, SyncReport.Change.Action action) {
+    if (everyChange || changes.size() < MAX_CHANGES_REPORTED) {
+      changes.add(new SyncReport.Change(path, action));
+    } else {
+      changesOmitted++;
+    }
+  }
+
+  synchronized List<SyncReport.Change> changes() {
+    return List.copyOf(changes);
+  }
+
+  synchronized long changesOmitted() {
+    return changesOmitted;
+  }
+
+  /** Adds a phase's time since {@code startNanos}; passes may add to one phase concurrently. */
+  synchronized void phase(String phase, long startNanos) {
+    phaseMillis.merge(phase, (System.nanoTime() - startNanos) / 1_000_000, Long::sum);
+  }
+
+  synchronized Map<String, Long> phases() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(phaseMillis));
+  }
+
+  void fetched(long bytes) {
+    bytesFetched.addAndGet(bytes);
+  }
+
+  long bytesFetched() {
+    return bytesFetched.get();
+  }
+}

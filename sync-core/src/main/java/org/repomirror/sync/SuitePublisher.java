@@ -1,0 +1,141 @@
+package org.repomirror.sync;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.repomirror.apt.FetchedRelease;
+import org.repomirror.apt.RawFile;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.Hashes;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.FileState;
+import org.repomirror.plan.DeletionPolicy;
+import org.repomirror.publish.Publication;
+import org.repomirror.publish.Publisher;
+import org.repomirror.report.SyncReport;
+import org.repomirror.transfer.FetchOutcome;
+
+/**
+ * Publishes one suite whose Release changed, once its files are fetched: by-hash objects and the
+ * replaced pool files it wants as content, then its indexes and Release files as metadata, and in
+ * the same index batch the upstream's validators, the paths it references and the deletions that
+ * follow. Not thread-safe.
+ */
+final class SuitePublisher {
+  private final RunContext ctx;
+
+  SuitePublisher(RunContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * @param pool what the pool transfer left; deferred files this suite publishes are taken out
+   * @param unusable paths this suite wants that could not be fetched as wanted
+   * @param wantedElsewhere whether another suite or this run still wants a path
+   * @return the paths it now references
+   */
+  Set<String> publish(
+      SuiteWork s,
+      PoolTransfer.Result pool,
+      Set<String> unusable,
+      Predicate<String> wantedElsewhere)
+      throws IOException {
+    FetchedRelease.Fetched release = s.fetched();
+    Publication p = new Publication();
+    for (FetchOutcome.Fetched f : s.staged.values()) {
+      Publisher.Staged st = new Publisher.Staged(f.staged(), f.task().localPath());
+      if (f.task().localPath().contains("/by-hash/")) {
+        p.content(st, record(f));
+      } else {
+        p.metadata(st, record(f));
+      }
+    }
+    for (String path : s.wanted.keySet()) {
+      PoolTransfer.Staged deferred = pool.deferred().remove(path);
+      if (deferred != null) p.content(deferred.staged(), deferred.record());
+    }
+    for (RawFile raw : release.raw()) p.metadata(stage(raw), rawRecord(raw));
+    Set<String> references = s.referencesIfPublished(unusable);
+    Set<String> before = ctx.index().references(s.dist).orElse(Set.of());
+    DeletionPolicy.Marks marks =
+        DeletionPolicy.marks(before, references, wantedElsewhere, ctx.index().pendingDeletes());
+    p.alsoRecord(
+        batch -> {
+          batch.putValidators(release.validatorsUrl(), release.validators());
+          batch.putReferences(s.dist, references);
+          marks.toMark().forEach(path -> batch.markForDeletion(path, ctx.nowMillis()));
+          marks.toUnmark().forEach(batch::unmarkForDeletion);
+        });
+    long t = System.nanoTime();
+    p.carryOut(ctx.index(), ctx.publisher());
+    ctx.ledger().phase("publish", t);
+    p.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+    return references;
+  }
+
+  /** Deletes what a suite that is not published staged. */
+  void discard(SuiteWork s) throws IOException {
+    for (FetchOutcome.Fetched f : s.staged.values()) ctx.files().deleteIfExists(f.staged());
+  }
+
+  /** The paths other published suites reference, besides this one. */
+  Set<String> referencedByOthers(String dist) {
+    Set<String> refs = new HashSet<>();
+    for (String other : ctx.index().suites()) {
+      if (!other.equals(dist)) ctx.index().references(other).ifPresent(refs::addAll);
+    }
+    return refs;
+  }
+
+  private FileRecord record(FetchOutcome.Fetched f) {
+    return new FileRecord(
+        f.task().localPath(),
+        f.task().expected().size(),
+        f.mtimeMillis(),
+        f.hashes().merge(f.task().expected().hashes()),
+        FileState.PUBLISHED,
+        ctx.generation(),
+        ctx.nowMillis());
+  }
+
+  private FileRecord rawRecord(RawFile raw) {
+    return new FileRecord(
+        raw.path(),
+        raw.bytes().length,
+        mtimeOf(raw),
+        Hashes.of(
+            HashAlgorithm.SHA256,
+            HexFormat.of().formatHex(HashAlgorithm.SHA256.newDigest().digest(raw.bytes()))),
+        FileState.PUBLISHED,
+        ctx.generation(),
+        ctx.nowMillis());
+  }
+
+  /** The upstream's Last-Modified, or the run's start: either way the mtime set and recorded. */
+  private long mtimeOf(RawFile raw) {
+    return raw.mtimeMillis().orElse(ctx.nowMillis());
+  }
+
+  private Publisher.Staged stage(RawFile raw) throws IOException {
+    Path staged = ctx.layout().staging().resolve(raw.path());
+    Files.createDirectories(staged.getParent());
+    try (FileChannel out =
+        FileChannel.open(
+            staged,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      out.write(ByteBuffer.wrap(raw.bytes()));
+    }
+    Files.setLastModifiedTime(staged, FileTime.fromMillis(mtimeOf(raw)));
+    return new Publisher.Staged(staged, raw.path());
+  }
+}

@@ -1,0 +1,55 @@
+package org.repomirror.sync;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.repomirror.index.Index;
+import org.repomirror.plan.DeletionPolicy;
+import org.repomirror.report.SyncReport;
+
+/** Deletes the files whose grace period is over, as {@link DeletionPolicy} decides. */
+final class Sweep {
+  private Sweep() {}
+
+  /**
+   * @param wanted paths this run's suites want, published or not: they stay
+   * @return how many files were deleted, or -1 when the max-delete guard held them back
+   */
+  static long run(RunContext ctx, Set<String> wanted, long nowMillis) throws IOException {
+    Map<String, Long> pending = ctx.index().pendingDeletes();
+    if (pending.isEmpty()) return 0; // the usual case: no need to read every suite's references
+    Set<String> referenced = new HashSet<>();
+    for (String suite : ctx.index().suites()) {
+      ctx.index().references(suite).ifPresent(referenced::addAll);
+    }
+    DeletionPolicy.Sweep sweep =
+        DeletionPolicy.sweep(
+            pending,
+            p -> referenced.contains(p) || wanted.contains(p),
+            nowMillis,
+            ctx.options().deleteGrace(),
+            ctx.options().maxDelete());
+    try (Index.Batch batch = ctx.index().batch()) {
+      sweep.unmark().forEach(batch::unmarkForDeletion);
+      if (sweep.guardTripped()) {
+        ctx.ledger()
+            .warn(
+                sweep.held().size()
+                    + " files are due for deletion, more than max-delete ("
+                    + ctx.options().maxDelete()
+                    + "); nothing was deleted. Check the upstream, then"
+                    + " raise --max-delete.");
+        batch.commit();
+        return -1;
+      }
+      for (String path : sweep.delete()) {
+        ctx.files().deleteIfExists(ctx.layout().resolve(path));
+        batch.delete(path).unmarkForDeletion(path);
+        ctx.ledger().change(path, SyncReport.Change.Action.DELETED);
+      }
+      batch.commit();
+    }
+    return sweep.delete().size();
+  }
+}

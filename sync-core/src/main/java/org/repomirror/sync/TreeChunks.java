@@ -1,0 +1,269 @@
+package org.repomirror.sync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.repomirror.apt.Dists;
+import org.repomirror.apt.PoolIndexReader;
+import org.repomirror.debian.FormatException;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.Hashes;
+import org.repomirror.debian.IndexVariants;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.FileState;
+import org.repomirror.publish.Publication;
+import org.repomirror.publish.Publisher;
+import org.repomirror.report.SyncReport;
+import org.repomirror.report.TreeOutcome;
+import org.repomirror.transfer.FetchOutcome;
+import org.repomirror.transfer.FetchTask;
+import org.repomirror.tree.TreeLister;
+import org.repomirror.tree.format.TreeEntry;
+
+/**
+ * The files of a tree pass, fetched and published a chunk at a time: content as soon as it is
+ * verified, links once the listing is done, and files under a {@code dists/} folder last, only when
+ * nothing failed and no index among them references a file the upstream refused. An entry the
+ * listing shows but the upstream refuses (404, 403, 410) is reported, and holds back nothing else.
+ * Not thread-safe, except {@link #skip}, which the lister's threads call.
+ */
+final class TreeChunks {
+  static final int CHUNK = 1000;
+  private static final int MAX_NOT_MIRRORED_REPORTED = 10_000;
+
+  private final RunContext ctx;
+  private final Publication deferred = new Publication();
+  private final List<String> deferredPaths = new ArrayList<>();
+  private final Map<String, java.nio.file.Path> deferredFiles = new LinkedHashMap<>();
+  private final List<TreeEntry> links = new ArrayList<>();
+  private final Set<String> refused = new HashSet<>();
+  private final List<SyncReport.NotMirrored> notMirrored = new ArrayList<>();
+  private final AtomicLong notMirroredOmitted = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private long fetched;
+  private long failed;
+  private long linksMade;
+  private long bytes;
+
+  TreeChunks(RunContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Hears of an entry the listing leaves out by rule; called from the lister's threads. */
+  void skip(String path, String reason) {
+    skipped.incrementAndGet();
+    notMirrored(path, reason);
+  }
+
+  void link(TreeEntry e) {
+    links.add(e);
+  }
+
+  void fetchAndPublish(List<TreePass.Fetch> chunk) throws IOException, InterruptedException {
+    if (chunk.isEmpty()) return;
+    List<FetchTask> tasks = chunk.stream().map(TreePass.Fetch::task).toList();
+    ctx.progress()
+        .planned(
+            tasks.size(), tasks.stream().mapToLong(t -> Math.max(0, t.expected().size())).sum());
+    long tTransfer = System.nanoTime();
+    List<FetchOutcome> outcomes =
+        ctx.transfer()
+            .fetchAll(
+                tasks,
+                o -> {
+                  long n = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
+                  ctx.ledger().fetched(n);
+                  ctx.progress().done(1, n);
+                });
+    ctx.ledger().phase("transfer", tTransfer);
+    long tPublish = System.nanoTime();
+    Publication now = new Publication();
+    for (int i = 0; i < outcomes.size(); i++) take(outcomes.get(i), chunk.get(i), now);
+    now.carryOut(ctx.index(), ctx.publisher());
+    now.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+    ctx.ledger().phase("publish", tPublish);
+  }
+
+  private void take(FetchOutcome outcome, TreePass.Fetch fetch, Publication now)
+      throws IOException {
+    switch (outcome) {
+      case FetchOutcome.Fetched f -> {
+        long mtime = fetch.mtimeMillis() >= 0 ? fetch.mtimeMillis() : f.mtimeMillis();
+        Files.setLastModifiedTime(f.staged(), FileTime.fromMillis(mtime));
+        String path = f.task().localPath();
+        FileRecord r =
+            new FileRecord(
+                path,
+                Files.size(f.staged()),
+                mtime,
+                f.hashes(),
+                FileState.PUBLISHED,
+                ctx.generation(),
+                ctx.nowMillis());
+        Publisher.Staged s = new Publisher.Staged(f.staged(), path);
+        if (Dists.isMetadata(path)) {
+          deferred.metadata(s, r);
+          deferredPaths.add(path);
+          deferredFiles.put(path, f.staged());
+        } else {
+          now.content(s, r);
+        }
+        fetched++;
+        bytes += f.bytesTransferred();
+      }
+      case FetchOutcome.Missing m ->
+          refuse(m.task().localPath(), Failures.status(m.status(), "not found"));
+      case FetchOutcome.Refused r ->
+          refuse(r.task().localPath(), Failures.status(r.status(), r.reason()));
+      case FetchOutcome.Failed f -> {
+        failed++;
+        if (f.kept() != null && !f.quarantined()) ctx.files().deleteIfExists(f.kept());
+        ctx.ledger().fail(RunLedger.Scope.TREE, Failures.of(f, ctx.options().transfer().policy()));
+      }
+    }
+  }
+
+  /**
+   * The listing showed it, the upstream will not serve it: a dangling link, a file gone or locked.
+   */
+  private void refuse(String path, String status) {
+    refused.add(path);
+    notMirrored(path, "listed, then refused by the upstream (" + status + ")");
+  }
+
+  private void notMirrored(String path, String reason) {
+    synchronized (notMirrored) {
+      if (notMirrored.size() < MAX_NOT_MIRRORED_REPORTED) {
+        notMirrored.add(new SyncReport.NotMirrored(path, reason));
+      } else {
+        notMirroredOmitted.incrementAndGet();
+      }
+    }
+  }
+
+  /** Creates each link beside its path and renames it into place, so that it appears whole. */
+  void publishLinks() throws IOException {
+    if (links.isEmpty()) return;
+    Publication p = new Publication();
+    for (TreeEntry e : links) {
+      byte[] t = e.linkTarget().getBytes(StandardCharsets.UTF_8);
+      p.link(
+          new Publisher.Link(e.path(), e.linkTarget(), e.mtimeMillis()),
+          new FileRecord(
+              e.path(),
+              t.length,
+              Math.max(0, e.mtimeMillis()),
+              Hashes.of(
+                  HashAlgorithm.SHA256,
+                  HexFormat.of().formatHex(HashAlgorithm.SHA256.newDigest().digest(t))),
+              FileState.PUBLISHED,
+              ctx.generation(),
+              ctx.nowMillis(),
+              e.linkTarget()));
+    }
+    p.carryOut(ctx.index(), ctx.publisher());
+    linksMade = links.size();
+    p.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+  }
+
+  /**
+   * Publishes the files under {@code dists/} folders, last: only after a complete listing with no
+   * failures, and when none of their indexes references a file the upstream refused.
+   */
+  void publishDeferredMetadata(boolean listingComplete) throws IOException {
+    if (deferredPaths.isEmpty()) return;
+    String holdBack =
+        !listingComplete
+            ? "the listing failed"
+            : failed > 0 ? "the tree pass had failures" : refusedReference();
+    if (holdBack == null) {
+      long t = System.nanoTime();
+      deferred.carryOut(ctx.index(), ctx.publisher());
+      deferred
+          .records()
+          .forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+      ctx.ledger().phase("publish", t);
+      return;
+    }
+    deferred.discard(ctx.files());
+    ctx.ledger()
+        .warn(
+            deferredPaths.size()
+                + " changed files under dists/ were not published: "
+                + holdBack
+                + "; the old indexes stay consistent with the old pool");
+  }
+
+  /** Why the deferred indexes must wait: one of them lists a refused file; null when none does. */
+  private String refusedReference() throws IOException {
+    if (refused.isEmpty()) return null;
+    for (String path : IndexVariants.choose(deferredPaths)) {
+      String[] found = {null};
+      try (InputStream in = Files.newInputStream(deferredFiles.get(path))) {
+        PoolIndexReader.read(
+            path,
+            in,
+            Dists.base(path),
+            f -> {
+              if (found[0] == null && refused.contains(f.path())) found[0] = f.path();
+            });
+      } catch (FormatException e) {
+        return path + " cannot be read (" + e.getMessage() + ")";
+      }
+      if (found[0] != null) return path + " lists " + found[0] + ", which the upstream refused";
+    }
+    return null;
+  }
+
+  long failed() {
+    return failed;
+  }
+
+  long skipped() {
+    return skipped.get();
+  }
+
+  List<SyncReport.NotMirrored> notMirrored() {
+    synchronized (notMirrored) {
+      return List.copyOf(notMirrored);
+    }
+  }
+
+  SyncReport.TreeReport report(
+      TreeLister lister,
+      TreeOutcome outcome,
+      String reason,
+      long listed,
+      long unchanged,
+      long marked) {
+    return new SyncReport.TreeReport(
+        lister.source(),
+        verification(lister),
+        outcome,
+        reason,
+        listed,
+        fetched,
+        unchanged,
+        failed,
+        linksMade,
+        marked,
+        skipped.get(),
+        bytes,
+        notMirrored(),
+        notMirroredOmitted.get());
+  }
+
+  static String verification(TreeLister lister) {
+    return lister.verification().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+}

@@ -1,0 +1,253 @@
+package org.repomirror.sync;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.repomirror.index.Index;
+import org.repomirror.plan.TreePlanner;
+import org.repomirror.plan.Wanted;
+import org.repomirror.report.SyncReport;
+import org.repomirror.report.TreeOutcome;
+import org.repomirror.transfer.FetchTask;
+import org.repomirror.tree.TreeLister;
+import org.repomirror.tree.format.TreeEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tree pass of a sync: mirrors every file under the upstream root that no apt suite of the run
+ * covers. The listing streams into a bounded queue while earlier changes are fetched, verified and
+ * published in chunks ({@link TreeChunks}), so memory stays flat and an interrupted run keeps what
+ * it finished. Paths the listing no longer has are marked for deletion, but only after a complete
+ * listing. Not thread-safe, but the lister calls it from several threads.
+ */
+final class TreePass {
+  private static final Logger log = LoggerFactory.getLogger(TreePass.class);
+  private static final int PROBE_FILES = 64;
+  private static final Object END = new Object();
+
+  private final RunContext ctx;
+  private final TreeLister lister;
+  private final Predicate<String> excluded;
+  private final boolean dryRun;
+  private final TreeChunks chunks;
+
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final BlockingQueue<Object> work = new ArrayBlockingQueue<>(4 * TreeChunks.CHUNK);
+  private final AtomicLong listed = new AtomicLong();
+  private final AtomicLong unchanged = new AtomicLong();
+  private final AtomicLong plannedFiles = new AtomicLong();
+  private final AtomicLong plannedBytes = new AtomicLong();
+  private final List<Wanted> probeCandidates = new ArrayList<>();
+
+  /** A file to fetch, and the mtime to give it (or -1 to keep the upstream's Last-Modified). */
+  record Fetch(FetchTask task, long mtimeMillis) {}
+
+  /**
+   * @param excluded paths the tree pass leaves alone: the run's apt suites, the mirror's own
+   *     outputs
+   */
+  TreePass(RunContext ctx, TreeLister lister, Predicate<String> excluded, boolean dryRun) {
+    this.ctx = ctx;
+    this.lister = lister;
+    this.excluded = excluded;
+    this.dryRun = dryRun;
+    this.chunks = new TreeChunks(ctx);
+  }
+
+  /**
+   * Lists, fetches, publishes and marks deletions.
+   *
+   * @param keep paths apt suites reference: never marked for deletion here
+   */
+  SyncReport.TreeReport run(Set<String> keep) throws IOException, InterruptedException {
+    if (dryRun) return plan(keep);
+    AtomicReference<Throwable> listingError = new AtomicReference<>();
+    AtomicReference<TreeLister.Result> result = new AtomicReference<>();
+    Thread listing =
+        Thread.ofPlatform().name("tree-list").daemon().start(() -> list(result, listingError));
+    List<Fetch> chunk = new ArrayList<>(TreeChunks.CHUNK);
+    try {
+      for (Object w = work.take(); w != END; w = work.take()) {
+        if (w instanceof TreeEntry link) {
+          chunks.link(link);
+        } else {
+          chunk.add((Fetch) w);
+          if (chunk.size() >= TreeChunks.CHUNK) {
+            chunks.fetchAndPublish(chunk);
+            chunk.clear();
+          }
+        }
+      }
+    } finally {
+      if (listing.isAlive()) listing.interrupt();
+    }
+    listing.join();
+    chunks.fetchAndPublish(chunk);
+    chunks.publishLinks();
+    chunks.publishDeferredMetadata(listingError.get() == null);
+    return report(keep, result.get(), listingError.get());
+  }
+
+  private void list(AtomicReference<TreeLister.Result> result, AtomicReference<Throwable> error) {
+    long t = System.nanoTime();
+    try {
+      result.set(lister.list(ctx.index(), this::consider, chunks::skip));
+    } catch (Throwable e) {
+      error.set(e);
+    } finally {
+      ctx.ledger().phase("list", t);
+      putUninterruptibly(END);
+    }
+  }
+
+  private SyncReport.TreeReport report(
+      Set<String> keep, TreeLister.Result result, Throwable listingError) {
+    TreeOutcome outcome;
+    String reason = null;
+    long marked = 0;
+    if (listingError != null) {
+      outcome = TreeOutcome.LISTING_FAILED;
+      reason =
+          listingError.getMessage() != null ? listingError.getMessage() : listingError.toString();
+      log.error("tree listing failed, nothing will be deleted: {}", reason);
+    } else if (result == TreeLister.Result.UNCHANGED) {
+      outcome = TreeOutcome.UNCHANGED;
+    } else {
+      marked = markDeletions(keep);
+      outcome = chunks.failed() == 0 ? TreeOutcome.MIRRORED : TreeOutcome.MIRRORED_WITH_FAILURES;
+    }
+    return chunks.report(lister, outcome, reason, listed.get(), unchanged.get(), marked);
+  }
+
+  /** Called by the lister's threads for each entry. */
+  private void consider(TreeEntry e) {
+    seen.add(e.path());
+    if (excluded.test(e.path())) return;
+    listed.incrementAndGet();
+    switch (TreePlanner.decide(e, ctx.index().file(e.path()), ctx.disk())) {
+      case TreePlanner.Unchanged u -> unchanged.incrementAndGet();
+      case TreePlanner.Link l -> want(e, null);
+      case TreePlanner.Fetch f ->
+          want(e, new Fetch(new FetchTask(e.path(), e.path(), f.expected()), f.mtimeMillis()));
+    }
+  }
+
+  /** Queues a link (fetch null) or a file to fetch; in a dry run, only counts it. */
+  private void want(TreeEntry e, Fetch fetch) {
+    if (!dryRun) {
+      putUninterruptibly(fetch != null ? fetch : e);
+      return;
+    }
+    plannedFiles.incrementAndGet();
+    plannedBytes.addAndGet(Math.max(0, e.size()));
+    if (fetch != null) {
+      synchronized (probeCandidates) {
+        if (probeCandidates.size() < PROBE_FILES) {
+          probeCandidates.add(
+              new Wanted(e.path(), fetch.task().expected(), Wanted.Kind.POOL, false));
+        }
+      }
+    }
+  }
+
+  /** A dry run: what the tree pass would fetch and mark for deletion, nothing written. */
+  private SyncReport.TreeReport plan(Set<String> keep) throws IOException, InterruptedException {
+    TreeLister.Result result = lister.list(ctx.index(), this::consider, chunks::skip);
+    long toDelete = 0;
+    if (result == TreeLister.Result.LISTED) {
+      long[] n = {0};
+      ctx.index()
+          .forEachPath(
+              "",
+              p -> {
+                if (!seen.contains(p) && !excluded.test(p) && !keep.contains(p)) n[0]++;
+              });
+      toDelete = n[0];
+    }
+    return new SyncReport.TreeReport(
+        lister.source(),
+        TreeChunks.verification(lister),
+        result == TreeLister.Result.UNCHANGED ? TreeOutcome.UNCHANGED : TreeOutcome.PLANNED,
+        null,
+        listed.get(),
+        plannedFiles.get(),
+        unchanged.get(),
+        0,
+        0,
+        toDelete,
+        chunks.skipped(),
+        plannedBytes.get(),
+        chunks.notMirrored(),
+        0);
+  }
+
+  /** A few of the files a dry run would fetch, to measure the upstream with. */
+  List<Wanted> probeCandidates() {
+    synchronized (probeCandidates) {
+      return List.copyOf(probeCandidates);
+    }
+  }
+
+  /**
+   * The paths the apt suites reference that a complete listing did not show: the upstream lacks
+   * files its own indexes reference. Empty when the listing was not complete.
+   */
+  List<String> lacking(Set<String> keep, SyncReport.TreeReport report) {
+    if (report.outcome() != TreeOutcome.MIRRORED
+        && report.outcome() != TreeOutcome.MIRRORED_WITH_FAILURES) {
+      return List.of();
+    }
+    return keep.stream().filter(p -> !seen.contains(p)).sorted().toList();
+  }
+
+  /** Whether the listing showed a path (for checks after a complete listing). */
+  boolean listed(String path) {
+    return seen.contains(path);
+  }
+
+  /**
+   * Marks for deletion every indexed path in the tree's scope that the listing no longer has, and
+   * forgets pending deletions of paths it has again.
+   */
+  private long markDeletions(Set<String> keep) {
+    Map<String, Long> pending = ctx.index().pendingDeletes();
+    long[] marked = {0};
+    try (Index.Batch batch = ctx.index().batch()) {
+      ctx.index()
+          .forEachPath(
+              "",
+              p -> {
+                if (seen.contains(p) || excluded.test(p) || keep.contains(p)) return;
+                if (!pending.containsKey(p)) {
+                  batch.markForDeletion(p, ctx.nowMillis());
+                  marked[0]++;
+                }
+              });
+      for (String p : pending.keySet()) {
+        if (seen.contains(p) && !excluded.test(p)) batch.unmarkForDeletion(p);
+      }
+      if (chunks.failed() == 0) lister.commitValidators(batch);
+      batch.commit();
+    }
+    return marked[0];
+  }
+
+  private void putUninterruptibly(Object item) {
+    try {
+      work.put(item);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new IOException("interrupted while listing", e));
+    }
+  }
+}

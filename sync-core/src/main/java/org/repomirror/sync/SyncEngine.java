@@ -1,7 +1,5 @@
 package org.repomirror.sync;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,9 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -21,14 +17,13 @@ import org.repomirror.apt.ReleaseFetcher;
 import org.repomirror.apt.SuiteSelection;
 import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
-import org.repomirror.plan.TransferEstimate;
-import org.repomirror.plan.Wanted;
-import org.repomirror.publish.ManifestPublisher;
 import org.repomirror.publish.PublishIntents;
 import org.repomirror.publish.Publisher;
+import org.repomirror.report.FileAction;
 import org.repomirror.report.PlanReport;
 import org.repomirror.report.Progress;
 import org.repomirror.report.RunOutcome;
+import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
 import org.repomirror.source.Upstream;
@@ -48,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
-  static final String PLAN_KEY = "plan";
 
   private final MirrorLayout layout;
   private final Upstream upstream;
@@ -124,6 +118,7 @@ public final class SyncEngine {
    * @throws MirrorBusyException when another sync holds this mirror
    * @throws IOException when the disk fails: the published tree is intact
    */
+  @SuppressWarnings("try") // the lock is held for the block, not used in it
   public SyncReport run() throws IOException, InterruptedException {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
@@ -146,30 +141,40 @@ public final class SyncEngine {
     int recovered = PublishIntents.recover(layout.root(), index, ctx.nowMillis());
     if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
     AptRun apt = runApt(ctx);
-    SyncReport.TreeReport treeReport = null;
-    List<String> lacking = List.of();
+    TreeRun treeRun = new TreeRun(null, List.of());
     long deleted = 0;
     if (!apt.trustFailure()) {
-      if (tree != null) {
-        TreePass pass = new TreePass(ctx, tree, excludedFromTree(apt.result().wanted()), false);
-        long t = System.nanoTime();
-        Set<String> keep = suiteReferences();
-        treeReport = pass.run(keep);
-        ctx.ledger().phase("tree", t);
-        lacking = pass.lacking(keep, treeReport);
-        lacking.forEach(
-            p ->
-                ctx.ledger()
-                    .warn(p + ": an index references it, but the upstream's listing lacks it"));
-      }
+      if (tree != null) treeRun = runTree(ctx, apt.result().wanted());
       deleted = Sweep.run(ctx, apt.result().wanted(), clock.millis());
     }
     Staging.clean(layout);
-    Outcome o = outcome(ctx, apt, treeReport, lacking, deleted < 0, started, t0);
-    writeOutputs(ctx, o.outcome(), started);
+    SyncReport.TreeReport treeReport = treeRun.report();
+    Outcome o = outcome(ctx, apt, treeReport, treeRun.lacking(), deleted < 0, t0);
+    RunOutputs.write(ctx, o.outcome(), started, clock.instant());
     SyncReport report = report(ctx, apt, treeReport, Math.max(0, deleted), o, started);
-    recordRun(report);
+    RunRecords.record(index, report, tree == null ? "apt" : "tree");
     return report;
+  }
+
+  /**
+   * The tree pass, and the files the apt suites reference that its listing lacks.
+   *
+   * @param report null when there was no tree pass
+   */
+  private record TreeRun(SyncReport.TreeReport report, List<String> lacking) {}
+
+  private TreeRun runTree(RunContext ctx, Set<String> aptWanted)
+      throws IOException, InterruptedException {
+    TreePass pass = new TreePass(ctx, tree, excludedFromTree(aptWanted), false);
+    long t = System.nanoTime();
+    Set<String> keep = suiteReferences();
+    SyncReport.TreeReport report = pass.run(keep);
+    ctx.ledger().phase("tree", t);
+    List<String> lacking = pass.lacking(keep, report);
+    for (String p : lacking) {
+      ctx.ledger().warn(p + ": an index references it, but the upstream's listing lacks it");
+    }
+    return new TreeRun(report, lacking);
   }
 
   /** The outcome of a run and, for a final sync, its verdict. */
@@ -181,7 +186,6 @@ public final class SyncEngine {
       SyncReport.TreeReport treeReport,
       List<String> lacking,
       boolean guardTripped,
-      Instant started,
       long t0)
       throws IOException, InterruptedException {
     List<SyncReport.SuiteReport> suites = apt.result().suites();
@@ -209,8 +213,7 @@ public final class SyncEngine {
   /** The apt pass, and how often a final sync ran it again. */
   private record AptRun(AptPublication.Result result, int reruns, long filesFetched) {
     boolean trustFailure() {
-      return result.suites().stream()
-          .anyMatch(s -> s.outcome() == org.repomirror.report.SuiteOutcome.TRUST_FAILURE);
+      return result.suites().stream().anyMatch(s -> s.outcome() == SuiteOutcome.TRUST_FAILURE);
     }
   }
 
@@ -242,9 +245,7 @@ public final class SyncEngine {
     for (SyncReport.SuiteReport s : r.suites()) {
       suites.add(
           changed.contains(s.dist())
-              ? s.withOutcome(
-                  org.repomirror.report.SuiteOutcome.CHANGING,
-                  "the Release kept changing during the run")
+              ? s.withOutcome(SuiteOutcome.CHANGING, "the Release kept changing during the run")
               : s);
     }
     return new AptPublication.Result(
@@ -257,84 +258,18 @@ public final class SyncEngine {
    * index, a probe of a few files), into staging, and deleted again; nothing is published, and only
    * the estimate is recorded in the index, for the next run's report.
    */
+  @SuppressWarnings("try")
   public PlanReport plan() throws IOException, InterruptedException {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
-      long t0 = System.nanoTime();
       RunContext ctx = context(new RunLedger(false), started.toEpochMilli());
-      AptPass.Prepared prepared = aptPass(ctx).prepare(options.dists(), AptPass.IndexFetch.TO_READ);
-      PlanMaker maker = new PlanMaker(ctx, prepared);
-      List<PlanReport.Item> items = new ArrayList<>(maker.items());
-      PlanMaker.Totals totals = maker.totals();
-      List<Wanted> candidates = new ArrayList<>(prepared.pool().toFetch());
-      SyncReport.TreeReport t = null;
-      if (tree != null && !prepared.trustFailure()) {
-        TreePass dry =
-            new TreePass(ctx, tree, excludedFromTree(AptPass.allWanted(prepared.suites())), true);
-        t = dry.run(suiteReferences());
-        items.add(PlanReport.Item.tree(t));
-        candidates.addAll(dry.probeCandidates());
-      }
-      PlanReport report = planReport(ctx, prepared, items, totals, t, candidates, t0);
+      PlanReport report =
+          new PlanRun(ctx, aptPass(ctx), tree, this::excludedFromTree, suiteReferences())
+              .run(upstream.url(""));
+      RunRecords.rememberPlan(index, clock, report.estimatedSeconds());
       Staging.clean(layout);
       return report;
     }
-  }
-
-  private PlanReport planReport(
-      RunContext ctx,
-      AptPass.Prepared prepared,
-      List<PlanReport.Item> items,
-      PlanMaker.Totals totals,
-      SyncReport.TreeReport t,
-      List<Wanted> candidates,
-      long t0)
-      throws IOException, InterruptedException {
-    long poolFiles = totals.poolFiles() + (t == null ? 0 : t.fetched());
-    long poolBytes = totals.poolBytes() + (t == null ? 0 : t.bytesFetched());
-    long files = poolFiles + totals.indexFiles();
-    long bytes = poolBytes + totals.indexBytes();
-    double listSeconds = (System.nanoTime() - t0) / 1e9;
-    TransferEstimate.Estimate e =
-        prepared.trustFailure()
-            ? new TransferEstimate.None("a signature failed: nothing would be fetched")
-            : Probe.estimate(ctx, candidates, files, bytes);
-    Double total =
-        e instanceof TransferEstimate.Seconds s ? Double.valueOf(listSeconds + s.seconds()) : null;
-    rememberPlan(total);
-    List<SyncReport.SuiteReport> asSuites = new ArrayList<>();
-    prepared
-        .suites()
-        .forEach(
-            s ->
-                asSuites.add(
-                    SyncReport.SuiteReport.early(
-                        s.dist,
-                        s.ended() != null ? s.ended() : org.repomirror.report.SuiteOutcome.CHANGED,
-                        s.reason(),
-                        s.signatures)));
-    RunOutcomes.Findings f =
-        new RunOutcomes.Findings(asSuites, t, ctx.ledger().failures(), false, null);
-    return new PlanReport(
-        upstream.url(""),
-        items,
-        files,
-        bytes,
-        poolFiles,
-        poolBytes,
-        totals.indexFiles(),
-        totals.indexBytes(),
-        totals.absentFiles(),
-        totals.absentBytes(),
-        totals.unchanged() + (t == null ? 0 : t.unchanged()),
-        totals.delete() + (t == null ? 0 : t.markedForDeletion()),
-        total,
-        total == null
-            ? e.basis()
-            : String.format("listing %.1f s as measured now; transfer %s", listSeconds, e.basis()),
-        ctx.ledger().warnings(),
-        RunOutcomes.outcome(f),
-        RunOutcomes.reason(f));
   }
 
   private RunContext context(RunLedger ledger, long nowMillis) {
@@ -394,39 +329,6 @@ public final class SyncEngine {
             || dists.stream().anyMatch(p::startsWith);
   }
 
-  /**
-   * The mirror's own outputs: the manifest after a run that wrote anything (never after a trust
-   * failure, and never an empty one for a mirror that holds nothing), and the trace only after a
-   * run that ended OK, since it says when the mirror was last complete.
-   */
-  private void writeOutputs(RunContext ctx, RunOutcome outcome, Instant started)
-      throws IOException {
-    long t = System.nanoTime();
-    if (outcome == RunOutcome.TRUST_FAILURE) return;
-    boolean changed = !ctx.ledger().changes().isEmpty() || ctx.ledger().changesOmitted() > 0;
-    boolean missing = !Files.exists(layout.resolve(MirrorLayout.manifest()));
-    if (changed || (missing && holdsFiles())) {
-      ManifestPublisher.publish(layout.root(), index, MirrorLayout::ownOutput);
-    }
-    ctx.ledger().phase("publish", t);
-    if (outcome == RunOutcome.OK) {
-      TraceFile.of(
-              started,
-              clock.instant(),
-              version(),
-              options.hostname(),
-              upstream.url(""),
-              ctx.ledger().bytesFetched())
-          .write(layout.root(), options.hostname());
-    }
-  }
-
-  private boolean holdsFiles() {
-    boolean[] any = {false};
-    index.forEachPath("", p -> any[0] = true);
-    return any[0];
-  }
-
   private SyncReport report(
       RunContext ctx,
       AptRun apt,
@@ -435,10 +337,7 @@ public final class SyncEngine {
       Outcome o,
       Instant started) {
     List<SyncReport.Failure> failures = ctx.ledger().failures();
-    long missing =
-        failures.stream()
-            .filter(f -> f.action() == org.repomirror.report.FileAction.MISSING)
-            .count();
+    long missing = failures.stream().filter(f -> f.action() == FileAction.MISSING).count();
     long transferMillis = Math.max(1, ctx.ledger().phases().getOrDefault("transfer", 0L));
     long fetched = apt.filesFetched() + (tree == null ? 0 : tree.fetched() + tree.links());
     long unchanged = apt.result().filesUnchanged() + (tree == null ? 0 : tree.unchanged());
@@ -461,64 +360,14 @@ public final class SyncEngine {
         tree,
         ctx.ledger().changes(),
         ctx.ledger().changesOmitted(),
-        takePlannedEstimate(),
+        RunRecords.takePlannedEstimate(index),
         o.verdict(),
         o.outcome(),
         o.reason());
   }
 
-  private void rememberPlan(Double estimatedSeconds) throws JsonProcessingException {
-    Map<String, Object> plan = new LinkedHashMap<>();
-    plan.put("created", clock.instant().toString());
-    plan.put("estimatedSeconds", estimatedSeconds);
-    try (Index.Batch batch = index.batch()) {
-      batch.putMeta(PLAN_KEY, new ObjectMapper().writeValueAsString(plan));
-      batch.commit();
-    }
-  }
-
-  /** The estimate of the plan made since the last run, if any; used once. */
-  private Double takePlannedEstimate() {
-    Optional<String> plan = index.meta(PLAN_KEY);
-    if (plan.isEmpty()) return null;
-    try (Index.Batch batch = index.batch()) {
-      batch.deleteMeta(PLAN_KEY);
-      batch.commit();
-    }
-    try {
-      var seconds = new ObjectMapper().readTree(plan.get()).get("estimatedSeconds");
-      return seconds == null || seconds.isNull() ? null : seconds.asDouble();
-    } catch (JsonProcessingException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** Keeps a summary of the run in the index, for {@code status} and the estimates of a plan. */
-  private void recordRun(SyncReport r) throws JsonProcessingException {
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("started", r.started());
-    summary.put("finished", r.finished());
-    summary.put("upstream", r.upstream());
-    summary.put("mode", tree == null ? "apt" : "tree");
-    summary.put("outcome", r.outcome().label());
-    summary.put("filesFetched", r.filesFetched());
-    summary.put("filesFailed", r.filesFailed() + r.filesMissing());
-    summary.put("filesDeleted", r.filesDeleted());
-    summary.put("bytesFetched", r.bytesFetched());
-    summary.put("phaseMillis", r.phaseMillis());
-    try (Index.Batch batch = index.batch()) {
-      batch.putRun(r.started(), new ObjectMapper().writeValueAsString(summary));
-      batch.commit();
-    }
-  }
-
   /** Whether a path is written by this instance itself, never mirrored from an upstream. */
   public static boolean ownOutput(String path) {
     return MirrorLayout.ownOutput(path);
-  }
-
-  private static String version() {
-    String v = SyncEngine.class.getPackage().getImplementationVersion();
-    return v != null ? v : "dev";
   }
 }

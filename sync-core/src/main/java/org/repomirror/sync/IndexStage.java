@@ -90,7 +90,7 @@ final class IndexStage {
               new ExpectedFile(path, e.size(), e.hashes()),
               Wanted.Kind.INDEX,
               absentUsually));
-      if (release.acquireByHash()) byHash(path, e, wants);
+      if (release.acquireByHash()) byHash(path, e, absentUsually, wants);
     }
     if (!selfListed.isEmpty()) {
       ctx.ledger()
@@ -104,8 +104,12 @@ final class IndexStage {
     return new ArrayList<>(wants.values());
   }
 
-  /** The by-hash copies of a listed file; apt asks for the strongest, SHA256 is the usual one. */
-  private static void byHash(String path, ExpectedFile e, Map<String, Wanted> wants) {
+  /**
+   * The by-hash copies of a listed file. Archives keep SHA256 ones (apt asks for the strongest the
+   * Release lists); others, and copies of variants usually absent, may well be absent.
+   */
+  private static void byHash(
+      String path, ExpectedFile e, boolean variantAbsentUsually, Map<String, Wanted> wants) {
     String dir = path.substring(0, path.lastIndexOf('/') + 1);
     for (Map.Entry<HashAlgorithm, String> h : e.hashes().values().entrySet()) {
       String copy = dir + "by-hash/" + h.getKey().byHashDirectory() + "/" + h.getValue();
@@ -115,7 +119,7 @@ final class IndexStage {
               copy,
               new ExpectedFile(copy, e.size(), e.hashes()),
               Wanted.Kind.BY_HASH,
-              h.getKey() != HashAlgorithm.SHA256));
+              variantAbsentUsually || h.getKey() != HashAlgorithm.SHA256));
     }
   }
 

@@ -147,10 +147,10 @@ public final class SyncEngine {
       if (tree != null) treeRun = runTree(ctx, apt.result().wanted());
       deleted = Sweep.run(ctx, apt.result().wanted(), clock.millis());
     }
-    Staging.clean(layout);
     SyncReport.TreeReport treeReport = treeRun.report();
     Outcome o = outcome(ctx, apt, treeReport, treeRun.lacking(), deleted < 0, t0);
     RunOutputs.write(ctx, o.outcome(), started, clock.instant());
+    Staging.clean(layout);
     SyncReport report = report(ctx, apt, treeReport, Math.max(0, deleted), o, started);
     RunRecords.record(index, report, tree == null ? "apt" : "tree");
     return report;

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP upstream on loopback that serves a folder like a plain web server (Last-Modified,
- * ETag, 304, single ranges) and can be scripted to misbehave per path: 404, 503 with Retry-After, a
- * connection reset partway, a truncated body, corrupted bytes. Thread-safe.
+ * ETag, 304, single ranges, nginx-style directory listings) and can be scripted to misbehave per
+ * path: 404, 403, 503 with Retry-After, a connection reset partway, a truncated body, corrupted
+ * bytes. Thread-safe.
  */
 public final class ScriptedUpstream implements AutoCloseable {
   private static final DateTimeFormatter HTTP_DATE =
@@ -49,7 +50,9 @@ public final class ScriptedUpstream implements AutoCloseable {
     /** The whole body, 1 KiB at a time with pauses: slow, but complete. */
     TRICKLE,
     /** A Content-Length 100 bytes larger than the body, which then ends. */
-    LONG_CONTENT_LENGTH
+    LONG_CONTENT_LENGTH,
+    /** 403 Forbidden: a file the web server may not read. */
+    FORBIDDEN
   }
 
   /** One request as received. */
@@ -69,6 +72,8 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Hook> hooks = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicLong bodyBytes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public ScriptedUpstream(Path root) throws IOException {
     this.root = root;
@@ -108,6 +113,11 @@ public final class ScriptedUpstream implements AutoCloseable {
     requests.clear();
   }
 
+  /** The bytes of every response body sent so far (listings included), as counted on the wire. */
+  public long bodyBytesSent() {
+    return bodyBytes.get();
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String path = decode(ex.getRequestURI().getRawPath().substring(1));
@@ -117,6 +127,21 @@ public final class ScriptedUpstream implements AutoCloseable {
       }
       Fault fault = take(path);
       Path file = root.resolve(path).normalize();
+      if (fault == Fault.FORBIDDEN) {
+        ex.sendResponseHeaders(403, -1);
+        return;
+      }
+      if (fault == null
+          && file.startsWith(root)
+          && (path.isEmpty() || path.endsWith("/"))
+          && Files.isDirectory(file)) {
+        byte[] page = DirectoryPage.of(root, file);
+        ex.getResponseHeaders().set("Content-Type", "text/html");
+        ex.sendResponseHeaders(200, page.length);
+        ex.getResponseBody().write(page);
+        bodyBytes.addAndGet(page.length);
+        return;
+      }
       if (fault == Fault.NOT_FOUND || !file.startsWith(root) || !Files.isRegularFile(file)) {
         ex.sendResponseHeaders(404, -1);
         return;
@@ -183,6 +208,7 @@ public final class ScriptedUpstream implements AutoCloseable {
       if (fault == Fault.TRICKLE) {
         for (int i = 0; i < out.length; i += 1024) {
           os.write(out, i, Math.min(1024, out.length - i));
+          bodyBytes.addAndGet(Math.min(1024, out.length - i));
           os.flush();
           Thread.sleep(5);
         }
@@ -191,10 +217,12 @@ public final class ScriptedUpstream implements AutoCloseable {
       if (fault == Fault.RESET_HALFWAY || fault == Fault.TRUNCATED) {
         os.write(out, 0, out.length / 2);
         os.flush();
+        bodyBytes.addAndGet(out.length / 2);
         // Closing the exchange with bytes missing makes the server drop the connection.
         return;
       }
       os.write(out);
+      bodyBytes.addAndGet(out.length);
     } catch (IOException e) {
       // the client went away, or a scripted fault broke the exchange
     } catch (InterruptedException e) {

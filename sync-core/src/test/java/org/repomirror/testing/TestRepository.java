@@ -65,6 +65,9 @@ public final class TestRepository {
   private final List<PackageSpec> specs = new ArrayList<>();
   private String poolPrefix = "pool";
   private boolean legacy;
+  private boolean sha512;
+  private boolean contents;
+  private boolean selfListing;
   private TestKey key;
   private long seed = 42;
 
@@ -115,6 +118,30 @@ public final class TestRepository {
   }
 
   /**
+   * Lists SHA512 too, as a default {@code apt-ftparchive release} does, while by-hash holds SHA256
+   * copies only: apt then asks for a by-hash/SHA512 object that is not there.
+   */
+  public TestRepository sha512() {
+    this.sha512 = true;
+    return this;
+  }
+
+  /** Adds a Contents-<arch>.gz per component, and lists the uncompressed one, which is absent. */
+  public TestRepository contents() {
+    this.contents = true;
+    return this;
+  }
+
+  /**
+   * Makes the Release list a Release and Release.gpg of its own, with the sizes and hashes of an
+   * earlier one, as {@code apt-ftparchive release .} run twice in place does.
+   */
+  public TestRepository selfListing() {
+    this.selfListing = true;
+    return this;
+  }
+
+  /**
    * Adds a package whose data member holds {@code payloadSize} random bytes. An {@code all} package
    * is listed under every architecture.
    */
@@ -129,9 +156,11 @@ public final class TestRepository {
     if (key == null) {
       throw new IllegalStateException("signedBy(key) first");
     }
-    Random random = new Random(seed);
     List<TestPackage> packages = new ArrayList<>();
     for (PackageSpec spec : specs) {
+      // Per package, so that suites sharing a pool write the same bytes for the same package.
+      Random random =
+          new Random(seed * 1_000_003 + (spec.name() + "_" + spec.version()).hashCode());
       packages.add(writePackage(spec, random));
     }
     String distPath = "dists/" + suite;
@@ -150,6 +179,13 @@ public final class TestRepository {
         }
         byte[] plain = text.toString().getBytes(StandardCharsets.UTF_8);
         listedOnly.put(dir + "Packages", plain);
+        if (contents) {
+          byte[] c =
+              ("usr/share/doc/" + component + "/" + arch + " " + component + "/x\n")
+                  .getBytes(StandardCharsets.UTF_8);
+          listedOnly.put(component + "/Contents-" + arch, c);
+          indexes.put(component + "/Contents-" + arch + ".gz", gzip(c));
+        }
         indexes.put(dir + "Packages.gz", gzip(plain));
         if (!legacy) {
           indexes.put(dir + "Packages.xz", xz(plain));
@@ -168,6 +204,14 @@ public final class TestRepository {
     }
     Map<String, byte[]> listed = new LinkedHashMap<>(listedOnly);
     listed.putAll(indexes);
+    if (selfListing) {
+      // What the Release and Release.gpg of an earlier run in place held.
+      listed.put(
+          "Release",
+          "Origin: repomirror-test\nSuite: an earlier one\n".getBytes(StandardCharsets.UTF_8));
+      listed.put(
+          "Release.gpg", "-----BEGIN PGP SIGNATURE-----\nold\n".getBytes(StandardCharsets.UTF_8));
+    }
     String release = release(listed);
     Files.writeString(dist.resolve("Release"), release, StandardCharsets.UTF_8);
     byte[] releaseBytes = release.getBytes(StandardCharsets.UTF_8);
@@ -261,6 +305,7 @@ public final class TestRepository {
       hashList(r, "SHA1", "SHA-1", files);
       hashList(r, "SHA256", "SHA-256", files);
     }
+    if (sha512) hashList(r, "SHA512", "SHA-512", files);
     return r.toString();
   }
 

@@ -1,0 +1,134 @@
+package org.repomirror.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real nginx on loopback serving a folder with autoindex on, as old archive hosts are often
+ * served: its workers run as an unprivileged user, so a file only root may read answers 403, and a
+ * dangling link is listed and then answers 404. Folders are always listed (an {@code index.html} is
+ * served as a file, not in place of the listing), as on a host set up to be mirrored. Outside CI a
+ * machine without nginx skips the test; on CI ({@code CI=true}) that is a failure.
+ */
+public final class Nginx implements AutoCloseable {
+  private static final Path BINARY = Path.of("/usr/sbin/nginx");
+
+  private final Path prefix;
+  private final int port;
+  private final Process master;
+
+  private Nginx(Path prefix, int port, Process master) {
+    this.prefix = prefix;
+    this.port = port;
+    this.master = master;
+  }
+
+  /**
+   * Serves {@code root}; the folders above it are opened to the worker user so that it can reach it
+   * (a JUnit temp folder is private to root).
+   *
+   * @param work a folder for nginx's configuration, logs and pid
+   */
+  public static Nginx serve(Path root, Path work) throws IOException, InterruptedException {
+    if (!Files.isExecutable(BINARY)) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException("nginx is not installed: .ci/run installs it");
+      }
+      Assumptions.abort("nginx is not installed (apt-get install nginx-light)");
+    }
+    for (Path p = root.toAbsolutePath(); p != null && p.getNameCount() > 0; p = p.getParent()) {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+      if (perms.contains(PosixFilePermission.OTHERS_EXECUTE)) continue; // /tmp keeps its sticky bit
+      perms.addAll(
+          List.of(
+              PosixFilePermission.GROUP_READ,
+              PosixFilePermission.GROUP_EXECUTE,
+              PosixFilePermission.OTHERS_READ,
+              PosixFilePermission.OTHERS_EXECUTE));
+      Files.setPosixFilePermissions(p, perms);
+    }
+    Path prefix = Files.createDirectories(work.resolve("nginx"));
+    int port = freePort();
+    Files.writeString(
+        prefix.resolve("nginx.conf"),
+        """
+        worker_processes 1;
+        daemon off;
+        pid %1$s/nginx.pid;
+        error_log %1$s/error.log warn;
+        events { worker_connections 512; }
+        http {
+          access_log %1$s/access.log;
+          sendfile on;
+          server {
+            listen 127.0.0.1:%2$d;
+            root %3$s;
+            # A host set up for mirroring lists every folder, even one holding an index.html.
+            index .no-index-page;
+            autoindex on;
+            autoindex_exact_size on;
+            autoindex_localtime off;
+          }
+        }
+        """
+            .formatted(prefix, port, root.toAbsolutePath()));
+    Process master =
+        new ProcessBuilder(
+                BINARY.toString(),
+                "-p",
+                prefix.toString(),
+                "-c",
+                prefix.resolve("nginx.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(prefix.resolve("stdout.log").toFile())
+            .start();
+    Nginx nginx = new Nginx(prefix, port, master);
+    nginx.awaitListening();
+    return nginx;
+  }
+
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + port + "/");
+  }
+
+  /** What nginx wrote to its error log, for a failing test's message. */
+  public String errorLog() throws IOException {
+    Path log = prefix.resolve("error.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  private void awaitListening() throws IOException, InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      if (!master.isAlive()) {
+        throw new IOException("nginx exited: " + Files.readString(prefix.resolve("stdout.log")));
+      }
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IOException("nginx does not listen on port " + port + " after 5 s");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    master.destroy();
+    if (!master.waitFor(5, TimeUnit.SECONDS)) master.destroyForcibly().waitFor();
+  }
+}

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.report.TraceFile;
+import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
 
@@ -109,5 +110,55 @@ class FinalSyncCliTest {
                 "tomorrow at five"));
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("--at: not an ISO-8601 time");
+  }
+
+  /**
+   * A final sync that syncs the suites again because the Release changed mid-run judges by the last
+   * attempt: a file that failed the first time and arrives the second is no difference.
+   */
+  @Test
+  void aRerunForgetsTheFailuresOfTheFirstAttempt() throws Exception {
+    Path old = tmp.resolve("old");
+    TestRepository.modern(old, "stable")
+        .signedBy(key)
+        .add("hello", "2.10-3", "amd64", "main", 30_000)
+        .add("newcomer", "1.0", "amd64", "main", 3000)
+        .write();
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    try (ScriptedUpstream up = new ScriptedUpstream(old)) {
+      String newcomer = "pool/main/n/newcomer/newcomer_1.0_amd64.deb";
+      up.fail(newcomer, ScriptedUpstream.Fault.CORRUPT, 2); // both tries of the first attempt
+      up.beforeFirst(
+          p -> p.endsWith(".deb"),
+          () -> {
+            try {
+              Thread.sleep(1100); // a new Date, so a new Release
+              TestRepository.modern(old, "stable")
+                  .signedBy(key)
+                  .add("hello", "2.10-3", "amd64", "main", 30_000)
+                  .add("newcomer", "1.0", "amd64", "main", 3000)
+                  .write();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+      Cli.Run last =
+          Cli.run(
+              "sync",
+              "--final",
+              "--allow-errors",
+              "1",
+              "--upstream",
+              up.uri().toString(),
+              "--root",
+              tmp.resolve("mirror").toString(),
+              "--dist",
+              "dists/stable",
+              "--keyring",
+              keyring.toString());
+      assertThat(last.out()).contains("1 suite rerun(s)");
+      assertThat(last.code()).as(last.all()).isZero();
+      assertThat(last.out()).contains("verdict: identical").doesNotContain("difference:");
+    }
   }
 }

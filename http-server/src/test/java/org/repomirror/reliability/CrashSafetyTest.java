@@ -125,7 +125,7 @@ class CrashSafetyTest {
         } else {
           delay = 200 + random.nextInt(1000);
         }
-        Process p = start(sync, point);
+        Process p = SyncProcess.start(sync, point, null);
         boolean exited = p.waitFor(point != null ? 60_000 : delay, TimeUnit.MILLISECONDS);
         if (!exited) p.destroyForcibly().waitFor();
         int code = p.exitValue();
@@ -140,7 +140,7 @@ class CrashSafetyTest {
       int code = -1;
       String output = "";
       for (int attempt = 0; attempt < 3 && code != 0; attempt++) {
-        Process p = start(sync, null, tmp.resolve("last-run.log"));
+        Process p = SyncProcess.start(sync, null, tmp.resolve("last-run.log"));
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         code = p.exitValue();
         output = Files.readString(tmp.resolve("last-run.log"));
@@ -169,32 +169,6 @@ class CrashSafetyTest {
                 + " %d finished before their kill; all converged; %d reads of the served tree, 0"
                 + " partial or unverified files; verify --full clean",
             attempts, killed, finished, reads.get()));
-  }
-
-  private static Process start(List<String> args, String crashPoint) throws IOException {
-    return start(args, crashPoint, null);
-  }
-
-  /**
-   * @param output where its output goes, or null to drop it
-   */
-  private static Process start(List<String> args, String crashPoint, Path output)
-      throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Xshare:auto");
-    if (crashPoint != null) command.add("-Drepomirror.crash-at=" + crashPoint);
-    command.add(Main.class.getName());
-    command.addAll(args);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(
-            output == null
-                ? ProcessBuilder.Redirect.DISCARD
-                : ProcessBuilder.Redirect.to(output.toFile()))
-        .start();
   }
 
   /** Reads the served tree over and over, checking what a client could see. */

@@ -52,6 +52,9 @@ final class SyncSummary {
             suite.reason() == null ? "" : " (" + suite.reason() + ")"));
   }
 
+  /** Not-mirrored entries listed on the terminal; the JSON report has them all. */
+  private static final int NOT_MIRRORED_SHOWN = 20;
+
   private static void tree(StringBuilder s, SyncReport.TreeReport tree) {
     s.append(
         String.format(
@@ -68,6 +71,18 @@ final class SyncSummary {
             tree.notMirrored().size() + tree.notMirroredOmitted(),
             tree.verification(),
             tree.reason() == null ? "" : " (" + tree.reason() + ")"));
+    tree.notMirrored().stream()
+        .limit(NOT_MIRRORED_SHOWN)
+        .forEach(
+            n ->
+                s.append("  not mirrored: ")
+                    .append(n.path())
+                    .append(": ")
+                    .append(n.reason())
+                    .append('\n'));
+    long more = tree.notMirrored().size() + tree.notMirroredOmitted() - NOT_MIRRORED_SHOWN;
+    if (more > 0)
+      s.append("  ... and ").append(more).append(" more not mirrored (see the JSON report)\n");
   }
 
   private static void finalSync(StringBuilder s, SyncReport r) {

@@ -1,0 +1,34 @@
+package org.repomirror.reliability;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.repomirror.cli.Main;
+
+/** The command line in a JVM of its own, so that a test can kill it with SIGKILL. */
+final class SyncProcess {
+  private SyncProcess() {}
+
+  /**
+   * @param crashPoint where the process kills itself ({@code <point>:<n>}), or null for nowhere
+   * @param output where its output goes, or null to drop it
+   */
+  static Process start(List<String> args, String crashPoint, Path output) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Xshare:auto");
+    if (crashPoint != null) command.add("-Drepomirror.crash-at=" + crashPoint);
+    command.add(Main.class.getName());
+    command.addAll(args);
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(
+            output == null
+                ? ProcessBuilder.Redirect.DISCARD
+                : ProcessBuilder.Redirect.to(output.toFile()))
+        .start();
+  }
+}

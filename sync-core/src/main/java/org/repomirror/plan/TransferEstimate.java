@@ -52,9 +52,13 @@ public final class TransferEstimate {
     return new Seconds(
         seconds,
         String.format(
-            "from a probe of %d files (%.1f MB) over %d connections: %.0f ms per file + %.1f MB/s"
-                + " per connection",
-            samples.size(), got / 1e6, connections, fit.perFile * 1e3, 1e-6 / fit.perByte));
+            "from a probe of %d files (%.1f MB) over %d connections: %.0f ms per file + %s per"
+                + " connection",
+            samples.size(),
+            got / 1e6,
+            connections,
+            fit.perFile * 1e3,
+            fit.perByte > 0 ? String.format("%.1f MB/s", 1e-6 / fit.perByte) : "no time per byte"));
   }
 
   /**

@@ -1,0 +1,94 @@
+package org.repomirror.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.Hashes;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.FileState;
+import org.repomirror.tree.format.TreeEntry;
+
+class TreePlannerTest {
+  private static final String A = "a".repeat(64);
+
+  private static DiskView disk(DiskView.OnDisk file, String link) {
+    return new DiskView() {
+      @Override
+      public Optional<OnDisk> stat(String path) {
+        return Optional.ofNullable(file);
+      }
+
+      @Override
+      public Optional<String> linkTarget(String path) {
+        return Optional.ofNullable(link);
+      }
+    };
+  }
+
+  private static FileRecord record(long size, long mtime) {
+    return new FileRecord(
+        "f", size, mtime, Hashes.of(HashAlgorithm.SHA256, A), FileState.PUBLISHED, 1, 1);
+  }
+
+  @Test
+  void aFileListedAsRecordedAndOnDiskIsUnchanged() {
+    TreeEntry e = TreeEntry.file("f", 10, 5000, null);
+    assertThat(
+            TreePlanner.decide(
+                e, Optional.of(record(10, 5000)), disk(new DiskView.OnDisk(true, 10, 5000), null)))
+        .isInstanceOf(TreePlanner.Unchanged.class);
+  }
+
+  @Test
+  void aListingToTheMinuteMatchesAnyMtimeInThatMinute() {
+    TreeEntry minute = new TreeEntry("f", TreeEntry.Type.FILE, 10, 60_000, 60_000, null, null);
+    DiskView there = disk(new DiskView.OnDisk(true, 10, 119_999), null);
+    assertThat(TreePlanner.decide(minute, Optional.of(record(10, 119_999)), there))
+        .isInstanceOf(TreePlanner.Unchanged.class);
+    DiskView later = disk(new DiskView.OnDisk(true, 10, 120_000), null);
+    TreePlanner.Decision d = TreePlanner.decide(minute, Optional.of(record(10, 120_000)), later);
+    assertThat(d).isInstanceOf(TreePlanner.Fetch.class);
+    assertThat(((TreePlanner.Fetch) d).mtimeMillis())
+        .as("keep the upstream's Last-Modified")
+        .isEqualTo(-1);
+  }
+
+  @Test
+  void aManifestChecksumThatDiffersIsAFetchWithThatChecksum() {
+    TreeEntry e = TreeEntry.file("f", 10, 5000, "b".repeat(64));
+    TreePlanner.Decision d =
+        TreePlanner.decide(
+            e, Optional.of(record(10, 5000)), disk(new DiskView.OnDisk(true, 10, 5000), null));
+    assertThat(d).isInstanceOf(TreePlanner.Fetch.class);
+    assertThat(((TreePlanner.Fetch) d).expected().hashes().get(HashAlgorithm.SHA256))
+        .hasValue("b".repeat(64));
+    assertThat(((TreePlanner.Fetch) d).mtimeMillis()).isEqualTo(5000);
+  }
+
+  @Test
+  void aFileChangedOnDiskIsFetchedAgain() {
+    TreeEntry e = TreeEntry.file("f", 10, 5000, null);
+    assertThat(
+            TreePlanner.decide(
+                e, Optional.of(record(10, 5000)), disk(new DiskView.OnDisk(true, 11, 5000), null)))
+        .isInstanceOf(TreePlanner.Fetch.class);
+    assertThat(TreePlanner.decide(e, Optional.of(record(10, 5000)), disk(null, null)))
+        .isInstanceOf(TreePlanner.Fetch.class);
+  }
+
+  @Test
+  void aLinkIsRemadeUnlessIndexAndDiskBothPointWhereTheListingDoes() {
+    TreeEntry link = TreeEntry.link("l", "target", 1000);
+    FileRecord known =
+        new FileRecord(
+            "l", 6, 1000, Hashes.of(HashAlgorithm.SHA256, A), FileState.PUBLISHED, 1, 1, "target");
+    assertThat(TreePlanner.decide(link, Optional.of(known), disk(null, "target")))
+        .isInstanceOf(TreePlanner.Unchanged.class);
+    assertThat(TreePlanner.decide(link, Optional.of(known), disk(null, "elsewhere")))
+        .isInstanceOf(TreePlanner.Link.class);
+    assertThat(TreePlanner.decide(link, Optional.empty(), disk(null, "target")))
+        .isInstanceOf(TreePlanner.Link.class);
+  }
+}

@@ -1,0 +1,47 @@
+package org.repomirror.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.repomirror.report.FileAction;
+import org.repomirror.report.SyncReport;
+
+class RunLedgerTest {
+  private static SyncReport.Failure failure(String path) {
+    return new SyncReport.Failure(path, "u", 1, null, -1, null, "why", FileAction.MISSING);
+  }
+
+  @Test
+  void aRerunForgetsThatPassesFailuresAndKeepsTheOthers() {
+    RunLedger ledger = new RunLedger(false);
+    ledger.fail(RunLedger.Scope.APT, failure("pool/a"));
+    ledger.fail(RunLedger.Scope.TREE, failure("notes.txt"));
+    ledger.warn("the Release changed");
+    ledger.restart(RunLedger.Scope.APT);
+    assertThat(ledger.failures()).extracting(SyncReport.Failure::path).containsExactly("notes.txt");
+    assertThat(ledger.warnings()).containsExactly("the Release changed");
+  }
+
+  @Test
+  void anOrdinaryRunListsTheFirstTenThousandChangesAndCountsTheRest() {
+    RunLedger ordinary = new RunLedger(false);
+    RunLedger last = new RunLedger(true);
+    for (int i = 0; i < RunLedger.MAX_CHANGES_REPORTED + 5; i++) {
+      ordinary.change("p" + i, SyncReport.Change.Action.FETCHED);
+      last.change("p" + i, SyncReport.Change.Action.FETCHED);
+    }
+    assertThat(ordinary.changes()).hasSize(RunLedger.MAX_CHANGES_REPORTED);
+    assertThat(ordinary.changesOmitted()).isEqualTo(5);
+    assertThat(last.changes()).hasSize(RunLedger.MAX_CHANGES_REPORTED + 5);
+    assertThat(last.changesOmitted()).isZero();
+  }
+
+  @Test
+  void phasesAddUp() throws Exception {
+    RunLedger ledger = new RunLedger(false);
+    long t = System.nanoTime() - 2_000_000_000L;
+    ledger.phase("transfer", t);
+    ledger.phase("transfer", System.nanoTime() - 1_000_000_000L);
+    assertThat(ledger.phases().get("transfer")).isBetween(3000L, 3500L);
+  }
+}

@@ -1,0 +1,77 @@
+package org.repomirror.testing;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.repomirror.fs.FileStore;
+
+/**
+ * The real filesystem, but the n-th rename into place fails as a full disk does, and every rename
+ * is recorded in order. Thread-safe.
+ */
+public final class FaultyFileStore implements FileStore {
+  private final int failingMove;
+  private final AtomicInteger moves = new AtomicInteger();
+  private final List<Path> moved = new ArrayList<>();
+
+  /**
+   * @param failingMove which rename fails (1 for the first), or 0 for none
+   */
+  public FaultyFileStore(int failingMove) {
+    this.failingMove = failingMove;
+  }
+
+  /** The targets of the renames that happened, in order. */
+  public synchronized List<Path> moved() {
+    return List.copyOf(moved);
+  }
+
+  @Override
+  public void moveAtomically(Path from, Path to) throws IOException {
+    if (moves.incrementAndGet() == failingMove) {
+      throw new IOException(to + ": No space left on device");
+    }
+    SYSTEM.moveAtomically(from, to);
+    synchronized (this) {
+      moved.add(to);
+    }
+  }
+
+  @Override
+  public Optional<Stat> stat(Path path) throws IOException {
+    return SYSTEM.stat(path);
+  }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    SYSTEM.createDirectories(dir);
+  }
+
+  @Override
+  public void fsync(Path file) throws IOException {
+    SYSTEM.fsync(file);
+  }
+
+  @Override
+  public void fsyncDirectory(Path dir) throws IOException {
+    SYSTEM.fsyncDirectory(dir);
+  }
+
+  @Override
+  public void deleteIfExists(Path path) throws IOException {
+    SYSTEM.deleteIfExists(path);
+  }
+
+  @Override
+  public void createSymbolicLink(Path link, String target, long mtimeMillis) throws IOException {
+    SYSTEM.createSymbolicLink(link, target, mtimeMillis);
+  }
+
+  @Override
+  public Optional<String> readSymbolicLink(Path link) throws IOException {
+    return SYSTEM.readSymbolicLink(link);
+  }
+}

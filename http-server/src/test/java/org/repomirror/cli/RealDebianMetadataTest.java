@@ -12,7 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
+import org.apache.commons.compress.compressors.CompressorException;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,7 +91,10 @@ class RealDebianMetadataTest {
         found =
             files
                 .filter(
-                    p -> p.getFileName().toString().matches(".*_debian_" + suffix + "(\\.lz4)?"))
+                    p ->
+                        p.getFileName()
+                            .toString()
+                            .matches(".*_debian_" + suffix + "(\\.lz4|\\.gz|\\.xz)?"))
                 .findFirst();
       }
     }
@@ -104,7 +108,12 @@ class RealDebianMetadataTest {
   }
 
   private static InputStream uncompressed(Path file) throws IOException {
-    InputStream raw = Files.newInputStream(file);
-    return file.toString().endsWith(".lz4") ? new FramedLZ4CompressorInputStream(raw) : raw;
+    InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file));
+    if (!file.toString().matches(".*\\.(lz4|gz|xz)")) return raw;
+    try {
+      return new CompressorStreamFactory().createCompressorInputStream(raw);
+    } catch (CompressorException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.testing.Nginx;
 import org.repomirror.testing.RealisticArchive;
+import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TreeSnapshot;
@@ -130,6 +131,23 @@ class RealisticArchiveTest {
           .as("status counts %s as the sync did", s.path("dist").asText())
           .isEqualTo(suite(first, s.path("dist").asText()).path("files").asLong());
     }
+    List<String> notMirrored = new ArrayList<>();
+    first.path("tree").path("notMirrored").forEach(n -> notMirrored.add(n.path("path").asText()));
+    Reliability.record(
+        "realistic-" + name,
+        String.format(
+            "plan, sync, sync, sync --final, verify --full, status all exit 0; %d files published,"
+                + " equal to the upstream minus what the report named (not mirrored: %s; %d"
+                + " listed-but-absent indexes and by-hash objects)",
+            TreeSnapshot.of(mirror, 1000).size(),
+            String.join(", ", notMirrored),
+            countListedAbsent(first)));
+  }
+
+  private static long countListedAbsent(JsonNode report) {
+    long n = 0;
+    for (JsonNode s : report.path("suites")) n += s.path("listedAbsent").size();
+    return n;
   }
 
   /** Runs a command, checks its exit code, and returns its JSON output when it printed some. */

@@ -95,16 +95,23 @@ class CrashResumeTest {
     }
   }
 
-  /** Pool files the killed run had verified: published, or staged whole (not {@code .part}). */
+  /**
+   * Pool files the killed run had verified: published, or staged whole (not {@code .part}; staged
+   * names are paths with {@code /} written {@code %2F}).
+   */
   private static Set<String> verifiedBeforeTheKill(Path mirror) throws Exception {
     Set<String> verified = new HashSet<>();
-    for (Path root : List.of(mirror, mirror.resolve(".repomirror/staging"))) {
-      Path pool = root.resolve("pool");
-      if (!Files.exists(pool)) continue;
-      try (Stream<Path> walk = Files.walk(pool)) {
+    if (Files.exists(mirror.resolve("pool"))) {
+      try (Stream<Path> walk = Files.walk(mirror.resolve("pool"))) {
         walk.filter(p -> p.toString().endsWith(".deb"))
-            .forEach(p -> verified.add(root.relativize(p).toString()));
+            .forEach(p -> verified.add(mirror.relativize(p).toString()));
       }
+    }
+    try (Stream<Path> staged = Files.list(mirror.resolve(".repomirror/staging"))) {
+      staged
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".deb"))
+          .forEach(n -> verified.add(n.replace("%2F", "/").replace("%25", "%")));
     }
     return verified;
   }

@@ -85,7 +85,7 @@ class CrashSafetyTest {
     Path upstreamRoot = tmp.resolve("upstream");
     Path mirror = tmp.resolve("mirror");
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
-    release(upstreamRoot, key, 1, 30);
+    TestRepository.Suite current = release(upstreamRoot, key, 1, 30);
     Random random = new Random(42);
     int killed = 0;
     int attempts = 0;
@@ -115,7 +115,7 @@ class CrashSafetyTest {
         if (!released && killed >= KILLS / 2) {
           released = true;
           Thread.sleep(1100); // new mtimes, a new Release
-          release(upstreamRoot, key, 2, 34);
+          current = release(upstreamRoot, key, 2, 34);
         }
         String point = null;
         long delay = 0;
@@ -152,7 +152,8 @@ class CrashSafetyTest {
     }
     assertThat(killed).as(String.join("\n", log)).isGreaterThanOrEqualTo(KILLS);
     assertThat(violations).as("seen by the reader in %d reads", reads.get()).isEmpty();
-    Map<String, String> upstreamNow = contents(upstreamRoot);
+    Map<String, String> upstreamNow = currentRelease(upstreamRoot, current);
+    assertThat(upstreamNow).as("the current release's files").hasSizeGreaterThan(34);
     assertThat(contents(mirror)).containsAllEntriesOf(upstreamNow);
 
     StringWriter out = new StringWriter();
@@ -237,6 +238,31 @@ class CrashSafetyTest {
         }
       }
     }
+  }
+
+  /**
+   * The files of the upstream's current release: its Release files, indexes and their by-hash
+   * copies, and its pool. (A release the upstream replaced before the mirror ever published it need
+   * not be mirrored.)
+   */
+  private static Map<String, String> currentRelease(Path root, TestRepository.Suite suite)
+      throws IOException {
+    Map<String, String> all = contents(root);
+    Map<String, String> current = new java.util.TreeMap<>();
+    List<String> indexes =
+        List.of("main/binary-amd64/Packages.xz", "main/binary-amd64/Packages.gz");
+    for (String name : List.of("InRelease", "Release", "Release.gpg")) {
+      current.put("dists/stable/" + name, all.get("dists/stable/" + name));
+    }
+    for (String index : indexes) {
+      String hash = all.get("dists/stable/" + index);
+      current.put("dists/stable/" + index, hash);
+      current.put("dists/stable/main/binary-amd64/by-hash/SHA256/" + hash, hash);
+    }
+    for (TestRepository.TestPackage p : suite.packages()) {
+      current.put(p.filename(), all.get(p.filename()));
+    }
+    return current;
   }
 
   private static Map<String, String> contents(Path root) throws IOException {

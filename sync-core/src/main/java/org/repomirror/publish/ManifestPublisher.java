@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
 import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.fs.StagingNames;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 import org.repomirror.tree.format.Manifest;
@@ -35,8 +36,7 @@ public final class ManifestPublisher {
   public static boolean publish(Path root, Index index, Predicate<String> excluded)
       throws IOException {
     Path target = root.resolve(Manifest.PATH);
-    Path staged = root.resolve(".repomirror/staging/" + Manifest.PATH);
-    Files.createDirectories(staged.getParent());
+    Path staged = StagingNames.of(root.resolve(".repomirror/staging"), Manifest.PATH);
     try (OutputStream file = Files.newOutputStream(staged);
         Manifest.Writer out = new Manifest.Writer(new FastGzip(file))) {
       index.forEachFile(

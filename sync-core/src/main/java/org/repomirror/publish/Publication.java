@@ -58,7 +58,9 @@ public final class Publication {
     return records.isEmpty() && alsoRecorded.isEmpty();
   }
 
+  /** Makes everything visible and recorded; a publication with nothing in it writes nothing. */
   public void carryOut(Index index, Publisher publisher) throws IOException {
+    if (isEmpty()) return;
     PublishIntents.declare(index, records);
     publisher.publishContent(content);
     publisher.publishLinks(links);

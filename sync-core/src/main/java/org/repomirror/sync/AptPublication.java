@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.repomirror.plan.Wanted;
 import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.transfer.FetchOutcome;
@@ -129,10 +128,5 @@ final class AptPublication {
                   s.signatures));
     }
     return new Result(done, 0, 0, 0, Set.of());
-  }
-
-  /** The wanted paths of a kind, for reports. */
-  static long count(SuiteWork s, Wanted.Kind kind) {
-    return s.wanted.values().stream().filter(w -> w.kind() == kind).count();
   }
 }

@@ -13,16 +13,27 @@ import java.util.Optional;
 
 /**
  * The exclusive lock a sync or plan holds on a mirror ({@code .repomirror/lock}), so that two runs
- * never write one tree. The file names the process holding it and since when; the operating system
- * releases the lock when that process dies, even by SIGKILL.
+ * never write one tree. The file names the process holding it and since when, and is emptied when
+ * the run ends; the operating system releases the lock when that process dies, even by SIGKILL, and
+ * the line left in the file then tells the next run that this one was interrupted.
  */
 final class MirrorLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
+  private final boolean interrupted;
 
-  private MirrorLock(FileChannel channel, FileLock lock) {
+  private MirrorLock(FileChannel channel, FileLock lock, boolean interrupted) {
     this.channel = channel;
     this.lock = lock;
+    this.interrupted = interrupted;
+  }
+
+  /**
+   * Whether the run before this one ended without releasing the lock cleanly (a crash, a kill): the
+   * holder's line was still in the file. Its staged files may then be worth reusing.
+   */
+  boolean interrupted() {
+    return interrupted;
   }
 
   /**
@@ -40,12 +51,14 @@ final class MirrorLock implements AutoCloseable {
               + layout.root()
               + holder(layout).map(h -> " (" + h + ")").orElse(""));
     }
+    boolean interrupted = channel.size() > 0;
     channel.truncate(0);
     channel.write(
         ByteBuffer.wrap(
             ("process " + ProcessHandle.current().pid() + " since " + now + "\n")
                 .getBytes(StandardCharsets.UTF_8)));
-    return new MirrorLock(channel, lock);
+    channel.force(false);
+    return new MirrorLock(channel, lock, interrupted);
   }
 
   /** Who holds the lock, as the holder wrote it: {@code process 4242 since 2026-12-01T10:00Z}. */
@@ -60,8 +73,10 @@ final class MirrorLock implements AutoCloseable {
     }
   }
 
+  /** Ends the run cleanly: the holder's line goes, then the lock. */
   @Override
   public void close() throws IOException {
+    channel.truncate(0);
     lock.release();
     channel.close();
   }

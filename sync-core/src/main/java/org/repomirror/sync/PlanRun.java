@@ -69,6 +69,8 @@ final class PlanRun {
             : Probe.estimate(ctx, candidates, files, bytes);
     Double total =
         e instanceof TransferEstimate.Seconds s ? Double.valueOf(listSeconds + s.seconds()) : null;
+    SuitePublisher staged = new SuitePublisher(ctx);
+    for (SuiteWork s : prepared.suites()) staged.discard(s); // a plan publishes nothing
     RunOutcomes.Findings f =
         new RunOutcomes.Findings(asReports(prepared), t, ctx.ledger().failures(), false, null);
     return new PlanReport(

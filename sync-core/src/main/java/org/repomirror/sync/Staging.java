@@ -2,6 +2,7 @@ package org.repomirror.sync;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -11,34 +12,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The staging folder between runs. Partial downloads ({@code .part}) stay to resume; verified files
- * a crashed run left stay too, for the next run to reuse after hashing them again (the transfer
- * does). What a run leaves unused goes at its end, with the folders it emptied.
+ * The staging folder between runs: one flat folder (see {@code StagingNames}). Partial downloads
+ * ({@code .part}) stay to resume. A run that ends normally has published or deleted every whole
+ * file it staged; only after an interrupted run can verified files be left, and the next run reuses
+ * them after hashing them again (the transfer does), then clears what it did not take.
  */
 final class Staging {
   private static final Logger log = LoggerFactory.getLogger(Staging.class);
 
   private Staging() {}
 
-  /** Whether a failure, or one of its causes, is a full disk (ENOSPC). */
-  static boolean diskFull(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (String.valueOf(t.getMessage()).contains("No space left on device")) return true;
-    }
-    return false;
-  }
-
-  /** Removes every staged file but partial downloads, and every folder that is then empty. */
-  static void clean(MirrorLayout layout) throws IOException {
+  /**
+   * After an interrupted run (or a staging folder with folders in it, as older versions left),
+   * removes every whole file left and every folder; partial downloads stay.
+   *
+   * @param afterInterruption whether the run before this one was interrupted
+   */
+  static void clean(MirrorLayout layout, boolean afterInterruption) throws IOException {
     Path staging = layout.staging();
-    if (!Files.isDirectory(staging)) return;
-    List<Path> all;
+    if (!Files.isDirectory(staging) || !(afterInterruption || holdsFolders(staging))) return;
+    List<Path> deepestFirst;
     try (Stream<Path> walk = Files.walk(staging)) {
-      all = walk.sorted(Comparator.reverseOrder()).toList();
+      deepestFirst = walk.sorted(Comparator.reverseOrder()).toList();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    for (Path p : all) {
+    for (Path p : deepestFirst) {
       if (p.equals(staging)) continue;
       if (Files.isDirectory(p)) {
         try (Stream<Path> left = Files.list(p)) {
@@ -48,6 +47,20 @@ final class Staging {
         Files.deleteIfExists(p);
       }
     }
+  }
+
+  private static boolean holdsFolders(Path staging) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging, Files::isDirectory)) {
+      return entries.iterator().hasNext();
+    }
+  }
+
+  /** Whether a failure, or one of its causes, is a full disk (ENOSPC). */
+  static boolean diskFull(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("No space left on device")) return true;
+    }
+    return false;
   }
 
   /**

@@ -15,6 +15,7 @@ import org.repomirror.apt.FetchedRelease;
 import org.repomirror.apt.RawFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.fs.StagingNames;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
 import org.repomirror.plan.DeletionPolicy;
@@ -125,8 +126,7 @@ final class SuitePublisher {
   }
 
   private Publisher.Staged stage(RawFile raw) throws IOException {
-    Path staged = ctx.layout().staging().resolve(raw.path());
-    Files.createDirectories(staged.getParent());
+    Path staged = StagingNames.of(ctx.layout().staging(), raw.path());
     try (FileChannel out =
         FileChannel.open(
             staged,

@@ -4,7 +4,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.repomirror.plan.Wanted;
 import org.repomirror.report.FileAction;
 import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
@@ -77,10 +76,5 @@ final class SuiteReports {
         bytes,
         s.signatures,
         s.listedAbsent);
-  }
-
-  /** Bytes of a suite's wanted files of one kind, for a plan. */
-  static long bytes(SuiteWork s, Wanted.Kind kind) {
-    return s.wanted.values().stream().filter(w -> w.kind() == kind).mapToLong(Wanted::size).sum();
   }
 }

@@ -123,7 +123,7 @@ public final class SyncEngine {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
       try {
-        return runLocked(started);
+        return runLocked(started, lock.interrupted());
       } catch (UncheckedIOException e) {
         Staging.abandon(layout, e);
         throw e.getCause();
@@ -134,9 +134,10 @@ public final class SyncEngine {
     }
   }
 
-  private SyncReport runLocked(Instant started) throws IOException, InterruptedException {
+  private SyncReport runLocked(Instant started, boolean afterInterruption)
+      throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    RunContext ctx = context(new RunLedger(finalSync), started.toEpochMilli());
+    RunContext ctx = context(new RunLedger(finalSync), started.toEpochMilli(), afterInterruption);
     if (finalSync) FinalSync.checkUpdateLocks(upstream, options.dists());
     int recovered = PublishIntents.recover(layout.root(), index, ctx.nowMillis());
     if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
@@ -150,7 +151,7 @@ public final class SyncEngine {
     SyncReport.TreeReport treeReport = treeRun.report();
     Outcome o = outcome(ctx, apt, treeReport, treeRun.lacking(), deleted < 0, t0);
     RunOutputs.write(ctx, o.outcome(), started, clock.instant());
-    Staging.clean(layout);
+    Staging.clean(layout, afterInterruption);
     SyncReport report = report(ctx, apt, treeReport, Math.max(0, deleted), o, started);
     RunRecords.record(index, report, tree == null ? "apt" : "tree");
     return report;
@@ -262,19 +263,23 @@ public final class SyncEngine {
   public PlanReport plan() throws IOException, InterruptedException {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
-      RunContext ctx = context(new RunLedger(false), started.toEpochMilli());
+      RunContext ctx = context(new RunLedger(false), started.toEpochMilli(), lock.interrupted());
       PlanReport report =
           new PlanRun(ctx, aptPass(ctx), tree, this::excludedFromTree, suiteReferences())
               .run(upstream.url(""));
       RunRecords.rememberPlan(index, clock, report.estimatedSeconds());
-      Staging.clean(layout);
+      Staging.clean(layout, lock.interrupted());
       return report;
     }
   }
 
-  private RunContext context(RunLedger ledger, long nowMillis) {
+  /**
+   * @param afterInterruption the run before was interrupted: look for its verified staged files
+   */
+  private RunContext context(RunLedger ledger, long nowMillis, boolean afterInterruption) {
     Transfer transfer =
-        new Transfer(upstream, layout.staging(), layout.quarantine(), options.transfer());
+        new Transfer(
+            upstream, layout.staging(), layout.quarantine(), options.transfer(), afterInterruption);
     return new RunContext(
         layout,
         upstream,
@@ -322,11 +327,15 @@ public final class SyncEngine {
       index.references(dist).ifPresent(claimed::addAll);
     }
     String ownTrace = TraceFile.DIRECTORY + options.hostname();
-    return p ->
-        p.startsWith("project/repomirror/")
-            || p.equals(ownTrace)
-            || claimed.contains(p)
-            || dists.stream().anyMatch(p::startsWith);
+    return p -> {
+      if (p.startsWith("project/repomirror/") || p.equals(ownTrace) || claimed.contains(p)) {
+        return true;
+      }
+      for (String dist : dists) {
+        if (p.startsWith(dist)) return true;
+      }
+      return false;
+    };
   }
 
   private SyncReport report(

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.repomirror.index.Index;
+import org.repomirror.plan.DiskView;
 import org.repomirror.plan.TreePlanner;
 import org.repomirror.plan.Wanted;
 import org.repomirror.report.SyncReport;
@@ -40,6 +41,7 @@ final class TreePass {
   private final Predicate<String> excluded;
   private final boolean dryRun;
   private final TreeChunks chunks;
+  private final DiskView disk;
 
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<Object> work = new ArrayBlockingQueue<>(4 * TreeChunks.CHUNK);
@@ -62,6 +64,7 @@ final class TreePass {
     this.excluded = excluded;
     this.dryRun = dryRun;
     this.chunks = new TreeChunks(ctx);
+    this.disk = ctx.disk();
   }
 
   /**
@@ -134,7 +137,7 @@ final class TreePass {
     seen.add(e.path());
     if (excluded.test(e.path())) return;
     listed.incrementAndGet();
-    switch (TreePlanner.decide(e, ctx.index().file(e.path()), ctx.disk())) {
+    switch (TreePlanner.decide(e, ctx.index().file(e.path()), disk)) {
       case TreePlanner.Unchanged u -> unchanged.incrementAndGet();
       case TreePlanner.Link l -> want(e, null);
       case TreePlanner.Fetch f ->
@@ -208,11 +211,6 @@ final class TreePass {
       return List.of();
     }
     return keep.stream().filter(p -> !seen.contains(p)).sorted().toList();
-  }
-
-  /** Whether the listing showed a path (for checks after a complete listing). */
-  boolean listed(String path) {
-    return seen.contains(path);
   }
 
   /**

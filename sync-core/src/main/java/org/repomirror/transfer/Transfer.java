@@ -22,6 +22,7 @@ import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 import org.repomirror.fs.CrashPoint;
+import org.repomirror.fs.StagingNames;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
@@ -65,15 +66,20 @@ public final class Transfer {
   private final Path quarantine;
   private final Settings settings;
 
-  /** Staging folders made in this run: a check per file would cost a syscall per path segment. */
-  private final java.util.Set<Path> madeDirectories =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Whether files found verified in staging are hashed again and taken instead of fetched. */
+  private final boolean reuseStaged;
 
-  public Transfer(Upstream upstream, Path staging, Path quarantine, Settings settings) {
+  /**
+   * @param reuseStaged look for files an interrupted run verified in staging (costs a stat per
+   *     file; only worth it after an interruption, when there can be any)
+   */
+  public Transfer(
+      Upstream upstream, Path staging, Path quarantine, Settings settings, boolean reuseStaged) {
     this.upstream = upstream;
     this.staging = staging;
     this.quarantine = quarantine;
     this.settings = settings;
+    this.reuseStaged = reuseStaged;
   }
 
   /**
@@ -122,12 +128,8 @@ public final class Transfer {
 
   /** Fetches and verifies one file. */
   public FetchOutcome fetch(FetchTask task) throws IOException, InterruptedException {
-    Path part = staging.resolve(task.localPath() + ".part");
-    Path staged = staging.resolve(task.localPath());
-    if (!madeDirectories.contains(part.getParent())) {
-      Files.createDirectories(part.getParent());
-      madeDirectories.add(part.getParent());
-    }
+    Path staged = StagingNames.of(staging, task.localPath());
+    Path part = staged.resolveSibling(staged.getFileName() + ".part");
     // Size plus the strongest checksum the index gives decides; SHA-256 is kept for the index.
     // Computing the weaker ones too would triple the CPU per byte for nothing.
     Hashes wanted = task.expected().hashes();
@@ -215,7 +217,9 @@ public final class Transfer {
   private Optional<FetchOutcome.Fetched> verifiedInStaging(
       FetchTask task, Path staged, EnumSet<HashAlgorithm> algorithms, long started)
       throws IOException {
-    if (!Files.isRegularFile(staged) || task.expected().hashes() == null) return Optional.empty();
+    if (!reuseStaged || task.expected().hashes() == null || !Files.isRegularFile(staged)) {
+      return Optional.empty();
+    }
     HashingOutputStream hashing =
         new HashingOutputStream(java.io.OutputStream.nullOutputStream(), algorithms);
     try (InputStream in = Files.newInputStream(staged)) {

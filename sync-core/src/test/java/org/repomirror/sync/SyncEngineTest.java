@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.fs.StagingNames;
 import org.repomirror.index.FileState;
 import org.repomirror.index.Index;
 import org.repomirror.report.FileAction;
@@ -298,25 +299,32 @@ class SyncEngineTest {
   void leftoversOfACrashedRunAreCleanedOrResumed() throws Exception {
     TestRepository.Suite suite = modernSuite(1, false);
     String big = suite.packages().get(1).filename();
-    Path staging = mirror().resolve(".repomirror/staging");
-    // A verified file staged but never published, and half a download.
-    Path stale = staging.resolve("pool/stale/left-over.deb");
-    Files.createDirectories(stale.getParent());
+    Path staging = Files.createDirectories(mirror().resolve(".repomirror/staging"));
+    // A killed run's lock line, a verified file it staged for a path nobody wants any more, half a
+    // download, and a folder an older version's staging left.
+    Files.writeString(
+        mirror().resolve(".repomirror/lock"), "process 4242 since 2026-11-30T10:00:00Z\n");
+    Path stale = StagingNames.of(staging, "pool/stale/left-over.deb");
     Files.writeString(stale, "left over");
-    Path part = staging.resolve(big + ".part");
-    Files.createDirectories(part.getParent());
+    Path part = staging.resolve(StagingNames.of(staging, big).getFileName() + ".part");
     byte[] whole = Files.readAllBytes(upstreamRoot().resolve(big));
     Files.write(part, java.util.Arrays.copyOf(whole, whole.length / 3));
+    Files.createDirectories(staging.resolve("pool/main/old-layout"));
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
       assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
-      assertThat(stale).doesNotExist();
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
       assertThat(upstream.requests())
           .filteredOn(r -> r.path().equals(big))
           .singleElement()
           .satisfies(
               r -> assertThat(r.header("Range")).isEqualTo("bytes=" + whole.length / 3 + "-"));
+      try (Stream<Path> left = Files.list(staging)) {
+        assertThat(left.toList()).as("staging after the run").isEmpty();
+      }
+      assertThat(Files.readString(mirror().resolve(".repomirror/lock")))
+          .as("a run that ended cleanly leaves no holder")
+          .isEmpty();
     }
   }
 

@@ -147,7 +147,16 @@ class UpstreamFaultsTest {
       }
       default -> throw new IllegalArgumentException(outcome);
     }
-    assertThat(mirror.resolve(".repomirror/staging/" + DEB)).doesNotExist();
+    try (java.util.stream.Stream<Path> left = Files.list(mirror.resolve(".repomirror/staging"))) {
+      List<String> names = left.map(p -> p.getFileName().toString()).toList();
+      if (outcome.equals("gave-up")) {
+        assertThat(names)
+            .as("only the partial download, to resume")
+            .allMatch(n -> n.endsWith(".part"));
+      } else {
+        assertThat(names).as("nothing left in staging").isEmpty();
+      }
+    }
     handled.incrementAndGet();
   }
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
  *     KiB each, such as Release files); 0 turns the cache off
  * @param accessLog where the combined-format access log goes
  * @param tls TLS for the public listener, or null for plain HTTP
+ * @param pinning how clients are pinned to one generation of a suite's metadata
  */
 public record ServerConfig(
     Path root,
@@ -34,7 +35,8 @@ public record ServerConfig(
     Duration metadataMaxAge,
     ByteSize smallFileCache,
     AccessLogTarget accessLog,
-    TlsConfig tls) {
+    TlsConfig tls,
+    PinningConfig pinning) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
   public static final HostPort DEFAULT_ADMIN_LISTEN = new HostPort("127.0.0.1", 9180);
@@ -57,6 +59,7 @@ public record ServerConfig(
     metadataMaxAge = metadataMaxAge != null ? metadataMaxAge : DEFAULT_METADATA_MAX_AGE;
     smallFileCache = smallFileCache != null ? smallFileCache : DEFAULT_SMALL_FILE_CACHE;
     accessLog = accessLog != null ? accessLog : AccessLogTarget.STDOUT;
+    pinning = pinning != null ? pinning : PinningConfig.defaults();
 
     if (ioThreads < 0 || ioThreads > 1024) {
       throw new InvalidValueException("io-threads", "must be 0..1024, got " + ioThreads);
@@ -75,7 +78,8 @@ public record ServerConfig(
 
   /** All defaults, and no root. */
   public static ServerConfig defaults() {
-    return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ServerConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with the command line's values put over it; a null argument keeps ours. */
@@ -92,7 +96,8 @@ public record ServerConfig(
         metadataMaxAge,
         smallFileCache,
         accessLog,
-        tls);
+        tls,
+        pinning);
   }
 
   private static void requirePositive(String key, Duration d) {

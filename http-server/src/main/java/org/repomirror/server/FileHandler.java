@@ -97,6 +97,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private final ServedTree tree;
   private final SmallFileCache smallFiles;
   private final CachePolicy cachePolicy;
+  private final GenerationPinning pinning;
+  private final GenerationPinning.Connection pins = new GenerationPinning.Connection();
   private final ServerMetrics metrics;
   private final AccessLog accessLog;
   private final ConnectionGuard guard;
@@ -107,19 +109,25 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private boolean draining;
   private boolean stopped;
 
-  FileHandler(
+  /**
+   * What every connection serves from: the tree, the cache of small files, the caching headers and
+   * the generations clients are pinned to.
+   */
+  record Site(
       ServedTree tree,
       SmallFileCache smallFiles,
       CachePolicy cachePolicy,
+      GenerationPinning pinning,
       ServerMetrics metrics,
-      AccessLog accessLog,
-      ConnectionGuard guard,
-      boolean tls,
-      boolean draining) {
-    this.tree = tree;
-    this.smallFiles = smallFiles;
-    this.cachePolicy = cachePolicy;
-    this.metrics = metrics;
+      AccessLog accessLog) {}
+
+  FileHandler(Site site, ConnectionGuard guard, boolean tls, boolean draining) {
+    this.tree = site.tree();
+    this.smallFiles = site.smallFiles();
+    this.cachePolicy = site.cachePolicy();
+    this.pinning = site.pinning();
+    this.metrics = site.metrics();
+    AccessLog accessLog = site.accessLog();
     this.accessLog = accessLog;
     this.guard = guard;
     this.tls = tls;
@@ -275,7 +283,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       log.debug("rejected {}: {}", request.uri(), e.getMessage());
       return error(ctx, request, start, HttpResponseStatus.valueOf(e.status()), keepAlive);
     }
-    return switch (tree.resolve(path)) {
+    ServedTree.Resolved resolved = pinning.resolve(pins, clientAddress(ctx), path);
+    return switch (resolved != null ? resolved : tree.resolve(path)) {
       case ServedTree.RegularFile file when !path.trailingSlash() ->
           serveFile(ctx, request, start, path, file, head, keepAlive);
       case ServedTree.Directory dir when path.trailingSlash() ->
@@ -283,6 +292,10 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       case ServedTree.Directory dir -> redirectToDirectory(ctx, request, start, head, keepAlive);
       default -> error(ctx, request, start, HttpResponseStatus.NOT_FOUND, keepAlive);
     };
+  }
+
+  private static java.net.InetAddress clientAddress(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
   private Outcome serveFile(

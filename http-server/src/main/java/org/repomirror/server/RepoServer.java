@@ -1,5 +1,6 @@
 package org.repomirror.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -25,7 +26,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.repomirror.config.HostPort;
+import org.repomirror.config.PinningConfig;
 import org.repomirror.config.ServerConfig;
+import org.repomirror.http.CachePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,14 @@ public final class RepoServer implements AutoCloseable {
   private final AccessLog accessLog;
   private volatile boolean draining;
 
+  private static GenerationPinning pinning(ServerConfig config, ServedTree tree) {
+    PinningConfig p = config.pinning();
+    return new GenerationPinning(
+        new GenerationStore(tree.root()),
+        new PinTable(p.window(), p.tableSize(), p.maxAge(), Ticker.systemTicker()),
+        p.enabled());
+  }
+
   private RepoServer(ServerConfig config, AccessLog accessLog) throws IOException {
     if (config.root() == null) {
       throw new IllegalArgumentException("no root to serve");
@@ -59,6 +70,16 @@ public final class RepoServer implements AutoCloseable {
     SslContext ssl = config.tls() == null ? null : sslContext(config);
     this.limiter = new ConnectionLimiter(config.maxConnections(), connections);
     this.metrics = new ServerMetrics(limiter);
+    GenerationPinning pinning = pinning(config, tree);
+    metrics.pinning(pinning);
+    FileHandler.Site site =
+        new FileHandler.Site(
+            tree,
+            new SmallFileCache(config.smallFileCache().bytes()),
+            new CachePolicy(config.metadataMaxAge()),
+            pinning,
+            metrics,
+            accessLog);
     this.group =
         new MultiThreadIoEventLoopGroup(
             config.ioThreads(), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -69,9 +90,7 @@ public final class RepoServer implements AutoCloseable {
                   .option(ChannelOption.SO_BACKLOG, 4096)
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(ChannelOption.AUTO_READ, false)
-                  .childHandler(
-                      new ServerInitializer(
-                          config, tree, metrics, accessLog, limiter, ssl, () -> draining)),
+                  .childHandler(new ServerInitializer(config, site, limiter, ssl, () -> draining)),
               config.listen());
       AdminHandler admin = new AdminHandler(metrics);
       this.adminChannel =

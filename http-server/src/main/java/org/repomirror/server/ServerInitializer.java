@@ -11,7 +11,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.repomirror.config.ServerConfig;
-import org.repomirror.http.CachePolicy;
 
 /** Assembles the pipeline of a public connection. */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -21,29 +20,21 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
   static final int MAX_HEADER_SIZE = 8 * 1024;
 
   private final ServerConfig config;
-  private final ServedTree tree;
-  private final SmallFileCache smallFiles;
-  private final CachePolicy cachePolicy;
+  private final FileHandler.Site site;
   private final ServerMetrics metrics;
-  private final AccessLog accessLog;
   private final ConnectionLimiter limiter;
   private final SslContext ssl;
   private final BooleanSupplier draining;
 
   ServerInitializer(
       ServerConfig config,
-      ServedTree tree,
-      ServerMetrics metrics,
-      AccessLog accessLog,
+      FileHandler.Site site,
       ConnectionLimiter limiter,
       SslContext ssl,
       BooleanSupplier draining) {
     this.config = config;
-    this.tree = tree;
-    this.smallFiles = new SmallFileCache(config.smallFileCache().bytes());
-    this.cachePolicy = new CachePolicy(config.metadataMaxAge());
-    this.metrics = metrics;
-    this.accessLog = accessLog;
+    this.site = site;
+    this.metrics = site.metrics();
     this.limiter = limiter;
     this.ssl = ssl;
     this.draining = draining;
@@ -71,16 +62,6 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     if (ssl != null) {
       p.addLast("chunked", new ChunkedWriteHandler());
     }
-    p.addLast(
-        "files",
-        new FileHandler(
-            tree,
-            smallFiles,
-            cachePolicy,
-            metrics,
-            accessLog,
-            guard,
-            ssl != null,
-            draining.getAsBoolean()));
+    p.addLast("files", new FileHandler(site, guard, ssl != null, draining.getAsBoolean()));
   }
 }

@@ -58,6 +58,25 @@ public final class ServerMetrics {
         .register(registry);
   }
 
+  /** The gauges and counter of generation pinning, read when scraped. */
+  void pinning(GenerationPinning pinning) {
+    GaugeWithCallback.builder()
+        .name("repomirror_generations_kept")
+        .help("Generations of suites' metadata kept for pinned clients, over all suites.")
+        .callback(cb -> cb.call(pinning.generationsKept()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("repomirror_pinned_addresses")
+        .help("Client addresses pinned to a generation of some suite, within the pin window.")
+        .callback(cb -> cb.call(pinning.pinnedAddresses()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("repomirror_pinned_older_generation_requests_total")
+        .help("Requests answered from a generation older than the one served now.")
+        .callback(cb -> cb.call(pinning.olderServed()))
+        .register(registry);
+  }
+
   void requestAnswered(int status, long sentBodyBytes) {
     CounterDataPoint point = status >= 0 && status < 600 ? byCode.get(status) : null;
     if (point == null) {

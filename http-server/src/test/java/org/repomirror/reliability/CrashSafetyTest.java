@@ -28,6 +28,7 @@ import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.PackagesIndex;
 import org.repomirror.debian.ReleaseFile;
+import org.repomirror.publish.Generations;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
@@ -47,10 +48,15 @@ class CrashSafetyTest {
   private static final int KILLS = Integer.getInteger("crash.kills", 20);
 
   /** How far into each point's occurrences a named kill lands, per point. */
-  private static final int[] DEPTH = {30, 10, 5, 2};
+  private static final int[] DEPTH = {30, 10, 2, 2, 5, 2};
 
   private static final String[] POINTS = {
-    "staged", "publish-content", "publish-metadata", "index-commit"
+    "staged",
+    "publish-content",
+    "generation-built",
+    "generation-switched",
+    "publish-metadata",
+    "index-commit"
   };
 
   @TempDir Path tmp;
@@ -58,6 +64,8 @@ class CrashSafetyTest {
   private final Map<String, Set<String>> acceptable = new ConcurrentHashMap<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicLong reads = new AtomicLong();
+  private final AtomicLong generationReads = new AtomicLong();
+  private final Set<String> generations = ConcurrentHashMap.newKeySet();
 
   private TestRepository.Suite release(Path upstream, TestKey key, long seed, int packages)
       throws IOException {
@@ -152,6 +160,7 @@ class CrashSafetyTest {
     }
     assertThat(killed).as(String.join("\n", log)).isGreaterThanOrEqualTo(KILLS);
     assertThat(violations).as("seen by the reader in %d reads", reads.get()).isEmpty();
+    assertThat(generations).as("generations the reader saw whole").hasSizeGreaterThanOrEqualTo(2);
     Map<String, String> upstreamNow = currentRelease(upstreamRoot, current);
     assertThat(upstreamNow).as("the current release's files").hasSizeGreaterThan(34);
     assertThat(contents(mirror)).containsAllEntriesOf(upstreamNow);
@@ -166,10 +175,44 @@ class CrashSafetyTest {
     Reliability.record(
         "crash",
         String.format(
-            "%d runs started, %d killed with SIGKILL mid-run (named points and random moments),"
-                + " %d finished before their kill; all converged; %d reads of the served tree, 0"
-                + " partial or unverified files; verify --full clean",
-            attempts, killed, finished, reads.get()));
+            "%d runs started, %d killed with SIGKILL mid-run (named points, switches of a"
+                + " generation among them, and random moments), %d finished before their kill; all"
+                + " converged; %d reads of the served tree, 0 partial or unverified files; %d files"
+                + " of %d generations read as a pinned client reads them, every one matching its"
+                + " generation's InRelease; verify --full clean",
+            attempts, killed, finished, reads.get(), generationReads.get(), generations.size()));
+  }
+
+  /**
+   * The generation the served folder names must be whole: its InRelease's listed files, in that
+   * generation, match what it lists (as a client pinned to it is served them).
+   */
+  private void checkGeneration(Path mirror) throws IOException {
+    String id;
+    try {
+      id = Files.readString(mirror.resolve("dists/stable/" + Generations.MARKER)).strip();
+    } catch (java.nio.file.NoSuchFileException beforeTheFirst) {
+      return;
+    }
+    Path generation =
+        mirror.resolve(Generations.STORE).resolve(Generations.key("dists/stable")).resolve(id);
+    byte[] signed;
+    try {
+      signed = ReleaseVerifier.unverifiedText(Files.readAllBytes(generation.resolve("InRelease")));
+    } catch (org.repomirror.trust.TrustException e) {
+      violations.add(generation + "/InRelease: not a clear-signed Release");
+      return;
+    }
+    generations.add(id);
+    for (ExpectedFile e : ReleaseFile.parse(signed).files()) {
+      Path listed = generation.resolve(e.path());
+      if (!Files.exists(listed)) continue; // listed, not carried
+      String sha = TestRepository.hex("SHA-256", Files.readAllBytes(listed));
+      if (!e.hashes().get(HashAlgorithm.SHA256).orElseThrow().equals(sha)) {
+        violations.add(listed + ": does not match the InRelease of its generation " + id);
+      }
+      generationReads.incrementAndGet();
+    }
   }
 
   /** Reads the served tree over and over, checking what a client could see. */
@@ -189,7 +232,10 @@ class CrashSafetyTest {
     try (Stream<Path> walk = Files.walk(mirror)) {
       files =
           walk.filter(Files::isRegularFile)
-              .filter(p -> !mirror.relativize(p).toString().startsWith(".repomirror"))
+              // Hidden paths (our state, a generation's marker, a folder being switched in) are
+              // never served.
+              .filter(p -> !mirror.relativize(p).toString().startsWith("."))
+              .filter(p -> !mirror.relativize(p).toString().contains("/."))
               .filter(p -> !mirror.relativize(p).toString().startsWith("project/"))
               .toList();
     } catch (java.io.UncheckedIOException e) {
@@ -209,6 +255,7 @@ class CrashSafetyTest {
       if (ok == null || !ok.contains(sha))
         violations.add(rel + ": content never published upstream");
     }
+    checkGeneration(mirror);
     Path inRelease = mirror.resolve("dists/stable/InRelease");
     byte[] signed;
     try {

@@ -19,7 +19,11 @@ final class AptGet {
   private static final Path APT_GET = Path.of("/usr/bin/apt-get");
   private static final long TIMEOUT_SECONDS = 180;
 
-  /** What one apt-get run printed and returned. */
+  /**
+   * What one apt-get run printed and returned.
+   *
+   * @param exitCode apt-get's exit code, or -1 when it did not finish in time and was killed
+   */
   record Result(int exitCode, String output) {}
 
   private final Path work;
@@ -93,12 +97,24 @@ final class AptGet {
     pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     pb.environment().put("APT_CONFIG", config.toString());
     pb.environment().put("LC_ALL", "C");
+    Path log = Files.createTempFile(work, "apt-get", ".log");
+    pb.redirectOutput(log.toFile());
     Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("apt-get " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+    try {
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+        return new Result(
+            -1,
+            Files.readString(log, StandardCharsets.UTF_8)
+                + "\napt-get "
+                + String.join(" ", args)
+                + " did not finish in "
+                + TIMEOUT_SECONDS
+                + " s and was killed");
+      }
+      return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(log);
     }
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 }

@@ -42,11 +42,20 @@ class FileHandlerTest {
             guard,
             new HttpServerCodec(),
             new FileHandler(
-                new ServedTree(root),
-                new SmallFileCache(1 << 20),
-                new CachePolicy(Duration.ofSeconds(60)),
-                metrics,
-                log,
+                new FileHandler.Site(
+                    new ServedTree(root),
+                    new SmallFileCache(1 << 20),
+                    new CachePolicy(Duration.ofSeconds(60)),
+                    new GenerationPinning(
+                        new GenerationStore(root.toRealPath()),
+                        new PinTable(
+                            Duration.ofMinutes(2),
+                            100,
+                            Duration.ofHours(1),
+                            com.github.benmanes.caffeine.cache.Ticker.systemTicker()),
+                        true),
+                    metrics,
+                    log),
                 guard,
                 false,
                 false));

@@ -33,11 +33,28 @@ final class RawHttp implements AutoCloseable {
   private final OutputStream out;
 
   RawHttp(InetSocketAddress address) throws IOException {
+    this(address, null);
+  }
+
+  /**
+   * @param from the local address to connect from (another 127.x.y.z is another client), or null
+   */
+  RawHttp(InetSocketAddress address, String from) throws IOException {
     socket = new Socket();
+    if (from != null) socket.bind(new InetSocketAddress(from, 0));
     socket.connect(address, 5000);
     socket.setSoTimeout(10_000);
     in = socket.getInputStream();
     out = socket.getOutputStream();
+  }
+
+  /** A GET as legacy apt sends it: HTTP/1.1, keep-alive, the path raw. */
+  Response get(String path) throws IOException {
+    send(
+        "GET /"
+            + path
+            + " HTTP/1.1\r\nHost: mirror\r\nUser-Agent: Debian APT-HTTP/1.3 (0.7.25)\r\n\r\n");
+    return read();
   }
 
   RawHttp send(String raw) throws IOException {

@@ -35,7 +35,8 @@ final class TestServers {
         Duration.ofSeconds(60),
         null,
         accessLog,
-        tls);
+        tls,
+        null);
   }
 
   static RepoServer start(Path root, AccessLog log) throws IOException {

@@ -52,4 +52,27 @@ public interface FileStore {
 
   /** The target of a symbolic link, or empty when the path is not one. */
   Optional<String> readSymbolicLink(Path link) throws IOException;
+
+  /** Makes a hard link: a second name for an existing file. */
+  void createLink(Path link, Path existing) throws IOException;
+
+  /**
+   * Swaps two existing paths, folders included, in one atomic step (Linux {@code renameat2} with
+   * {@code RENAME_EXCHANGE}): a reader sees one or the other, never neither.
+   *
+   * @throws ExchangeUnsupportedException where the filesystem or the system cannot
+   */
+  void exchange(Path a, Path b) throws IOException;
+
+  /** Deletes a folder and everything in it, not following links; nothing when it is absent. */
+  void deleteTree(Path dir) throws IOException;
+
+  /** The filesystem cannot swap two paths atomically (not Linux, or NFS, or an old kernel). */
+  final class ExchangeUnsupportedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public ExchangeUnsupportedException(String message) {
+      super(message);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package org.repomirror.fs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,7 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The real filesystem, through java.nio. */
 final class SystemFileStore implements FileStore {
@@ -69,6 +73,28 @@ final class SystemFileStore implements FileStore {
       Files.getFileAttributeView(link, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .setTimes(FileTime.fromMillis(mtimeMillis), null, null);
     }
+  }
+
+  @Override
+  public void createLink(Path link, Path existing) throws IOException {
+    Files.createLink(link, existing);
+  }
+
+  @Override
+  public void exchange(Path a, Path b) throws IOException {
+    Renameat2.exchange(a, b);
+  }
+
+  @Override
+  public void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+    List<Path> deepestFirst;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      deepestFirst = walk.sorted(Comparator.reverseOrder()).toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    for (Path p : deepestFirst) Files.deleteIfExists(p);
   }
 
   @Override

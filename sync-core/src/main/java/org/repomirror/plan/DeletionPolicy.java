@@ -83,4 +83,27 @@ public final class DeletionPolicy {
     if (due.size() > maxDelete) return new Sweep(List.of(), unmark, due);
     return new Sweep(due, unmark, List.of());
   }
+
+  /**
+   * The kept generations of a suite that may go: each superseded (by the next one) more than the
+   * grace period ago, so that no client pinned to it can still be served from it. The current
+   * generation always stays, and so does any pool file it references: a file only an older
+   * generation referenced was marked when that generation was superseded, and waits out the same
+   * grace.
+   *
+   * @param kept the generation ids, in any order (an id is the epoch ms it was made)
+   * @param current the served generation
+   */
+  public static List<Long> retiredGenerations(
+      List<Long> kept, long current, long nowMillis, Duration grace) {
+    List<Long> sorted = new ArrayList<>(kept);
+    sorted.sort(null);
+    List<Long> retired = new ArrayList<>();
+    for (int i = 0; i + 1 < sorted.size(); i++) {
+      long id = sorted.get(i);
+      long supersededAt = sorted.get(i + 1);
+      if (id < current && supersededAt + grace.toMillis() <= nowMillis) retired.add(id);
+    }
+    return retired;
+  }
 }

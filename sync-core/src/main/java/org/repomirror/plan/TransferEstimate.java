@@ -27,6 +27,20 @@ public final class TransferEstimate {
   /** One file the probe fetched: its size and how long its download took. */
   public record Sample(long bytes, long nanos) {}
 
+  /**
+   * What publishing costs on this disk: making each file durable, its folder and its rename.
+   *
+   * @param secondsPerFile the fixed cost of one file
+   * @param secondsPerByte the cost of its bytes (the flush of what the transfer wrote)
+   */
+  public record Publishing(double secondsPerFile, double secondsPerByte) {
+    public static final Publishing FREE = new Publishing(0, 0);
+
+    double seconds(long files, long bytes) {
+      return secondsPerFile * files + secondsPerByte * bytes;
+    }
+  }
+
   /** What an earlier run's transfer phase moved, and in how long. */
   public record Run(long files, long bytes, long millis) {}
 
@@ -39,6 +53,20 @@ public final class TransferEstimate {
    */
   public static Estimate fromProbe(
       long files, long bytes, List<Sample> samples, int connections, int probed) {
+    return fromProbe(files, bytes, samples, connections, probed, Publishing.FREE);
+  }
+
+  /**
+   * From a probe, with publishing: files are fetched a chunk at a time and each chunk published
+   * before the next, so the publishing time adds to the transfer's.
+   */
+  public static Estimate fromProbe(
+      long files,
+      long bytes,
+      List<Sample> samples,
+      int connections,
+      int probed,
+      Publishing publishing) {
     if (files == 0) return new Seconds(0, "nothing to fetch");
     long got = samples.stream().mapToLong(Sample::bytes).sum();
     if (samples.isEmpty() || got == 0) {
@@ -48,17 +76,25 @@ public final class TransferEstimate {
               + " planned file(s) moved no bytes (missing or failing upstream)");
     }
     Fit fit = Fit.of(samples);
-    double seconds = (fit.perFile * files + fit.perByte * bytes) / Math.max(1, connections);
+    double transfer = (fit.perFile * files + fit.perByte * bytes) / Math.max(1, connections);
+    double publish = publishing.seconds(files, bytes);
     return new Seconds(
-        seconds,
+        transfer + publish,
         String.format(
             "from a probe of %d files (%.1f MB) over %d connections: %.0f ms per file + %s per"
-                + " connection",
+                + " connection; publishing %.1f s"
+                + (publishing == Publishing.FREE
+                    ? ""
+                    : String.format(
+                        " (%.2f ms per file + %.0f MB/s to disk, measured now)",
+                        publishing.secondsPerFile() * 1e3,
+                        publishing.secondsPerByte() > 0 ? 1e-6 / publishing.secondsPerByte() : 0)),
             samples.size(),
             got / 1e6,
             connections,
             fit.perFile * 1e3,
-            fit.perByte > 0 ? String.format("%.1f MB/s", 1e-6 / fit.perByte) : "no time per byte"));
+            fit.perByte > 0 ? String.format("%.1f MB/s", 1e-6 / fit.perByte) : "no time per byte",
+            publish));
   }
 
   /**

@@ -11,15 +11,16 @@ import org.repomirror.index.Index;
 /**
  * What one step of a sync makes visible, carried out in the one order that is safe: the records
  * noted as intents, then content (new paths nothing references yet), then links, then metadata
- * (indexes, then Release files), then one index batch that records everything and drops the
- * intents. A crash anywhere leaves a tree whose visible metadata references only files in place,
- * and intents that {@link PublishIntents#recover} turns into records. Not thread-safe; carried out
- * once.
+ * (indexes, then Release files), then suites' new generations (each dists folder switched in one
+ * step), then one index batch that records everything and drops the intents. A crash anywhere
+ * leaves a tree whose visible metadata references only files in place, and intents that {@link
+ * PublishIntents#recover} turns into records. Not thread-safe; carried out once.
  */
 public final class Publication {
   private final List<Publisher.Staged> content = new ArrayList<>();
   private final List<Publisher.Staged> metadata = new ArrayList<>();
   private final List<Publisher.Link> links = new ArrayList<>();
+  private final List<Generation> generations = new ArrayList<>();
   private final List<FileRecord> records = new ArrayList<>();
   private final List<Consumer<Index.Batch>> alsoRecorded = new ArrayList<>();
 
@@ -40,6 +41,20 @@ public final class Publication {
   public Publication link(Publisher.Link link, FileRecord record) {
     links.add(link);
     records.add(record);
+    return this;
+  }
+
+  /** A suite's new generation: its dists folder's new files, switched in with the rest. */
+  private record Generation(String dist, long id, List<Publisher.Staged> staged) {}
+
+  /**
+   * A suite's metadata as a new generation of its dists folder: published after everything else, in
+   * one switch.
+   */
+  public Publication generation(
+      String dist, long id, List<Publisher.Staged> staged, List<FileRecord> records) {
+    generations.add(new Generation(dist, id, List.copyOf(staged)));
+    this.records.addAll(records);
     return this;
   }
 
@@ -65,6 +80,7 @@ public final class Publication {
     publisher.publishContent(content);
     publisher.publishLinks(links);
     publisher.publishMetadata(metadata);
+    for (Generation g : generations) publisher.publishGeneration(g.dist(), g.id(), g.staged());
     try (Index.Batch batch = index.batch()) {
       for (FileRecord r : records) batch.put(r).deleteIntent(r.path());
       alsoRecorded.forEach(c -> c.accept(batch));
@@ -76,5 +92,8 @@ public final class Publication {
   public void discard(FileStore files) throws IOException {
     for (Publisher.Staged s : content) files.deleteIfExists(s.staged());
     for (Publisher.Staged s : metadata) files.deleteIfExists(s.staged());
+    for (Generation g : generations) {
+      for (Publisher.Staged s : g.staged()) files.deleteIfExists(s.staged());
+    }
   }
 }

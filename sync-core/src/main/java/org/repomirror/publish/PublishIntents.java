@@ -1,11 +1,15 @@
 package org.repomirror.publish;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 
@@ -40,12 +44,7 @@ public final class PublishIntents {
     int recovered = 0;
     try (Index.Batch batch = index.batch()) {
       for (FileRecord r : intents) {
-        Path p = root.resolve(r.path());
-        boolean there =
-            r.isLink()
-                ? Files.isSymbolicLink(p)
-                : Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == r.size();
-        if (there) {
+        if (isThere(root.resolve(r.path()), r)) {
           Optional<FileRecord> known = index.file(r.path());
           if (known.isEmpty() || !known.get().hashes().equals(r.hashes())) {
             batch.put(r);
@@ -58,5 +57,26 @@ public final class PublishIntents {
       batch.commit();
     }
     return recovered;
+  }
+
+  /**
+   * Whether the file at a path is the one the intent describes: for a link its target, for a file
+   * its size and then its checksum, since a publication rolled back leaves the old file, which may
+   * well have the same size.
+   */
+  private static boolean isThere(Path p, FileRecord r) throws IOException {
+    if (r.isLink()) {
+      return Files.isSymbolicLink(p) && Files.readSymbolicLink(p).toString().equals(r.linkTarget());
+    }
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != r.size()) {
+      return false;
+    }
+    HashAlgorithm a = r.hashes().strongest();
+    MessageDigest digest = a.newDigest();
+    try (InputStream in = Files.newInputStream(p)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+    }
+    return HexFormat.of().formatHex(digest.digest()).equals(r.hashes().get(a).orElse(""));
   }
 }

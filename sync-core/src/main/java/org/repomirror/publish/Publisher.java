@@ -26,6 +26,7 @@ public final class Publisher {
 
   private final Path root;
   private final FileStore files;
+  private final Generations generations;
 
   /** Folders known to exist in this run: a check per file would cost a syscall per segment. */
   private final Set<Path> madeDirectories = new HashSet<>();
@@ -33,6 +34,20 @@ public final class Publisher {
   public Publisher(Path root, FileStore files) {
     this.root = root;
     this.files = files;
+    this.generations = new Generations(root, files);
+  }
+
+  /** The suites' generations this publisher switches. */
+  public Generations generations() {
+    return generations;
+  }
+
+  /**
+   * Stage 2 for a suite: its whole dists folder as a new generation, switched in one step (see
+   * {@link Generations}). Replaces {@link #publishMetadata} for the suites a sync verifies.
+   */
+  public void publishGeneration(String dist, long id, List<Staged> staged) throws IOException {
+    generations.publish(dist, id, staged);
   }
 
   /**

@@ -3,12 +3,15 @@ package org.repomirror.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
+import org.repomirror.publish.Publisher;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 
@@ -32,22 +35,62 @@ final class Probe {
     int connections = ctx.options().transfer().connections();
     List<Wanted> sample = sample(candidates, connections, bytes);
     List<TransferEstimate.Sample> samples = new ArrayList<>();
+    List<FetchOutcome.Fetched> fetched = new ArrayList<>();
     long t = System.nanoTime();
     for (FetchOutcome o : ctx.transfer().fetchAll(tasks(sample), x -> {})) {
       if (o instanceof FetchOutcome.Fetched f) {
         if (f.bytesTransferred() > 0) {
           samples.add(new TransferEstimate.Sample(f.bytesTransferred(), f.elapsedNanos()));
         }
-        ctx.files().deleteIfExists(f.staged());
+        fetched.add(f);
       }
     }
+    TransferEstimate.Publishing publishing = publishing(ctx, fetched);
     ctx.ledger().phase("probe", t);
     TransferEstimate.Estimate probed =
-        TransferEstimate.fromProbe(files, bytes, samples, connections, sample.size());
+        TransferEstimate.fromProbe(files, bytes, samples, connections, sample.size(), publishing);
     if (probed instanceof TransferEstimate.Seconds) return probed;
     TransferEstimate.Estimate history = TransferEstimate.fromHistory(files, bytes, history(ctx));
     if (history instanceof TransferEstimate.Seconds) return history;
     return new TransferEstimate.None(probed.basis() + ", and " + history.basis());
+  }
+
+  private static final int TINY_FILES = 64;
+
+  /**
+   * What publishing costs on this disk, measured the way the sync publishes: tiny files for the
+   * cost per file, then the probe's own fetched files (not yet flushed to disk, as in a sync) for
+   * the cost per byte. They are published into a folder of staging and deleted.
+   */
+  private static TransferEstimate.Publishing publishing(
+      RunContext ctx, List<FetchOutcome.Fetched> fetched) throws IOException {
+    Path scratch = ctx.layout().staging().resolve("probe-publish");
+    String base = ctx.layout().root().relativize(scratch) + "/";
+    try {
+      List<Publisher.Staged> tiny = new ArrayList<>();
+      for (int i = 0; i < TINY_FILES; i++) {
+        Path f = ctx.layout().staging().resolve("probe-tiny-" + i);
+        Files.write(f, new byte[1024]);
+        tiny.add(new Publisher.Staged(f, base + "t" + i + "/file"));
+      }
+      long t0 = System.nanoTime();
+      ctx.publisher().publishContent(tiny);
+      double perFile = (System.nanoTime() - t0) / 1e9 / TINY_FILES;
+      List<Publisher.Staged> sample = new ArrayList<>();
+      long bytes = 0;
+      for (int i = 0; i < fetched.size(); i++) {
+        sample.add(new Publisher.Staged(fetched.get(i).staged(), base + "s" + i + "/file"));
+        bytes += fetched.get(i).bytesTransferred();
+      }
+      long t1 = System.nanoTime();
+      ctx.publisher().publishContent(sample);
+      double seconds = (System.nanoTime() - t1) / 1e9;
+      double perByte = bytes > 0 ? Math.max(0, seconds - perFile * sample.size()) / bytes : 0;
+      return new TransferEstimate.Publishing(perFile, perByte);
+    } finally {
+      ctx.files().deleteTree(scratch);
+      for (FetchOutcome.Fetched f : fetched) ctx.files().deleteIfExists(f.staged());
+    }
   }
 
   /** A random sample: at least a few files per connection, a few tens of MB, at most a fifth. */

@@ -2,6 +2,7 @@ package org.repomirror.sync;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.Optional;
 import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
@@ -29,6 +30,7 @@ record RunContext(
     Progress progress,
     RunLedger ledger,
     SyncOptions options,
+    Clock clock,
     long generation,
     long nowMillis) {
 

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.repomirror.apt.FetchedRelease;
@@ -51,19 +53,22 @@ final class SuitePublisher {
       throws IOException {
     FetchedRelease.Fetched release = s.fetched();
     Publication p = new Publication();
+    List<Publisher.Staged> folder = new ArrayList<>();
+    List<FileRecord> folderRecords = new ArrayList<>();
     for (FetchOutcome.Fetched f : s.staged.values()) {
-      Publisher.Staged st = new Publisher.Staged(f.staged(), f.task().localPath());
-      if (f.task().localPath().contains("/by-hash/")) {
-        p.content(st, record(f));
-      } else {
-        p.metadata(st, record(f));
-      }
+      folder.add(new Publisher.Staged(f.staged(), f.task().localPath()));
+      folderRecords.add(record(f));
+    }
+    for (RawFile raw : release.raw()) {
+      folder.add(stage(raw));
+      folderRecords.add(rawRecord(raw));
     }
     for (String path : s.wanted.keySet()) {
       PoolTransfer.Staged deferred = pool.deferred().remove(path);
       if (deferred != null) p.content(deferred.staged(), deferred.record());
     }
-    for (RawFile raw : release.raw()) p.metadata(stage(raw), rawRecord(raw));
+    long generation = nextGeneration(s.dist);
+    p.generation(s.dist, generation, folder, folderRecords);
     Set<String> references = s.referencesIfPublished(unusable);
     Set<String> before = ctx.index().references(s.dist).orElse(Set.of());
     DeletionPolicy.Marks marks =
@@ -72,7 +77,9 @@ final class SuitePublisher {
         batch -> {
           batch.putValidators(release.validatorsUrl(), release.validators());
           batch.putReferences(s.dist, references);
-          marks.toMark().forEach(path -> batch.markForDeletion(path, ctx.nowMillis()));
+          // From the moment the old generation stopped being served: the generation and the
+          // files only it references wait out the same grace.
+          marks.toMark().forEach(path -> batch.markForDeletion(path, generation));
           marks.toUnmark().forEach(batch::unmarkForDeletion);
         });
     long t = System.nanoTime();
@@ -80,6 +87,12 @@ final class SuitePublisher {
     ctx.ledger().phase("publish", t);
     p.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
     return references;
+  }
+
+  /** The id of a suite's next generation: the clock's now, and later than the current one's. */
+  private long nextGeneration(String dist) throws IOException {
+    long now = ctx.clock().millis();
+    return Math.max(now, ctx.publisher().generations().current(dist).orElse(0L) + 1);
   }
 
   /** Deletes what a suite that is not published staged. */

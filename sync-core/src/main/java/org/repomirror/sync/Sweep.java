@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
+import org.repomirror.publish.Generations;
 import org.repomirror.report.SyncReport;
 
 /** Deletes the files whose grace period is over, as {@link DeletionPolicy} decides. */
@@ -17,6 +18,7 @@ final class Sweep {
    * @return how many files were deleted, or -1 when the max-delete guard held them back
    */
   static long run(RunContext ctx, Set<String> wanted, long nowMillis) throws IOException {
+    retireGenerations(ctx, nowMillis);
     Map<String, Long> pending = ctx.index().pendingDeletes();
     if (pending.isEmpty()) return 0; // the usual case: no need to read every suite's references
     Set<String> referenced = new HashSet<>();
@@ -51,5 +53,19 @@ final class Sweep {
       batch.commit();
     }
     return sweep.delete().size();
+  }
+
+  /** Removes the generations of every suite that no pin can reach any more. */
+  private static void retireGenerations(RunContext ctx, long nowMillis) throws IOException {
+    Generations generations = ctx.publisher().generations();
+    for (String dist : generations.suites()) {
+      java.util.Optional<Long> current = generations.current(dist);
+      if (current.isEmpty()) continue;
+      for (long id :
+          DeletionPolicy.retiredGenerations(
+              generations.kept(dist), current.get(), nowMillis, ctx.options().deleteGrace())) {
+        generations.remove(dist, id);
+      }
+    }
   }
 }

@@ -139,6 +139,8 @@ public final class SyncEngine {
     long t0 = System.nanoTime();
     RunContext ctx = context(new RunLedger(finalSync), started.toEpochMilli(), afterInterruption);
     if (finalSync) FinalSync.checkUpdateLocks(upstream, options.dists());
+    int rolledBack = ctx.publisher().generations().recover();
+    if (rolledBack > 0) log.info("rolled back {} leftovers of an interrupted switch", rolledBack);
     int recovered = PublishIntents.recover(layout.root(), index, ctx.nowMillis());
     if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
     AptRun apt = runApt(ctx);
@@ -290,6 +292,7 @@ public final class SyncEngine {
         progress,
         ledger,
         options,
+        clock,
         nowMillis,
         nowMillis);
   }

@@ -36,7 +36,13 @@ class PublicationTest {
         path,
         content.length(),
         0,
-        Hashes.of(HashAlgorithm.SHA256, "0".repeat(64)),
+        Hashes.of(
+            HashAlgorithm.SHA256,
+            java.util.HexFormat.of()
+                .formatHex(
+                    HashAlgorithm.SHA256
+                        .newDigest()
+                        .digest(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
         FileState.PUBLISHED,
         1,
         1);

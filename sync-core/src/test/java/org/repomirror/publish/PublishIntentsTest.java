@@ -12,6 +12,8 @@ import org.repomirror.debian.Hashes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
 import org.repomirror.index.Index;
+import org.repomirror.testing.FakeIndex;
+import org.repomirror.testing.TestRepository;
 
 class PublishIntentsTest {
   @TempDir Path tmp;
@@ -27,8 +29,10 @@ class PublishIntentsTest {
     Files.createDirectories(root.resolve("pool"));
     Files.writeString(root.resolve("pool/renamed.deb"), "abc");
     Files.writeString(root.resolve("pool/known.deb"), "xyz");
-    String a = "a".repeat(64);
-    String b = "b".repeat(64);
+    String a =
+        TestRepository.hex("SHA-256", "abc".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String b =
+        TestRepository.hex("SHA-256", "xyz".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     try (Index index = Index.open(tmp.resolve("index"))) {
       try (var batch = index.batch()) {
         batch.put(record("pool/known.deb", 3, b));
@@ -51,5 +55,22 @@ class PublishIntentsTest {
       assertThat(index.file("pool/known.deb").orElseThrow().hashes().get(HashAlgorithm.SHA256))
           .hasValue(b);
     }
+  }
+
+  /**
+   * A publication rolled back leaves the old file at the path; when it has the size the intent
+   * names, only its checksum tells it is not the new one.
+   */
+  @Test
+  void anOldFileOfTheSameSizeIsNotTakenForTheNewOne() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("mirror/dists/s"));
+    Files.writeString(root.resolve("Packages"), "old");
+    String newHash =
+        TestRepository.hex("SHA-256", "new".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    FakeIndex index = new FakeIndex();
+    PublishIntents.declare(index, List.of(record("dists/s/Packages", 3, newHash)));
+    assertThat(PublishIntents.recover(tmp.resolve("mirror"), index, 42)).isZero();
+    assertThat(index.file("dists/s/Packages")).isEmpty();
+    assertThat(index.intents()).isEmpty();
   }
 }

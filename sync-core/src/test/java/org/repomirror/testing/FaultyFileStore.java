@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.repomirror.fs.FileStore;
 
 /**
- * The real filesystem, but the n-th rename into place fails as a full disk does, and every rename
- * is recorded in order. Thread-safe.
+ * The real filesystem, but the n-th rename (or swap) into place fails as a full disk does, and
+ * every rename is recorded in order; it can also refuse to swap folders, as NFS does. Thread-safe.
  */
 public final class FaultyFileStore implements FileStore {
   private final int failingMove;
@@ -73,5 +73,36 @@ public final class FaultyFileStore implements FileStore {
   @Override
   public Optional<String> readSymbolicLink(Path link) throws IOException {
     return SYSTEM.readSymbolicLink(link);
+  }
+
+  @Override
+  public void createLink(Path link, Path existing) throws IOException {
+    SYSTEM.createLink(link, existing);
+  }
+
+  /** Swaps as the system does, unless this store was made to refuse it. */
+  @Override
+  public void exchange(Path a, Path b) throws IOException {
+    if (noExchange) throw new ExchangeUnsupportedException("this store cannot swap " + a);
+    if (moves.incrementAndGet() == failingMove) {
+      throw new IOException(b + ": No space left on device");
+    }
+    SYSTEM.exchange(a, b);
+    synchronized (this) {
+      moved.add(b);
+    }
+  }
+
+  @Override
+  public void deleteTree(Path dir) throws IOException {
+    SYSTEM.deleteTree(dir);
+  }
+
+  private boolean noExchange;
+
+  /** From now on, swapping two paths is refused as on a filesystem that cannot (NFS). */
+  public FaultyFileStore withoutExchange() {
+    this.noExchange = true;
+    return this;
   }
 }

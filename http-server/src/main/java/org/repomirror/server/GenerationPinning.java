@@ -1,0 +1,137 @@
+package org.repomirror.server;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.repomirror.http.RequestPath;
+
+/**
+ * Serves each client one generation of a suite's metadata: the one it fetched the suite's Release,
+ * InRelease or Release.gpg from. A client keeps it for the rest of its connection, and its address
+ * keeps it for the pin window, since a legacy client may open a new connection between the Release
+ * and the indexes; while an address's pin lives, every client behind that address gets the same
+ * generation, so that clients behind one NAT stay consistent too. Pool files are never pinned: they
+ * are not part of any generation. A suite the sync has no generations of is served from the tree as
+ * it is. Thread-safe; the per-connection state lives in {@link Connection}.
+ */
+final class GenerationPinning {
+  private static final Set<String> RELEASE_FILES = Set.of("InRelease", "Release", "Release.gpg");
+  private static final long CURRENT_TTL_NANOS = 1_000_000_000L;
+
+  /** A connection's pins, one per suite; used on its event loop only. */
+  static final class Connection {
+    private final Map<String, PinTable.Pin> pins = new HashMap<>(2);
+
+    int size() {
+      return pins.size();
+    }
+  }
+
+  private final GenerationStore store;
+  private final PinTable table;
+  private final boolean enabled;
+  private final LongAdder olderServed = new LongAdder();
+  private final ConcurrentHashMap<String, long[]> currentCache = new ConcurrentHashMap<>();
+
+  GenerationPinning(GenerationStore store, PinTable table, boolean enabled) {
+    this.store = store;
+    this.table = table;
+    this.enabled = enabled;
+  }
+
+  /**
+   * What to answer a request with instead of the tree, or null to let the tree answer.
+   *
+   * @param client the client's address, or null when it has none (then only the connection pins)
+   */
+  ServedTree.Resolved resolve(Connection c, InetAddress client, RequestPath path) {
+    if (!enabled || path.trailingSlash()) return null;
+    List<String> segments = path.segments();
+    if (segments.size() >= 3
+        && RELEASE_FILES.contains(segments.getLast())
+        && segments.subList(0, segments.size() - 2).contains("dists")) {
+      return release(c, client, path);
+    }
+    if (c.pins.isEmpty() && table.isEmpty()) return null; // the common case: a pool download
+    return pinned(c, client, path.relative());
+  }
+
+  /** A Release file: from the generation the client is pinned to, or pins it to the current. */
+  private ServedTree.Resolved release(Connection c, InetAddress client, RequestPath path) {
+    String rel = path.relative();
+    String dist = rel.substring(0, rel.lastIndexOf('/'));
+    long current = store.current(dist);
+    if (current < 0) return null; // the sync keeps no generations of it
+    PinTable.Pin pin = usable(c.pins.get(dist));
+    if (pin == null && client != null) pin = usable(table.live(client, dist).orElse(null));
+    if (pin == null) {
+      pin = table.pin(dist, current);
+      if (client != null) table.put(client, pin);
+    }
+    c.pins.put(pin.dist(), pin);
+    return serve(pin, path.segments().getLast(), current);
+  }
+
+  /** Anything else under a suite the client is pinned to; the tree for the rest. */
+  private ServedTree.Resolved pinned(Connection c, InetAddress client, String rel) {
+    PinTable.Pin pin = longestPrefix(c.pins, rel);
+    if (pin == null && client != null) {
+      pin = longestPrefix(table.live(client), rel);
+      if (pin != null) c.pins.put(pin.dist(), pin);
+    }
+    if (pin == null) return null;
+    if (table.tooOld(pin) || !store.exists(pin.dist(), pin.generation())) {
+      c.pins.remove(pin.dist()); // lapsed, or the sync removed it: the tree as it is now
+      return null;
+    }
+    return serve(pin, rel.substring(pin.dist().length() + 1), currentOf(pin.dist()));
+  }
+
+  private ServedTree.Resolved serve(PinTable.Pin pin, String below, long current) {
+    ServedTree.Resolved r = store.file(pin.dist(), pin.generation(), below);
+    if (r instanceof ServedTree.RegularFile && pin.generation() != current) olderServed.increment();
+    return r;
+  }
+
+  private PinTable.Pin usable(PinTable.Pin p) {
+    return p != null && !table.tooOld(p) && store.exists(p.dist(), p.generation()) ? p : null;
+  }
+
+  private static PinTable.Pin longestPrefix(Map<String, PinTable.Pin> pins, String rel) {
+    PinTable.Pin best = null;
+    for (PinTable.Pin p : pins.values()) {
+      if (rel.startsWith(p.dist() + "/")
+          && (best == null || p.dist().length() > best.dist().length())) {
+        best = p;
+      }
+    }
+    return best;
+  }
+
+  /** The current generation of a suite, read at most once a second (for the metrics only). */
+  private long currentOf(String dist) {
+    long now = table.now();
+    long[] cached = currentCache.get(dist);
+    if (cached != null && now - cached[1] < CURRENT_TTL_NANOS) return cached[0];
+    long current = store.current(dist);
+    currentCache.put(dist, new long[] {current, now});
+    return current;
+  }
+
+  /** Requests answered from a generation older than the one served now. */
+  long olderServed() {
+    return olderServed.sum();
+  }
+
+  long pinnedAddresses() {
+    return table.addresses();
+  }
+
+  long generationsKept() {
+    return store.kept();
+  }
+}

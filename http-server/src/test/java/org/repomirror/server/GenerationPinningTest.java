@@ -1,0 +1,213 @@
+package org.repomirror.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.cli.Main;
+import org.repomirror.config.AccessLogTarget;
+import org.repomirror.config.PinningConfig;
+import org.repomirror.config.ServerConfig;
+import org.repomirror.debian.ExpectedFile;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.ReleaseFile;
+import org.repomirror.testing.ScriptedUpstream;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+
+/**
+ * A legacy client as Maemo's apt 0.7 is: Release and Release.gpg on one connection, then the
+ * indexes on another, while the sync publishes a new release in between. The server must answer
+ * every request of that client from the generation its Release came from, and a client that starts
+ * afresh from the new one. Real sockets, a real sync (whose generations the server reads: the two
+ * agree on the layout), legacy suite: MD5-only Release, Release.gpg, Packages.gz, no by-hash.
+ */
+class GenerationPinningTest {
+  private static final String DIST = "extras-devel/dists/fremantle";
+  private static final String PACKAGES = DIST + "/free/binary-armel/Packages.gz";
+  private static TestKey key;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void key() {
+    key = TestKey.generateRsa("maemo <m@example.org>");
+  }
+
+  private void release(Path upstream, int n) throws Exception {
+    TestRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
+        .components("free")
+        .architectures("armel")
+        .signedBy(key)
+        .seed(n)
+        .add("maemo-hello", "0." + n, "armel", "free", 5000 + n)
+        .write();
+  }
+
+  private int sync(ScriptedUpstream up, Path mirror, Path keyring) {
+    StringWriter out = new StringWriter();
+    int code =
+        Main.run(
+            new String[] {
+              "sync",
+              "--root",
+              mirror.toString(),
+              "--upstream",
+              up.uri().toString(),
+              "--dist",
+              DIST,
+              "--keyring",
+              keyring.toString()
+            },
+            new PrintWriter(out, true),
+            new PrintWriter(out, true));
+    assertThat(code).as(out.toString()).isZero();
+    return code;
+  }
+
+  private static ServerConfig config(Path mirror, Duration window) {
+    ServerConfig c = TestServers.config(mirror);
+    return new ServerConfig(
+        mirror,
+        c.listen(),
+        c.adminListen(),
+        c.ioThreads(),
+        c.maxConnections(),
+        c.headerTimeout(),
+        c.idleTimeout(),
+        c.shutdownTimeout(),
+        c.metadataMaxAge(),
+        c.smallFileCache(),
+        AccessLogTarget.OFF,
+        null,
+        new PinningConfig(window, 1000, Duration.ofHours(1)));
+  }
+
+  /** The MD5 the Release lists for a path below the suite. */
+  private static String listedMd5(byte[] release, String below) throws Exception {
+    ExpectedFile e = ReleaseFile.parse(release).file(below).orElseThrow();
+    return e.hashes().get(HashAlgorithm.MD5).orElseThrow();
+  }
+
+  @Test
+  void aLegacyClientGetsTheIndexesOfItsReleaseAcrossAPublishAndANewConnection() throws Exception {
+    Path upstream = tmp.resolve("upstream");
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
+    release(upstream, 1);
+    try (ScriptedUpstream up = new ScriptedUpstream(upstream);
+        RepoServer server =
+            RepoServer.start(config(mirror, Duration.ofMinutes(2)), AccessLog.OFF)) {
+      sync(up, mirror, keyring);
+      InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.address().getPort());
+      byte[] release1;
+      try (RawHttp first = new RawHttp(at, "127.0.0.1")) {
+        release1 = first.get(DIST + "/Release").body();
+        assertThat(first.get(DIST + "/Release.gpg").status()).isEqualTo(200);
+      }
+
+      Thread.sleep(1100); // a new mtime, a new Release
+      release(upstream, 2);
+      sync(up, mirror, keyring);
+      byte[] release2 = Files.readAllBytes(upstream.resolve(DIST + "/Release"));
+      assertThat(release2).isNotEqualTo(release1);
+      assertThat(Files.readAllBytes(mirror.resolve(DIST + "/Release")))
+          .as("the served tree is the new release")
+          .isEqualTo(release2);
+
+      try (RawHttp again = new RawHttp(at, "127.0.0.1")) {
+        RawHttp.Response packages = again.get(PACKAGES);
+        assertThat(packages.status()).isEqualTo(200);
+        assertThat(TestRepository.hex("MD5", packages.body()))
+            .as("Packages.gz of the Release this address fetched before the publish")
+            .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
+        assertThat(again.get(DIST + "/Release").body())
+            .as("within the window, the address keeps its generation")
+            .isEqualTo(release1);
+      }
+      try (RawHttp other = new RawHttp(at, "127.0.0.2")) {
+        byte[] fresh = other.get(DIST + "/Release").body();
+        assertThat(fresh).as("another client starts from the new generation").isEqualTo(release2);
+        assertThat(TestRepository.hex("MD5", other.get(PACKAGES).body()))
+            .isEqualTo(listedMd5(release2, "free/binary-armel/Packages.gz"));
+      }
+      String metrics = metrics(server);
+      assertThat(metrics).containsPattern("repomirror_generations_kept 2(\\.0)?\\n");
+      assertThat(metrics)
+          .containsPattern("repomirror_pinned_older_generation_requests_total [1-9]");
+    }
+  }
+
+  @Test
+  void theSameConnectionKeepsItsGenerationAndTheWindowEnds() throws Exception {
+    Path upstream = tmp.resolve("upstream");
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
+    release(upstream, 1);
+    try (ScriptedUpstream up = new ScriptedUpstream(upstream);
+        RepoServer server =
+            RepoServer.start(config(mirror, Duration.ofSeconds(2)), AccessLog.OFF)) {
+      sync(up, mirror, keyring);
+      InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.address().getPort());
+      try (RawHttp apt = new RawHttp(at, "127.0.0.3")) {
+        byte[] release1 = apt.get(DIST + "/Release").body();
+        Thread.sleep(1100);
+        release(upstream, 2);
+        sync(up, mirror, keyring);
+        Thread.sleep(2100); // past the window: only the connection holds the pin now
+        assertThat(TestRepository.hex("MD5", apt.get(PACKAGES).body()))
+            .as("the rest of the connection")
+            .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
+      }
+      try (RawHttp later = new RawHttp(at, "127.0.0.3")) {
+        byte[] now = later.get(DIST + "/Release").body();
+        assertThat(now)
+            .as("a new connection after the window gets the new generation")
+            .isEqualTo(Files.readAllBytes(upstream.resolve(DIST + "/Release")));
+      }
+      try (RawHttp pool = new RawHttp(at, "127.0.0.3")) {
+        assertThat(
+                pool.get("extras-devel/pool/fremantle/free/m/maemo-hello/maemo-hello_0.2_armel.deb")
+                    .status())
+            .as("pool files are served from the tree to everyone")
+            .isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void pinningOffServesTheTreeAsItIs() throws Exception {
+    Path upstream = tmp.resolve("upstream");
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
+    release(upstream, 1);
+    try (ScriptedUpstream up = new ScriptedUpstream(upstream);
+        RepoServer server = RepoServer.start(config(mirror, Duration.ZERO), AccessLog.OFF)) {
+      sync(up, mirror, keyring);
+      InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.address().getPort());
+      try (RawHttp apt = new RawHttp(at, "127.0.0.4")) {
+        byte[] release1 = apt.get(DIST + "/Release").body();
+        Thread.sleep(1100);
+        release(upstream, 2);
+        sync(up, mirror, keyring);
+        assertThat(TestRepository.hex("MD5", apt.get(PACKAGES).body()))
+            .as("without pinning, the straddle the issue measured")
+            .isNotEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
+      }
+    }
+  }
+
+  private static String metrics(RepoServer server) throws Exception {
+    try (RawHttp admin = new RawHttp(server.adminAddress())) {
+      return new String(admin.get("metrics").body(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package org.repomirror.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.repomirror.testing.Reliability;
+
+class PinTableTest {
+  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+  private final Ticker ticker = nanos::get;
+
+  private static InetAddress address(int i) throws Exception {
+    return InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i});
+  }
+
+  @Test
+  void anAddressPinLivesForTheWindowAndNoLonger() throws Exception {
+    PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofHours(1), ticker);
+    t.put(address(1), t.pin("dists/stable", 17));
+    nanos.addAndGet(Duration.ofSeconds(119).toNanos());
+    assertThat(t.live(address(1), "dists/stable"))
+        .get()
+        .extracting(PinTable.Pin::generation)
+        .isEqualTo(17L);
+    assertThat(t.live(address(2), "dists/stable")).isEmpty();
+    assertThat(t.live(address(1), "dists/testing")).isEmpty();
+    nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+    assertThat(t.live(address(1), "dists/stable")).as("past the window").isEmpty();
+    assertThat(t.live(address(1))).isEmpty();
+  }
+
+  @Test
+  void eachSuiteOfAnAddressHasItsOwnPin() throws Exception {
+    PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofHours(1), ticker);
+    t.put(address(1), t.pin("dists/stable", 1));
+    nanos.addAndGet(Duration.ofSeconds(90).toNanos());
+    t.put(address(1), t.pin("dists/testing", 2));
+    nanos.addAndGet(Duration.ofSeconds(60).toNanos());
+    assertThat(t.live(address(1)).keySet())
+        .as("stable's window is over, testing's not")
+        .containsExactly("dists/testing");
+  }
+
+  @Test
+  void aPinNeverOutlivesTheMaxAge() {
+    PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofMinutes(10), ticker);
+    PinTable.Pin p = t.pin("dists/stable", 1);
+    nanos.addAndGet(Duration.ofMinutes(9).toNanos());
+    assertThat(t.tooOld(p)).isFalse();
+    nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+    assertThat(t.tooOld(p)).isTrue();
+  }
+
+  @Test
+  void theTableIsBoundedWith100000AddressesAndItsSizeIsMeasured() throws Exception {
+    int limit = 100_000;
+    PinTable t = new PinTable(Duration.ofMinutes(2), limit, Duration.ofHours(1), ticker);
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long before = rt.totalMemory() - rt.freeMemory();
+    for (int i = 0; i < limit; i++) t.put(address(i), t.pin("dists/stable", 42));
+    System.gc();
+    long full = rt.totalMemory() - rt.freeMemory();
+    for (int i = limit; i < limit + 50_000; i++) t.put(address(i), t.pin("dists/stable", 42));
+    assertThat(t.addresses()).as("never more than the limit").isLessThanOrEqualTo(limit);
+    assertThat(t.live(address(limit + 49_999), "dists/stable")).as("the newest stays").isPresent();
+    long perAddress = (full - before) / limit;
+    assertThat(perAddress).as("bytes per pinned address").isLessThan(600);
+    Reliability.record(
+        "pin-table",
+        String.format(
+            "100,000 pinned addresses took about %d bytes each (%.0f MB); 150,000 inserted, %d kept",
+            perAddress, (full - before) / 1e6, t.addresses()));
+  }
+}

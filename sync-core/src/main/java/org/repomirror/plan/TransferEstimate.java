@@ -49,7 +49,8 @@ public final class TransferEstimate {
    * rate one of {@code connections} parallel downloads gets), and the plan's files are assumed to
    * keep all connections busy.
    *
-   * @param samples the probe's files that arrived; an empty list gives no estimate
+   * @param samples the probe's files that arrived, in the order they were asked for; an empty list
+   *     gives no estimate
    */
   public static Estimate fromProbe(
       long files, long bytes, List<Sample> samples, int connections, int probed) {
@@ -75,8 +76,13 @@ public final class TransferEstimate {
               + probed
               + " planned file(s) moved no bytes (missing or failing upstream)");
     }
-    Fit fit = Fit.of(samples);
-    double transfer = (fit.perFile * files + fit.perByte * bytes) / Math.max(1, connections);
+    // The first files of each connection pay for its set-up and a cold JIT, which a long sync
+    // does not: the fit uses the files after them, when there are enough.
+    int warmUp = 2 * Math.max(1, connections);
+    Fit fit =
+        Fit.of(samples.size() >= 2 * warmUp ? samples.subList(warmUp, samples.size()) : samples);
+    double perConnection = Math.max(1, connections);
+    double transfer = (fit.perFile * files + fit.perByte * bytes) / perConnection;
     double publish = publishing.seconds(files, bytes);
     return new Seconds(
         transfer + publish,

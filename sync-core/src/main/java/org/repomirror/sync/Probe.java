@@ -21,10 +21,10 @@ import org.repomirror.transfer.FetchTask;
  * probe that moved bytes, earlier runs' rates are used; without either, there is no estimate.
  */
 final class Probe {
-  private static final int MIN_FILES_PER_CONNECTION = 4;
+  private static final int MIN_FILES_PER_CONNECTION = 8;
   private static final int MAX_FILES_PER_CONNECTION = 32;
-  private static final long MIN_BYTES = 32L << 20;
-  private static final long MAX_BYTES = 256L << 20;
+  private static final long MIN_BYTES = 128L << 20;
+  private static final long MAX_BYTES = 512L << 20;
 
   private Probe() {}
 
@@ -93,16 +93,16 @@ final class Probe {
     }
   }
 
-  /** A random sample: at least a few files per connection, a few tens of MB, at most a fifth. */
+  /** A random sample: some files per connection, a hundred MB or more, at most a fifth. */
   static List<Wanted> sample(List<Wanted> candidates, int connections, long plannedBytes) {
     List<Wanted> shuffled = new ArrayList<>(candidates);
     Collections.shuffle(shuffled, new Random(42));
     List<Wanted> sample = new ArrayList<>();
     long bytes = 0;
-    long cap = Math.max(MIN_BYTES, Math.min(MAX_BYTES, plannedBytes / 5));
+    long cap = Math.min(MAX_BYTES, plannedBytes / 5);
+    long wanted = Math.min(MIN_BYTES, cap);
     for (Wanted w : shuffled) {
-      boolean enough =
-          sample.size() >= MIN_FILES_PER_CONNECTION * connections && bytes >= MIN_BYTES;
+      boolean enough = sample.size() >= MIN_FILES_PER_CONNECTION * connections && bytes >= wanted;
       boolean tooMuch =
           sample.size() >= MAX_FILES_PER_CONNECTION * connections || bytes + w.size() > cap;
       if (enough || (tooMuch && !sample.isEmpty())) break;

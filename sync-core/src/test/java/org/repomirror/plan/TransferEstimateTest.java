@@ -60,4 +60,31 @@ class TransferEstimateTest {
     assertThat(TransferEstimate.fromHistory(5, 5, List.of()))
         .isInstanceOf(TransferEstimate.None.class);
   }
+
+  @Test
+  void eachConnectionsFirstFilesAreLeftOutOfTheFitWhenThereAreEnough() {
+    List<TransferEstimate.Sample> samples = new ArrayList<>();
+    for (int i = 0; i < 4; i++) samples.add(new TransferEstimate.Sample(1_000_000, 2_000_000_000L));
+    for (int i = 0; i < 4; i++) samples.add(new TransferEstimate.Sample(1_000_000, 100_000_000));
+    TransferEstimate.Seconds warm =
+        (TransferEstimate.Seconds) TransferEstimate.fromProbe(10, 10_000_000, samples, 2, 8);
+    assertThat(warm.seconds())
+        .as("cold files dropped: 10 × 0.1 s / 2")
+        .isCloseTo(0.5, within(1e-6));
+    TransferEstimate.Seconds few =
+        (TransferEstimate.Seconds)
+            TransferEstimate.fromProbe(10, 10_000_000, samples.subList(0, 6), 2, 6);
+    assertThat(few.seconds()).as("too few to drop any").isGreaterThan(warm.seconds() * 5);
+  }
+
+  @Test
+  void publishingAddsToTheTransfer() {
+    TransferEstimate.Publishing disk = new TransferEstimate.Publishing(0.001, 1e-9);
+    TransferEstimate.Seconds s =
+        (TransferEstimate.Seconds)
+            TransferEstimate.fromProbe(1000, 5_000_000_000L, probe(), 8, 6, disk);
+    // the transfer of the first test, plus 1000 × 1 ms and 5 GB at 1 GB/s
+    assertThat(s.seconds()).isCloseTo((20 + 500) / 8.0 + 1 + 5, within(0.5));
+    assertThat(s.basis()).contains("publishing 6.0 s");
+  }
 }

@@ -165,6 +165,7 @@ public final class ConfigLoader {
     values.addDeserializer(Duration.class, new StringValueDeserializer<>(Durations::parse));
     values.addDeserializer(HostPort.class, new StringValueDeserializer<>(HostPort::parse));
     values.addDeserializer(ByteSize.class, new StringValueDeserializer<>(ByteSize::parse));
+    values.addDeserializer(Subnet.class, new StringValueDeserializer<>(Subnet::parse));
     values.addDeserializer(
         AccessLogTarget.class, new StringValueDeserializer<>(AccessLogTarget::parse));
     return YAMLMapper.builder()

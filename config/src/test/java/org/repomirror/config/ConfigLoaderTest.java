@@ -91,6 +91,50 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsThePinningKeys() throws Exception {
+    String yaml =
+        """
+        server:
+          pinning:
+            window: 30s
+            table-size: 500
+            max-age: 10m
+            trusted-proxies: [127.0.0.1, "10.1.0.0/16", "2001:db8::/32"]
+        """;
+    PinningConfig p = ConfigLoader.parse(yaml, "t.yaml").server().pinning();
+    assertThat(p.window()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(p.tableSize()).isEqualTo(500);
+    assertThat(p.maxAge()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(p.trustedProxies())
+        .extracting(Subnet::toString)
+        .containsExactly("127.0.0.1/32", "10.1.0.0/16", "2001:db8:0:0:0:0:0:0/32");
+    assertThat(ConfigLoader.parse("", "e.yaml").server().pinning().trustedProxies()).isEmpty();
+  }
+
+  @Test
+  void aProxyGivenByNameIsRefusedAtItsLine() {
+    String yaml = "server:\n  pinning:\n    trusted-proxies:\n      - cache.example.org\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))
+        .hasMessageStartingWith("c.yaml:3: server.pinning.trusted-proxies")
+        .hasMessageContaining("expected an IP address or ADDRESS/PREFIX, got 'cache.example.org'");
+  }
+
+  @Test
+  void subnetsContainTheirAddressesOnly() throws Exception {
+    Subnet ten = Subnet.parse("10.1.2.3/16");
+    assertThat(ten.toString()).isEqualTo("10.1.0.0/16");
+    assertThat(ten.contains(java.net.InetAddress.getByName("10.1.255.7"))).isTrue();
+    assertThat(ten.contains(java.net.InetAddress.getByName("10.2.0.1"))).isFalse();
+    assertThat(ten.contains(java.net.InetAddress.getByName("::ffff:a01:1"))).isTrue(); // mapped
+    assertThat(Subnet.parse("::1").contains(java.net.InetAddress.getByName("127.0.0.1"))).isFalse();
+    assertThat(Subnet.parse("0.0.0.0/0").contains(java.net.InetAddress.getByName("8.8.8.8")))
+        .isTrue();
+    assertThatThrownBy(() -> Subnet.parse("10.0.0.0/33"))
+        .hasMessageContaining("prefix must be 0..32");
+    assertThatThrownBy(() -> Subnet.parse("10.0.0.0/x")).isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
   void wrongTypeNamesKeyAndLine() {
     String yaml = "server:\n  max-connections: many\n";
     assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))

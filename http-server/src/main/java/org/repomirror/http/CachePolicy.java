@@ -5,18 +5,30 @@ import java.util.List;
 
 /**
  * The {@code Cache-Control} of each path, so that a cache or CDN in front of the origin is correct.
- * Pool files and by-hash objects never change under their name and are immutable; every other path,
- * including all of {@code dists/} outside by-hash, gets the same short max-age, so that Release,
- * Release.gpg and InRelease always expire together.
+ * Pool files and by-hash objects never change under their name and are immutable. A suite's
+ * metadata under {@code dists/} (Release, Release.gpg, InRelease and the indexes by their names)
+ * either shares one short max-age, so that its files expire together, or, when the server pins
+ * clients to generations, must be revalidated on every use: only the origin knows which generation
+ * each client is on, so a cache must ask it each time (nginx and Varnish then pass these small
+ * files through and cache the pool). Listings and other files get the short max-age.
  */
 public final class CachePolicy {
   /** One year, the longest max-age RFC 9111 recommends. */
   public static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
-  private final String shortLived;
+  /** May be stored, but must be revalidated with the origin before every use (RFC 9111 5.2.2.4). */
+  public static final String REVALIDATE = "public, no-cache";
 
-  public CachePolicy(Duration metadataMaxAge) {
+  private final String shortLived;
+  private final String metadata;
+
+  /**
+   * @param revalidateMetadata whether a suite's metadata must be revalidated on every use (when
+   *     clients are pinned) rather than kept for {@code metadataMaxAge}
+   */
+  public CachePolicy(Duration metadataMaxAge, boolean revalidateMetadata) {
     this.shortLived = "public, max-age=" + metadataMaxAge.toSeconds();
+    this.metadata = revalidateMetadata ? REVALIDATE : shortLived;
   }
 
   /**
@@ -28,7 +40,7 @@ public final class CachePolicy {
     if (segments.contains("by-hash")) return IMMUTABLE;
     for (String s : segments) {
       if (s.equals("pool")) return IMMUTABLE;
-      if (s.equals("dists")) return shortLived;
+      if (s.equals("dists")) return metadata;
     }
     return shortLived;
   }

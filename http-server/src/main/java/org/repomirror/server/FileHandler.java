@@ -283,7 +283,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       log.debug("rejected {}: {}", request.uri(), e.getMessage());
       return error(ctx, request, start, HttpResponseStatus.valueOf(e.status()), keepAlive);
     }
-    ServedTree.Resolved resolved = pinning.resolve(pins, clientAddress(ctx), path);
+    ServedTree.Resolved resolved = pinning.resolve(pins, clientAddress(ctx), headers, path);
     return switch (resolved != null ? resolved : tree.resolve(path)) {
       case ServedTree.RegularFile file when !path.trailingSlash() ->
           serveFile(ctx, request, start, path, file, head, keepAlive);

@@ -1,5 +1,6 @@
 package org.repomirror.server;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -14,13 +15,16 @@ import org.repomirror.http.RequestPath;
  * InRelease or Release.gpg from. A client keeps it for the rest of its connection, and its address
  * keeps it for the pin window, since a legacy client may open a new connection between the Release
  * and the indexes; while an address's pin lives, every client behind that address gets the same
- * generation, so that clients behind one NAT stay consistent too. Pool files are never pinned: they
- * are not part of any generation. A suite the sync has no generations of is served from the tree as
- * it is. Thread-safe; the per-connection state lives in {@link Connection}.
+ * generation, so that clients behind one NAT stay consistent too. A request from a trusted proxy is
+ * pinned by the client its {@code X-Forwarded-For} names, and never by the proxy's connection,
+ * which carries the requests of many clients. Pool files are never pinned: they are not part of any
+ * generation. A suite the sync has no generations of is served from the tree as it is. Thread-safe;
+ * the per-connection state lives in {@link Connection}.
  */
 final class GenerationPinning {
   private static final Set<String> RELEASE_FILES = Set.of("InRelease", "Release", "Release.gpg");
   private static final long CURRENT_TTL_NANOS = 1_000_000_000L;
+  private static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
   /** A connection's pins, one per suite; used on its event loop only. */
   static final class Connection {
@@ -34,21 +38,37 @@ final class GenerationPinning {
   private final GenerationStore store;
   private final PinTable table;
   private final boolean enabled;
+  private final TrustedProxies proxies;
   private final LongAdder olderServed = new LongAdder();
   private final ConcurrentHashMap<String, long[]> currentCache = new ConcurrentHashMap<>();
 
-  GenerationPinning(GenerationStore store, PinTable table, boolean enabled) {
+  GenerationPinning(
+      GenerationStore store, PinTable table, boolean enabled, TrustedProxies proxies) {
     this.store = store;
     this.table = table;
     this.enabled = enabled;
+    this.proxies = proxies;
   }
 
   /**
    * What to answer a request with instead of the tree, or null to let the tree answer.
    *
-   * @param client the client's address, or null when it has none (then only the connection pins)
+   * @param remote the address the connection comes from, or null when it has none
    */
-  ServedTree.Resolved resolve(Connection c, InetAddress client, RequestPath path) {
+  ServedTree.Resolved resolve(
+      Connection c, InetAddress remote, HttpHeaders headers, RequestPath path) {
+    if (!enabled) return null;
+    if (remote != null && proxies.trusts(remote)) {
+      List<String> forwarded = headers.getAll(X_FORWARDED_FOR);
+      InetAddress client =
+          proxies.client(remote, forwarded.isEmpty() ? null : String.join(",", forwarded));
+      return resolve(new Connection(), client, path);
+    }
+    return resolve(c, remote, path);
+  }
+
+  /** The same, for a client known by its address (null: by its connection alone). */
+  private ServedTree.Resolved resolve(Connection c, InetAddress client, RequestPath path) {
     if (!enabled || path.trailingSlash()) return null;
     List<String> segments = path.segments();
     if (segments.size() >= 3

@@ -57,7 +57,8 @@ public final class RepoServer implements AutoCloseable {
     return new GenerationPinning(
         new GenerationStore(tree.root()),
         new PinTable(p.window(), p.tableSize(), p.maxAge(), Ticker.systemTicker()),
-        p.enabled());
+        p.enabled(),
+        new TrustedProxies(p.trustedProxies()));
   }
 
   private RepoServer(ServerConfig config, AccessLog accessLog) throws IOException {
@@ -76,7 +77,7 @@ public final class RepoServer implements AutoCloseable {
         new FileHandler.Site(
             tree,
             new SmallFileCache(config.smallFileCache().bytes()),
-            new CachePolicy(config.metadataMaxAge()),
+            new CachePolicy(config.metadataMaxAge(), config.pinning().enabled()),
             pinning,
             metrics,
             accessLog);

@@ -45,7 +45,7 @@ class FileHandlerTest {
                 new FileHandler.Site(
                     new ServedTree(root),
                     new SmallFileCache(1 << 20),
-                    new CachePolicy(Duration.ofSeconds(60)),
+                    new CachePolicy(Duration.ofSeconds(60), true),
                     new GenerationPinning(
                         new GenerationStore(root.toRealPath()),
                         new PinTable(
@@ -53,7 +53,8 @@ class FileHandlerTest {
                             100,
                             Duration.ofHours(1),
                             com.github.benmanes.caffeine.cache.Ticker.systemTicker()),
-                        true),
+                        true,
+                        TrustedProxies.NONE),
                     metrics,
                     log),
                 guard,

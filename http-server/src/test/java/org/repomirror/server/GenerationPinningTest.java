@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Main;
-import org.repomirror.config.AccessLogTarget;
 import org.repomirror.config.PinningConfig;
 import org.repomirror.config.ServerConfig;
+import org.repomirror.config.Subnet;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.ReleaseFile;
@@ -74,21 +75,12 @@ class GenerationPinningTest {
   }
 
   private static ServerConfig config(Path mirror, Duration window) {
-    ServerConfig c = TestServers.config(mirror);
-    return new ServerConfig(
-        mirror,
-        c.listen(),
-        c.adminListen(),
-        c.ioThreads(),
-        c.maxConnections(),
-        c.headerTimeout(),
-        c.idleTimeout(),
-        c.shutdownTimeout(),
-        c.metadataMaxAge(),
-        c.smallFileCache(),
-        AccessLogTarget.OFF,
-        null,
-        new PinningConfig(window, 1000, Duration.ofHours(1)));
+    return config(mirror, window, List.of());
+  }
+
+  private static ServerConfig config(Path mirror, Duration window, List<Subnet> trustedProxies) {
+    return TestServers.config(
+        mirror, new PinningConfig(window, 1000, Duration.ofHours(1), trustedProxies));
   }
 
   /** The MD5 the Release lists for a path below the suite. */
@@ -181,6 +173,64 @@ class GenerationPinningTest {
             .isEqualTo(200);
       }
     }
+  }
+
+  /**
+   * A cache in front: one connection carries the requests of two clients, told apart by the
+   * X-Forwarded-For the cache adds. Each gets its own generation; a client that is not a trusted
+   * proxy cannot choose its pin by sending the header itself.
+   */
+  @Test
+  void aTrustedProxysClientsArePinnedByTheirOwnAddressesNotByItsConnection() throws Exception {
+    Path upstream = tmp.resolve("upstream");
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
+    release(upstream, 1);
+    List<Subnet> cache = List.of(Subnet.parse("127.0.0.9"));
+    try (ScriptedUpstream up = new ScriptedUpstream(upstream);
+        RepoServer server =
+            RepoServer.start(config(mirror, Duration.ofMinutes(2), cache), AccessLog.OFF)) {
+      sync(up, mirror, keyring);
+      InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.address().getPort());
+      try (RawHttp proxy = new RawHttp(at, "127.0.0.9")) {
+        byte[] release1 = forwarded(proxy, DIST + "/Release", "10.0.0.1").body();
+        Thread.sleep(1100);
+        release(upstream, 2);
+        sync(up, mirror, keyring);
+        byte[] release2 = forwarded(proxy, DIST + "/Release", "192.0.2.7, 10.0.0.2").body();
+        assertThat(release2)
+            .as("another client on the same proxy connection starts from the new generation")
+            .isNotEqualTo(release1)
+            .isEqualTo(Files.readAllBytes(upstream.resolve(DIST + "/Release")));
+        assertThat(TestRepository.hex("MD5", forwarded(proxy, PACKAGES, "10.0.0.1").body()))
+            .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
+        assertThat(TestRepository.hex("MD5", forwarded(proxy, PACKAGES, "10.0.0.2").body()))
+            .isEqualTo(listedMd5(release2, "free/binary-armel/Packages.gz"));
+        assertThat(
+                TestRepository.hex("MD5", forwarded(proxy, PACKAGES, "127.0.0.9, 10.0.0.1").body()))
+            .as("the last address that is not a trusted proxy is the client")
+            .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
+      }
+      try (RawHttp liar = new RawHttp(at, "127.0.0.8")) {
+        assertThat(TestRepository.hex("MD5", forwarded(liar, PACKAGES, "10.0.0.1").body()))
+            .as("an untrusted sender's X-Forwarded-For is ignored")
+            .isEqualTo(
+                listedMd5(
+                    Files.readAllBytes(mirror.resolve(DIST + "/Release")),
+                    "free/binary-armel/Packages.gz"));
+      }
+    }
+  }
+
+  private static RawHttp.Response forwarded(RawHttp c, String path, String forwardedFor)
+      throws Exception {
+    return c.send(
+            "GET /"
+                + path
+                + " HTTP/1.1\r\nHost: mirror\r\nX-Forwarded-For: "
+                + forwardedFor
+                + "\r\n\r\n")
+        .read();
   }
 
   @Test

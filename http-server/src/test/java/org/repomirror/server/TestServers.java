@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.repomirror.config.AccessLogTarget;
 import org.repomirror.config.HostPort;
+import org.repomirror.config.PinningConfig;
 import org.repomirror.config.ServerConfig;
 import org.repomirror.config.TlsConfig;
 
@@ -37,6 +38,25 @@ final class TestServers {
         accessLog,
         tls,
         null);
+  }
+
+  /** A loopback configuration with no access log and the given pinning. */
+  static ServerConfig config(Path root, PinningConfig pinning) {
+    ServerConfig c = config(root);
+    return new ServerConfig(
+        root,
+        c.listen(),
+        c.adminListen(),
+        c.ioThreads(),
+        c.maxConnections(),
+        c.headerTimeout(),
+        c.idleTimeout(),
+        c.shutdownTimeout(),
+        c.metadataMaxAge(),
+        c.smallFileCache(),
+        c.accessLog(),
+        c.tls(),
+        pinning);
   }
 
   static RepoServer start(Path root, AccessLog log) throws IOException {

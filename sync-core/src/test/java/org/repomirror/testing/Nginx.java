@@ -13,11 +13,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real nginx on loopback serving a folder with autoindex on, as old archive hosts are often
- * served: its workers run as an unprivileged user, so a file only root may read answers 403, and a
- * dangling link is listed and then answers 404. Folders are always listed (an {@code index.html} is
- * served as a file, not in place of the listing), as on a host set up to be mirrored. Outside CI a
- * machine without nginx skips the test; on CI ({@code CI=true}) that is a failure.
+ * A real nginx on loopback: serving a folder with autoindex on, as old archive hosts are often
+ * served, or as a caching proxy in front of an origin. Serving a folder, its workers run as an
+ * unprivileged user, so a file only root may read answers 403, and a dangling link is listed and
+ * then answers 404. Folders are always listed (an {@code index.html} is served as a file, not in
+ * place of the listing), as on a host set up to be mirrored. Outside CI a machine without nginx
+ * skips the test; on CI ({@code CI=true}) that is a failure.
  */
 public final class Nginx implements AutoCloseable {
   private static final Path BINARY = Path.of("/usr/sbin/nginx");
@@ -39,13 +40,83 @@ public final class Nginx implements AutoCloseable {
    * @param work a folder for nginx's configuration, logs and pid
    */
   public static Nginx serve(Path root, Path work) throws IOException, InterruptedException {
+    requireNginx();
+    openToWorkers(root);
+    return start(
+        work,
+        """
+          server {
+            listen 127.0.0.1:%d;
+            root %s;
+            # A host set up for mirroring lists every folder, even one holding an index.html.
+            index .no-index-page;
+            autoindex on;
+            autoindex_exact_size on;
+            autoindex_localtime off;
+          }
+        """,
+        root.toAbsolutePath());
+  }
+
+  /**
+   * A caching proxy in front of an origin, as a site puts nginx's {@code proxy_cache} before a
+   * mirror: kept-alive connections to the origin shared by all clients, {@code X-Forwarded-For}
+   * added, what it holds revalidated with the origin's validators, and the origin's {@code
+   * Cache-Control} obeyed unless {@code directives} say otherwise. Each response says in {@code
+   * X-Cache} whether it came from the cache.
+   *
+   * @param directives further directives for the proxied location, e.g. {@code proxy_ignore_headers
+   *     Cache-Control; proxy_cache_valid 200 30s;} for a cache that keeps everything for a fixed
+   *     time
+   */
+  public static Nginx cache(URI origin, Path work, String directives)
+      throws IOException, InterruptedException {
+    requireNginx();
+    Path cache = Files.createDirectories(work.resolve("nginx-cache"));
+    openToWorkers(cache);
+    return start(
+        work,
+        """
+          proxy_cache_path %2$s levels=1:2 keys_zone=mirror:10m max_size=2g inactive=1h
+                           use_temp_path=off;
+          upstream origin {
+            server %3$s:%4$d;
+            keepalive 8;
+          }
+          server {
+            listen 127.0.0.1:%1$d;
+            location / {
+              proxy_pass http://origin;
+              proxy_http_version 1.1;
+              proxy_set_header Connection "";
+              proxy_set_header Host $host;
+              proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+              proxy_cache mirror;
+              proxy_cache_revalidate on;
+              proxy_cache_lock on;
+              add_header X-Cache $upstream_cache_status;
+              %5$s
+            }
+          }
+        """,
+        cache,
+        origin.getHost(),
+        origin.getPort(),
+        directives);
+  }
+
+  private static void requireNginx() {
     if (!Files.isExecutable(BINARY)) {
       if ("true".equals(System.getenv("CI"))) {
         throw new IllegalStateException("nginx is not installed: .ci/run installs it");
       }
       Assumptions.abort("nginx is not installed (apt-get install nginx-light)");
     }
-    for (Path p = root.toAbsolutePath(); p != null && p.getNameCount() > 0; p = p.getParent()) {
+  }
+
+  /** Opens a folder and those above it to nginx's unprivileged workers. */
+  private static void openToWorkers(Path dir) throws IOException {
+    for (Path p = dir.toAbsolutePath(); p != null && p.getNameCount() > 0; p = p.getParent()) {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
       if (perms.contains(PosixFilePermission.OTHERS_EXECUTE)) continue; // /tmp keeps its sticky bit
       perms.addAll(
@@ -56,8 +127,21 @@ public final class Nginx implements AutoCloseable {
               PosixFilePermission.OTHERS_EXECUTE));
       Files.setPosixFilePermissions(p, perms);
     }
+  }
+
+  /**
+   * Starts nginx with one server block.
+   *
+   * @param server the {@code http} block's contents, a format whose first argument is the port
+   */
+  private static Nginx start(Path work, String server, Object... args)
+      throws IOException, InterruptedException {
     Path prefix = Files.createDirectories(work.resolve("nginx"));
+    openToWorkers(prefix);
     int port = freePort();
+    Object[] all = new Object[args.length + 1];
+    all[0] = port;
+    System.arraycopy(args, 0, all, 1, args.length);
     Files.writeString(
         prefix.resolve("nginx.conf"),
         """
@@ -69,18 +153,10 @@ public final class Nginx implements AutoCloseable {
         http {
           access_log %1$s/access.log;
           sendfile on;
-          server {
-            listen 127.0.0.1:%2$d;
-            root %3$s;
-            # A host set up for mirroring lists every folder, even one holding an index.html.
-            index .no-index-page;
-            autoindex on;
-            autoindex_exact_size on;
-            autoindex_localtime off;
-          }
+        %2$s
         }
         """
-            .formatted(prefix, port, root.toAbsolutePath()));
+            .formatted(prefix, server.formatted(all)));
     Process master =
         new ProcessBuilder(
                 BINARY.toString(),

@@ -1,0 +1,147 @@
+package org.repomirror.server;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+
+/**
+ * The load of the consistency test and benchmark: real apt-get clients loop on {@code update} and a
+ * download of every package while something publishes, again and again, an upstream that flips
+ * between two signed releases. A run fails on any Hash Sum mismatch, unexpected size, 404, error or
+ * non-zero exit.
+ */
+final class AptLoad {
+  static final int PACKAGES = 6;
+  static final int CLIENTS = 2;
+  private static final Pattern FAILED =
+      Pattern.compile(
+          "Hash Sum mismatch|^Err:|^E: |\\b404\\s+Not Found|unexpected size", Pattern.MULTILINE);
+  private static final long CLIENT_DEADLINE_NANOS = 180_000_000_000L;
+
+  /** A kind of client, with the suite it reads. */
+  enum Variant {
+    /** Modern apt on canonical names with pipelining: only pinning can keep it consistent. */
+    NO_BY_HASH(
+        "amd64", List.of("Acquire::By-Hash \"no\";", "Acquire::http::Pipeline-Depth \"10\";")),
+    BY_HASH("amd64", List.of("Acquire::By-Hash \"yes\";")),
+    /** The Maemo suite: MD5-only Release, Release.gpg, Packages.gz, no by-hash. */
+    LEGACY(
+        "armel",
+        List.of(
+            "Acquire::AllowWeakRepositories \"true\";",
+            "Acquire::ForceHash \"MD5Sum\";",
+            "APT::Get::AllowUnauthenticated \"true\";"));
+
+    final String arch;
+    final List<String> config;
+
+    Variant(String arch, List<String> config) {
+      this.arch = arch;
+      this.config = config;
+    }
+
+    /** The suite's folder below the root. */
+    String dist() {
+      return this == LEGACY ? "extras-devel/dists/fremantle" : "dists/stable";
+    }
+
+    String sourcesLine(Path keyring, URI root) {
+      return this == LEGACY
+          ? "deb [signed-by=" + keyring + "] " + root + "extras-devel fremantle free"
+          : "deb [signed-by=" + keyring + "] " + root + " stable main";
+    }
+  }
+
+  /** Writes one of the two releases the upstream flips between; each write has a new Date. */
+  static void release(Path upstream, Variant v, int n, TestKey key) throws Exception {
+    int which = n % 2;
+    TestRepository r =
+        v == Variant.LEGACY
+            ? TestRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
+                .components("free")
+                .architectures("armel")
+            : TestRepository.modern(upstream, "stable").components("main").architectures("amd64");
+    r.signedBy(key).seed(which);
+    String component = v == Variant.LEGACY ? "free" : "main";
+    for (int i = 0; i < PACKAGES; i++) {
+      r.add("pkg" + i, "1." + which, v.arch, component, 20_000 + which * 100 + i);
+    }
+    r.write();
+  }
+
+  /** Publishes release {@code n} to the clients, however the setup does it. */
+  @FunctionalInterface
+  interface Publisher {
+    void publish(int n) throws Exception;
+  }
+
+  /**
+   * What the clients lived through.
+   *
+   * @param failures the output of each failed run
+   */
+  record Outcome(int runs, List<String> failures) {}
+
+  /**
+   * Runs {@link #CLIENTS} clients against {@code root} while {@code publish} publishes releases 2
+   * to {@code publishes + 1}, a second apart (so every file gets a new mtime), then one more second
+   * against the last.
+   */
+  static Outcome run(Path work, Variant v, String sourcesLine, int publishes, Publisher publish)
+      throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger runs = new AtomicInteger();
+    List<String> failures = new CopyOnWriteArrayList<>();
+    List<Thread> clients = new ArrayList<>();
+    try {
+      for (int c = 0; c < CLIENTS; c++) {
+        AptGet apt = new AptGet(work.resolve("apt" + c), v.arch, List.of(sourcesLine), v.config);
+        clients.add(Thread.ofPlatform().start(() -> loop(apt, stop, runs, failures)));
+      }
+      for (int n = 2; n <= publishes + 1; n++) {
+        Thread.sleep(1100);
+        publish.publish(n);
+      }
+      Thread.sleep(1000);
+    } finally {
+      stop.set(true);
+      for (Thread t : clients) t.join();
+    }
+    return new Outcome(runs.get(), List.copyOf(failures));
+  }
+
+  /** One client: update and download until told to stop, or for at most three minutes. */
+  private static void loop(
+      AptGet apt, AtomicBoolean stop, AtomicInteger runs, List<String> failures) {
+    long deadline = System.nanoTime() + CLIENT_DEADLINE_NANOS;
+    while (!stop.get() && System.nanoTime() < deadline) {
+      try {
+        // Updates at 2 KB/s, as a phone on GPRS: a publish then lands between the Release and the
+        // indexes in most runs, which is what pinning must survive.
+        AptGet.Result update = apt.run("-o", "Acquire::http::Dl-Limit=2", "update");
+        List<String> download = new ArrayList<>(List.of("download"));
+        for (int i = 0; i < PACKAGES; i++) download.add("pkg" + i);
+        AptGet.Result got =
+            update.exitCode() == 0 ? apt.run(download.toArray(String[]::new)) : update;
+        runs.incrementAndGet();
+        for (AptGet.Result r : List.of(update, got)) {
+          if (r.exitCode() != 0 || FAILED.matcher(r.output()).find()) {
+            failures.add(r.output());
+            break;
+          }
+        }
+      } catch (Throwable e) { // a failure of the harness is a failed run too, never a silent end
+        failures.add(e.toString());
+      }
+    }
+  }
+
+  private AptLoad() {}
+}

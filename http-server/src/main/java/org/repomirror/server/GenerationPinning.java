@@ -13,13 +13,15 @@ import org.repomirror.http.RequestPath;
 /**
  * Serves each client one generation of a suite's metadata: the one it fetched the suite's Release,
  * InRelease or Release.gpg from. A client keeps it for the rest of its connection, and its address
- * keeps it for the pin window, since a legacy client may open a new connection between the Release
- * and the indexes; while an address's pin lives, every client behind that address gets the same
- * generation, so that clients behind one NAT stay consistent too. A request from a trusted proxy is
- * pinned by the client its {@code X-Forwarded-For} names, and never by the proxy's connection,
- * which carries the requests of many clients. Pool files are never pinned: they are not part of any
- * generation. A suite the sync has no generations of is served from the tree as it is. Thread-safe;
- * the per-connection state lives in {@link Connection}.
+ * keeps it while it goes on fetching under the suite with pauses shorter than the pin window, since
+ * a legacy client may open a new connection between the Release and the indexes; a new update (a
+ * Release or InRelease more than a window after the pin was made) gets the current generation;
+ * while an address's pin lives, every client behind that address gets the same generation, so that
+ * clients behind one NAT stay consistent too. A request from a trusted proxy is pinned by the
+ * client its {@code X-Forwarded-For} names, and never by the proxy's connection, which carries the
+ * requests of many clients. Pool files are never pinned: they are not part of any generation. A
+ * suite the sync has no generations of is served from the tree as it is. Thread-safe; the
+ * per-connection state lives in {@link Connection}.
  */
 final class GenerationPinning {
   private static final Set<String> RELEASE_FILES = Set.of("InRelease", "Release", "Release.gpg");
@@ -86,14 +88,22 @@ final class GenerationPinning {
     String dist = rel.substring(0, rel.lastIndexOf('/'));
     long current = store.current(dist);
     if (current < 0) return null; // the sync keeps no generations of it
+    String name = path.segments().getLast();
     PinTable.Pin pin = usable(c.pins.get(dist));
-    if (pin == null && client != null) pin = usable(table.live(client, dist).orElse(null));
+    if (pin == null && client != null) {
+      // A Release or InRelease starts an update: the address keeps its pin for it only while the
+      // pin is fresh (else the update gets the current generation). Release.gpg belongs to the
+      // Release before it, however long that took to arrive.
+      PinTable.Pin p = usable(table.live(client, dist).orElse(null));
+      if (p != null && (name.equals("Release.gpg") || table.fresh(p))) pin = p;
+    }
     if (pin == null) {
       pin = table.pin(dist, current);
       if (client != null) table.put(client, pin);
     }
     c.pins.put(pin.dist(), pin);
-    return serve(pin, path.segments().getLast(), current);
+    table.touch(client, pin);
+    return serve(pin, name, current);
   }
 
   /** Anything else under a suite the client is pinned to; the tree for the rest. */
@@ -108,6 +118,7 @@ final class GenerationPinning {
       c.pins.remove(pin.dist()); // lapsed, or the sync removed it: the tree as it is now
       return null;
     }
+    table.touch(client, pin);
     return serve(pin, rel.substring(pin.dist().length() + 1), currentOf(pin.dist()));
   }
 

@@ -11,18 +11,41 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which generation of each suite a client address was pinned to, for the window after it fetched
- * the suite's Release. Bounded: at most {@code maxAddresses} addresses, the least recently pinned
+ * Which generation of each suite a client address was pinned to. A pin stays live while the address
+ * keeps using it, until a window passes without a request under the suite; it is fresh for the
+ * window after the Release that made it, and only a fresh pin may answer a new Release (see {@link
+ * GenerationPinning}). Bounded: at most {@code maxAddresses} addresses, the least recently pinned
  * forgotten first (about 200 bytes each, so the default 100,000 take about 20 MB). Suite names are
  * shared between entries. Thread-safe.
  */
 final class PinTable {
-  /**
-   * A client's pin on one suite.
-   *
-   * @param createdNanos when the Release that made it was fetched, on the table's ticker
-   */
-  record Pin(String dist, long generation, long createdNanos) {}
+  /** A client's pin on one suite; times on the table's ticker. */
+  static final class Pin {
+    private final String dist;
+    private final long generation;
+    private final long createdNanos;
+    private volatile long lastUsedNanos;
+
+    Pin(String dist, long generation, long createdNanos) {
+      this.dist = dist;
+      this.generation = generation;
+      this.createdNanos = createdNanos;
+      this.lastUsedNanos = createdNanos;
+    }
+
+    String dist() {
+      return dist;
+    }
+
+    long generation() {
+      return generation;
+    }
+
+    /** When the Release that made it was fetched. */
+    long createdNanos() {
+      return createdNanos;
+    }
+  }
 
   private final Cache<InetAddress, Map<String, Pin>> byAddress;
   private final ConcurrentHashMap<String, String> dists = new ConcurrentHashMap<>();
@@ -37,7 +60,7 @@ final class PinTable {
     this.byAddress =
         Caffeine.newBuilder()
             .maximumSize(maxAddresses)
-            .expireAfterWrite(window)
+            .expireAfterAccess(window)
             .ticker(ticker)
             .executor(Runnable::run)
             .build();
@@ -53,14 +76,12 @@ final class PinTable {
     return new Pin(shared, generation, ticker.read());
   }
 
-  /** The address's pin on a suite, when it is within its window. */
+  /** The address's pin on a suite, when it was used within the window. */
   Optional<Pin> live(InetAddress address, String dist) {
     Map<String, Pin> pins = byAddress.getIfPresent(address);
     if (pins == null) return Optional.empty();
     Pin p = pins.get(dist);
-    return p != null && ticker.read() - p.createdNanos() < windowNanos
-        ? Optional.of(p)
-        : Optional.empty();
+    return p != null && live(p, ticker.read()) ? Optional.of(p) : Optional.empty();
   }
 
   /** The address's live pins, for a request under any suite. */
@@ -71,7 +92,7 @@ final class PinTable {
     Map<String, Pin> live = new HashMap<>();
     pins.forEach(
         (d, p) -> {
-          if (now - p.createdNanos() < windowNanos) live.put(d, p);
+          if (live(p, now)) live.put(d, p);
         });
     return live;
   }
@@ -86,6 +107,27 @@ final class PinTable {
               next.put(pin.dist(), pin);
               return Map.copyOf(next);
             });
+  }
+
+  private boolean live(Pin p, long now) {
+    return now - p.lastUsedNanos < windowNanos;
+  }
+
+  /** Whether the Release that made a pin was fetched within the window. */
+  boolean fresh(Pin pin) {
+    return ticker.read() - pin.createdNanos < windowNanos;
+  }
+
+  /**
+   * Records a request answered through a pin, which keeps it, and the address's entry, live.
+   *
+   * @param address the client's address, or null
+   */
+  void touch(InetAddress address, Pin pin) {
+    long now = ticker.read();
+    if (now - pin.lastUsedNanos < 1_000_000L) return; // a write per millisecond at most
+    pin.lastUsedNanos = now;
+    if (address != null) byAddress.getIfPresent(address);
   }
 
   /** Whether a pin has outlived the longest a pin may last. */

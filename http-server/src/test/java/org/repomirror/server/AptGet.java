@@ -81,6 +81,16 @@ final class AptGet {
     assumeTrue(present, "apt-get is not installed; end-to-end apt tests skipped outside CI");
   }
 
+  /** The Release files apt keeps after an update (InRelease, or Release with Release.gpg). */
+  List<Path> releases() throws IOException {
+    try (var files = Files.list(work.resolve("state/lists"))) {
+      return files
+          .filter(p -> p.getFileName().toString().matches(".*_(In)?Release"))
+          .sorted()
+          .toList();
+    }
+  }
+
   Path downloads() {
     return work.resolve("downloads");
   }

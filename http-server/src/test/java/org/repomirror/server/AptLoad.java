@@ -1,12 +1,16 @@
 package org.repomirror.server;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
@@ -86,24 +90,30 @@ final class AptLoad {
    * What the clients lived through.
    *
    * @param failures the output of each failed run
+   * @param releasesSeen how many different Release files the clients' successful updates ended
+   *     with: more than one shows that they moved on with the publishes (a mirror that froze its
+   *     clients on one release would be consistent, and useless)
    */
-  record Outcome(int runs, List<String> failures) {}
+  record Outcome(int runs, List<String> failures, int releasesSeen) {}
 
   /**
-   * Runs {@link #CLIENTS} clients against {@code root} while {@code publish} publishes releases 2
-   * to {@code publishes + 1}, a second apart (so every file gets a new mtime), then one more second
-   * against the last.
+   * Runs {@link #CLIENTS} clients, client {@code c} with {@code sourcesLine.apply(c)}, while {@code
+   * publish} publishes releases 2 to {@code publishes + 1}, a second apart (so every file gets a
+   * new mtime), then one more second against the last.
    */
-  static Outcome run(Path work, Variant v, String sourcesLine, int publishes, Publisher publish)
+  static Outcome run(
+      Path work, Variant v, IntFunction<String> sourcesLine, int publishes, Publisher publish)
       throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger runs = new AtomicInteger();
     List<String> failures = new CopyOnWriteArrayList<>();
+    Set<String> releases = ConcurrentHashMap.newKeySet();
     List<Thread> clients = new ArrayList<>();
     try {
       for (int c = 0; c < CLIENTS; c++) {
-        AptGet apt = new AptGet(work.resolve("apt" + c), v.arch, List.of(sourcesLine), v.config);
-        clients.add(Thread.ofPlatform().start(() -> loop(apt, stop, runs, failures)));
+        AptGet apt =
+            new AptGet(work.resolve("apt" + c), v.arch, List.of(sourcesLine.apply(c)), v.config);
+        clients.add(Thread.ofPlatform().start(() -> loop(apt, stop, runs, failures, releases)));
       }
       for (int n = 2; n <= publishes + 1; n++) {
         Thread.sleep(1100);
@@ -114,18 +124,26 @@ final class AptLoad {
       stop.set(true);
       for (Thread t : clients) t.join();
     }
-    return new Outcome(runs.get(), List.copyOf(failures));
+    return new Outcome(runs.get(), List.copyOf(failures), releases.size());
   }
 
   /** One client: update and download until told to stop, or for at most three minutes. */
   private static void loop(
-      AptGet apt, AtomicBoolean stop, AtomicInteger runs, List<String> failures) {
+      AptGet apt,
+      AtomicBoolean stop,
+      AtomicInteger runs,
+      List<String> failures,
+      Set<String> releases) {
     long deadline = System.nanoTime() + CLIENT_DEADLINE_NANOS;
     while (!stop.get() && System.nanoTime() < deadline) {
       try {
         // Updates at 2 KB/s, as a phone on GPRS: a publish then lands between the Release and the
         // indexes in most runs, which is what pinning must survive.
         AptGet.Result update = apt.run("-o", "Acquire::http::Dl-Limit=2", "update");
+        if (update.exitCode() == 0) {
+          for (Path r : apt.releases())
+            releases.add(TestRepository.hex("SHA-256", Files.readAllBytes(r)));
+        }
         List<String> download = new ArrayList<>(List.of("download"));
         for (int i = 0; i < PACKAGES; i++) download.add("pkg" + i);
         AptGet.Result got =

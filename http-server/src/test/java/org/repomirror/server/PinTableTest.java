@@ -34,6 +34,25 @@ class PinTableTest {
   }
 
   @Test
+  void aPinInUseStaysLiveButIsFreshOnlyForTheWindowAfterItsRelease() throws Exception {
+    PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofHours(1), ticker);
+    PinTable.Pin p = t.pin("dists/stable", 5);
+    t.put(address(1), p);
+    nanos.addAndGet(Duration.ofSeconds(100).toNanos());
+    t.touch(address(1), p); // an index fetched 100 s after the Release, on a slow link
+    nanos.addAndGet(Duration.ofSeconds(100).toNanos());
+    assertThat(t.live(address(1), "dists/stable"))
+        .as("200 s after the Release, 100 s after its last use")
+        .containsSame(p);
+    assertThat(t.fresh(p)).as("a new Release now starts from the current generation").isFalse();
+    nanos.addAndGet(Duration.ofSeconds(21).toNanos());
+    assertThat(t.live(address(1), "dists/stable")).as("a window without a request").isEmpty();
+    PinTable.Pin q = t.pin("dists/stable", 6);
+    nanos.addAndGet(Duration.ofSeconds(119).toNanos());
+    assertThat(t.fresh(q)).isTrue();
+  }
+
+  @Test
   void eachSuiteOfAnAddressHasItsOwnPin() throws Exception {
     PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofHours(1), ticker);
     t.put(address(1), t.pin("dists/stable", 1));

@@ -24,12 +24,12 @@ public final class Nginx implements AutoCloseable {
   private static final Path BINARY = Path.of("/usr/sbin/nginx");
 
   private final Path prefix;
-  private final int port;
+  private final List<Integer> ports;
   private final Process master;
 
-  private Nginx(Path prefix, int port, Process master) {
+  private Nginx(Path prefix, List<Integer> ports, Process master) {
     this.prefix = prefix;
-    this.port = port;
+    this.ports = ports;
     this.master = master;
   }
 
@@ -42,8 +42,10 @@ public final class Nginx implements AutoCloseable {
   public static Nginx serve(Path root, Path work) throws IOException, InterruptedException {
     requireNginx();
     openToWorkers(root);
+    int port = freePort();
     return start(
         work,
+        List.of(port),
         """
           server {
             listen 127.0.0.1:%d;
@@ -54,55 +56,66 @@ public final class Nginx implements AutoCloseable {
             autoindex_exact_size on;
             autoindex_localtime off;
           }
-        """,
-        root.toAbsolutePath());
+        """
+            .formatted(port, root.toAbsolutePath()));
   }
 
   /**
    * A caching proxy in front of an origin, as a site puts nginx's {@code proxy_cache} before a
    * mirror: kept-alive connections to the origin shared by all clients, {@code X-Forwarded-For}
-   * added, what it holds revalidated with the origin's validators, and the origin's {@code
+   * sent, what it holds revalidated with the origin's validators, and the origin's {@code
    * Cache-Control} obeyed unless {@code directives} say otherwise. Each response says in {@code
    * X-Cache} whether it came from the cache.
+   *
+   * <p>Every client on loopback comes from 127.0.0.1, so the cache listens on one port per client
+   * ({@link #uri(int)}), and port {@code i} stands for a client at {@code 192.0.2.<i+1>}: it sends
+   * that address as X-Forwarded-For, as a cache in front of real devices would send theirs.
    *
    * @param directives further directives for the proxied location, e.g. {@code proxy_ignore_headers
    *     Cache-Control; proxy_cache_valid 200 30s;} for a cache that keeps everything for a fixed
    *     time
    */
-  public static Nginx cache(URI origin, Path work, String directives)
+  public static Nginx cache(URI origin, Path work, int clients, String directives)
       throws IOException, InterruptedException {
     requireNginx();
     Path cache = Files.createDirectories(work.resolve("nginx-cache"));
     openToWorkers(cache);
-    return start(
-        work,
-        """
-          proxy_cache_path %2$s levels=1:2 keys_zone=mirror:10m max_size=2g inactive=1h
-                           use_temp_path=off;
-          upstream origin {
-            server %3$s:%4$d;
-            keepalive 8;
-          }
-          server {
-            listen 127.0.0.1:%1$d;
-            location / {
-              proxy_pass http://origin;
-              proxy_http_version 1.1;
-              proxy_set_header Connection "";
-              proxy_set_header Host $host;
-              proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-              proxy_cache mirror;
-              proxy_cache_revalidate on;
-              proxy_cache_lock on;
-              add_header X-Cache $upstream_cache_status;
-              %5$s
+    List<Integer> ports = new java.util.ArrayList<>();
+    StringBuilder http =
+        new StringBuilder(
+            """
+              proxy_cache_path %s levels=1:2 keys_zone=mirror:10m max_size=2g inactive=1h
+                               use_temp_path=off;
+              upstream origin {
+                server %s:%d;
+                keepalive 8;
+              }
+            """
+                .formatted(cache, origin.getHost(), origin.getPort()));
+    for (int i = 0; i < clients; i++) {
+      int port = freePort();
+      ports.add(port);
+      http.append(
+          """
+            server {
+              listen 127.0.0.1:%d;
+              location / {
+                proxy_pass http://origin;
+                proxy_http_version 1.1;
+                proxy_set_header Connection "";
+                proxy_set_header Host $host;
+                proxy_set_header X-Forwarded-For 192.0.2.%d;
+                proxy_cache mirror;
+                proxy_cache_revalidate on;
+                proxy_cache_lock on;
+                add_header X-Cache $upstream_cache_status;
+                %s
+              }
             }
-          }
-        """,
-        cache,
-        origin.getHost(),
-        origin.getPort(),
-        directives);
+          """
+              .formatted(port, i + 1, directives));
+    }
+    return start(work, ports, http.toString());
   }
 
   private static void requireNginx() {
@@ -129,19 +142,11 @@ public final class Nginx implements AutoCloseable {
     }
   }
 
-  /**
-   * Starts nginx with one server block.
-   *
-   * @param server the {@code http} block's contents, a format whose first argument is the port
-   */
-  private static Nginx start(Path work, String server, Object... args)
+  /** Starts nginx listening on {@code ports} with the given contents of its {@code http} block. */
+  private static Nginx start(Path work, List<Integer> ports, String http)
       throws IOException, InterruptedException {
     Path prefix = Files.createDirectories(work.resolve("nginx"));
     openToWorkers(prefix);
-    int port = freePort();
-    Object[] all = new Object[args.length + 1];
-    all[0] = port;
-    System.arraycopy(args, 0, all, 1, args.length);
     Files.writeString(
         prefix.resolve("nginx.conf"),
         """
@@ -156,7 +161,7 @@ public final class Nginx implements AutoCloseable {
         %2$s
         }
         """
-            .formatted(prefix, server.formatted(all)));
+            .formatted(prefix, http));
     Process master =
         new ProcessBuilder(
                 BINARY.toString(),
@@ -167,13 +172,19 @@ public final class Nginx implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(prefix.resolve("stdout.log").toFile())
             .start();
-    Nginx nginx = new Nginx(prefix, port, master);
+    Nginx nginx = new Nginx(prefix, List.copyOf(ports), master);
     nginx.awaitListening();
     return nginx;
   }
 
+  /** The first port's root URI. */
   public URI uri() {
-    return URI.create("http://127.0.0.1:" + port + "/");
+    return uri(0);
+  }
+
+  /** The root URI of the {@code i}th port (a cache has one per client). */
+  public URI uri(int i) {
+    return URI.create("http://127.0.0.1:" + ports.get(i) + "/");
   }
 
   /** What nginx wrote to its error log, for a failing test's message. */
@@ -187,13 +198,13 @@ public final class Nginx implements AutoCloseable {
       if (!master.isAlive()) {
         throw new IOException("nginx exited: " + Files.readString(prefix.resolve("stdout.log")));
       }
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      try (Socket s = new Socket("127.0.0.1", ports.getLast())) {
         return;
       } catch (IOException notYet) {
         Thread.sleep(50);
       }
     }
-    throw new IOException("nginx does not listen on port " + port + " after 5 s");
+    throw new IOException("nginx does not listen on port " + ports.getLast() + " after 5 s");
   }
 
   private static int freePort() throws IOException {

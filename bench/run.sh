@@ -14,6 +14,10 @@
 #   serve   repomirror serve vs nginx (sendfile on, one worker each), measured with wrk at
 #           1 KiB, 64 KiB, 1 MiB and 20 MiB, 50 and 1000 keep-alive connections; then RSS with
 #           10,000 idle keep-alive connections.
+#   consistency  apt-get clients (modern, by-hash, legacy) loop while 20 publishes flip the
+#           upstream between two releases, under ftpsync's two-stage rsync and plain rsync into
+#           nginx, repomirror without and with pinning, and nginx proxy_cache in front of it;
+#           failed runs out of all runs. Not in the default set (about 12 minutes).
 #
 # Environment for the serve scenario: SIZES="1k 64k" and CONNS="50" pick rows, IDLE=no skips
 # the idle-connection RSS test, SMALL_FILE_CACHE=0 turns repomirror's small-file cache off.
@@ -36,7 +40,7 @@ while (( $# )); do
   case "$1" in
     --quick) quick=true; runs=3; duration=3 ;;
     --runs) runs="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) scenarios+=("$1") ;;
   esac

@@ -3,11 +3,11 @@
 # MD5-only Release) loop on update and a download of every package while the upstream flips
 # between two signed releases, published 20 times (PUBLISHES) under each setup: ftpsync's two-stage
 # rsync and a plain rsync into nginx's tree, repomirror without and with pinning, and nginx
-# proxy_cache in front of repomirror (not trusted, trusted, keeping metadata 30 s). Counts failed
-# runs out of all runs, and how many different Releases the clients updated to (a mirror that froze
-# them on one would be consistent and useless). The harness is ConsistencyBenchmark in
-# http-server's tests. SETUPS and VARIANTS (comma-separated) pick rows; WINDOW sets the pin window
-# in seconds (5: every client comes from 127.0.0.1, one address).
+# proxy_cache in front of repomirror (not trusted, trusted, and keeping every file 3 s by its own
+# clock). Counts failed runs out of all runs, and how many different Releases the clients updated
+# to (a mirror that froze them on one would be consistent and useless). The harness is
+# ConsistencyBenchmark in http-server's tests. SETUPS and VARIANTS (comma-separated) pick rows;
+# WINDOW sets the pin window in seconds (5: every client comes from 127.0.0.1, one address).
 need nginx rsync apt-get
 
 csv="$results/consistency-$stamp.csv"

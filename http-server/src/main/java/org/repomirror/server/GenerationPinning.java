@@ -89,13 +89,10 @@ final class GenerationPinning {
     long current = store.current(dist);
     if (current < 0) return null; // the sync keeps no generations of it
     String name = path.segments().getLast();
-    PinTable.Pin pin = usable(c.pins.get(dist));
+    boolean signature = name.equals("Release.gpg");
+    PinTable.Pin pin = answering(usable(c.pins.get(dist)), signature);
     if (pin == null && client != null) {
-      // A Release or InRelease starts an update: the address keeps its pin for it only while the
-      // pin is fresh (else the update gets the current generation). Release.gpg belongs to the
-      // Release before it, however long that took to arrive.
-      PinTable.Pin p = usable(table.live(client, dist).orElse(null));
-      if (p != null && (name.equals("Release.gpg") || table.fresh(p))) pin = p;
+      pin = answering(usable(table.live(client, dist).orElse(null)), signature);
     }
     if (pin == null) {
       pin = table.pin(dist, current);
@@ -104,6 +101,16 @@ final class GenerationPinning {
     c.pins.put(pin.dist(), pin);
     table.touch(client, pin);
     return serve(pin, name, current);
+  }
+
+  /**
+   * A pin, if it may answer a request for a Release file. A Release or InRelease starts an update,
+   * which keeps a pin only while it is fresh, on a connection too (a cache's long-lived connection
+   * carries update after update); else it gets the current generation. Release.gpg belongs to the
+   * Release before it, however long that took to arrive.
+   */
+  private PinTable.Pin answering(PinTable.Pin pin, boolean signature) {
+    return pin != null && (signature || table.fresh(pin)) ? pin : null;
   }
 
   /** Anything else under a suite the client is pinned to; the tree for the rest. */

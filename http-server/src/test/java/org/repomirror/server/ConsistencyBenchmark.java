@@ -48,7 +48,7 @@ class ConsistencyBenchmark {
     CACHE_UNTRUSTED,
     /** nginx proxy_cache in front of repomirror, which trusts its X-Forwarded-For. */
     CACHE_TRUSTED,
-    /** A cache that keeps metadata 30 s whatever the origin says, in front of repomirror. */
+    /** A cache that keeps every file 3 s whatever the origin says, in front of repomirror. */
     CACHE_HOLDING_METADATA
   }
 
@@ -191,7 +191,7 @@ class ConsistencyBenchmark {
               origin,
               work,
               AptLoad.CLIENTS,
-              "proxy_ignore_headers Cache-Control Expires; proxy_cache_valid 200 30s;");
+              "proxy_ignore_headers Cache-Control Expires; proxy_cache_valid 200 3s;");
       default -> null;
     };
   }

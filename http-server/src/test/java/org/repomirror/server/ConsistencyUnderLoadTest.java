@@ -29,7 +29,7 @@ import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TestKey;
 
 /**
- * Invariant 6 as clients live it: real apt-get clients loop on {@code update} and a download of
+ * Invariant 8 as clients live it: real apt-get clients loop on {@code update} and a download of
  * every package against the live server, while sync publishes {@value #PUBLISHES} times with the
  * upstream flipping between two signed releases ({@link AptLoad}). Three kinds of client (modern
  * apt with by-hash off and pipelining on, modern apt with by-hash, the legacy Maemo suite), each

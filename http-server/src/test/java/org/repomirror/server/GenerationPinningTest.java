@@ -158,6 +158,11 @@ class GenerationPinningTest {
         assertThat(TestRepository.hex("MD5", apt.get(PACKAGES).body()))
             .as("the rest of the connection")
             .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
+        assertThat(apt.get(DIST + "/Release").body())
+            .as(
+                "a Release a window after the pin was made starts a new update, on the same"
+                    + " connection too (a cache's long-lived one)")
+            .isEqualTo(Files.readAllBytes(upstream.resolve(DIST + "/Release")));
       }
       try (RawHttp later = new RawHttp(at, "127.0.0.3")) {
         byte[] now = later.get(DIST + "/Release").body();

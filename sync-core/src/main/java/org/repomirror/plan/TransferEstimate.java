@@ -58,8 +58,8 @@ public final class TransferEstimate {
   }
 
   /**
-   * From a probe, with publishing: files are fetched a chunk at a time and each chunk published
-   * before the next, so the publishing time adds to the transfer's.
+   * From a probe, with publishing: each chunk of files is published while the next ones are
+   * fetched, so the longer of the two is the time.
    */
   public static Estimate fromProbe(
       long files,
@@ -85,10 +85,10 @@ public final class TransferEstimate {
     double transfer = (fit.perFile * files + fit.perByte * bytes) / perConnection;
     double publish = publishing.seconds(files, bytes);
     return new Seconds(
-        transfer + publish,
+        Math.max(transfer, publish),
         String.format(
             "from a probe of %d files (%.1f MB) over %d connections: %.0f ms per file + %s per"
-                + " connection; publishing %.1f s"
+                + " connection; publishing beside it %.1f s"
                 + (publishing == Publishing.FREE
                     ? ""
                     : String.format(

@@ -18,15 +18,13 @@ import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 
 /**
- * Fetches the pool files of a plan in chunks, and publishes each chunk's new paths as soon as they
- * are verified: nothing published references them yet, and a crash then keeps them (the rest of a
- * chunk stays verified in staging, and is reused). Replacements of files that published metadata
- * references wait for the suite that wants them. Not thread-safe.
+ * Fetches the pool files of a plan, and publishes their new paths a chunk at a time as they are
+ * verified, on a thread of its own while the transfer goes on ({@link ChunkPublishing}): nothing
+ * published references them yet, and a crash then keeps them (the files verified since stay in
+ * staging, and are reused). Replacements of files that published metadata references wait for the
+ * suite that wants them. Not thread-safe.
  */
 final class PoolTransfer {
-  private static final int CHUNK_FILES = 1000;
-  private static final long CHUNK_BYTES = 256L << 20;
-
   /**
    * What the transfer left to the suites.
    *
@@ -60,28 +58,37 @@ final class PoolTransfer {
         new Result(
             new LinkedHashMap<>(), new LinkedHashMap<>(), new HashSet<>(), new LinkedHashMap<>());
     ctx.progress().planned(toFetch.size(), toFetch.stream().mapToLong(Wanted::size).sum());
-    List<Wanted> chunk = new ArrayList<>();
-    long chunkBytes = 0;
-    for (Wanted w : toFetch) {
-      chunk.add(w);
-      chunkBytes += w.size();
-      if (chunk.size() >= CHUNK_FILES || chunkBytes >= CHUNK_BYTES) {
-        fetchChunk(chunk, publishAtOnce, result);
-        chunk.clear();
-        chunkBytes = 0;
-      }
+    if (toFetch.isEmpty()) return result;
+    List<FetchTask> tasks = new ArrayList<>(toFetch.size());
+    for (Wanted w : toFetch) tasks.add(new FetchTask(w.path(), w.path(), w.expected()));
+    ChunkPublishing publishing =
+        new ChunkPublishing(chunk -> publish(chunk, publishAtOnce, result));
+    long t = System.nanoTime();
+    boolean transferred = false;
+    try {
+      ctx.transfer()
+          .fetchAll(
+              tasks,
+              o -> {
+                long bytes = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
+                ctx.ledger().fetched(bytes);
+                ctx.progress().done(1, bytes);
+                publishing.offer(o);
+              });
+      transferred = true;
+    } finally {
+      ctx.ledger().phase("transfer", t);
+      publishing.finish(transferred);
     }
-    fetchChunk(chunk, publishAtOnce, result);
     return result;
   }
 
-  private void fetchChunk(List<Wanted> chunk, Predicate<String> publishAtOnce, Result result)
-      throws IOException, InterruptedException {
-    if (chunk.isEmpty()) return;
-    List<FetchOutcome> outcomes = fetch(chunk);
+  /** Publishes one chunk's new paths; keeps the rest for the suites. On the publishing thread. */
+  private void publish(List<FetchOutcome> chunk, Predicate<String> publishAtOnce, Result result)
+      throws IOException {
     long t = System.nanoTime();
     Publication now = new Publication();
-    for (FetchOutcome o : outcomes) {
+    for (FetchOutcome o : chunk) {
       String path = o.task().localPath();
       Staged staged = staged(o);
       if (staged == null) {
@@ -103,23 +110,6 @@ final class PoolTransfer {
     now.carryOut(ctx.index(), ctx.publisher());
     now.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
     ctx.ledger().phase("publish", t);
-  }
-
-  private List<FetchOutcome> fetch(List<Wanted> chunk) throws IOException, InterruptedException {
-    long t = System.nanoTime();
-    List<FetchTask> tasks = new ArrayList<>(chunk.size());
-    for (Wanted w : chunk) tasks.add(new FetchTask(w.path(), w.path(), w.expected()));
-    List<FetchOutcome> outcomes =
-        ctx.transfer()
-            .fetchAll(
-                tasks,
-                o -> {
-                  long bytes = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
-                  ctx.ledger().fetched(bytes);
-                  ctx.progress().done(1, bytes);
-                });
-    ctx.ledger().phase("transfer", t);
-    return outcomes;
   }
 
   /** The staged file of a fetch and its record; null when there is nothing to publish. */

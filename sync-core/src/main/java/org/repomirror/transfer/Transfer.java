@@ -3,6 +3,7 @@ package org.repomirror.transfer;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,11 +13,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
@@ -85,7 +88,8 @@ public final class Transfer {
   /**
    * Fetches every task; returns one outcome per task, in task order.
    *
-   * @param progress called after each file, from the worker threads
+   * @param progress called after each file, from the worker threads; an {@link
+   *     UncheckedIOException} it throws ends the transfer with its cause
    */
   public List<FetchOutcome> fetchAll(List<FetchTask> tasks, Consumer<FetchOutcome> progress)
       throws IOException, InterruptedException {
@@ -99,15 +103,23 @@ public final class Transfer {
               t.setDaemon(true);
               return t;
             });
+    // The first failure, after which the files not yet started are not fetched at all.
+    AtomicReference<Throwable> broken = new AtomicReference<>();
     try {
       List<Future<FetchOutcome>> futures = new ArrayList<>(tasks.size());
       for (FetchTask task : tasks) {
         futures.add(
             pool.submit(
                 () -> {
-                  FetchOutcome o = fetch(task);
-                  progress.accept(o);
-                  return o;
+                  if (broken.get() != null) throw new CancellationException("an earlier failure");
+                  try {
+                    FetchOutcome o = fetch(task);
+                    progress.accept(o);
+                    return o;
+                  } catch (Exception | Error e) {
+                    broken.compareAndSet(null, e);
+                    throw e;
+                  }
                 }));
       }
       List<FetchOutcome> outcomes = new ArrayList<>(tasks.size());
@@ -116,8 +128,11 @@ public final class Transfer {
           outcomes.add(f.get());
         } catch (ExecutionException e) {
           // A local failure (a full disk, an unwritable staging folder) ends the run.
-          if (e.getCause() instanceof IOException io) throw io;
-          throw new IllegalStateException("a transfer worker failed", e.getCause());
+          Throwable cause = broken.get() != null ? broken.get() : e.getCause();
+          if (cause instanceof IOException io) throw io;
+          if (cause instanceof UncheckedIOException u) throw u.getCause();
+          if (cause instanceof InterruptedException ie) throw ie;
+          throw new IllegalStateException("a transfer worker failed", cause);
         }
       }
       return outcomes;

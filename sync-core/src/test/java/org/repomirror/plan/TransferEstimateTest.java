@@ -78,13 +78,18 @@ class TransferEstimateTest {
   }
 
   @Test
-  void publishingAddsToTheTransfer() {
-    TransferEstimate.Publishing disk = new TransferEstimate.Publishing(0.001, 1e-9);
-    TransferEstimate.Seconds s =
+  void publishingRunsBesideTheTransferAndCountsWhenItIsTheLonger() {
+    // The transfer of the first test: 65 s.
+    TransferEstimate.Seconds quickDisk =
         (TransferEstimate.Seconds)
-            TransferEstimate.fromProbe(1000, 5_000_000_000L, probe(), 8, 6, disk);
-    // the transfer of the first test, plus 1000 × 1 ms and 5 GB at 1 GB/s
-    assertThat(s.seconds()).isCloseTo((20 + 500) / 8.0 + 1 + 5, within(0.5));
-    assertThat(s.basis()).contains("publishing 6.0 s");
+            TransferEstimate.fromProbe(
+                1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.001, 1e-9));
+    assertThat(quickDisk.seconds()).as("1 s + 5 s of publishing hide").isCloseTo(65, within(0.5));
+    assertThat(quickDisk.basis()).contains("publishing beside it 6.0 s");
+    TransferEstimate.Seconds slowDisk =
+        (TransferEstimate.Seconds)
+            TransferEstimate.fromProbe(
+                1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.08, 0));
+    assertThat(slowDisk.seconds()).as("80 s of publishing").isCloseTo(80, within(0.5));
   }
 }

@@ -77,7 +77,12 @@ tr = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", out)
 scale = {"B": 1 / 1e6, "KB": 1024 / 1e6, "MB": 1024**2 / 1e6, "GB": 1024**3 / 1e6}[tr.group(2)]
 lat = re.search(r"99%\s+([\d.]+)(\w+)", out)
 ms = float(lat.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[lat.group(2)]
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", out)
+# A run with wrong answers or broken connections has no valid figure: say so, print none.
+bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+if (bad and int(bad.group(1))) or (sock and sum(map(int, sock.groups()))):
+    print("FAILED: " + " ".join(m.group(0) for m in (bad, sock) if m), file=sys.stderr)
+    sys.exit(1)
 print(f"{rps:.0f} {float(tr.group(1)) * scale:.1f} {ms:.2f}")
 PY
 }
@@ -103,7 +108,11 @@ for size in "${files[@]}"; do
       if (( run % 2 )); then order=(nginx repomirror); else order=(repomirror nginx); fi
       for server in "${order[@]}"; do
         port=$nginx_port; [[ $server == repomirror ]] && port=$rm_port
-        read -r rps mbs p99 < <(run_wrk "$port" "file-$size.bin" "$c")
+        if ! result="$(run_wrk "$port" "file-$size.bin" "$c")"; then
+          echo "serve: BENCHMARK RUN FAILED: $server, $size, $c connections, run $run; no figures" >&2
+          exit 1
+        fi
+        read -r rps mbs p99 <<< "$result"
         echo "$size,$c,$run,$server,$rps,$mbs,$p99" >> "$csv"
       done
     done

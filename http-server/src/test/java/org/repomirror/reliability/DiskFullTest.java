@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -38,6 +40,19 @@ class DiskFullTest {
 
   private static String hex(Path p) throws IOException {
     return TestRepository.hex("SHA-256", Files.readAllBytes(p));
+  }
+
+  /** Every file and link clients can see (not the mirror's own folder), with its SHA-256. */
+  private static Map<String, String> servedTree(Path root) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.toList()) {
+        String rel = root.relativize(p).toString().replace('\\', '/');
+        if (rel.isEmpty() || rel.startsWith(".repomirror") || Files.isDirectory(p)) continue;
+        files.put(rel, Files.isSymbolicLink(p) ? "-> " + Files.readSymbolicLink(p) : hex(p));
+      }
+    }
+    return files;
   }
 
   @Test
@@ -72,7 +87,7 @@ class DiskFullTest {
               "--keyring",
               keyring.toString());
       assertThat(Cli.run(sync).code()).isZero();
-      String inRelease = hex(mirror.resolve("dists/stable/InRelease"));
+      Map<String, String> before = servedTree(mirror);
 
       Thread.sleep(1100);
       TestRepository r =
@@ -87,8 +102,23 @@ class DiskFullTest {
       Cli.Run full = Cli.run(sync);
       assertThat(full.code()).as(full.all()).isEqualTo(4);
       assertThat(full.all()).contains("aborted, the published tree is intact");
-      assertThat(hex(mirror.resolve("dists/stable/InRelease"))).isEqualTo(inRelease);
-      assertThat(mirror.resolve("pool/main/s/small/small_1.0_amd64.deb")).exists();
+      // Byte for byte as it was; the only files it may have gained are new pool files, verified
+      // and whole (nothing references them yet), each the upstream's bytes.
+      Map<String, String> after = servedTree(mirror);
+      for (Map.Entry<String, String> e : before.entrySet()) {
+        assertThat(after.get(e.getKey()))
+            .as("%s after the abort", e.getKey())
+            .isEqualTo(e.getValue());
+      }
+      int added = 0;
+      for (String path : after.keySet()) {
+        if (before.containsKey(path)) continue;
+        added++;
+        assertThat(path).as("a file the abort left").startsWith("pool/");
+        assertThat(after.get(path))
+            .as("%s, left by the abort", path)
+            .isEqualTo(hex(upstreamRoot.resolve(path)));
+      }
       try (Stream<Path> staged = Files.walk(mirror.resolve(".repomirror/staging"))) {
         assertThat(staged.filter(Files::isRegularFile).toList())
             .as("staging after " + full.all())
@@ -101,8 +131,11 @@ class DiskFullTest {
       assertThat(mirror.resolve("pool/main/b/big7/big7_1.0_amd64.deb")).exists();
       Reliability.record(
           "disk-full",
-          "a sync into a 6 MiB tmpfs that needed 8 MB more: exit 4, InRelease and pool unchanged,"
-              + " staging empty; after growing it to 64 MiB the next sync published");
+          String.format(
+              "a sync into a 6 MiB tmpfs that needed 8 MB more: exit 4, all %d served files"
+                  + " byte for byte as before (%d new pool files published whole), staging empty;"
+                  + " after growing it to 64 MiB the next sync published",
+              before.size(), added));
     }
   }
 }

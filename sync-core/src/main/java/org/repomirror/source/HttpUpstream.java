@@ -160,7 +160,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
               out.write(buffer, 0, r);
               n += r;
             }
-          } catch (FetchException e) {
+          } catch (FetchException | LocalWriteException e) {
             throw e;
           } catch (IOException e) {
             // A reset, a stall or a body shorter than its Content-Length.
@@ -185,7 +185,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   private <T> T execute(String path, HttpGet get, Handler<T> handler) throws IOException {
     try {
       return client.execute(get, handler::handle);
-    } catch (FetchException e) {
+    } catch (FetchException | LocalWriteException e) {
       throw e;
     } catch (ClientProtocolException e) {
       throw new FetchException(FetchException.Kind.FATAL, url(path), 0, describe(e), 0, e);

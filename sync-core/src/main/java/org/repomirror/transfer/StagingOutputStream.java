@@ -4,11 +4,13 @@ import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import org.repomirror.source.LocalWriteException;
 
 /**
- * Writes a staging file under the bandwidth limit. It does not fsync: the publisher does, just
- * before the rename, by when the kernel has mostly written the data back on its own; waiting for
- * the disk after each download would serialise the transfer behind it. Not thread-safe.
+ * Writes a staging file under the bandwidth limit; a failure to write is a {@link
+ * LocalWriteException}, which no upstream takes for its own. It does not fsync: the publisher does,
+ * just before the rename, by when the kernel has mostly written the data back on its own; waiting
+ * for the disk after each download would serialise the transfer behind it. Not thread-safe.
  */
 final class StagingOutputStream extends FilterOutputStream {
   private final FileOutputStream file;
@@ -23,13 +25,30 @@ final class StagingOutputStream extends FilterOutputStream {
   @Override
   public void write(int b) throws IOException {
     pace(1);
-    file.write(b);
+    try {
+      file.write(b);
+    } catch (IOException e) {
+      throw new LocalWriteException(e);
+    }
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     pace(len);
-    file.write(b, off, len);
+    try {
+      file.write(b, off, len);
+    } catch (IOException e) {
+      throw new LocalWriteException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      super.close();
+    } catch (IOException e) {
+      throw new LocalWriteException(e);
+    }
   }
 
   private void pace(int bytes) throws IOException {

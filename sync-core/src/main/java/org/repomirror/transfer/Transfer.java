@@ -27,6 +27,7 @@ import org.repomirror.debian.Hashes;
 import org.repomirror.fs.CrashPoint;
 import org.repomirror.fs.StagingNames;
 import org.repomirror.source.FetchException;
+import org.repomirror.source.LocalWriteException;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
 import org.slf4j.Logger;
@@ -321,11 +322,14 @@ public final class Transfer {
    */
   private HashingOutputStream open(Path part, boolean fromStart, EnumSet<HashAlgorithm> algorithms)
       throws IOException {
+    FileOutputStream file;
+    try {
+      file = new FileOutputStream(part.toFile(), !fromStart);
+    } catch (IOException e) {
+      throw new LocalWriteException(e);
+    }
     HashingOutputStream hashing =
-        new HashingOutputStream(
-            new StagingOutputStream(
-                new FileOutputStream(part.toFile(), !fromStart), settings.throttle()),
-            algorithms);
+        new HashingOutputStream(new StagingOutputStream(file, settings.throttle()), algorithms);
     if (!fromStart) {
       try (InputStream held = Files.newInputStream(part)) {
         hashing.absorb(held);

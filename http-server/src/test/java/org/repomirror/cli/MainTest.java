@@ -6,6 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,11 +26,35 @@ class MainTest {
 
   @Test
   void helpOnEveryCommand() {
-    assertThat(run("--help").code()).isZero();
-    Run serve = run("serve", "--help");
-    assertThat(serve.code()).isZero();
-    assertThat(serve.out())
+    Run top = run("--help");
+    assertThat(top.code()).isZero();
+    // The commands the top-level help lists: every one must answer --help with its own usage.
+    Pattern entry = Pattern.compile("^  ([a-z]+) ");
+    List<String> listed =
+        top.out()
+            .lines()
+            .dropWhile(l -> !l.equals("Commands:"))
+            .map(entry::matcher)
+            .filter(Matcher::find)
+            .map(m -> m.group(1))
+            .toList();
+    assertThat(listed).containsExactly("serve", "sync", "plan", "verify", "status", "help");
+    for (String command : listed) {
+      Run r = run(command, "--help");
+      assertThat(r.code()).as(command + " --help").isZero();
+      assertThat(r.err()).as(command + " --help").isEmpty();
+      if (command.equals("help")) continue; // picocli's own, tested by the top-level help above
+      assertThat(r.out())
+          .as(command + " --help")
+          .contains("Usage: repomirror " + command + " ")
+          .contains("--help");
+    }
+    assertThat(run("serve", "--help").out())
         .contains("--root=DIR", "--listen=HOST:PORT", "--admin-listen", "--config");
+    assertThat(run("sync", "--help").out()).contains("--upstream", "--dist", "--mode", "--final");
+    assertThat(run("plan", "--help").out()).contains("--upstream", "--json");
+    assertThat(run("verify", "--help").out()).contains("--full", "--root");
+    assertThat(run("status", "--help").out()).contains("--json", "--runs");
   }
 
   @Test

@@ -49,11 +49,14 @@ wait_port 80
 wait_port 18873
 
 target="$sync_dir/target"
+# A tool that fails or mirrors less than the whole suite makes the scenario fail: no figures.
+failures="$sync_dir/failures"
+: > "$failures"
 run_tool() { # tool -> seconds
   rm -rf "$target"
   mkdir -p "$target"
   sync
-  local start end
+  local start end rc=0
   start=$(date +%s.%N)
   case "$1" in
     repomirror)
@@ -70,12 +73,16 @@ run_tool() { # tool -> seconds
       debmirror --host=127.0.0.1 --root=/ --method=http --dist=bench --section=main --arch=amd64 \
         --nosource --keyring="$data/keyring.gpg" --diff=none --rsync-extra=none --i18n --getcontents \
         "$target/debmirror" > "$sync_dir/run/debmirror.log" 2>&1 ;;
-  esac
+  esac || rc=$?
   end=$(date +%s.%N)
   local got
   got="$(find "$target" -path '*/pool/*' -type f -name '*.deb' | wc -l)"
-  if (( got < files )); then
-    echo "$1 mirrored only $got of $files packages; see $sync_dir/run/$1.log" >&2
+  if (( rc != 0 || got < files )); then
+    echo "  BENCHMARK RUN FAILED: $1 exited $rc and mirrored $got of $files packages" \
+      "(see $sync_dir/run/)" >&2
+    echo "$1: exit $rc, $got of $files packages" >> "$failures"
+    echo FAILED
+    return
   fi
   echo "$end - $start" | bc
 }
@@ -88,11 +95,17 @@ for run in $(seq 1 "$runs"); do
   for i in "${!tools[@]}"; do
     tool="${tools[$(( (i + run) % ${#tools[@]} ))]}"
     secs="$(run_tool "$tool")"
+    if [[ $secs == FAILED ]]; then echo "  $tool run $run: FAILED" >&2; continue; fi
     echo "$tool,$run,$secs,$(echo "$total_bytes / 1000000 / $secs" | bc -l),$(echo "$total_files / $secs" | bc -l)" >> "$csv"
     echo "  $tool run $run: ${secs}s" >&2
   done
 done
 rm -rf "$target"
+if [[ -s "$failures" ]]; then
+  echo "sync: BENCHMARK RUN FAILED, no figures are valid:" >&2
+  sed 's/^/  /' "$failures" >&2
+  exit 1
+fi
 
 echo
 echo "initial sync: $files packages, $(echo "$total_bytes / 1000000" | bc) MB, from nginx/rsyncd on loopback; medians of $runs runs"

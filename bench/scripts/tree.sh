@@ -31,11 +31,20 @@ peer_root="$tree_dir/peer"
 rs_root="$tree_dir/rsync"
 export REPOMIRROR_JAVA_OPTS="-Xmx512m"
 
+# A failed command, or a copy that ends up wrong, makes the whole scenario fail: no figures.
+failures="$tree_dir/failures"
+: > "$failures"
+failed() { echo "  BENCHMARK RUN FAILED: $*" >&2; echo "$*" >> "$failures"; }
 timed() { # command... -> seconds on stdout; the command's output goes to a log
-  local start end
+  local start end rc=0
   start=$(date +%s.%N)
-  "$@" >> "$tree_dir/run.log" 2>&1 || echo "  (exit $? from $1 ${2:-}; see $tree_dir/run.log)" >&2
+  "$@" >> "$tree_dir/run.log" 2>&1 || rc=$?
   end=$(date +%s.%N)
+  if (( rc != 0 )); then
+    failed "exit $rc from $1 ${2:-} (see $tree_dir/run.log)"
+    echo FAILED
+    return
+  fi
   echo "$end - $start" | bc
 }
 rm_sync() { "$top/repomirror" sync --mode tree --upstream "file://$src" --root "$rm_root" --hostname bench --max-delete 1000000; }
@@ -66,7 +75,7 @@ wait_port 18081
 init_peer="$( [[ -d $peer_root ]] && echo reused || timed peer_sync)"
 # Whatever state the copies are in, bring them level before timing anything.
 rm_sync > /dev/null 2>&1; rs_sync; peer_sync > /dev/null 2>&1
-secs() { [[ $1 == reused ]] && echo "reused" || echo "${1}s"; }
+secs() { [[ $1 == reused || $1 == FAILED ]] && echo "$1" || echo "${1}s"; }
 echo "  initial: repomirror $(secs "$init_rm"), peer $(secs "$init_peer"), rsync $(secs "$init_rs")" >&2
 
 csv="$results/tree-$stamp.csv"
@@ -94,7 +103,7 @@ for run in $(seq 1 "$runs"); do
   for t in "${forder[@]}"; do
     echo "final,$t,$run,$(timed "${t}_final")" >> "$csv"
   done
-  grep -q "verdict: identical" "$tree_dir/run.log" || echo "  WARNING: no identical verdict" >&2
+  grep -q "verdict: identical" "$tree_dir/run.log" || failed "the final sync gave no identical verdict"
   peer_sync >> "$tree_dir/run.log" 2>&1 # the peer catches up, so that its next no-change run is one
   echo "  run $run done ($changed files changed)" >&2
 done
@@ -102,7 +111,12 @@ kill $serve_pid 2>/dev/null || true
 trap - EXIT
 diff <(cd "$src" && find . -type f | sort) <(cd "$rm_root" && find . -path ./.repomirror -prune -o -path ./project -prune -o -type f -print | sort) > /dev/null \
   && echo "repomirror's copy lists the same files as the source" >&2 \
-  || echo "WARNING: repomirror's copy differs from the source" >&2
+  || failed "repomirror's copy differs from the source"
+if [[ -s "$failures" ]]; then
+  echo "tree: BENCHMARK RUN FAILED, no figures are valid:" >&2
+  sed 's/^/  /' "$failures" >&2
+  exit 1
+fi
 
 echo
 echo "whole tree: $tfiles files in $(( tfiles / 100 )) directories, $(echo "$tree_bytes / 1000000" | bc) MB; medians of $runs runs; repomirror heap -Xmx512m"

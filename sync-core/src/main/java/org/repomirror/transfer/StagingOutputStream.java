@@ -52,6 +52,9 @@ final class StagingOutputStream extends FilterOutputStream {
   }
 
   private void pace(int bytes) throws IOException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException("the transfer was stopped");
+    }
     try {
       throttle.acquire(bytes);
     } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -138,7 +139,12 @@ public final class Transfer {
       }
       return outcomes;
     } finally {
+      // After a failure, the downloads under way stop at their next write; none may write to
+      // staging once this returns (a full disk's clean-up of staging follows).
       pool.shutdownNow();
+      if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+        log.warn("transfer workers still running two minutes after the transfer ended");
+      }
     }
   }
 

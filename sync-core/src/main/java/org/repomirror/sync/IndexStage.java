@@ -148,15 +148,7 @@ final class IndexStage {
     List<FetchTask> tasks = new ArrayList<>();
     for (Wanted w : wanted) tasks.add(new FetchTask(w.path(), w.path(), w.expected()));
     ctx.progress().planned(tasks.size(), wanted.stream().mapToLong(Wanted::size).sum());
-    List<FetchOutcome> outcomes =
-        ctx.transfer()
-            .fetchAll(
-                tasks,
-                o -> {
-                  long bytes = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
-                  ctx.ledger().fetched(bytes);
-                  ctx.progress().done(1, bytes);
-                });
+    List<FetchOutcome> outcomes = ctx.transfer().fetchAll(tasks, ctx::counted);
     ctx.ledger().phase("transfer", t);
     return outcomes;
   }

@@ -70,9 +70,7 @@ final class PoolTransfer {
           .fetchAll(
               tasks,
               o -> {
-                long bytes = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
-                ctx.ledger().fetched(bytes);
-                ctx.progress().done(1, bytes);
+                ctx.counted(o);
                 publishing.offer(o);
               });
       transferred = true;

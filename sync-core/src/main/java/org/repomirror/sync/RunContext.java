@@ -11,6 +11,7 @@ import org.repomirror.plan.IndexView;
 import org.repomirror.publish.Publisher;
 import org.repomirror.report.Progress;
 import org.repomirror.source.Upstream;
+import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.Transfer;
 
 /**
@@ -36,6 +37,13 @@ record RunContext(
 
   IndexView indexView() {
     return index::file;
+  }
+
+  /** Counts a file the transfer finished, in the ledger and the progress; from its workers. */
+  void counted(FetchOutcome o) {
+    long bytes = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
+    ledger.fetched(bytes);
+    progress.done(1, bytes);
   }
 
   /** The mirror's disk as the planners see it: one stat per question. */

@@ -76,15 +76,7 @@ final class TreeChunks {
         .planned(
             tasks.size(), tasks.stream().mapToLong(t -> Math.max(0, t.expected().size())).sum());
     long tTransfer = System.nanoTime();
-    List<FetchOutcome> outcomes =
-        ctx.transfer()
-            .fetchAll(
-                tasks,
-                o -> {
-                  long n = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
-                  ctx.ledger().fetched(n);
-                  ctx.progress().done(1, n);
-                });
+    List<FetchOutcome> outcomes = ctx.transfer().fetchAll(tasks, ctx::counted);
     ctx.ledger().phase("transfer", tTransfer);
     long tPublish = System.nanoTime();
     Publication now = new Publication();

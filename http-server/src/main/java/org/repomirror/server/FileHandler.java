@@ -80,8 +80,12 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   /** Fired on each connection at graceful shutdown: finish the current response, then close. */
   static final Object DRAIN = new Object();
 
-  /** More decoded-but-unanswered requests than this is a flood, not apt's pipeline of 10. */
-  private static final int MAX_QUEUED_REQUESTS = 128;
+  /**
+   * More decoded-but-unanswered requests than this is a flood, not apt's pipeline of 10: the
+   * connection is closed without a word in the log. Netty's codec has a limit of its own, turned
+   * off in {@link ServerInitializer}: it fails with an exception, logged as a warning.
+   */
+  static final int MAX_QUEUED_REQUESTS = 128;
 
   private static final int CHUNK_SIZE = 16 * 1024;
 

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +67,7 @@ class CrashSafetyTest {
   private final Map<String, Set<String>> acceptable = new ConcurrentHashMap<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicLong reads = new AtomicLong();
+  private final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
   private final AtomicLong generationReads = new AtomicLong();
   private final Set<String> generations = ConcurrentHashMap.newKeySet();
 
@@ -95,12 +99,14 @@ class CrashSafetyTest {
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
     TestRepository.Suite current = release(upstreamRoot, key, 1, 30);
     Random random = new Random(42);
-    int killed = 0;
+    int killed = 0; // after the sync took the mirror's lock: at work
+    int killedStarting = 0; // before it did: in JVM start-up or reading its options
     int attempts = 0;
     boolean released = false;
     int finished = 0;
     List<String> log = new ArrayList<>();
     AtomicBoolean stop = new AtomicBoolean();
+    boolean readerAliveAtTheEnd;
     Thread reader = Thread.ofPlatform().name("reader").start(() -> readUntil(mirror, stop));
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
       List<String> sync =
@@ -131,18 +137,25 @@ class CrashSafetyTest {
           int p = (i / 2) % POINTS.length;
           point = POINTS[p] + ":" + (1 + random.nextInt(DEPTH[p]));
         } else {
-          delay = 200 + random.nextInt(1000);
+          delay = random.nextInt(1000);
         }
         Process p = SyncProcess.start(sync, point, null);
+        // A random moment is counted from when the sync took the lock, not from the start of a JVM
+        // whose start-up alone took more than a second here under the reader's load.
+        if (point == null) awaitTheLock(mirror, p);
         boolean exited = p.waitFor(point != null ? 60_000 : delay, TimeUnit.MILLISECONDS);
         if (!exited) p.destroyForcibly().waitFor();
         int code = p.exitValue();
-        if (code == 137) {
+        String when = point != null ? point : "after " + delay + " ms";
+        if (code != 137) {
+          finished++;
+        } else if (heldTheLock(mirror, p.pid())) {
           killed++;
         } else {
-          finished++;
+          killedStarting++;
+          when += " (before it took the lock)";
         }
-        log.add((point != null ? point : "after " + delay + " ms") + " -> exit " + code);
+        log.add(when + " -> exit " + code);
       }
       // Restarted without a kill, it converges.
       int code = -1;
@@ -155,9 +168,13 @@ class CrashSafetyTest {
       }
       assertThat(code).as(String.join("\n", log) + "\nthe last run said:\n" + output).isZero();
     } finally {
+      readerAliveAtTheEnd = reader.isAlive();
       stop.set(true);
       reader.join();
     }
+    assertThat(readerFailure.get()).as("the reader's failure").isNull();
+    assertThat(readerAliveAtTheEnd).as("the reader ran to the end").isTrue();
+    assertThat(reads.get()).as("files the reader read").isPositive();
     assertThat(killed).as(String.join("\n", log)).isGreaterThanOrEqualTo(KILLS);
     assertThat(violations).as("seen by the reader in %d reads", reads.get()).isEmpty();
     assertThat(generations).as("generations the reader saw whole").hasSizeGreaterThanOrEqualTo(2);
@@ -175,12 +192,19 @@ class CrashSafetyTest {
     Reliability.record(
         "crash",
         String.format(
-            "%d runs started, %d killed with SIGKILL mid-run (named points, switches of a"
-                + " generation among them, and random moments), %d finished before their kill; all"
+            "%d runs started, %d killed with SIGKILL at work (named points, switches of a"
+                + " generation among them, and random moments), %d more killed before they took"
+                + " the mirror's lock (not counted), %d finished before their kill; all"
                 + " converged; %d reads of the served tree, 0 partial or unverified files; %d files"
                 + " of %d generations read as a pinned client reads them, every one matching its"
                 + " generation's InRelease; verify --full clean",
-            attempts, killed, finished, reads.get(), generationReads.get(), generations.size()));
+            attempts,
+            killed,
+            killedStarting,
+            finished,
+            reads.get(),
+            generationReads.get(),
+            generations.size()));
   }
 
   /**
@@ -191,7 +215,7 @@ class CrashSafetyTest {
     String id;
     try {
       id = Files.readString(mirror.resolve("dists/stable/" + Generations.MARKER)).strip();
-    } catch (java.nio.file.NoSuchFileException beforeTheFirst) {
+    } catch (NoSuchFileException beforeTheFirst) {
       return;
     }
     Path generation =
@@ -215,15 +239,41 @@ class CrashSafetyTest {
     }
   }
 
-  /** Reads the served tree over and over, checking what a client could see. */
+  /**
+   * Reads the served tree over and over, checking what a client could see. A file deleted between
+   * listing and reading is read again on the next pass; anything else (a Release or index that does
+   * not parse, an I/O error, a bug in the reader) ends the reader and fails the test.
+   */
   private void readUntil(Path mirror, AtomicBoolean stop) {
     while (!stop.get()) {
       try {
         checkOnce(mirror);
-      } catch (IOException e) {
-        // a file renamed or deleted between listing and reading: read again
+      } catch (NoSuchFileException vanished) {
+        // renamed or deleted after the walk listed it
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException)) { // not a folder the walk entered going
+          readerFailure.set(e);
+          return;
+        }
+      } catch (Throwable e) {
+        readerFailure.set(e);
+        return;
       }
     }
+  }
+
+  /** Waits (at most 30 s) until the process holds the mirror's lock or has exited. */
+  private static void awaitTheLock(Path mirror, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (p.isAlive() && !heldTheLock(mirror, p.pid()) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+  }
+
+  /** Whether the killed process had taken the mirror's lock: its line is left in the lock file. */
+  private static boolean heldTheLock(Path mirror, long pid) throws IOException {
+    Path lock = mirror.resolve(".repomirror/lock");
+    return Files.exists(lock) && Files.readString(lock).startsWith("process " + pid + " ");
   }
 
   private void checkOnce(Path mirror) throws IOException {
@@ -238,15 +288,13 @@ class CrashSafetyTest {
               .filter(p -> !mirror.relativize(p).toString().contains("/."))
               .filter(p -> !mirror.relativize(p).toString().startsWith("project/"))
               .toList();
-    } catch (java.io.UncheckedIOException e) {
-      return;
     }
     for (Path p : files) {
       String rel = mirror.relativize(p).toString();
       byte[] bytes;
       try {
         bytes = Files.readAllBytes(p);
-      } catch (java.nio.file.NoSuchFileException gone) {
+      } catch (NoSuchFileException gone) {
         continue; // deleted after its grace period, or replaced
       }
       reads.incrementAndGet();
@@ -260,7 +308,10 @@ class CrashSafetyTest {
     byte[] signed;
     try {
       signed = ReleaseVerifier.unverifiedText(Files.readAllBytes(inRelease));
-    } catch (java.nio.file.NoSuchFileException | org.repomirror.trust.TrustException e) {
+    } catch (NoSuchFileException beforeTheFirst) {
+      return;
+    } catch (org.repomirror.trust.TrustException e) {
+      violations.add(inRelease + ": not a clear-signed Release");
       return;
     }
     ReleaseFile release = ReleaseFile.parse(signed);

@@ -4,9 +4,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +39,9 @@ public final class ScriptedUpstream implements AutoCloseable {
   public enum Fault {
     NOT_FOUND,
     UNAVAILABLE,
+    /** Half the body, then a TCP reset (RST): the client's read fails with an error. */
     RESET_HALFWAY,
+    /** Half the body, then an orderly close (FIN): the client reads an early end of stream. */
     TRUNCATED,
     CORRUPT,
     /** 302 to the same path with {@code ?moved}, which is then served. */
@@ -55,8 +60,13 @@ public final class ScriptedUpstream implements AutoCloseable {
     FORBIDDEN
   }
 
-  /** One request as received. */
-  public record Request(String method, String path, Map<String, List<String>> headers) {
+  /**
+   * One request as received.
+   *
+   * @param receivedNanos when, by {@link System#nanoTime()}
+   */
+  public record Request(
+      String method, String path, Map<String, List<String>> headers, long receivedNanos) {
     public String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) return e.getValue().getFirst();
@@ -72,6 +82,8 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Hook> hooks = new CopyOnWriteArrayList<>();
+  private final AtomicInteger faultsServed = new AtomicInteger();
+  private volatile String retryAfter = "0";
   private final java.util.concurrent.atomic.AtomicLong bodyBytes =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -105,6 +117,16 @@ public final class ScriptedUpstream implements AutoCloseable {
       Runnable action,
       java.util.concurrent.atomic.AtomicBoolean done) {}
 
+  /** What the UNAVAILABLE fault's Retry-After says: seconds, or an HTTP date. "0" by default. */
+  public void retryAfter(String value) {
+    retryAfter = value;
+  }
+
+  /** How many responses so far carried a scripted fault, as served (a redirect loop's each). */
+  public int faultsServed() {
+    return faultsServed.get();
+  }
+
   public List<Request> requests() {
     return List.copyOf(requests);
   }
@@ -121,7 +143,9 @@ public final class ScriptedUpstream implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String path = decode(ex.getRequestURI().getRawPath().substring(1));
-      requests.add(new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders())));
+      requests.add(
+          new Request(
+              ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders()), System.nanoTime()));
       for (Hook h : hooks) {
         if (h.path().test(path) && h.done().compareAndSet(false, true)) h.action().run();
       }
@@ -160,7 +184,7 @@ public final class ScriptedUpstream implements AutoCloseable {
         return;
       }
       if (fault == Fault.UNAVAILABLE) {
-        ex.getResponseHeaders().set("Retry-After", "0");
+        ex.getResponseHeaders().set("Retry-After", retryAfter);
         ex.sendResponseHeaders(503, -1);
         return;
       }
@@ -218,7 +242,8 @@ public final class ScriptedUpstream implements AutoCloseable {
         os.write(out, 0, out.length / 2);
         os.flush();
         bodyBytes.addAndGet(out.length / 2);
-        // Closing the exchange with bytes missing makes the server drop the connection.
+        if (fault == Fault.RESET_HALFWAY) reset(ex);
+        // Closing the exchange with bytes missing makes the server close the connection.
         return;
       }
       os.write(out);
@@ -230,10 +255,42 @@ public final class ScriptedUpstream implements AutoCloseable {
     }
   }
 
+  /**
+   * Resets the exchange's connection: closed with SO_LINGER 0, the kernel sends RST, not FIN. The
+   * JDK's server keeps its channel private; the build opens the package to tests for this.
+   */
+  private static void reset(HttpExchange ex) throws IOException {
+    try {
+      Object impl = field(ex, "impl");
+      Object connection = field(impl, "connection");
+      SocketChannel channel = (SocketChannel) field(connection, "chan");
+      channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+      channel.close();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("cannot reset the connection of the JDK's HTTP server", e);
+    }
+  }
+
+  private static Object field(Object o, String name) throws ReflectiveOperationException {
+    for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+      try {
+        Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
+      } catch (NoSuchFieldException e) {
+        // a superclass may declare it
+      }
+    }
+    throw new NoSuchFieldException(o.getClass().getName() + "." + name);
+  }
+
   private Fault take(String path) {
     Script s = scripts.get(path);
     if (s == null) return null;
-    if (s.remaining().getAndDecrement() > 0) return s.fault();
+    if (s.remaining().getAndDecrement() > 0) {
+      faultsServed.incrementAndGet();
+      return s.fault();
+    }
     scripts.remove(path);
     return null;
   }

@@ -13,6 +13,7 @@ for name in "${!sizes[@]}"; do
 done
 
 nginx_port=18081
+nginx_ofc_port=18082 # the same nginx, with open_file_cache: beside repomirror's small-file cache
 rm_port=18080
 admin_port=18180
 cat > "$serve_dir/nginx/nginx.conf" <<NGINX
@@ -34,12 +35,21 @@ http {
     root $root;
     etag on;
   }
+  server {
+    listen 127.0.0.1:$nginx_ofc_port backlog=4096;
+    root $root;
+    etag on;
+    open_file_cache max=10000 inactive=60s;
+    open_file_cache_valid 60s;
+    open_file_cache_errors on;
+  }
 }
 NGINX
 
 start_nginx() {
   nginx -c "$serve_dir/nginx/nginx.conf" -p "$serve_dir/nginx" 2>>"$serve_dir/nginx/error.log"
   wait_port "$nginx_port"
+  wait_port "$nginx_ofc_port"
 }
 stop_nginx() {
   [[ -f "$serve_dir/nginx/nginx.pid" ]] && kill "$(cat "$serve_dir/nginx/nginx.pid")" 2>/dev/null || true
@@ -100,14 +110,20 @@ trap 'stop_repomirror; stop_nginx' EXIT
 wrk -t1 -c50 -d3s "http://127.0.0.1:$rm_port/pool/file-1k.bin" >/dev/null
 wrk -t1 -c50 -d3s "http://127.0.0.1:$rm_port/pool/file-1m.bin" >/dev/null
 wrk -t1 -c50 -d2s "http://127.0.0.1:$nginx_port/pool/file-1m.bin" >/dev/null
+wrk -t1 -c50 -d2s "http://127.0.0.1:$nginx_ofc_port/pool/file-1m.bin" >/dev/null
 
 for size in "${files[@]}"; do
   for c in "${conns[@]}"; do
     for run in $(seq 1 "$runs"); do
-      # Alternate the order so neither server always runs on a warmer machine.
-      if (( run % 2 )); then order=(nginx repomirror); else order=(repomirror nginx); fi
+      # Rotate the order so no server always runs on a warmer machine.
+      servers=(nginx nginx-ofc repomirror)
+      order=("${servers[@]:run % 3}" "${servers[@]:0:run % 3}")
       for server in "${order[@]}"; do
-        port=$nginx_port; [[ $server == repomirror ]] && port=$rm_port
+        case $server in
+          nginx) port=$nginx_port ;;
+          nginx-ofc) port=$nginx_ofc_port ;;
+          repomirror) port=$rm_port ;;
+        esac
         if ! result="$(run_wrk "$port" "file-$size.bin" "$c")"; then
           echo "serve: BENCHMARK RUN FAILED: $server, $size, $c connections, run $run; no figures" >&2
           exit 1
@@ -120,7 +136,8 @@ for size in "${files[@]}"; do
 done
 
 echo
-echo "serve: wrk -t1 -c{50,1000} -d${duration}s, medians of $runs alternating runs, one worker/event loop each"
+echo "serve: wrk -t1 -c{50,1000} -d${duration}s, medians of $runs rotating runs, one worker/event loop each;"
+echo "nginx+ofc is the same nginx with open_file_cache (max=10000, valid 60s), beside repomirror's small-file cache"
 python3 - "$csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -128,14 +145,17 @@ keys = []
 for r in rows:
     k = (r["size"], r["connections"])
     if k not in keys: keys.append(k)
-print(f"{'size':>5} {'conns':>5} | {'nginx req/s':>11} {'MB/s':>7} {'p99 ms':>7} | {'repomirror req/s':>16} {'MB/s':>7} {'p99 ms':>7} | {'ratio':>5}")
+servers = ("nginx", "nginx-ofc", "repomirror")
+head = " | ".join(f"{s + ' req/s':>16} {'MB/s':>7} {'p99 ms':>7}" for s in servers)
+print(f"{'size':>5} {'conns':>5} | {head} | {'x nginx':>7} {'x +ofc':>7}")
 for size, c in keys:
     med = {}
-    for server in ("nginx", "repomirror"):
+    for server in servers:
         sel = [r for r in rows if r["size"] == size and r["connections"] == c and r["server"] == server]
         med[server] = [statistics.median(float(r[f]) for r in sel) for f in ("req_per_s", "mb_per_s", "p99_ms")]
-    n, m = med["nginx"], med["repomirror"]
-    print(f"{size:>5} {c:>5} | {n[0]:>11.0f} {n[1]:>7.1f} {n[2]:>7.2f} | {m[0]:>16.0f} {m[1]:>7.1f} {m[2]:>7.2f} | {m[0] / n[0]:>5.2f}")
+    cols = " | ".join(f"{m[0]:>16.0f} {m[1]:>7.1f} {m[2]:>7.2f}" for m in med.values())
+    rm = med["repomirror"][0]
+    print(f"{size:>5} {c:>5} | {cols} | {rm / med['nginx'][0]:>7.2f} {rm / med['nginx-ofc'][0]:>7.2f}")
 PY
 
 # Idle connections: RSS of each server holding 10,000 idle keep-alive connections.

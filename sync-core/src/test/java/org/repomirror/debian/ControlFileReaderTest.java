@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +57,105 @@ class ControlFileReaderTest {
     assertThatThrownBy(() -> readAll(many, 1024)).hasMessageContaining("larger than 1024");
     // No newline at all: the cap still holds.
     assertThatThrownBy(() -> readAll("y".repeat(5000), 1024)).isInstanceOf(FormatException.class);
+  }
+
+  @Test
+  void linesSplitAcrossReadsReadTheSame() throws Exception {
+    String text =
+        "Package: hello\r\nVersion: 2.10-3\nDescription: greet\n the world\n\n"
+            + "Package: "
+            + "x".repeat(300)
+            + "\nLast: no newline at the end";
+    List<Stanza> whole = readAll(text, 1024);
+    for (int chunk : new int[] {1, 2, 7, 64}) {
+      ControlFileReader r = new ControlFileReader(trickle(text, chunk), 1024);
+      List<Stanza> split = new ArrayList<>();
+      for (Optional<Stanza> s = r.next(); s.isPresent(); s = r.next()) split.add(s.get());
+      assertThat(split).as("read %d bytes at a time", chunk).hasSize(2);
+      for (int i = 0; i < 2; i++) {
+        for (String name : whole.get(i).names()) {
+          assertThat(split.get(i).get(name)).as(name).isEqualTo(whole.get(i).get(name));
+        }
+      }
+      assertThat(split.get(1).firstLine()).isEqualTo(6);
+    }
+    assertThat(whole.get(0).get("Package")).hasValue("hello");
+    assertThat(whole.get(1).get("Last")).hasValue("no newline at the end");
+    assertThat(whole.get(1).get("Package")).hasValue("x".repeat(300));
+  }
+
+  @Test
+  void theCapsAreExact() throws Exception {
+    // A line of exactly the cap is read; one byte more is not, whether or not it is split.
+    String atCap = "A: " + "x".repeat(1021);
+    assertThat(readAll(atCap + "\n", 1024).getFirst().get("A")).hasValue("x".repeat(1021));
+    assertThatThrownBy(() -> readAll(atCap + "x\n", 1024))
+        .hasMessage("line 1: line longer than 1024 bytes");
+    assertThatThrownBy(() -> readAll(new ControlFileReader(trickle(atCap + "x\n", 5), 1024)))
+        .hasMessage("line 1: line longer than 1024 bytes");
+    // A field of exactly the cap is read; longer is not.
+    String field = "A: " + "y".repeat(511) + "\n " + "z".repeat(512) + "\n";
+    assertThat(readAll(field, 1024).getFirst().get("A")).isPresent();
+    assertThatThrownBy(
+            () -> readAll("A: " + "y".repeat(512) + "\n " + "z".repeat(512) + "\n", 1024))
+        .hasMessage("line 2: field A larger than 1024 bytes");
+    // A stanza of exactly four times the cap is read; longer is not.
+    StringBuilder stanza = new StringBuilder();
+    for (int i = 0; i < 4; i++)
+      stanza.append("F").append(i).append(": ").append("v".repeat(1020)).append('\n');
+    assertThat(readAll(stanza.toString(), 1024)).hasSize(1);
+    assertThatThrownBy(() -> readAll(stanza + "G: v\n", 1024))
+        .hasMessage("line 5: stanza larger than 4096 bytes");
+  }
+
+  @Test
+  void fieldNamesArePrintableAsciiWithoutSpaces() throws Exception {
+    assertThat(readAll("~!x: 1\n", 64).getFirst().get("~!x")).hasValue("1");
+    assertThatThrownBy(() -> readAll("a b: 1\n", 64))
+        .hasMessage("line 1: invalid field name 'a b'");
+    assertThatThrownBy(() -> readAll("a\u007fb: 1\n", 64))
+        .hasMessageContaining("invalid field name");
+    assertThatThrownBy(() -> readAll("-a: 1\n", 64)).hasMessageContaining("invalid field name");
+    assertThatThrownBy(() -> readAll("\u00e9: 1\n", 64)).hasMessageContaining("invalid field name");
+  }
+
+  @Test
+  void longBadLinesAreAbbreviatedInTheMessage() {
+    String sixty = "n".repeat(60);
+    assertThatThrownBy(() -> readAll(sixty + "\n", 1024))
+        .hasMessage("line 1: expected 'Field: value', got '" + sixty + "'");
+    assertThatThrownBy(() -> readAll(sixty + "m\n", 1024))
+        .hasMessage("line 1: expected 'Field: value', got '" + sixty + "...'");
+  }
+
+  @Test
+  void closingTheReaderClosesTheStream() throws Exception {
+    boolean[] closed = {false};
+    InputStream in =
+        new ByteArrayInputStream("A: 1\n".getBytes(StandardCharsets.UTF_8)) {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
+    new ControlFileReader(in).close();
+    assertThat(closed[0]).isTrue();
+  }
+
+  /** A stream that gives at most {@code chunk} bytes per read, as a socket may. */
+  private static InputStream trickle(String text, int chunk) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        return super.read(b, off, Math.min(len, chunk));
+      }
+    };
+  }
+
+  private static List<Stanza> readAll(ControlFileReader r) throws IOException {
+    List<Stanza> out = new ArrayList<>();
+    for (Optional<Stanza> s = r.next(); s.isPresent(); s = r.next()) out.add(s.get());
+    return out;
   }
 
   @Property(tries = 300)

@@ -3,6 +3,7 @@ package org.repomirror.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,25 @@ class DeletionPolicyTest {
                 .delete())
         .as("exactly max-delete is allowed")
         .hasSize(2);
+  }
+
+  @Test
+  void aGenerationRetiresAGraceAfterTheNextOneWasMadeAndTheCurrentOneNever() {
+    Duration grace = Duration.ofMillis(100);
+    // Generations 1000, 2000 and 3000 (their ids are when they were made); 3000 is served.
+    List<Long> kept = List.of(3000L, 1000L, 2000L);
+    assertThat(DeletionPolicy.retiredGenerations(kept, 3000, 2099, grace))
+        .as("1000 was superseded at 2000: 99 ms of its grace are past")
+        .isEmpty();
+    assertThat(DeletionPolicy.retiredGenerations(kept, 3000, 2100, grace))
+        .as("exactly its grace after it was superseded")
+        .containsExactly(1000L);
+    assertThat(DeletionPolicy.retiredGenerations(kept, 3000, 10_000, grace))
+        .as("long after: all but the served one, oldest first")
+        .containsExactly(1000L, 2000L);
+    assertThat(DeletionPolicy.retiredGenerations(kept, 2000, 10_000, grace))
+        .as("a rolled-back current keeps itself and what is newer")
+        .containsExactly(1000L);
+    assertThat(DeletionPolicy.retiredGenerations(List.of(3000L), 3000, 10_000, grace)).isEmpty();
   }
 }

@@ -92,4 +92,87 @@ class TransferEstimateTest {
                 1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.08, 0));
     assertThat(slowDisk.seconds()).as("80 s of publishing").isCloseTo(80, within(0.5));
   }
+
+  @Test
+  void historyByBytesWhenBytesAreTheSlowerAndNoneWithoutAUsableRun() {
+    List<TransferEstimate.Run> runs = List.of(new TransferEstimate.Run(100, 100_000_000, 10_000));
+    TransferEstimate.Seconds s =
+        (TransferEstimate.Seconds) TransferEstimate.fromHistory(10, 1_000_000_000, runs);
+    assertThat(s.seconds()).as("1 GB at 10 MB/s").isCloseTo(100, within(1e-6));
+    assertThat(s.basis()).isEqualTo("at 10.0 MB/s and 10 files/s, from 1 earlier run(s)");
+    assertThat(TransferEstimate.fromHistory(0, 0, runs))
+        .isEqualTo(new TransferEstimate.Seconds(0, "nothing to fetch"));
+    TransferEstimate.Seconds filesOnly =
+        (TransferEstimate.Seconds)
+            TransferEstimate.fromHistory(
+                20, 1_000_000_000, List.of(new TransferEstimate.Run(100, 0, 10_000)));
+    assertThat(filesOnly.seconds()).as("no bytes on record: by files").isCloseTo(2, within(1e-6));
+    assertThat(
+            TransferEstimate.fromHistory(5, 5, List.of(new TransferEstimate.Run(0, 5_000, 10_000))))
+        .isInstanceOf(TransferEstimate.None.class);
+    assertThat(TransferEstimate.fromHistory(5, 5, List.of(new TransferEstimate.Run(5, 5_000, 0))))
+        .isInstanceOf(TransferEstimate.None.class);
+    TransferEstimate.Seconds two =
+        (TransferEstimate.Seconds)
+            TransferEstimate.fromHistory(
+                10,
+                0,
+                List.of(
+                    new TransferEstimate.Run(50, 0, 10_000),
+                    new TransferEstimate.Run(50, 0, 10_000)));
+    assertThat(two.seconds()).as("100 files in 20 s").isCloseTo(2, within(1e-6));
+  }
+
+  @Test
+  void aLatencyFittedBelowZeroPutsAllTheTimeOnTheBytes() {
+    List<TransferEstimate.Sample> s =
+        List.of(
+            new TransferEstimate.Sample(1_000_000, 50_000_000),
+            new TransferEstimate.Sample(2_000_000, 200_000_000));
+    TransferEstimate.Seconds e =
+        (TransferEstimate.Seconds) TransferEstimate.fromProbe(10, 10_000_000, s, 1, 2);
+    // Through the origin: (1e6 × 0.05 + 2e6 × 0.2) / (1e12 + 4e12) s per byte, 10 MB of it.
+    assertThat(e.seconds()).isCloseTo(0.9, within(1e-6));
+    assertThat(e.basis()).contains("0 ms per file").contains("11.1 MB/s per connection");
+  }
+
+  @Test
+  void bigFilesFasterThanSmallOnesPutAllTheTimeOnTheFiles() {
+    List<TransferEstimate.Sample> s =
+        List.of(
+            new TransferEstimate.Sample(1_000_000, 200_000_000),
+            new TransferEstimate.Sample(2_000_000, 100_000_000));
+    TransferEstimate.Seconds e =
+        (TransferEstimate.Seconds) TransferEstimate.fromProbe(10, 10_000_000, s, 1, 2);
+    assertThat(e.seconds()).as("10 files at the mean 0.15 s").isCloseTo(1.5, within(1e-6));
+    assertThat(e.basis()).contains("150 ms per file").contains("no time per byte");
+  }
+
+  @Test
+  void aProbeOfEmptyFilesGivesNoEstimate() {
+    assertThat(
+            TransferEstimate.fromProbe(
+                10, 1000, List.of(new TransferEstimate.Sample(0, 1_000_000)), 1, 1))
+        .isInstanceOf(TransferEstimate.None.class);
+  }
+
+  @Test
+  void theBasisSaysWhatPublishingWasMeasuredAt() {
+    TransferEstimate.Seconds e =
+        (TransferEstimate.Seconds)
+            TransferEstimate.fromProbe(
+                1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.001, 1e-9));
+    assertThat(e.basis())
+        .isEqualTo(
+            "from a probe of 6 files (12.8 MB) over 8 connections: 20 ms per file + 10.0 MB/s per"
+                + " connection; publishing beside it 6.0 s (1.00 ms per file + 1000 MB/s to disk,"
+                + " measured now)");
+    TransferEstimate.Seconds noRate =
+        (TransferEstimate.Seconds)
+            TransferEstimate.fromProbe(
+                1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.08, 0));
+    assertThat(noRate.basis()).endsWith("(80.00 ms per file + 0 MB/s to disk, measured now)");
+    assertThat(TransferEstimate.fromProbe(1000, 5_000_000_000L, probe(), 8, 6).basis())
+        .endsWith("publishing beside it 0.0 s");
+  }
 }

@@ -91,4 +91,58 @@ class TreePlannerTest {
     assertThat(TreePlanner.decide(link, Optional.empty(), disk(null, "target")))
         .isInstanceOf(TreePlanner.Link.class);
   }
+
+  @Test
+  void currentNeedsEveryPartOfTheRecordToAgree() {
+    DiskView same = disk(new DiskView.OnDisk(true, 10, 5000), null);
+    TreeEntry e = TreeEntry.file("f", 10, 5000, A);
+    assertThat(TreePlanner.current(e, record(10, 5000), same)).isTrue();
+    assertThat(TreePlanner.current(TreeEntry.file("f", 11, 5000, A), record(10, 5000), same))
+        .as("another size")
+        .isFalse();
+    assertThat(TreePlanner.current(TreeEntry.file("f", 10, 4999, A), record(10, 5000), same))
+        .as("recorded after the listed mtime's second")
+        .isFalse();
+    assertThat(TreePlanner.current(TreeEntry.file("f", 10, 5001, A), record(10, 5000), same))
+        .as("recorded before the listed mtime")
+        .isFalse();
+    assertThat(
+            TreePlanner.current(
+                TreeEntry.file("f", 10, 5000, "b".repeat(64)), record(10, 5000), same))
+        .as("another checksum")
+        .isFalse();
+    FileRecord pending =
+        new FileRecord(
+            "f", 10, 5000, Hashes.of(HashAlgorithm.SHA256, A), FileState.PENDING_DELETE, 1, 1);
+    assertThat(TreePlanner.current(e, pending, same)).as("not published").isFalse();
+    TreeEntry neither = new TreeEntry("f", TreeEntry.Type.FILE, -1, -1, 1, null, null);
+    assertThat(TreePlanner.current(neither, record(10, 5000), same))
+        .as("a listing with neither size nor mtime proves nothing")
+        .isFalse();
+    TreeEntry sizeOnly = new TreeEntry("f", TreeEntry.Type.FILE, 10, -1, 1, null, null);
+    assertThat(TreePlanner.current(sizeOnly, record(10, 5000), same)).isTrue();
+    TreeEntry mtimeOnly = new TreeEntry("f", TreeEntry.Type.FILE, -1, 5000, 1, null, null);
+    assertThat(TreePlanner.current(mtimeOnly, record(10, 5000), same)).isTrue();
+  }
+
+  @Test
+  void currentNeedsTheDiskToHoldTheRecordedFile() {
+    TreeEntry e = TreeEntry.file("f", 10, 5000, null);
+    assertThat(TreePlanner.current(e, record(10, 5000), disk(null, null))).as("gone").isFalse();
+    assertThat(
+            TreePlanner.current(
+                e, record(10, 5000), disk(new DiskView.OnDisk(false, 10, 5000), null)))
+        .as("not a regular file")
+        .isFalse();
+    assertThat(
+            TreePlanner.current(
+                e, record(10, 5000), disk(new DiskView.OnDisk(true, 9, 5000), null)))
+        .as("another size on disk")
+        .isFalse();
+    assertThat(
+            TreePlanner.current(
+                e, record(10, 5000), disk(new DiskView.OnDisk(true, 10, 5001), null)))
+        .as("another mtime on disk")
+        .isFalse();
+  }
 }

@@ -126,4 +126,32 @@ class ReleaseVerifierTest {
     assertThat(release.files()).hasSizeGreaterThan(100);
     assertThat(release.file("main/binary-amd64/Packages.xz")).isPresent();
   }
+
+  @Test
+  void theKeyringNamesEveryKeyAndTheTextCanBeReadUnverified() throws Exception {
+    byte[] both = new byte[key.publicKeyring().length + stranger.publicKeyring().length];
+    System.arraycopy(key.publicKeyring(), 0, both, 0, key.publicKeyring().length);
+    System.arraycopy(
+        stranger.publicKeyring(),
+        0,
+        both,
+        key.publicKeyring().length,
+        stranger.publicKeyring().length);
+    assertThat(Keyring.of(both).keyIds())
+        .contains(String.format("%016X", key.keyId()), String.format("%016X", stranger.keyId()));
+    assertThat(Keyring.of(key.publicKeyring()).keyIds())
+        .doesNotContain(String.format("%016X", stranger.keyId()));
+    assertThat(
+            new String(
+                ReleaseVerifier.unverifiedText(key.clearSign(RELEASE)), StandardCharsets.UTF_8))
+        .isEqualTo(RELEASE);
+  }
+
+  @Test
+  void aReleaseWithCarriageReturnsAndTrailingBlanksVerifies() throws Exception {
+    String crlf = RELEASE.replace("\n", " \t\r\n");
+    VerifiedRelease v = verifier(key, false).verifyClearSigned(key.clearSign(crlf));
+    assertThat(v.signatures()).hasSize(1);
+    assertThat(ReleaseFile.parse(v.signedText()).files()).hasSize(1);
+  }
 }

@@ -12,6 +12,15 @@ class ByteRangeTest {
   @Test
   void singleRanges() {
     assertThat(ByteRange.parse("bytes=0-99", 1000)).isEqualTo(new ByteRange.Partial(0, 99));
+    assertThat(ByteRange.parse("bytes=5-5", 1000)).isEqualTo(new ByteRange.Partial(5, 5));
+    assertThat(new ByteRange.Partial(5, 5).length()).isEqualTo(1);
+    assertThat(new ByteRange.Partial(0, 99).length()).isEqualTo(100);
+    assertThat(ByteRange.parse("bytes=0-9999999999999999999", 1000))
+        .as("19 digits, more than a long: to the end")
+        .isEqualTo(new ByteRange.Partial(0, 999));
+    assertThat(ByteRange.parse("bytes=0-999999999999999999", 1000))
+        .as("18 digits")
+        .isEqualTo(new ByteRange.Partial(0, 999));
     assertThat(ByteRange.parse("bytes=100-", 1000)).isEqualTo(new ByteRange.Partial(100, 999));
     assertThat(ByteRange.parse("bytes=-10", 1000)).isEqualTo(new ByteRange.Partial(990, 999));
     assertThat(ByteRange.parse("bytes=-5000", 1000)).isEqualTo(new ByteRange.Partial(0, 999));

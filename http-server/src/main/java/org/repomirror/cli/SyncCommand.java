@@ -3,10 +3,13 @@ package org.repomirror.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
+import org.repomirror.index.Index;
+import org.repomirror.report.SyncMetricsText;
 import org.repomirror.report.SyncReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +43,14 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
       description = "Wait until this ISO-8601 time (e.g. 2026-11-27T17:00:00Z), then run.")
   String at;
 
+  @Option(
+      names = "--metrics-file",
+      paramLabel = "FILE",
+      description =
+          "After the run, write the sync's metrics here for node_exporter's textfile collector"
+              + " (a .prom file in its folder).")
+  Path metricsFile;
+
   /** Where the wait for {@code --at} takes its time from; tests set another. */
   Clock clock = Clock.systemUTC();
 
@@ -62,15 +73,39 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
     if (start != null) {
       new StartAt(clock, sleeper, System.console() != null, out()).waitUntil(start);
     }
-    return open(
-        p,
-        engine -> {
-          if (finalSync) engine.finalSync();
-          SyncReport result = engine.run();
-          out().print(result.summary());
-          writeReports(p, result);
-          return exit(result.outcome(), result.reason());
-        });
+    int code =
+        open(
+            p,
+            engine -> {
+              if (finalSync) engine.finalSync();
+              SyncReport result = engine.run();
+              out().print(result.summary());
+              writeReports(p, result);
+              return exit(result.outcome(), result.reason());
+            });
+    if (metricsFile != null) writeMetricsFile(p.mirror());
+    return code;
+  }
+
+  /**
+   * Writes the metrics {@code serve} shows of the sync to {@code --metrics-file}, whole or not at
+   * all (a temporary file renamed over it), as node_exporter's textfile collector wants.
+   */
+  private void writeMetricsFile(Path mirror) {
+    Path index = mirror.resolve(".repomirror/index");
+    if (!Files.isDirectory(index)) return; // the run never got to the index
+    Path temporary = metricsFile.resolveSibling("." + metricsFile.getFileName() + ".tmp");
+    try (Index i = Index.openReadOnly(index)) {
+      Files.writeString(temporary, SyncMetricsText.render(mirror, i, Instant.now()));
+      Files.move(
+          temporary,
+          metricsFile,
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      err()
+          .println(name() + ": cannot write --metrics-file " + metricsFile + ": " + e.getMessage());
+    }
   }
 
   private void writeReports(Prepared p, SyncReport result) throws IOException {

@@ -18,13 +18,19 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Serves {@code /health} and {@code /metrics} on the admin listener. Shared; thread-safe. */
+/**
+ * Serves {@code /health} and {@code /metrics} (the server's, then the sync's) on the admin
+ * listener. Runs on an executor of its own, since reading the sync's metrics blocks. Shared;
+ * thread-safe.
+ */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ServerMetrics metrics;
+  private final SyncMetrics syncMetrics;
 
-  AdminHandler(ServerMetrics metrics) {
+  AdminHandler(ServerMetrics metrics, SyncMetrics syncMetrics) {
     this.metrics = metrics;
+    this.syncMetrics = syncMetrics;
   }
 
   @Override
@@ -45,6 +51,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ByteBuf body = ctx.alloc().buffer(4096);
       try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
         metrics.writeText(out);
+        syncMetrics.writeText(out);
       }
       response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, ServerMetrics.CONTENT_TYPE);

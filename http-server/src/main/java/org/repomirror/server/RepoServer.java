@@ -20,9 +20,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.repomirror.config.HostPort;
@@ -43,6 +46,10 @@ public final class RepoServer implements AutoCloseable {
   private final ServerConfig config;
   private final boolean epoll = Epoll.isAvailable();
   private final EventLoopGroup group;
+
+  /** Where the admin listener's handler runs: reading the sync's metrics blocks. */
+  private final EventExecutorGroup adminExecutor = new DefaultEventExecutorGroup(1);
+
   private final ChannelGroup connections =
       new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
   private final ConnectionLimiter limiter;
@@ -93,7 +100,8 @@ public final class RepoServer implements AutoCloseable {
                   .childOption(ChannelOption.AUTO_READ, false)
                   .childHandler(new ServerInitializer(config, site, limiter, ssl, () -> draining)),
               config.listen());
-      AdminHandler admin = new AdminHandler(metrics);
+      AdminHandler admin =
+          new AdminHandler(metrics, new SyncMetrics(config.root(), Clock.systemUTC()));
       this.adminChannel =
           bind(
               new ServerBootstrap()
@@ -104,12 +112,13 @@ public final class RepoServer implements AutoCloseable {
                           ch.pipeline()
                               .addLast(new HttpServerCodec())
                               .addLast(new HttpObjectAggregator(8192))
-                              .addLast(admin);
+                              .addLast(adminExecutor, admin);
                         }
                       }),
               config.adminListen());
     } catch (IOException | RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      adminExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       accessLog.close();
       throw e;
     }
@@ -198,6 +207,7 @@ public final class RepoServer implements AutoCloseable {
       connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    adminExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLog.close();
   }
 }

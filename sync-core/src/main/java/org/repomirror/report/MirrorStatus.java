@@ -67,13 +67,7 @@ public record MirrorStatus(
           totals[0]++;
           totals[1] += r.size();
         });
-    List<String> quarantined = new ArrayList<>();
-    Path q = root.resolve(".repomirror/quarantine");
-    if (Files.isDirectory(q)) {
-      try (Stream<Path> walk = Files.walk(q)) {
-        walk.filter(Files::isRegularFile).forEach(p -> quarantined.add(q.relativize(p).toString()));
-      }
-    }
+    List<String> quarantined = quarantined(root);
     FileStore store = Files.getFileStore(root);
     return new MirrorStatus(
         runs,
@@ -87,16 +81,33 @@ public record MirrorStatus(
   }
 
   private static String releaseDate(Path root, String dist) {
+    return publishedReleaseDate(root, dist).map(Object::toString).orElse(null);
+  }
+
+  /** The Date of a suite's served InRelease (or Release), or empty when unreadable. */
+  static Optional<java.time.Instant> publishedReleaseDate(Path root, String dist) {
     try {
       Path in = root.resolve(dist + "/InRelease");
       byte[] text =
           Files.exists(in)
               ? ReleaseVerifier.unverifiedText(Files.readAllBytes(in))
               : Files.readAllBytes(root.resolve(dist + "/Release"));
-      return ReleaseFile.parse(text).date().map(Object::toString).orElse(null);
+      return ReleaseFile.parse(text).date();
     } catch (Exception e) {
-      return null; // status reports; verify judges
+      return Optional.empty(); // status reports; verify judges
     }
+  }
+
+  /** The files in quarantine, as paths below it. */
+  static List<String> quarantined(Path root) throws IOException {
+    List<String> quarantined = new ArrayList<>();
+    Path q = root.resolve(".repomirror/quarantine");
+    if (Files.isDirectory(q)) {
+      try (Stream<Path> walk = Files.walk(q)) {
+        walk.filter(Files::isRegularFile).forEach(p -> quarantined.add(q.relativize(p).toString()));
+      }
+    }
+    return quarantined;
   }
 
   public String summary() {

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.repomirror.index.Index;
+import org.repomirror.report.SuiteStatus;
 import org.repomirror.report.SyncReport;
+import org.repomirror.report.TreeOutcome;
 
 /**
  * What the index keeps of runs between them: a summary of each run (for {@code status} and a plan's
@@ -65,9 +69,56 @@ final class RunRecords {
     summary.put("filesDeleted", r.filesDeleted());
     summary.put("bytesFetched", r.bytesFetched());
     summary.put("phaseMillis", r.phaseMillis());
+    Map<String, SuiteStatus> statuses = statusesAfter(index, r);
     try (Index.Batch batch = index.batch()) {
       batch.putRun(r.started(), JSON.writeValueAsString(summary));
+      batch.putMeta(SuiteStatus.INDEX_KEY, SuiteStatus.toJson(statuses));
       batch.commit();
+    }
+  }
+
+  /** Each suite's and the tree's status, updated by this run where it tried them. */
+  private static Map<String, SuiteStatus> statusesAfter(Index index, SyncReport r) {
+    Map<String, SuiteStatus> statuses =
+        SuiteStatus.parseAll(index.meta(SuiteStatus.INDEX_KEY).orElse(null));
+    double seconds = seconds(r);
+    for (SyncReport.SuiteReport s : r.suites()) {
+      statuses.put(
+          s.dist(),
+          SuiteStatus.after(
+              statuses.get(s.dist()),
+              r.finished(),
+              s.outcome().label(),
+              s.outcome().settled(),
+              seconds,
+              s.fetched(),
+              s.bytesFetched(),
+              s.failed() + s.missing()));
+    }
+    SyncReport.TreeReport t = r.tree();
+    if (t != null) {
+      boolean ok = t.outcome() == TreeOutcome.MIRRORED || t.outcome() == TreeOutcome.UNCHANGED;
+      statuses.put(
+          SuiteStatus.TREE,
+          SuiteStatus.after(
+              statuses.get(SuiteStatus.TREE),
+              r.finished(),
+              t.outcome().label(),
+              ok,
+              seconds,
+              t.fetched(),
+              t.bytesFetched(),
+              t.failed()));
+    }
+    return statuses;
+  }
+
+  private static double seconds(SyncReport r) {
+    try {
+      return Duration.between(Instant.parse(r.started()), Instant.parse(r.finished())).toMillis()
+          / 1000.0;
+    } catch (RuntimeException e) {
+      return 0;
     }
   }
 }

@@ -195,6 +195,7 @@ public final class RepoServer implements AutoCloseable {
     draining = true;
     publicChannel.close().syncUninterruptibly();
     adminChannel.close().syncUninterruptibly();
+    int open = connections.size();
     for (Channel ch : connections) {
       ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(FileHandler.DRAIN));
     }
@@ -209,5 +210,9 @@ public final class RepoServer implements AutoCloseable {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     adminExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLog.close();
+    log.info(
+        "stopped: {} open connection(s) {}",
+        open,
+        drained ? "finished their responses" : "closed at the shutdown timeout");
   }
 }

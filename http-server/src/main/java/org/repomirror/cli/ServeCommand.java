@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.repomirror.config.ConfigException;
 import org.repomirror.config.ConfigLoader;
@@ -69,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     RepoServer server;
     try {
-      server = RepoServer.start(config);
+      server = RepoServer.start(config, new SyncMetrics(config.root(), Clock.systemUTC()));
     } catch (IOException e) {
       spec.commandLine().getErr().println("serve: " + e.getMessage());
       return ExitCodes.PROBLEMS;

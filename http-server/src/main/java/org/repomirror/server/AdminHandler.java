@@ -19,18 +19,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Serves {@code /health} and {@code /metrics} (the server's, then the sync's) on the admin
- * listener. Runs on an executor of its own, since reading the sync's metrics blocks. Shared;
- * thread-safe.
+ * Serves {@code /health} and {@code /metrics} (the server's, then those the starting command adds,
+ * such as the sync's) on the admin listener. Runs on an executor of its own, since those may block.
+ * Shared; thread-safe.
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ServerMetrics metrics;
-  private final SyncMetrics syncMetrics;
+  private final MetricsWriter more;
 
-  AdminHandler(ServerMetrics metrics, SyncMetrics syncMetrics) {
+  AdminHandler(ServerMetrics metrics, MetricsWriter more) {
     this.metrics = metrics;
-    this.syncMetrics = syncMetrics;
+    this.more = more;
   }
 
   @Override
@@ -51,7 +51,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ByteBuf body = ctx.alloc().buffer(4096);
       try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
         metrics.writeText(out);
-        syncMetrics.writeText(out);
+        more.writeText(out);
       }
       response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, ServerMetrics.CONTENT_TYPE);

@@ -25,7 +25,6 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.repomirror.config.HostPort;
@@ -68,7 +67,8 @@ public final class RepoServer implements AutoCloseable {
         new TrustedProxies(p.trustedProxies()));
   }
 
-  private RepoServer(ServerConfig config, AccessLog accessLog) throws IOException {
+  private RepoServer(ServerConfig config, AccessLog accessLog, MetricsWriter moreMetrics)
+      throws IOException {
     if (config.root() == null) {
       throw new IllegalArgumentException("no root to serve");
     }
@@ -100,8 +100,7 @@ public final class RepoServer implements AutoCloseable {
                   .childOption(ChannelOption.AUTO_READ, false)
                   .childHandler(new ServerInitializer(config, site, limiter, ssl, () -> draining)),
               config.listen());
-      AdminHandler admin =
-          new AdminHandler(metrics, new SyncMetrics(config.root(), Clock.systemUTC()));
+      AdminHandler admin = new AdminHandler(metrics, moreMetrics);
       this.adminChannel =
           bind(
               new ServerBootstrap()
@@ -126,7 +125,16 @@ public final class RepoServer implements AutoCloseable {
 
   /** Starts serving {@code config.root()} with the access log the configuration names. */
   public static RepoServer start(ServerConfig config) throws IOException {
-    return new RepoServer(config, LogbackAccessLog.create(config.accessLog()));
+    return start(config, MetricsWriter.NONE);
+  }
+
+  /**
+   * Starts serving {@code config.root()} with the access log the configuration names, and more
+   * metrics after the server's own on {@code /metrics}.
+   */
+  public static RepoServer start(ServerConfig config, MetricsWriter moreMetrics)
+      throws IOException {
+    return new RepoServer(config, LogbackAccessLog.create(config.accessLog()), moreMetrics);
   }
 
   /**
@@ -136,7 +144,13 @@ public final class RepoServer implements AutoCloseable {
    *     cannot bind
    */
   public static RepoServer start(ServerConfig config, AccessLog accessLog) throws IOException {
-    return new RepoServer(config, accessLog);
+    return new RepoServer(config, accessLog, MetricsWriter.NONE);
+  }
+
+  /** Starts serving {@code config.root()}, with more metrics on {@code /metrics} (tests). */
+  public static RepoServer start(
+      ServerConfig config, AccessLog accessLog, MetricsWriter moreMetrics) throws IOException {
+    return new RepoServer(config, accessLog, moreMetrics);
   }
 
   private Channel bind(ServerBootstrap bootstrap, HostPort address) throws IOException {

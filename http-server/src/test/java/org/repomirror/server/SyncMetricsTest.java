@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Cli;
+import org.repomirror.cli.SyncMetrics;
 import org.repomirror.index.Index;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.ScriptedUpstream.Fault;
@@ -25,8 +26,9 @@ import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TestRepository;
 
 /**
- * serve's /metrics shows the last sync of each suite, read from the mirror's index by the server,
- * while the sync runs as a command of its own: a sync that published, then one that could not.
+ * serve's /metrics shows the last sync of each suite, read from the mirror's index by the server
+ * (with the sync metrics serve adds to it), while the sync runs as a command of its own: a sync
+ * that published, then one that could not.
  */
 class SyncMetricsTest {
   private static final String SUITE = "{suite=\"dists/stable\"}";
@@ -40,7 +42,11 @@ class SyncMetricsTest {
     Path upstreamRoot = tmp.resolve("upstream");
     Path mirror = Files.createDirectories(tmp.resolve("mirror"));
     release(upstreamRoot, key, "1.0");
-    try (RepoServer server = TestServers.start(mirror, AccessLog.OFF);
+    try (RepoServer server =
+            RepoServer.start(
+                TestServers.config(mirror),
+                AccessLog.OFF,
+                new SyncMetrics(mirror, java.time.Clock.systemUTC()));
         ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
       String admin = "http://127.0.0.1:" + server.adminAddress().getPort() + "/metrics";
       assertThat(scrape(admin))

@@ -1,4 +1,4 @@
-package org.repomirror.server;
+package org.repomirror.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.repomirror.index.Index;
 import org.repomirror.report.SyncMetricsText;
+import org.repomirror.server.MetricsWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * beside a sync that may hold it, so that serve and sync stay separate processes. Blocking: runs on
  * the admin listener's own executor, never on an event loop serving files. Thread-safe.
  */
-final class SyncMetrics {
+public final class SyncMetrics implements MetricsWriter {
   private static final Logger log = LoggerFactory.getLogger(SyncMetrics.class);
   private static final String READABLE =
       "# HELP repomirror_sync_index_readable Whether the mirror's index could be read for these"
@@ -26,12 +27,13 @@ final class SyncMetrics {
   private final Path root;
   private final Clock clock;
 
-  SyncMetrics(Path root, Clock clock) {
+  public SyncMetrics(Path root, Clock clock) {
     this.root = root;
     this.clock = clock;
   }
 
-  void writeText(OutputStream out) throws IOException {
+  @Override
+  public void writeText(OutputStream out) throws IOException {
     Path dir = root.resolve(".repomirror/index");
     String text;
     if (!Files.isDirectory(dir)) {

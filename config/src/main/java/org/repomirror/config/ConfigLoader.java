@@ -125,6 +125,10 @@ public final class ConfigLoader {
     if (type == Integer.class || type == int.class) return "an integer";
     if (type == Boolean.class || type == boolean.class) return "true or false";
     if (type.isRecord()) return "a mapping of keys";
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list (- item lines or [a, b])";
+    }
+    if (type == String.class) return "a string";
     return "a " + type.getSimpleName().toLowerCase();
   }
 

@@ -2,6 +2,7 @@ package org.repomirror.cli;
 
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,10 +46,76 @@ public final class Main implements Runnable {
           CommandLine cmd = e.getCommandLine();
           cmd.getErr()
               .println(
-                  cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see --help)");
+                  cmd.getCommandSpec().qualifiedName() + ": " + usageError(e) + " (see --help)");
           return ExitCodes.USAGE;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * A usage error as the user meets it: an unknown option or command named, with what was meant
+   * when something close exists, rather than picocli's "Unmatched argument at index 0".
+   */
+  static String usageError(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+      return e.getMessage();
+    }
+    String first = u.getUnmatched().getFirst();
+    List<String> suggestions = u.getSuggestions();
+    CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+    // picocli suggests something for anything; only a name a typo away is what was meant.
+    java.util.Set<String> candidates = new java.util.LinkedHashSet<>(suggestions);
+    candidates.addAll(spec.subcommands().keySet());
+    String meant = closest(first, candidates);
+    if (first.startsWith("-")) {
+      return "unknown option '"
+          + first
+          + "'"
+          + (meant != null ? "; did you mean " + meant + "?" : "");
+    }
+    if (!spec.subcommands().isEmpty()) {
+      return "unknown command '"
+          + first
+          + "'"
+          + (meant != null
+              ? "; did you mean " + meant + "?"
+              : "; the commands are " + String.join(", ", spec.subcommands().keySet()));
+    }
+    return "unexpected argument '" + first + "'";
+  }
+
+  /** The name at most two edits (insertions, deletions, changes, swaps) away, or null. */
+  static String closest(String typed, java.util.Collection<String> names) {
+    String best = null;
+    int bestDistance = 3;
+    for (String name : names) {
+      int d = editDistance(typed, name);
+      if (d < bestDistance) {
+        best = name;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  /** Optimal string alignment distance: Levenshtein's, with a swap of neighbours one edit. */
+  private static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+    for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   @Override

@@ -200,6 +200,15 @@ abstract class MirrorCommand {
     if (ds.isEmpty() && m.equals("apt")) {
       return fail("at least one --dist is required (or sync.dists), or --mode tree");
     }
+    for (String d : ds) {
+      if (!(d.startsWith("dists/") || d.contains("/dists/")) || d.endsWith("/dists")) {
+        return fail(
+            "--dist "
+                + d
+                + ": not a dists folder; give the path from the upstream root, e.g. dists/"
+                + d.substring(d.lastIndexOf('/') + 1));
+      }
+    }
     String host = hostname != null ? hostname : c.hostname();
     if (host != null && !host.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
       return fail("--hostname must be a host name");

@@ -83,4 +83,53 @@ class MainTest {
     assertThat(r.err())
         .startsWith("serve: " + config + ":3: server.idle-timeout: expected a duration");
   }
+
+  @Test
+  void errorsSpeakTheUsersLanguageAndSuggestWhatWasMeant() throws Exception {
+    Run option = run("sync", "--dists", "dists/stable");
+    assertThat(option.code()).isEqualTo(2);
+    assertThat(option.err().strip())
+        .isEqualTo("repomirror sync: unknown option '--dists'; did you mean --dist? (see --help)");
+    Run command = run("snyc");
+    assertThat(command.code()).isEqualTo(2);
+    assertThat(command.err().strip())
+        .isEqualTo("repomirror: unknown command 'snyc'; did you mean sync? (see --help)");
+    Run nothingLike = run("frobnicate");
+    assertThat(nothingLike.err().strip())
+        .isEqualTo(
+            "repomirror: unknown command 'frobnicate'; the commands are serve, sync, plan,"
+                + " verify, status, help (see --help)");
+    assertThat(option.err() + command.err() + nothingLike.err())
+        .doesNotContain("Unmatched")
+        .doesNotContain("index 0");
+  }
+
+  @Test
+  void aListKeyGivenOneValueSaysAListIsExpected() throws Exception {
+    Path config = tmp.resolve("c.yaml");
+    Files.writeString(config, "sync:\n  dists: dists/stable\n");
+    Run r = run("sync", "--config", config.toString(), "--root", tmp.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo("sync: " + config + ":2: sync.dists: expected a list (- item lines or [a, b])");
+  }
+
+  @Test
+  void aDistOutsideADistsFolderIsBadUsage() {
+    Run r =
+        run(
+            "sync",
+            "--root",
+            tmp.toString(),
+            "--upstream",
+            "http://127.0.0.1:9/",
+            "--dist",
+            "stable",
+            "--no-verify-signature");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "sync: --dist stable: not a dists folder; give the path from the upstream root,"
+                + " e.g. dists/stable");
+  }
 }

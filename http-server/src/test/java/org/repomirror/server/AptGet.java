@@ -1,5 +1,6 @@
 package org.repomirror.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.repomirror.testing.TestRepository;
 
 /**
  * Runs the real {@code apt-get} as root in a private sandbox folder: its own state, cache,
@@ -93,6 +96,26 @@ final class AptGet {
 
   Path downloads() {
     return work.resolve("downloads");
+  }
+
+  /**
+   * {@code apt-get update}, then a download of every package of the suite: both succeed, with no
+   * Hash Sum mismatch, warning or error, and one .deb lands for each package.
+   */
+  void updateAndDownloadAll(TestRepository.Suite suite) throws IOException, InterruptedException {
+    Result update = run("update");
+    assertThat(update.exitCode()).as(update.output()).isZero();
+    assertThat(update.output())
+        .doesNotContain("Hash Sum mismatch")
+        .doesNotContainPattern("(?m)^[WE]:");
+    List<String> args = new ArrayList<>(List.of("download"));
+    suite.packages().forEach(p -> args.add(p.name()));
+    Result download = run(args.toArray(String[]::new));
+    assertThat(download.exitCode()).as(download.output()).isZero();
+    try (Stream<Path> files = Files.list(downloads())) {
+      assertThat(files.filter(f -> f.toString().endsWith(".deb")).count())
+          .isEqualTo(suite.packages().size());
+    }
   }
 
   Result run(String... args) throws IOException, InterruptedException {

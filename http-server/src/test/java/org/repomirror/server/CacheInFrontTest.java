@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,22 +72,9 @@ class CacheInFrontTest {
     Path root = tmp.resolve("root");
     TestRepository.Suite suite = repository(root, key);
     RecordingAccessLog origin = new RecordingAccessLog();
-    ServerConfig c = TestServers.config(root, new PinningConfig(Duration.ZERO, null, null, null));
     ServerConfig oneSecond =
-        new ServerConfig(
-            c.root(),
-            c.listen(),
-            c.adminListen(),
-            c.ioThreads(),
-            c.maxConnections(),
-            c.headerTimeout(),
-            c.idleTimeout(),
-            c.shutdownTimeout(),
-            Duration.ofSeconds(1),
-            c.smallFileCache(),
-            c.accessLog(),
-            c.tls(),
-            c.pinning());
+        TestServers.config(
+            root, new PinningConfig(Duration.ZERO, null, null, null), Duration.ofSeconds(1));
     try (RepoServer server = RepoServer.start(oneSecond, origin);
         Nginx cache = Nginx.cache(origin(server), tmp.resolve("nginx"), 1, "")) {
       apt(key, cache.uri(0), suite);
@@ -129,13 +115,7 @@ class CacheInFrontTest {
             "amd64",
             List.of("deb [signed-by=" + keyring + "] " + cache + " stable main"),
             List.of());
-    AptGet.Result update = apt.run("update");
-    assertThat(update.exitCode()).as(update.output()).isZero();
-    assertThat(update.output()).doesNotContain("Hash Sum mismatch").doesNotContain("E:");
-    List<String> download = new ArrayList<>(List.of("download"));
-    suite.packages().forEach(p -> download.add(p.name()));
-    AptGet.Result got = apt.run(download.toArray(String[]::new));
-    assertThat(got.exitCode()).as(got.output()).isZero();
+    apt.updateAndDownloadAll(suite);
   }
 
   private static URI origin(RepoServer server) {

@@ -147,17 +147,7 @@ class DebianPackageIT {
               List.of(
                   "deb [signed-by=" + aptKeyring + "] http://127.0.0.1:" + port + "/ stable main"),
               List.of());
-      AptGet.Result update = apt.run("update");
-      assertThat(update.exitCode()).as(update.output()).isZero();
-      assertThat(update.output()).doesNotContain("Hash Sum mismatch").doesNotContain("E:");
-      List<String> download = new ArrayList<>(List.of("download"));
-      suite.packages().forEach(p -> download.add(p.name()));
-      AptGet.Result got = apt.run(download.toArray(String[]::new));
-      assertThat(got.exitCode()).as(got.output()).isZero();
-      try (Stream<Path> files = Files.list(apt.downloads())) {
-        assertThat(files.filter(p -> p.toString().endsWith(".deb")).count())
-            .isEqualTo(suite.packages().size());
-      }
+      apt.updateAndDownloadAll(suite);
       HttpResponse<String> health =
           HttpClient.newHttpClient()
               .send(

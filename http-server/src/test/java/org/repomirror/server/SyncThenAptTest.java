@@ -77,19 +77,7 @@ class SyncThenAptTest {
               "amd64",
               List.of("deb [signed-by=" + keyring + "] " + url + " stable main"),
               List.of());
-      AptGet.Result update = apt.run("update");
-      assertThat(update.exitCode()).as(update.output()).isZero();
-      assertThat(update.output())
-          .doesNotContain("Hash Sum mismatch")
-          .doesNotContainPattern("(?m)^[WE]:");
-      List<String> args = new ArrayList<>(List.of("download"));
-      suite.packages().forEach(p -> args.add(p.name()));
-      AptGet.Result download = apt.run(args.toArray(String[]::new));
-      assertThat(download.exitCode()).as(download.output()).isZero();
-      try (var files = Files.list(apt.downloads())) {
-        assertThat(files.filter(f -> f.toString().endsWith(".deb")).count())
-            .isEqualTo(suite.packages().size());
-      }
+      apt.updateAndDownloadAll(suite);
     }
   }
 

@@ -42,6 +42,11 @@ final class TestServers {
 
   /** A loopback configuration with no access log and the given pinning. */
   static ServerConfig config(Path root, PinningConfig pinning) {
+    return config(root, pinning, config(root).metadataMaxAge());
+  }
+
+  /** A loopback configuration with no access log, the given pinning and metadata max-age. */
+  static ServerConfig config(Path root, PinningConfig pinning, Duration metadataMaxAge) {
     ServerConfig c = config(root);
     return new ServerConfig(
         root,
@@ -52,7 +57,7 @@ final class TestServers {
         c.headerTimeout(),
         c.idleTimeout(),
         c.shutdownTimeout(),
-        c.metadataMaxAge(),
+        metadataMaxAge,
         c.smallFileCache(),
         c.accessLog(),
         c.tls(),

@@ -1,6 +1,7 @@
 package org.repomirror.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -8,8 +9,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
-import org.repomirror.index.Index;
-import org.repomirror.report.SyncMetricsText;
 import org.repomirror.report.SyncReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,11 +91,11 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
    * all (a temporary file renamed over it), as node_exporter's textfile collector wants.
    */
   private void writeMetricsFile(Path mirror) {
-    Path index = mirror.resolve(".repomirror/index");
-    if (!Files.isDirectory(index)) return; // the run never got to the index
     Path temporary = metricsFile.resolveSibling("." + metricsFile.getFileName() + ".tmp");
-    try (Index i = Index.openReadOnly(index)) {
-      Files.writeString(temporary, SyncMetricsText.render(mirror, i, Instant.now()));
+    try {
+      try (OutputStream out = Files.newOutputStream(temporary)) {
+        new SyncMetrics(mirror, Clock.systemUTC()).writeText(out);
+      }
       Files.move(
           temporary,
           metricsFile,

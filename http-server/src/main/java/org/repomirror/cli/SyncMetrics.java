@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sync's metrics beside the server's: at each scrape the mirror's index is opened read-only,
- * beside a sync that may hold it, so that serve and sync stay separate processes. Blocking: runs on
- * the admin listener's own executor, never on an event loop serving files. Thread-safe.
+ * The sync's metrics, read from the mirror's index opened read-only: for serve's {@code /metrics}
+ * at each scrape, beside a sync that may hold the index, so that serve and sync stay separate
+ * processes (the server calls it on the admin listener's own executor, never on an event loop
+ * serving files); and for {@code sync --metrics-file}. Blocking. Thread-safe.
  */
 public final class SyncMetrics implements MetricsWriter {
   private static final Logger log = LoggerFactory.getLogger(SyncMetrics.class);

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.StringReader;
@@ -30,6 +32,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Loads {@link RepomirrorConfig} from YAML. Unknown keys and bad values fail with a {@link
@@ -62,21 +65,88 @@ public final class ConfigLoader {
       if (parser.nextToken() == null) {
         return RepomirrorConfig.defaults(); // empty, or only comments
       }
-      RepomirrorConfig config = MAPPER.readValue(parser, RepomirrorConfig.class);
-      return config != null ? config : RepomirrorConfig.defaults();
+      JsonNode tree = MAPPER.readTree(parser);
+      if (!(tree instanceof ObjectNode top)) {
+        RepomirrorConfig config = MAPPER.treeToValue(tree, RepomirrorConfig.class);
+        return config != null ? config : RepomirrorConfig.defaults();
+      }
+      JsonNode mirrors = top.remove("mirrors");
+      RepomirrorConfig base = bind(top, RepomirrorConfig.class, yaml, source, List.of());
+      if (mirrors == null || mirrors.isNull()) return base;
+      List<MirrorConfig> list = readMirrors(mirrors, top.get("sync"), yaml, source);
+      try {
+        return new RepomirrorConfig(base.server(), base.sync(), list);
+      } catch (InvalidValueException e) {
+        throw located(yaml, source, keyPath(e.key()), e.getMessage(), e);
+      }
     } catch (JacksonException e) {
-      throw describe(e, yaml, source);
+      throw describe(e, yaml, source, List.of());
     } catch (IOException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
     }
   }
 
-  private static ConfigException describe(JacksonException e, String yaml, String source) {
-    List<String> path = new ArrayList<>();
+  /**
+   * The {@code mirrors:} list: each item over the sync section, whose {@code root} and {@code
+   * report} are not taken (every mirror would share them).
+   */
+  private static List<MirrorConfig> readMirrors(
+      JsonNode list, JsonNode sync, String yaml, String source) throws ConfigException {
+    if (!list.isArray()) {
+      throw located(
+          yaml, source, List.of("mirrors"), "expected a list of mirrors (- name: ... items)", null);
+    }
+    List<MirrorConfig> mirrors = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      List<Object> at = List.of("mirrors", i);
+      if (!(list.get(i) instanceof ObjectNode item)) {
+        throw located(yaml, source, at, "expected a mapping of keys (name, upstream, ...)", null);
+      }
+      ObjectNode merged = MAPPER.createObjectNode();
+      if (sync instanceof ObjectNode defaults) {
+        merged.setAll(defaults);
+        merged.remove(List.of("root", "report"));
+      }
+      item = item.deepCopy();
+      JsonNode name = item.remove("name");
+      if (name == null || name.isNull()) throw located(yaml, source, at, "needs a name", null);
+      if (!name.isValueNode()) {
+        throw located(yaml, source, List.of("mirrors", i, "name"), "expected a string", null);
+      }
+      merged.setAll(item);
+      SyncConfig settings = bind(merged, SyncConfig.class, yaml, source, at);
+      try {
+        mirrors.add(new MirrorConfig(name.asText(), settings));
+      } catch (InvalidValueException e) {
+        throw located(yaml, source, List.of("mirrors", i, "name"), e.getMessage(), e);
+      }
+    }
+    return mirrors;
+  }
+
+  private static <T> T bind(
+      JsonNode node, Class<T> type, String yaml, String source, List<Object> at)
+      throws ConfigException {
+    try {
+      return MAPPER.treeToValue(node, type);
+    } catch (JacksonException e) {
+      throw describe(e, yaml, source, at);
+    }
+  }
+
+  /**
+   * @param at where the bound node sits in the file ({@code mirrors}, 1), before the error's own
+   *     path
+   */
+  private static ConfigException describe(
+      JacksonException e, String yaml, String source, List<Object> at) {
+    List<Object> path = new ArrayList<>(at);
     if (e instanceof JsonMappingException jme) {
       for (JsonMappingException.Reference ref : jme.getPath()) {
         if (ref.getFieldName() != null) {
           path.add(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          path.add(ref.getIndex());
         }
       }
     }
@@ -111,14 +181,54 @@ public final class ConfigLoader {
     if (line.isEmpty() && e.getLocation() != null && e.getLocation() != JsonLocation.NA) {
       line = OptionalInt.of(e.getLocation().getLineNr());
     }
+    return message(source, line, path, reason, e);
+  }
+
+  private static ConfigException located(
+      String yaml, String source, List<Object> path, String reason, Exception cause) {
+    return message(source, lineOf(yaml, path), path, reason, cause);
+  }
+
+  private static ConfigException message(
+      String source, OptionalInt line, List<Object> path, String reason, Exception cause) {
     StringBuilder message = new StringBuilder(source);
     line.ifPresent(n -> message.append(':').append(n));
     message.append(": ");
     if (!path.isEmpty()) {
-      message.append(String.join(".", path)).append(": ");
+      message.append(dotted(path)).append(": ");
     }
     message.append(reason);
-    return new ConfigException(message.toString(), e);
+    return new ConfigException(message.toString(), cause);
+  }
+
+  /** {@code mirrors[1].policy}. */
+  private static String dotted(List<Object> path) {
+    StringBuilder key = new StringBuilder();
+    for (Object part : path) {
+      if (part instanceof Integer index) {
+        key.append('[').append(index).append(']');
+      } else {
+        if (!key.isEmpty()) key.append('.');
+        key.append(part);
+      }
+    }
+    return key.toString();
+  }
+
+  /** The path of a dotted key as {@link InvalidValueException#key()} gives it. */
+  private static List<Object> keyPath(String key) {
+    List<Object> path = new ArrayList<>();
+    if (key == null) return path;
+    for (String part : key.split("\\.")) {
+      int bracket = part.indexOf('[');
+      path.add(bracket < 0 ? part : part.substring(0, bracket));
+      while (bracket >= 0) {
+        int close = part.indexOf(']', bracket);
+        path.add(Integer.parseInt(part.substring(bracket + 1, close)));
+        bracket = part.indexOf('[', close);
+      }
+    }
+    return path;
   }
 
   private static String describeType(Class<?> type) {
@@ -138,8 +248,11 @@ public final class ConfigLoader {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  /** The 1-based line of the key at {@code path}, found by walking the YAML node tree. */
-  private static OptionalInt lineOf(String yaml, List<String> path) {
+  /**
+   * The 1-based line of the key (or list item) at {@code path}, found by walking the YAML node
+   * tree; as near as it gets when the path goes further than the file.
+   */
+  private static OptionalInt lineOf(String yaml, List<Object> path) {
     if (path.isEmpty()) return OptionalInt.empty();
     Node node;
     try {
@@ -148,15 +261,21 @@ public final class ConfigLoader {
       return OptionalInt.empty();
     }
     int line = -1;
-    for (String key : path) {
-      if (!(node instanceof MappingNode mapping)) break;
+    for (Object step : path) {
       Node next = null;
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-          line = k.getStartMark().getLine() + 1;
-          next = tuple.getValueNode();
-          break;
+      if (node instanceof MappingNode mapping && step instanceof String key) {
+        for (NodeTuple tuple : mapping.getValue()) {
+          if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+            line = k.getStartMark().getLine() + 1;
+            next = tuple.getValueNode();
+            break;
+          }
         }
+      } else if (node instanceof SequenceNode sequence
+          && step instanceof Integer index
+          && index < sequence.getValue().size()) {
+        next = sequence.getValue().get(index);
+        line = next.getStartMark().getLine() + 1;
       }
       if (next == null) break;
       node = next;

@@ -122,6 +122,34 @@ public record SyncConfig(
     }
   }
 
+  /** The same settings for the mirror at {@code root}. */
+  public SyncConfig withRoot(Path root) {
+    return new SyncConfig(
+        root,
+        upstream,
+        dists,
+        keyring,
+        verifySignature,
+        allowLegacySignatures,
+        components,
+        architectures,
+        sources,
+        binaries,
+        connections,
+        bwlimit,
+        retries,
+        timeout,
+        policy,
+        allowErrors,
+        report,
+        deleteGrace,
+        maxDelete,
+        mode,
+        treeSource,
+        hostname,
+        checksum);
+  }
+
   /** All defaults. */
   public static SyncConfig defaults() {
     return new SyncConfig(

@@ -115,7 +115,7 @@ class ConfigLoaderTest {
   void aProxyGivenByNameIsRefusedAtItsLine() {
     String yaml = "server:\n  pinning:\n    trusted-proxies:\n      - cache.example.org\n";
     assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))
-        .hasMessageStartingWith("c.yaml:3: server.pinning.trusted-proxies")
+        .hasMessageStartingWith("c.yaml:4: server.pinning.trusted-proxies[0]: ")
         .hasMessageContaining("expected an IP address or ADDRESS/PREFIX, got 'cache.example.org'");
   }
 

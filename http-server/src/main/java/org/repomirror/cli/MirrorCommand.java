@@ -7,12 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.repomirror.config.ByteSize;
 import org.repomirror.config.ConfigException;
 import org.repomirror.config.ConfigLoader;
 import org.repomirror.config.InvalidValueException;
+import org.repomirror.config.MirrorConfig;
 import org.repomirror.config.RepomirrorConfig;
 import org.repomirror.config.SyncConfig;
 import org.repomirror.index.Index;
@@ -78,6 +80,17 @@ abstract class MirrorCommand {
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
   Path configFile;
+
+  @Option(
+      names = "--mirror",
+      paramLabel = "NAME",
+      description = "The mirror of the config file's mirrors list to run; repeat for several.")
+  List<String> mirrorNames;
+
+  @Option(
+      names = "--all",
+      description = "Every mirror of the config file's list, in order (without one: its sync).")
+  boolean all;
 
   @Option(names = "--component", paramLabel = "NAME", description = "Mirror only these components.")
   List<String> components;
@@ -146,8 +159,13 @@ abstract class MirrorCommand {
       description = "Names the trace file project/trace/NAME (default: this machine's).")
   String hostname;
 
-  /** A checked run, ready to open. */
+  /**
+   * A checked run, ready to open.
+   *
+   * @param name the mirror's name in the config file's list, or null
+   */
   record Prepared(
+      String name,
       Path mirror,
       URI upstream,
       boolean local,
@@ -165,28 +183,191 @@ abstract class MirrorCommand {
     int run(SyncEngine engine) throws IOException, InterruptedException;
   }
 
-  /** The exit code of the last failed {@link #prepare()}, after its reason was printed. */
+  /** The exit code of the last failed {@link #targets()} or {@link #prepare}, after its reason. */
   int usageExit;
 
   /**
-   * Checks every option and builds the run's settings; null after printing why, when they are
-   * wrong.
+   * A mirror to run: its name in the config file's list (null for the one mirror of a file without
+   * a list), and its settings.
+   *
+   * @param servedRoot where its root is by default, {@code server.root}
    */
-  Prepared prepare() {
-    RepomirrorConfig file;
+  record Target(String name, SyncConfig config, Path servedRoot) {}
+
+  /** The mirror currently prepared or run, for the prefix of what is printed; null for the one. */
+  String current;
+
+  /** Whether the last {@link #open} found another sync holding the mirror. */
+  boolean busy;
+
+  /**
+   * Whether this run serves an upstream's push ({@code on-push}): a mirror another sync holds is
+   * then no failure, since the holder runs again for the push ({@link PushRequests}).
+   */
+  boolean pushed;
+
+  /** The configuration file as read by {@link #targets()}. */
+  RepomirrorConfig file;
+
+  /**
+   * The mirrors this command runs, as {@code --mirror} and {@code --all} choose them from the
+   * config file; null after printing why, when the choice is wrong.
+   */
+  List<Target> targets() {
     try {
       file = configFile != null ? ConfigLoader.load(configFile) : RepomirrorConfig.defaults();
     } catch (ConfigException e) {
-      return fail(e.getMessage());
+      fail(e.getMessage());
+      return null;
     }
-    SyncConfig c = file.sync();
-    Path mirror = first(root, c.root(), file.server().root());
+    List<MirrorConfig> listed = file.mirrors();
+    boolean chosen = all || mirrorNames != null;
+    if (all && mirrorNames != null) return usage("give --mirror NAME or --all, not both");
+    if (listed.isEmpty()) {
+      if (mirrorNames != null) {
+        return usage(
+            "--mirror: "
+                + (configFile == null ? "no --config file" : "the config file has no mirrors list")
+                + " to choose from; without one, the sync section is the one mirror");
+      }
+      return List.of(new Target(null, file.sync(), file.server().root()));
+    }
+    if (!chosen) {
+      return usage(
+          "the config file lists mirrors ("
+              + String.join(", ", listed.stream().map(MirrorConfig::name).toList())
+              + "): give --mirror NAME or --all");
+    }
+    List<Target> targets = new ArrayList<>();
+    for (MirrorConfig m : listed) {
+      if (all) targets.add(new Target(m.name(), m.sync(), file.server().root()));
+    }
+    for (String name : mirrorNames != null ? mirrorNames : List.<String>of()) {
+      MirrorConfig m = file.mirror(name).orElse(null);
+      if (m == null) {
+        List<String> names = listed.stream().map(MirrorConfig::name).toList();
+        String meant = Main.closest(name, names);
+        return usage(
+            "--mirror "
+                + name
+                + ": no such mirror in "
+                + configFile
+                + (meant != null
+                    ? "; did you mean " + meant + "?"
+                    : "; its mirrors are " + String.join(", ", names)));
+      }
+      if (targets.stream().noneMatch(t -> t.name().equals(name))) {
+        targets.add(new Target(m.name(), m.sync(), file.server().root()));
+      }
+    }
+    List<String> oneMirror = oneMirrorOptions();
+    if (targets.size() > 1 && !oneMirror.isEmpty()) {
+      return usage(
+          oneMirror.getFirst()
+              + " is one mirror's setting: give it in the mirror's entry, or run one mirror");
+    }
+    return targets;
+  }
+
+  /**
+   * Every chosen mirror checked before any runs, so that a mistake in the last one is found before
+   * the first has run; null after printing why.
+   */
+  List<Prepared> prepareAll() {
+    List<Target> targets = targets();
+    if (targets == null) return null;
+    List<Prepared> runs = new ArrayList<>();
+    for (Target t : targets) {
+      Prepared p = prepare(t);
+      if (p == null) return null;
+      runs.add(p);
+    }
+    current = null;
+    return runs;
+  }
+
+  /** What to do for one mirror; returns its exit code. */
+  @FunctionalInterface
+  interface PerMirror {
+    int run(Prepared p) throws IOException, InterruptedException;
+  }
+
+  /**
+   * Runs each mirror in order, each after the one before, whatever its outcome; with several, each
+   * under a heading and all with a last line that names those that did not exit 0.
+   *
+   * @return 0 when every mirror's run did, else the exit code of the first that did not
+   */
+  int each(List<Prepared> runs, PerMirror job) throws IOException, InterruptedException {
+    return each(runs, job, true);
+  }
+
+  /**
+   * @param headings whether to head each mirror's output with its name (not when the output is one
+   *     JSON document)
+   */
+  int each(List<Prepared> runs, PerMirror job, boolean headings)
+      throws IOException, InterruptedException {
+    int first = ExitCodes.OK;
+    List<String> failed = new ArrayList<>();
+    for (Prepared p : runs) {
+      current = p.name();
+      if (headings && runs.size() > 1) {
+        out().println("== mirror " + p.name() + ": " + p.mirror() + " ==");
+      }
+      int code = job.run(p);
+      out().flush();
+      if (code != ExitCodes.OK) {
+        failed.add(p.name() + " (exit " + code + ")");
+        if (first == ExitCodes.OK) first = code;
+      }
+    }
+    current = null;
+    if (headings && runs.size() > 1) {
+      out()
+          .println(
+              spec.name()
+                  + ": "
+                  + (failed.isEmpty()
+                      ? "all " + runs.size() + " mirrors done"
+                      : (runs.size() - failed.size())
+                          + " of "
+                          + runs.size()
+                          + " mirrors done; not: "
+                          + String.join(", ", failed)));
+    }
+    return first;
+  }
+
+  /** The options given that belong to one mirror and make no sense for several. */
+  private List<String> oneMirrorOptions() {
+    List<String> given = new ArrayList<>();
+    if (root != null) given.add("--root");
+    if (upstream != null) given.add("--upstream");
+    if (dists != null) given.add("--dist");
+    if (report != null) given.add("--report");
+    return given;
+  }
+
+  /**
+   * Checks every option for one mirror and builds the run's settings; null after printing why, when
+   * they are wrong.
+   */
+  Prepared prepare(Target target) {
+    current = target.name();
+    SyncConfig c = target.config();
+    Path mirror = first(root, c.root(), target.servedRoot());
     URI up = first(upstream, c.upstream(), null);
     List<String> ds = dists != null ? dists : c.dists();
     Path keys = first(keyring, c.keyring(), null);
     boolean verify = !noVerifySignature && c.verifySignature();
     if (mirror == null) return fail("--root is required (or sync.root in the config file)");
-    if (up == null) return fail("--upstream is required (or sync.upstream in the config file)");
+    if (up == null) {
+      return fail(
+          "--upstream is required (or "
+              + (current != null ? "upstream in the mirror's entry" : "sync.upstream")
+              + " in the config file)");
+    }
     String m = mode != null ? mode : c.mode();
     if (!m.equals("apt") && !m.equals("tree")) return fail("--mode must be apt or tree");
     String kind = treeSource != null ? treeSource : c.treeSource();
@@ -276,10 +457,9 @@ abstract class MirrorCommand {
                     : Transfer.MismatchPolicy.MIRROR_AS_IS),
             host != null ? host : SyncOptions.localHostname());
     return new Prepared(
-        mirror, up, local, m.equals("tree"), kind, sums, conns, verifier, options, c);
+        current, mirror, up, local, m.equals("tree"), kind, sums, conns, verifier, options, c);
   }
 
-  /** Opens the index, the upstream and the progress display, runs the job, closes them. */
   /**
    * Prints the one-line reason for an outcome that is not OK on standard error, as every nonzero
    * exit does, and returns its exit code.
@@ -289,7 +469,10 @@ abstract class MirrorCommand {
     return ExitCodes.of(outcome);
   }
 
+  /** Opens the index, the upstream and the progress display, runs the job, closes them. */
   int open(Prepared p, Job job) throws InterruptedException {
+    current = p.name();
+    busy = false;
     try {
       Files.createDirectories(p.mirror().resolve(".repomirror"));
       Upstream source =
@@ -312,6 +495,11 @@ abstract class MirrorCommand {
       err().println(name() + ": refused to start: " + e.getMessage());
       return ExitCodes.UPSTREAM_BUSY;
     } catch (MirrorBusyException e) {
+      busy = true;
+      if (pushed) {
+        out().println(name() + ": " + e.getMessage() + "; it runs again when done, for this push");
+        return ExitCodes.OK;
+      }
       return aborted(e.getMessage());
     } catch (IndexException e) {
       return aborted("the index: " + e.getMessage());
@@ -328,8 +516,9 @@ abstract class MirrorCommand {
     return spec.commandLine().getErr();
   }
 
+  /** The command, and the mirror it runs when it is one of a list: {@code sync debian}. */
   String name() {
-    return spec.name();
+    return current != null ? spec.name() + " " + current : spec.name();
   }
 
   /** How to list the upstream's tree: walk a directory, read a peer's manifest, crawl pages. */
@@ -350,6 +539,11 @@ abstract class MirrorCommand {
   Prepared fail(String reason) {
     err().println(name() + ": " + reason);
     usageExit = ExitCodes.USAGE;
+    return null;
+  }
+
+  private List<Target> usage(String reason) {
+    fail(reason);
     return null;
   }
 

@@ -1,5 +1,9 @@
 package org.repomirror.cli;
 
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.repomirror.report.PlanReport;
 import picocli.CommandLine.Command;
@@ -24,15 +28,38 @@ final class PlanCommand extends MirrorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Prepared p = prepare();
-    if (p == null) return usageExit;
-    return open(
-        p,
-        engine -> {
-          PlanReport plan = engine.plan();
-          out().print(json ? plan.json() + "\n" : plan.summary());
-          if (report != null) java.nio.file.Files.writeString(report, plan.json());
-          return exit(plan.outcome(), plan.reason());
+    List<Prepared> runs = prepareAll();
+    if (runs == null) return usageExit;
+    Map<String, String> plans = new LinkedHashMap<>();
+    int code =
+        each(
+            runs,
+            p ->
+                open(
+                    p,
+                    engine -> {
+                      PlanReport plan = engine.plan();
+                      if (runs.size() > 1 && json) {
+                        plans.put(p.name(), plan.json());
+                      } else {
+                        out().print(json ? plan.json() + "\n" : plan.summary());
+                      }
+                      if (report != null) Files.writeString(report, plan.json());
+                      return exit(plan.outcome(), plan.reason());
+                    }),
+            !json);
+    if (runs.size() > 1 && json) out().print(byMirror(plans));
+    return code;
+  }
+
+  /** One JSON object holding each mirror's plan under its name. */
+  private static String byMirror(Map<String, String> plans) {
+    StringBuilder json = new StringBuilder("{");
+    plans.forEach(
+        (name, plan) -> {
+          if (json.length() > 1) json.append(',');
+          json.append('"').append(name).append("\":").append(plan);
         });
+    return json.append("}\n").toString();
   }
 }

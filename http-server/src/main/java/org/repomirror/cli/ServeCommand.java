@@ -55,9 +55,9 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config;
+    RepomirrorConfig file;
     try {
-      RepomirrorConfig file =
-          configFile != null ? ConfigLoader.load(configFile) : RepomirrorConfig.defaults();
+      file = configFile != null ? ConfigLoader.load(configFile) : RepomirrorConfig.defaults();
       config = file.server().withOverrides(root, listen, adminListen);
     } catch (ConfigException e) {
       return usageError(e.getMessage());
@@ -70,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     RepoServer server;
     try {
-      server = RepoServer.start(config, new SyncMetrics(config.root(), Clock.systemUTC()));
+      server = RepoServer.start(config, SyncMetrics.of(file, config.root(), Clock.systemUTC()));
     } catch (IOException e) {
       spec.commandLine().getErr().println("serve: " + e.getMessage());
       return ExitCodes.PROBLEMS;

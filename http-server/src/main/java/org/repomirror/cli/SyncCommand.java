@@ -8,8 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.repomirror.report.SyncReport;
+import org.repomirror.sync.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -67,34 +69,53 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
         return usageExit;
       }
     }
-    Prepared p = prepare();
-    if (p == null) return usageExit;
+    List<Prepared> runs = prepareAll();
+    if (runs == null) return usageExit;
     if (start != null) {
       new StartAt(clock, sleeper, System.console() != null, out()).waitUntil(start);
     }
-    int code =
-        open(
-            p,
-            engine -> {
-              if (finalSync) engine.finalSync();
-              SyncReport result = engine.run();
-              out().print(result.summary());
-              writeReports(p, result);
-              return exit(result.outcome(), result.reason());
-            });
-    if (metricsFile != null) writeMetricsFile(p.mirror());
+    int code = each(runs, this::syncUntilCurrent);
+    if (metricsFile != null) {
+      writeMetricsFile(
+          runs.size() == 1 && runs.getFirst().name() == null
+              ? new SyncMetrics(runs.getFirst().mirror(), Clock.systemUTC())
+              : SyncMetrics.of(file, null, Clock.systemUTC()));
+    }
     return code;
+  }
+
+  /**
+   * Syncs a mirror, and again while an upstream's push came in during the run ({@link
+   * PushRequests}), at most {@link PushRequests#MAX_RUNS} times in all.
+   */
+  private int syncUntilCurrent(Prepared p) throws InterruptedException {
+    int code;
+    int run = 0;
+    do {
+      PushRequests.take(p.mirror());
+      code = open(p, engine -> syncOnce(p, engine));
+      run++;
+    } while (!busy && run < PushRequests.MAX_RUNS && PushRequests.pending(p.mirror()));
+    return code;
+  }
+
+  private int syncOnce(Prepared p, SyncEngine engine) throws IOException, InterruptedException {
+    if (finalSync) engine.finalSync();
+    SyncReport result = engine.run();
+    out().print(result.summary());
+    writeReports(p, result);
+    return exit(result.outcome(), result.reason());
   }
 
   /**
    * Writes the metrics {@code serve} shows of the sync to {@code --metrics-file}, whole or not at
    * all (a temporary file renamed over it), as node_exporter's textfile collector wants.
    */
-  private void writeMetricsFile(Path mirror) {
+  private void writeMetricsFile(SyncMetrics metrics) {
     Path temporary = metricsFile.resolveSibling("." + metricsFile.getFileName() + ".tmp");
     try {
       try (OutputStream out = Files.newOutputStream(temporary)) {
-        new SyncMetrics(mirror, Clock.systemUTC()).writeText(out);
+        metrics.writeText(out);
       }
       Files.move(
           temporary,

@@ -52,7 +52,7 @@ class SyncMetricsTest {
       assertThat(scrape(admin))
           .as("before any sync")
           .contains("repomirror_sync_index_readable 0")
-          .doesNotContain("repomirror_sync_last_ok");
+          .doesNotContain("repomirror_sync_last_ok{");
 
       Cli.Run first = sync(upstream, mirror, keyring);
       assertThat(first.code()).as(first.out() + first.err()).isZero();

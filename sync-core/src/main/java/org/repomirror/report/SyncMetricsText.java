@@ -3,122 +3,132 @@ package org.repomirror.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import org.repomirror.index.Index;
 
 /**
- * The sync's state in the Prometheus text format, read from the index and the served tree: for each
- * suite and the tree, the last attempt, its outcome and duration, the last success, what it fetched
- * and failed; the age of each served Release; quarantine and pending deletions. {@code serve} shows
- * it on {@code /metrics}; {@code sync --metrics-file} writes it for node_exporter's textfile
- * collector.
+ * The sync's state in the Prometheus text format, read from each mirror's index and served tree:
+ * for each suite and the tree, the last attempt, its outcome and duration, the last success, what
+ * it fetched and failed; the age of each served Release; quarantine and pending deletions; whether
+ * the index could be read at all. With several mirrors every sample carries a {@code mirror} label,
+ * and each metric is one family, as the format requires. {@code serve} shows it on {@code
+ * /metrics}; {@code sync --metrics-file} writes it for node_exporter's textfile collector.
  */
 public final class SyncMetricsText {
-  private SyncMetricsText() {}
+  private static final String PREFIX = "repomirror_sync_";
 
-  public static String render(Path root, Index index, Instant now) throws IOException {
-    Map<String, SuiteStatus> statuses =
-        SuiteStatus.parseAll(index.meta(SuiteStatus.INDEX_KEY).orElse(null));
-    StringBuilder out = new StringBuilder();
-    gauge(
-        out,
-        statuses,
-        "last_attempt_timestamp_seconds",
-        "When the last sync that tried the suite finished.",
-        s -> epoch(s.lastAttempt()));
-    gauge(
-        out,
-        statuses,
+  /** Every family in the order it is written, with its help text; all are gauges. */
+  private static final Map<String, String> FAMILIES = new LinkedHashMap<>();
+
+  static {
+    FAMILIES.put(
+        "last_attempt_timestamp_seconds", "When the last sync that tried the suite finished.");
+    FAMILIES.put(
         "last_success_timestamp_seconds",
-        "When a sync last left the suite as it should be (0: never).",
-        s -> s.lastSuccess() == null ? 0 : epoch(s.lastSuccess()));
-    gauge(
-        out,
-        statuses,
-        "last_ok",
-        "Whether the last sync left the suite as it should be (1) or failed it (0).",
-        s -> s.ok() ? 1 : 0);
-    gauge(
-        out,
-        statuses,
-        "last_duration_seconds",
-        "How long the last sync that tried the suite took.",
-        SuiteStatus::seconds);
-    gauge(
-        out,
-        statuses,
-        "last_files_fetched",
-        "Files the last sync fetched for the suite.",
-        SuiteStatus::filesFetched);
-    gauge(
-        out,
-        statuses,
-        "last_bytes_fetched",
-        "Bytes the last sync fetched for the suite.",
-        SuiteStatus::bytesFetched);
-    gauge(
-        out,
-        statuses,
-        "last_failures",
-        "Files the last sync could not fetch or verify for the suite.",
-        SuiteStatus::failures);
-    head(out, "last_outcome", "The last sync's outcome for the suite, as its report names it.");
-    statuses.forEach(
-        (suite, s) ->
-            out.append("repomirror_sync_last_outcome{suite=\"")
-                .append(escape(suite))
-                .append("\",outcome=\"")
-                .append(escape(s.outcome()))
-                .append("\"} 1\n"));
-    head(
-        out,
+        "When a sync last left the suite as it should be (0: never).");
+    FAMILIES.put(
+        "last_ok", "Whether the last sync left the suite as it should be (1) or failed it (0).");
+    FAMILIES.put("last_duration_seconds", "How long the last sync that tried the suite took.");
+    FAMILIES.put("last_files_fetched", "Files the last sync fetched for the suite.");
+    FAMILIES.put("last_bytes_fetched", "Bytes the last sync fetched for the suite.");
+    FAMILIES.put("last_failures", "Files the last sync could not fetch or verify for the suite.");
+    FAMILIES.put("last_outcome", "The last sync's outcome for the suite, as its report names it.");
+    FAMILIES.put(
         "release_age_seconds",
         "Age of the served Release by its Date field: how stale the mirror is, at most.");
-    for (String dist : index.suites()) {
-      Optional<Instant> date = MirrorStatus.publishedReleaseDate(root, dist);
-      if (date.isEmpty()) continue;
-      out.append("repomirror_sync_release_age_seconds{suite=\"")
-          .append(escape(dist))
-          .append("\"} ")
-          .append(Math.max(0, now.getEpochSecond() - date.get().getEpochSecond()))
-          .append('\n');
-    }
-    head(out, "quarantined_files", "Files in quarantine: bytes that did not match their index.");
-    out.append("repomirror_sync_quarantined_files ")
-        .append(MirrorStatus.quarantined(root).size())
-        .append('\n');
-    head(out, "pending_deletions", "Files no suite references, waiting out the delete grace.");
-    out.append("repomirror_sync_pending_deletions ")
-        .append(index.pendingDeletes().size())
-        .append('\n');
+    FAMILIES.put("quarantined_files", "Files in quarantine: bytes that did not match their index.");
+    FAMILIES.put("pending_deletions", "Files no suite references, waiting out the delete grace.");
+    FAMILIES.put("index_readable", "Whether the mirror's index could be read for these metrics.");
+  }
+
+  /**
+   * One mirror as the metrics see it.
+   *
+   * @param name its {@code mirror} label; null for the one mirror of a configuration without a
+   *     {@code mirrors} list, whose samples carry no such label
+   * @param index its index, open; null when there is none yet or it could not be read
+   */
+  public record Mirror(String name, Path root, Index index) {}
+
+  private final Map<String, StringBuilder> samples = new LinkedHashMap<>();
+
+  private SyncMetricsText() {
+    FAMILIES.keySet().forEach(name -> samples.put(name, new StringBuilder()));
+  }
+
+  public static String render(List<Mirror> mirrors, Instant now) throws IOException {
+    SyncMetricsText text = new SyncMetricsText();
+    for (Mirror m : mirrors) text.add(m, now);
+    StringBuilder out = new StringBuilder();
+    FAMILIES.forEach(
+        (name, help) ->
+            out.append("# HELP ")
+                .append(PREFIX)
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append("\n# TYPE ")
+                .append(PREFIX)
+                .append(name)
+                .append(" gauge\n")
+                .append(text.samples.get(name)));
     return out.toString();
   }
 
-  private static void gauge(
-      StringBuilder out,
-      Map<String, SuiteStatus> statuses,
-      String name,
-      String help,
-      ToDoubleFunction<SuiteStatus> value) {
-    head(out, name, help);
+  private void add(Mirror m, Instant now) throws IOException {
+    String mirror = m.name() == null ? "" : "mirror=\"" + escape(m.name()) + "\"";
+    sample("index_readable", mirror, m.index() != null ? 1 : 0);
+    if (m.index() == null) return;
+    Index index = m.index();
+    Map<String, SuiteStatus> statuses =
+        SuiteStatus.parseAll(index.meta(SuiteStatus.INDEX_KEY).orElse(null));
     statuses.forEach(
         (suite, s) -> {
-          double v = value.applyAsDouble(s);
-          out.append("repomirror_sync_")
-              .append(name)
-              .append("{suite=\"")
-              .append(escape(suite))
-              .append("\"} ")
-              .append(v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v))
-              .append('\n');
+          String labels = join(mirror, "suite=\"" + escape(suite) + "\"");
+          gauge("last_attempt_timestamp_seconds", labels, s, x -> epoch(x.lastAttempt()));
+          gauge(
+              "last_success_timestamp_seconds",
+              labels,
+              s,
+              x -> x.lastSuccess() == null ? 0 : epoch(x.lastSuccess()));
+          gauge("last_ok", labels, s, x -> x.ok() ? 1 : 0);
+          gauge("last_duration_seconds", labels, s, SuiteStatus::seconds);
+          gauge("last_files_fetched", labels, s, SuiteStatus::filesFetched);
+          gauge("last_bytes_fetched", labels, s, SuiteStatus::bytesFetched);
+          gauge("last_failures", labels, s, SuiteStatus::failures);
+          sample("last_outcome", join(labels, "outcome=\"" + escape(s.outcome()) + "\""), 1);
         });
+    for (String dist : index.suites()) {
+      Optional<Instant> date = MirrorStatus.publishedReleaseDate(m.root(), dist);
+      if (date.isEmpty()) continue;
+      sample(
+          "release_age_seconds",
+          join(mirror, "suite=\"" + escape(dist) + "\""),
+          Math.max(0, now.getEpochSecond() - date.get().getEpochSecond()));
+    }
+    sample("quarantined_files", mirror, MirrorStatus.quarantined(m.root()).size());
+    sample("pending_deletions", mirror, index.pendingDeletes().size());
   }
 
-  private static void head(StringBuilder out, String name, String help) {
-    out.append("# HELP repomirror_sync_").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE repomirror_sync_").append(name).append(" gauge\n");
+  private void gauge(
+      String name, String labels, SuiteStatus s, ToDoubleFunction<SuiteStatus> value) {
+    sample(name, labels, value.applyAsDouble(s));
+  }
+
+  private void sample(String name, String labels, double v) {
+    StringBuilder out = samples.get(name).append(PREFIX).append(name);
+    if (!labels.isEmpty()) out.append('{').append(labels).append('}');
+    out.append(' ')
+        .append(v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v))
+        .append('\n');
+  }
+
+  private static String join(String a, String b) {
+    return a.isEmpty() ? b : a + "," + b;
   }
 
   private static double epoch(String iso) {

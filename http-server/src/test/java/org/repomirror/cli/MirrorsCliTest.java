@@ -1,0 +1,195 @@
+package org.repomirror.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.testing.ScriptedUpstream;
+import org.repomirror.testing.TestKey;
+import org.repomirror.testing.TestRepository;
+
+/**
+ * Several mirrors in one config file: a Debian-like archive over HTTP (apt mode) and a Maemo-like
+ * tree from a directory, each signed by its own key, synced by name or all in order into folders of
+ * the served root.
+ */
+class MirrorsCliTest {
+  private static TestKey debianKey;
+  private static TestKey maemoKey;
+
+  @TempDir Path tmp;
+  private Path served;
+  private Path config;
+  private ScriptedUpstream debian;
+
+  @BeforeAll
+  static void keys() {
+    debianKey = TestKey.generateRsa("debian <d@example.org>");
+    maemoKey = TestKey.generateRsa("maemo <m@example.org>");
+  }
+
+  @BeforeEach
+  void upstreams() throws Exception {
+    Path debianRoot = tmp.resolve("debian-upstream");
+    TestRepository.modern(debianRoot, "bookworm")
+        .components("main")
+        .architectures("amd64")
+        .signedBy(debianKey)
+        .add("hello", "2.10-3", "amd64", "main", 20_000)
+        .write();
+    debian = new ScriptedUpstream(debianRoot);
+    Path maemoRoot = tmp.resolve("maemo-upstream");
+    TestRepository.legacy(maemoRoot.resolve("extras-devel"), "fremantle")
+        .components("free")
+        .architectures("armel")
+        .signedBy(maemoKey)
+        .add("maemo-hello", "0.1", "armel", "free", 5000)
+        .write();
+    Files.writeString(maemoRoot.resolve("index.html"), "maemo");
+    served = tmp.resolve("served");
+    config = tmp.resolve("repomirror.yaml");
+    Files.writeString(
+        config,
+        """
+        server:
+          root: %s
+        sync:
+          keyring: %s
+          connections: 2
+        mirrors:
+          - name: debian
+            upstream: %s
+            dists: [dists/bookworm]
+          - name: maemo
+            upstream: %s
+            dists: [extras-devel/dists/fremantle]
+            keyring: %s
+            mode: tree
+        """
+            .formatted(
+                served,
+                debianKey.writePublicKeyring(tmp.resolve("debian.gpg")),
+                debian.uri(),
+                maemoRoot.toUri(),
+                maemoKey.writePublicKeyring(tmp.resolve("maemo.gpg"))));
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void stop() {
+    debian.close();
+  }
+
+  @Test
+  void allSyncsEveryMirrorInOrderIntoItsOwnFolder() throws Exception {
+    Cli.Run r = Cli.run("sync", "--config", config.toString(), "--all");
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(served.resolve("debian/dists/bookworm/InRelease")).isRegularFile();
+    assertThat(served.resolve("debian/pool/main/h/hello/hello_2.10-3_amd64.deb")).isRegularFile();
+    assertThat(served.resolve("maemo/extras-devel/dists/fremantle/Release.gpg")).isRegularFile();
+    assertThat(served.resolve("maemo/index.html")).as("tree mode: the rest of the tree").exists();
+    assertThat(served.resolve("debian/.repomirror/index")).isDirectory();
+    assertThat(served.resolve("maemo/.repomirror/index")).isDirectory();
+    assertThat(r.out())
+        .contains("== mirror debian: " + served.resolve("debian") + " ==")
+        .contains("== mirror maemo: " + served.resolve("maemo") + " ==")
+        .endsWith("sync: all 2 mirrors done\n");
+    assertThat(r.out().indexOf("== mirror debian")).isLessThan(r.out().indexOf("== mirror maemo"));
+  }
+
+  @Test
+  void mirrorSyncsThatOneOnly() {
+    Cli.Run r = Cli.run("sync", "--config", config.toString(), "--mirror", "maemo");
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(served.resolve("maemo/extras-devel/dists/fremantle/Release")).isRegularFile();
+    assertThat(served.resolve("debian")).doesNotExist();
+    assertThat(r.out()).as("one mirror: no headings").doesNotContain("== mirror");
+  }
+
+  @Test
+  void aListWithoutAChoiceIsBadUsageAndTouchesNothing() {
+    Cli.Run r = Cli.run("sync", "--config", config.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .isEqualTo(
+            "sync: the config file lists mirrors (debian, maemo): give --mirror NAME or --all\n");
+    assertThat(served).doesNotExist();
+  }
+
+  @Test
+  void anUnknownMirrorIsNamedWithWhatWasMeant() {
+    Cli.Run typo = Cli.run("sync", "--config", config.toString(), "--mirror", "debain");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err())
+        .isEqualTo(
+            "sync: --mirror debain: no such mirror in " + config + "; did you mean debian?\n");
+    Cli.Run other = Cli.run("plan", "--config", config.toString(), "--mirror", "ubuntu");
+    assertThat(other.err())
+        .isEqualTo(
+            "plan: --mirror ubuntu: no such mirror in "
+                + config
+                + "; its mirrors are"
+                + " debian, maemo\n");
+    assertThat(served).doesNotExist();
+  }
+
+  @Test
+  void oneMirrorsOptionsAreRefusedForSeveral() {
+    Cli.Run r = Cli.run("sync", "--config", config.toString(), "--all", "--root", tmp.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .isEqualTo(
+            "sync: --root is one mirror's setting: give it in the mirror's entry, or run one"
+                + " mirror\n");
+  }
+
+  @Test
+  void aFailingMirrorDoesNotStopTheNextAndGivesTheExitCode() throws Exception {
+    // The debian mirror now trusts the wrong key: a trust failure, exit 3; maemo still syncs.
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replaceFirst(
+                "keyring: (\\S+)/debian.gpg",
+                "keyring: " + tmp.resolve("maemo.gpg").toString().replace("\\", "\\\\")));
+    Cli.Run r = Cli.run("sync", "--config", config.toString(), "--all");
+    assertThat(r.code()).as(r.all()).isEqualTo(3);
+    assertThat(r.err()).contains("sync debian: trust-failure: ");
+    assertThat(served.resolve("debian/dists")).doesNotExist();
+    assertThat(served.resolve("maemo/extras-devel/dists/fremantle/Release")).isRegularFile();
+    assertThat(r.out()).endsWith("sync: 1 of 2 mirrors done; not: debian (exit 3)\n");
+  }
+
+  @Test
+  void allWithoutAListIsTheSyncSectionsMirror() throws Exception {
+    Path single = tmp.resolve("single.yaml");
+    Files.writeString(
+        single,
+        "sync:\n  root: %s\n  upstream: %s\n  dists: [dists/bookworm]\n  keyring: %s\n"
+            .formatted(tmp.resolve("one"), debian.uri(), tmp.resolve("debian.gpg")));
+    Cli.Run r = Cli.run("sync", "--config", single.toString(), "--all");
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(tmp.resolve("one/dists/bookworm/InRelease")).isRegularFile();
+    Cli.Run named = Cli.run("sync", "--config", single.toString(), "--mirror", "x");
+    assertThat(named.code()).isEqualTo(2);
+    assertThat(named.err())
+        .isEqualTo(
+            "sync: --mirror: the config file has no mirrors list to choose from; without one, the"
+                + " sync section is the one mirror\n");
+  }
+
+  @Test
+  void planAllAsJsonIsOneDocumentByMirror() throws Exception {
+    Cli.Run r = Cli.run("plan", "--config", config.toString(), "--all", "--json");
+    assertThat(r.code()).as(r.all()).isZero();
+    JsonNode plans = new ObjectMapper().readTree(r.out());
+    assertThat(plans.fieldNames()).toIterable().containsExactly("debian", "maemo");
+    assertThat(plans.get("debian").get("items")).as(r.out()).isNotEmpty();
+    assertThat(plans.get("debian").get("upstream").asText()).isEqualTo(debian.uri().toString());
+  }
+}

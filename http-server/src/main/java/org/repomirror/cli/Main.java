@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       VerifyCommand.class,
       StatusCommand.class,
+      OnPushCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import org.repomirror.config.ByteSize;
 import org.repomirror.config.ConfigException;
 import org.repomirror.config.ConfigLoader;
@@ -479,7 +480,8 @@ abstract class MirrorCommand {
           p.local()
               ? new LocalUpstream(Path.of(p.upstream()))
               : new HttpUpstream(p.upstream(), p.config().timeout(), p.connections());
-      try (Index index = Index.open(p.mirror().resolve(".repomirror/index"));
+      refuseWhileRunning(p.mirror());
+      try (Index index = openIndex(p.mirror());
           ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10)) {
         SyncEngine engine =
             new SyncEngine(
@@ -500,11 +502,30 @@ abstract class MirrorCommand {
         out().println(name() + ": " + e.getMessage() + "; it runs again when done, for this push");
         return ExitCodes.OK;
       }
-      return aborted(e.getMessage());
+      err().println(name() + ": refused to start, nothing changed: " + e.getMessage());
+      return ExitCodes.ABORTED;
     } catch (IndexException e) {
       return aborted("the index: " + e.getMessage());
     } catch (IOException e) {
       return aborted(e.getMessage() != null ? e.getMessage() : e.toString());
+    }
+  }
+
+  /** Says who holds a mirror, rather than that its index is locked, when a sync runs on it. */
+  private static void refuseWhileRunning(Path mirror) throws MirrorBusyException {
+    Optional<String> running = SyncEngine.running(mirror);
+    if (running.isPresent()) {
+      throw new MirrorBusyException("another sync holds " + mirror + " (" + running.get() + ")");
+    }
+  }
+
+  /** The mirror's index, for writing; a sync that began a moment ago is named as busy. */
+  private static Index openIndex(Path mirror) throws MirrorBusyException {
+    try {
+      return Index.open(mirror.resolve(".repomirror/index"));
+    } catch (IndexException e) {
+      refuseWhileRunning(mirror);
+      throw e;
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
 import org.repomirror.report.MirrorStatus;
+import org.repomirror.sync.SyncEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
     header = "Show the last runs, the suites, the totals and the free disk.",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the last runs with their outcome and timings, each suite with its Release date and",
-      "size, file and byte counts, quarantined files, pending deletions and free disk.",
+      "Show the sync running now, if one is; the last runs with their outcome and timings; each",
+      "suite with its Release date and size; file and byte counts, quarantined files, pending",
+      "deletions and free disk.",
       "Safe while a sync runs."
     })
 final class StatusCommand implements Callable<Integer> {
@@ -40,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     MirrorStatus status;
     try (Index index = Index.openReadOnly(root.resolve(".repomirror/index"))) {
-      status = MirrorStatus.read(root, index, runs);
+      status = MirrorStatus.read(root, index, runs, SyncEngine.running(root).orElse(null));
     } catch (IndexException e) {
       spec.commandLine().getErr().println("status: " + e.getMessage());
       return ExitCodes.ABORTED;

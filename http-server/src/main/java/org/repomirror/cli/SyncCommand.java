@@ -86,16 +86,25 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
 
   /**
    * Syncs a mirror, and again while an upstream's push came in during the run ({@link
-   * PushRequests}), at most {@link PushRequests#MAX_RUNS} times in all.
+   * PushRequests}), at most {@link PushRequests#MAX_RUNS} times in all. A run takes the request
+   * once it has the mirror's index, which no other run can then open.
    */
-  private int syncUntilCurrent(Prepared p) throws InterruptedException {
+  private int syncUntilCurrent(Prepared p) throws IOException, InterruptedException {
+    if (pushed) PushRequests.request(p.mirror(), Instant.now());
     int code;
     int run = 0;
-    do {
-      PushRequests.take(p.mirror());
-      code = open(p, engine -> syncOnce(p, engine));
+    while (true) {
+      code =
+          open(
+              p,
+              engine -> {
+                PushRequests.take(p.mirror());
+                return syncOnce(p, engine);
+              });
       run++;
-    } while (!busy && run < PushRequests.MAX_RUNS && PushRequests.pending(p.mirror()));
+      if (busy || run >= PushRequests.MAX_RUNS || !PushRequests.pending(p.mirror())) break;
+      out().println(name() + ": the upstream pushed again during the run: syncing again");
+    }
     return code;
   }
 

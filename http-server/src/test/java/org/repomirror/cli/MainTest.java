@@ -29,7 +29,7 @@ class MainTest {
     Run top = run("--help");
     assertThat(top.code()).isZero();
     // The commands the top-level help lists: every one must answer --help with its own usage.
-    Pattern entry = Pattern.compile("^  ([a-z]+) ");
+    Pattern entry = Pattern.compile("^  ([a-z-]+) ");
     List<String> listed =
         top.out()
             .lines()
@@ -38,7 +38,8 @@ class MainTest {
             .filter(Matcher::find)
             .map(m -> m.group(1))
             .toList();
-    assertThat(listed).containsExactly("serve", "sync", "plan", "verify", "status", "help");
+    assertThat(listed)
+        .containsExactly("serve", "sync", "plan", "verify", "status", "on-push", "help");
     for (String command : listed) {
       Run r = run(command, "--help");
       assertThat(r.code()).as(command + " --help").isZero();
@@ -51,10 +52,12 @@ class MainTest {
     }
     assertThat(run("serve", "--help").out())
         .contains("--root=DIR", "--listen=HOST:PORT", "--admin-listen", "--config");
-    assertThat(run("sync", "--help").out()).contains("--upstream", "--dist", "--mode", "--final");
+    assertThat(run("sync", "--help").out())
+        .contains("--upstream", "--dist", "--mode", "--final", "--mirror", "--all");
     assertThat(run("plan", "--help").out()).contains("--upstream", "--json");
     assertThat(run("verify", "--help").out()).contains("--full", "--root");
     assertThat(run("status", "--help").out()).contains("--json", "--runs");
+    assertThat(run("on-push", "--help").out()).contains("--config", "SSH_ORIGINAL_COMMAND");
   }
 
   @Test
@@ -98,7 +101,7 @@ class MainTest {
     assertThat(nothingLike.err().strip())
         .isEqualTo(
             "repomirror: unknown command 'frobnicate'; the commands are serve, sync, plan,"
-                + " verify, status, help (see --help)");
+                + " verify, status, on-push, help (see --help)");
     assertThat(option.err() + command.err() + nothingLike.err())
         .doesNotContain("Unmatched")
         .doesNotContain("index 0");

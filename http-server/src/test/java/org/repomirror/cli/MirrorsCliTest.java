@@ -192,4 +192,52 @@ class MirrorsCliTest {
     assertThat(plans.get("debian").get("items")).as(r.out()).isNotEmpty();
     assertThat(plans.get("debian").get("upstream").asText()).isEqualTo(debian.uri().toString());
   }
+
+  @Test
+  void aPushOfOneArchiveSyncsThatMirrorAsRunmirrorsSendsIt() throws Exception {
+    Cli.Run r = Cli.run("on-push", "--config", config.toString(), "sync:archive:maemo", "sync:all");
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).startsWith("on-push: maemo\n");
+    assertThat(served.resolve("maemo/extras-devel/dists/fremantle/Release")).isRegularFile();
+    assertThat(served.resolve("debian")).doesNotExist();
+    assertThat(served.resolve("maemo/" + PushRequests.FILE))
+        .as("the push was served by the run it started")
+        .doesNotExist();
+  }
+
+  @Test
+  void aPushOfTheMainArchiveSyncsEveryMirrorAndSaysWhatItDoesNotDo() throws Exception {
+    Cli.Run r =
+        Cli.run(
+            "on-push",
+            "--config",
+            config.toString(),
+            "sync:archive:",
+            "sync:callback",
+            "sync:stage1");
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out())
+        .startsWith(
+            "on-push: every mirror\n"
+                + "on-push: sync:callback: not supported, no callback is made\n"
+                + "on-push: sync:stage1: repomirror syncs in one stage, so a whole sync runs\n")
+        .endsWith("sync: all 2 mirrors done\n");
+    assertThat(served.resolve("debian/dists/bookworm/InRelease")).isRegularFile();
+    assertThat(served.resolve("maemo/extras-devel/dists/fremantle/Release")).isRegularFile();
+  }
+
+  @Test
+  void aPushAskingForAnythingElseRunsNothing() {
+    Cli.Run shell = Cli.run("on-push", "--config", config.toString(), "sync:all", "/bin/sh");
+    assertThat(shell.code()).isEqualTo(2);
+    assertThat(shell.err())
+        .isEqualTo(
+            "on-push: refused '/bin/sh': a push may ask for sync:all, sync:archive:NAME,"
+                + " sync:stage1, sync:stage2, sync:callback or sync:mhop only\n");
+    Cli.Run unknown = Cli.run("on-push", "--config", config.toString(), "sync:archive:ubuntu");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err())
+        .isEqualTo("on-push: sync:archive:ubuntu: no such mirror; its mirrors are debian, maemo\n");
+    assertThat(served).doesNotExist();
+  }
 }

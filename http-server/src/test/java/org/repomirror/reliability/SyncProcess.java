@@ -7,14 +7,15 @@ import java.util.List;
 import org.repomirror.cli.Main;
 
 /** The command line in a JVM of its own, so that a test can kill it with SIGKILL. */
-final class SyncProcess {
+public final class SyncProcess {
   private SyncProcess() {}
 
   /**
    * @param crashPoint where the process kills itself ({@code <point>:<n>}), or null for nowhere
    * @param output where its output goes, or null to drop it
    */
-  static Process start(List<String> args, String crashPoint, Path output) throws IOException {
+  public static Process start(List<String> args, String crashPoint, Path output)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");

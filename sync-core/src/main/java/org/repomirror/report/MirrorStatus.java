@@ -24,6 +24,7 @@ import org.repomirror.trust.ReleaseVerifier;
  * @param runs the last runs, newest first, as the engine recorded them
  */
 public record MirrorStatus(
+    String syncInProgress,
     List<Map<String, Object>> runs,
     List<Suite> suites,
     long files,
@@ -42,7 +43,11 @@ public record MirrorStatus(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public static MirrorStatus read(Path root, Index index, int lastRuns) throws IOException {
+  /**
+   * @param syncInProgress the sync running now, as it names itself, or null when none is
+   */
+  public static MirrorStatus read(Path root, Index index, int lastRuns, String syncInProgress)
+      throws IOException {
     List<Map<String, Object>> runs = new ArrayList<>();
     for (String json : index.runs(lastRuns)) {
       runs.add(JSON.readValue(json, new TypeReference<Map<String, Object>>() {}));
@@ -70,6 +75,7 @@ public record MirrorStatus(
     List<String> quarantined = quarantined(root);
     FileStore store = Files.getFileStore(root);
     return new MirrorStatus(
+        syncInProgress,
         runs,
         suites,
         totals[0],
@@ -111,7 +117,9 @@ public record MirrorStatus(
   }
 
   public String summary() {
-    StringBuilder s = new StringBuilder("Last runs:\n");
+    StringBuilder s = new StringBuilder();
+    if (syncInProgress != null) s.append("Sync in progress: ").append(syncInProgress).append('\n');
+    s.append("Last runs:\n");
     if (runs.isEmpty()) s.append("  (none)\n");
     for (Map<String, Object> r : runs) {
       @SuppressWarnings("unchecked")

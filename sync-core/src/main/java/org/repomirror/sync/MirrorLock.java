@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -59,6 +60,27 @@ final class MirrorLock implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8)));
     channel.force(false);
     return new MirrorLock(channel, lock, interrupted);
+  }
+
+  /**
+   * Who holds the lock now, as the holder wrote it ({@code process 4242 since
+   * 2026-12-01T10:00:00Z}); empty when nobody does. Looks without taking it for more than a moment,
+   * and needs only to read the file, so that {@code status} may ask.
+   */
+  static Optional<String> heldBy(MirrorLayout layout) {
+    if (!Files.exists(layout.lock())) return Optional.empty();
+    try (FileChannel channel = FileChannel.open(layout.lock(), StandardOpenOption.READ)) {
+      FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+      if (probe != null) {
+        probe.release();
+        return Optional.empty();
+      }
+    } catch (OverlappingFileLockException e) {
+      // This process holds it.
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.of(holder(layout).orElse("a process that has not yet said which"));
   }
 
   /** Who holds the lock, as the holder wrote it: {@code process 4242 since 2026-12-01T10:00Z}. */

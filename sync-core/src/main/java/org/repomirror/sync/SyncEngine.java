@@ -379,6 +379,14 @@ public final class SyncEngine {
   }
 
   /** Whether a path is written by this instance itself, never mirrored from an upstream. */
+  /**
+   * The sync or plan running on a mirror, as it names itself ({@code process 4242 since
+   * 2026-12-01T10:00:00Z}); empty when none is. Safe beside that run.
+   */
+  public static Optional<String> running(Path mirror) {
+    return MirrorLock.heldBy(new MirrorLayout(mirror));
+  }
+
   public static boolean ownOutput(String path) {
     return MirrorLayout.ownOutput(path);
   }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The {@code mirrors:} list: each mirror's own settings over the sync section's, and its root. */
@@ -168,5 +171,19 @@ class MirrorsConfigTest {
     assertThatThrownBy(() -> ConfigLoader.parse("mirrors:\n  name: a\n", "m.yaml"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("m.yaml:1: mirrors: expected a list of mirrors (- name: ... items)");
+  }
+
+  @Test
+  void theOperationsGuidesExampleLoadsAsItSays() throws Exception {
+    String guide = Files.readString(Path.of("..", "docs", "OPERATIONS.md"));
+    Matcher block =
+        Pattern.compile("```yaml\n(server:\n.*?mirrors:\n.*?)```", Pattern.DOTALL).matcher(guide);
+    assertThat(block.find()).as("a yaml block with a mirrors list in OPERATIONS.md").isTrue();
+    RepomirrorConfig config = ConfigLoader.parse(block.group(1), "OPERATIONS.md");
+    assertThat(config.mirrors()).extracting(MirrorConfig::name).containsExactly("debian", "maemo");
+    assertThat(config.mirror("debian").orElseThrow().sync().root())
+        .isEqualTo(Path.of("/srv/repomirror/debian"));
+    assertThat(config.mirror("maemo").orElseThrow().sync().mode()).isEqualTo("tree");
+    assertThat(config.mirror("maemo").orElseThrow().sync().connections()).isEqualTo(8);
   }
 }

@@ -110,7 +110,7 @@ class DebianPackageIT {
               PosixFilePermission.OTHERS_READ));
       try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
         List<String> sync = execStart("repomirror-sync.service");
-        assertThat(sync).startsWith("/usr/bin/repomirror", "sync");
+        assertThat(sync).startsWith("/usr/bin/repomirror", "sync", "--all");
         sync.addAll(
             List.of(
                 "--upstream",

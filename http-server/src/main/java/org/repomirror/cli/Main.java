@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
     name = "repomirror",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
+    descriptionHeading = "%n",
     description = "Mirror and serve Debian-style apt repositories.",
+    optionListHeading = "%nOptions:%n",
+    commandListHeading = "%nCommands:%n",
     subcommands = {
       ServeCommand.class,
       SyncCommand.class,
@@ -42,16 +45,42 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
+    cli.setHelpSectionKeys(HELP_SECTIONS);
     cli.setParameterExceptionHandler(
         (e, argv) -> {
           CommandLine cmd = e.getCommandLine();
           cmd.getErr()
-              .println(
-                  cmd.getCommandSpec().qualifiedName() + ": " + usageError(e) + " (see --help)");
+              .println(cmd.getCommandSpec().name() + ": " + usageError(e) + " (see --help)");
           return ExitCodes.USAGE;
         });
     return cli.execute(args);
   }
+
+  /**
+   * Every command's help in one order: how to call it first, then what it does (its one-line
+   * header, then the paragraphs of its description), then its options.
+   */
+  private static final List<String> HELP_SECTIONS =
+      List.of(
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER_HEADING,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION_HEADING,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_PARAMETER_LIST_HEADING,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_PARAMETER_LIST,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING,
+          CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER);
+
+  /** picocli's words for a value it could not convert, to be said as {@code --option: why}. */
+  private static final java.util.regex.Pattern INVALID_VALUE =
+      java.util.regex.Pattern.compile(
+          "Invalid value for option '([^']+)': (.*)", java.util.regex.Pattern.DOTALL);
 
   /**
    * A usage error as the user meets it: an unknown option or command named, with what was meant
@@ -59,7 +88,8 @@ public final class Main implements Runnable {
    */
   static String usageError(CommandLine.ParameterException e) {
     if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
-      return e.getMessage();
+      java.util.regex.Matcher invalid = INVALID_VALUE.matcher(e.getMessage());
+      return invalid.matches() ? invalid.group(1) + ": " + invalid.group(2) : e.getMessage();
     }
     String first = u.getUnmatched().getFirst();
     List<String> suggestions = u.getSuggestions();

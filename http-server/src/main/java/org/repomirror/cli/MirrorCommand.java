@@ -52,7 +52,11 @@ abstract class MirrorCommand {
   @Option(names = "--root", paramLabel = "DIR", description = "The mirror to write.")
   Path root;
 
-  @Option(names = "--upstream", paramLabel = "URL", description = "The upstream root URL.")
+  @Option(
+      names = "--upstream",
+      paramLabel = "URL",
+      description = "The upstream root URL.",
+      converter = UrlConverter.class)
   URI upstream;
 
   @Option(
@@ -113,17 +117,12 @@ abstract class MirrorCommand {
       description = "Accept DSA keys, SHA-1 and expired keys.")
   boolean allowLegacySignatures;
 
-  @Option(
-      names = "--policy",
-      paramLabel = "POLICY",
-      description = "strict (default) or mirror-as-is.")
+  /** The options of a sync that mean nothing to a plan, which publishes nothing: see sync's. */
   String policy;
 
-  @Option(
-      names = "--allow-errors",
-      paramLabel = "N",
-      description = "Publish a suite with up to N bad files.")
   Integer allowErrors;
+
+  String hostname;
 
   @Option(
       names = "--max-delete",
@@ -153,12 +152,6 @@ abstract class MirrorCommand {
       names = "--checksum",
       description = "Tree mode from a directory: compare every file by SHA-256 too (reads it).")
   boolean checksum;
-
-  @Option(
-      names = "--hostname",
-      paramLabel = "NAME",
-      description = "Names the trace file project/trace/NAME (default: this machine's).")
-  String hostname;
 
   /**
    * A checked run, ready to open.
@@ -377,7 +370,12 @@ abstract class MirrorCommand {
     }
     boolean local = up.toString().startsWith("file:");
     if (!up.toString().matches("https?://.+") && !(local && m.equals("tree"))) {
-      return fail("--upstream must be an http:// or https:// URL (file:// only with --mode tree)");
+      boolean hostOnly = up.getScheme() == null || up.getScheme().contains(".");
+      return fail(
+          "--upstream must be an http:// or https:// URL (file:// only with --mode tree), got '"
+              + up
+              + "'"
+              + (hostOnly ? "; did you mean http://" + up + "?" : ""));
     }
     if (ds.isEmpty() && m.equals("apt")) {
       return fail("at least one --dist is required (or sync.dists), or --mode tree");
@@ -571,6 +569,26 @@ abstract class MirrorCommand {
   private int aborted(String reason) {
     err().println(name() + ": aborted, the published tree is intact: " + reason);
     return ExitCodes.ABORTED;
+  }
+
+  /** Reads a URL, saying what is wrong with one that is not, in words rather than Java's. */
+  static final class UrlConverter implements CommandLine.ITypeConverter<URI> {
+    @Override
+    public URI convert(String value) {
+      try {
+        return new URI(value);
+      } catch (java.net.URISyntaxException e) {
+        String reason = e.getReason();
+        throw new CommandLine.TypeConversionException(
+            "not a URL: '"
+                + value
+                + "' ("
+                + Character.toLowerCase(reason.charAt(0))
+                + reason.substring(1)
+                + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : "")
+                + ")");
+      }
+    }
   }
 
   @SafeVarargs

@@ -22,12 +22,12 @@ import picocli.CommandLine.Parameters;
     name = "on-push",
     header = "Sync the mirrors an upstream's push names: an ssh forced command.",
     mixinStandardHelpOptions = true,
+    headerHeading = "%n",
+    descriptionHeading = "%n",
+    optionListHeading = "%nOptions:%n",
     description = {
-      "Run by sshd as the forced command of the upstream's key, it reads the sync flags the",
-      "upstream sent (SSH_ORIGINAL_COMMAND, as ftpsync does) and syncs: sync:archive:NAME the",
-      "mirror NAME of the config file's list, sync:all (or no archive) every mirror. Flags given",
-      "here too are added to the upstream's. A push that comes while a sync runs makes that sync",
-      "run again when it is done. Anything but sync flags is refused and runs nothing.",
+      "Run by sshd as the forced command of the upstream's key, it reads the sync flags the upstream sent (SSH_ORIGINAL_COMMAND, as ftpsync does) and syncs: sync:archive:NAME the mirror NAME of the config file's list, sync:all (or no archive) every mirror. Flags given here are added to the upstream's. A push that comes while a sync runs makes that sync run again when it is done. Anything but sync flags is refused and runs nothing.",
+      "",
       "Exit codes: those of sync; 2 for flags that are refused."
     })
 final class OnPushCommand implements Callable<Integer> {

@@ -14,17 +14,35 @@ import picocli.CommandLine.Option;
     name = "plan",
     header = "Show what a sync would fetch and delete, and how long it would take.",
     mixinStandardHelpOptions = true,
+    headerHeading = "%n",
+    descriptionHeading = "%n",
+    optionListHeading = "%nOptions:%n",
     description = {
-      "Show what `sync` with the same options would fetch, delete and keep, per suite and in",
-      "total, with an estimated duration from earlier runs' measured throughput (or a short probe",
-      "when there is none). Only changed metadata is fetched; nothing is published. The estimate",
-      "is kept, and the next sync's report sets it beside the real duration.",
-      "Exit codes: 0 planned, 1 a suite cannot be planned (unreachable, malformed), 2 usage or",
-      "config, 3 trust failure, 4 cannot open the mirror or another sync holds it."
+      "Show what sync with the same options would fetch, delete and keep, per suite and in total, with an estimated duration from earlier runs' measured throughput (or a short probe when there is none). Only changed metadata is fetched; nothing is published. The estimate is kept, and the next sync's report sets it beside the real duration.",
+      "",
+      "Exit codes: 0 planned, 1 a suite cannot be planned (unreachable, malformed), 2 usage or config, 3 trust failure, 4 cannot open the mirror or another sync holds it."
     })
 final class PlanCommand extends MirrorCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
+
+  // Sync's options that mean nothing to a plan, which fetches no package and publishes nothing:
+  // accepted, so that the sync's own command line plans it, and left out of the help.
+
+  @Option(names = "--policy", hidden = true)
+  void policy(String value) {
+    policy = value;
+  }
+
+  @Option(names = "--allow-errors", hidden = true)
+  void allowErrors(int value) {
+    allowErrors = value;
+  }
+
+  @Option(names = "--hostname", hidden = true)
+  void hostname(String value) {
+    hostname = value;
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -22,10 +22,15 @@ import picocli.CommandLine.Option;
 /** {@code repomirror serve}: serves a repository tree over HTTP until SIGTERM or SIGINT. */
 @Command(
     name = "serve",
+    header = "Serve a repository tree over HTTP to apt clients, old and new.",
     mixinStandardHelpOptions = true,
+    headerHeading = "%n",
+    descriptionHeading = "%n",
+    optionListHeading = "%nOptions:%n",
     description = {
-      "Serve a Debian-style repository tree over HTTP to apt clients, old and new.",
-      "Stops gracefully on SIGTERM: in-flight responses finish within shutdown-timeout."
+      "Each client gets every file of a suite from the generation of the Release it fetched, however many syncs publish meanwhile, so that legacy apt never sees a hash sum mismatch. Stops gracefully on SIGTERM or SIGINT: in-flight responses finish within shutdown-timeout.",
+      "",
+      "Exit codes: 0 stopped, 1 could not start (a listener cannot bind, TLS files unreadable), 2 usage or config."
     })
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);

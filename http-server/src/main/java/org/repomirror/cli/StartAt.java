@@ -59,7 +59,8 @@ final class StartAt {
     out.println("starting at " + now);
   }
 
-  private static String format(Duration d) {
+  /** {@code 1:29:05}; days as hours. */
+  static String format(Duration d) {
     long s = Math.max(0, d.toSeconds());
     return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
   }

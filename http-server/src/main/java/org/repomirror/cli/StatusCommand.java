@@ -16,11 +16,11 @@ import picocli.CommandLine.Option;
     name = "status",
     header = "Show the last runs, the suites, the totals and the free disk.",
     mixinStandardHelpOptions = true,
+    headerHeading = "%n",
+    descriptionHeading = "%n",
+    optionListHeading = "%nOptions:%n",
     description = {
-      "Show the sync running now, if one is; the last runs with their outcome and timings; each",
-      "suite with its Release date and size; file and byte counts, quarantined files, pending",
-      "deletions and free disk.",
-      "Safe while a sync runs."
+      "Show the sync running now, if one is; the last runs with their outcome and timings; each suite with its Release date and size; file and byte counts, quarantined files, pending deletions and free disk. Safe while a sync runs."
     })
 final class StatusCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -20,16 +20,17 @@ import picocli.CommandLine.Option;
     name = "sync",
     header = "Mirror apt suites, or a whole tree, every file verified.",
     mixinStandardHelpOptions = true,
+    headerHeading = "%n",
+    descriptionHeading = "%n",
+    optionListHeading = "%nOptions:%n",
     description = {
-      "Mirror apt suites from an HTTP upstream: every file verified against the signed Release,",
-      "fetched in parallel into staging, then published so that no client sees half a suite.",
-      "With --mode tree, also everything else under the upstream root, from a directory",
-      "(file://), a peer repomirror's manifest or directory index pages.",
-      "--final makes it the cutover's sync: refused while the upstream updates, suites re-run",
-      "when their Release changes, everything touched verified, and a verdict at the end.",
-      "Exit codes: 0 ok (for --final: identical to upstream), 1 completed with problems,",
-      "2 usage or config, 3 trust failure, 4 aborted with the published tree intact,",
-      "5 refused to start: the upstream is being updated."
+      "Mirror apt suites from an HTTP upstream: every file verified against the signed Release, fetched in parallel into staging, then published so that no client sees half a suite. With --mode tree, also everything else under the upstream root, from a directory (file://), a peer repomirror's manifest or directory index pages.",
+      "",
+      "With a config file's mirrors list, --mirror NAME runs that mirror and --all every one, in order.",
+      "",
+      "--final makes it the cutover's sync: refused while the upstream updates, suites re-run when their Release changes, everything touched verified, and a verdict at the end.",
+      "",
+      "Exit codes: 0 ok (for --final: identical to upstream), 1 completed with problems, 2 usage or config, 3 trust failure, 4 aborted with the published tree intact or another sync holds the mirror, 5 refused to start: the upstream is being updated."
     })
 final class SyncCommand extends MirrorCommand implements Callable<Integer> {
 
@@ -41,8 +42,35 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
   @Option(
       names = "--at",
       paramLabel = "TIME",
-      description = "Wait until this ISO-8601 time (e.g. 2026-11-27T17:00:00Z), then run.")
+      description = {
+        "Wait until TIME, then run: an ISO-8601 time",
+        "with a zone, e.g. 2026-11-27T17:00:00Z."
+      })
   String at;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "POLICY",
+      description = "strict (default) or mirror-as-is.")
+  void policy(String value) {
+    policy = value;
+  }
+
+  @Option(
+      names = "--allow-errors",
+      paramLabel = "N",
+      description = "Publish a suite with up to N bad files.")
+  void allowErrors(int value) {
+    allowErrors = value;
+  }
+
+  @Option(
+      names = "--hostname",
+      paramLabel = "NAME",
+      description = "Names the trace file project/trace/NAME (default: this machine's).")
+  void hostname(String value) {
+    hostname = value;
+  }
 
   @Option(
       names = "--metrics-file",
@@ -66,6 +94,16 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
         start = StartAt.parse(at);
       } catch (DateTimeParseException e) {
         fail("--at: not an ISO-8601 time with a zone or offset: " + at);
+        return usageExit;
+      }
+      Instant now = clock.instant();
+      if (!start.isAfter(now)) {
+        fail(
+            "--at "
+                + at
+                + " is "
+                + StartAt.format(java.time.Duration.between(start, now))
+                + " ago; give a time to come, or leave --at out to start now");
         return usageExit;
       }
     }

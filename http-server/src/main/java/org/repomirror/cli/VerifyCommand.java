@@ -20,10 +20,12 @@ import picocli.CommandLine.Option;
     name = "verify",
     header = "Prove the mirror on disk intact, down to each suite's signature.",
     mixinStandardHelpOptions = true,
+    headerHeading = "%n",
+    descriptionHeading = "%n",
+    optionListHeading = "%nOptions:%n",
     description = {
-      "Compare the mirror on disk with its index (size and mtime; every byte with --full), list",
-      "files nobody recorded, and check each suite's chain signature -> Release -> indexes ->",
-      "files. Lists every mismatched, missing and unexpected file.",
+      "Compare the mirror on disk with its index (size and mtime; every byte with --full), list files nobody recorded, and check each suite's chain signature -> Release -> indexes -> files. Lists every mismatched, missing and unexpected file.",
+      "",
       "Exit codes: 0 intact, 1 problems found, 2 usage, 4 cannot read the index."
     })
 final class VerifyCommand implements Callable<Integer> {

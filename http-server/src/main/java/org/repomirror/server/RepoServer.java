@@ -99,7 +99,8 @@ public final class RepoServer implements AutoCloseable {
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(ChannelOption.AUTO_READ, false)
                   .childHandler(new ServerInitializer(config, site, limiter, ssl, () -> draining)),
-              config.listen());
+              config.listen(),
+              "the public listener, --listen or server.listen");
       AdminHandler admin = new AdminHandler(metrics, moreMetrics);
       this.adminChannel =
           bind(
@@ -114,7 +115,8 @@ public final class RepoServer implements AutoCloseable {
                               .addLast(adminExecutor, admin);
                         }
                       }),
-              config.adminListen());
+              config.adminListen(),
+              "the admin listener, --admin-listen or server.admin-listen");
     } catch (IOException | RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       adminExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -153,7 +155,26 @@ public final class RepoServer implements AutoCloseable {
     return new RepoServer(config, accessLog, moreMetrics);
   }
 
-  private Channel bind(ServerBootstrap bootstrap, HostPort address) throws IOException {
+  /** Why a bind failed, in words: the kernel's, not the native call's {@code error(-98)}. */
+  private static String bindFailure(Throwable cause) {
+    String message = String.valueOf(cause.getMessage());
+    if (message.contains("Address already in use"))
+      return "the address is in use, by another server?";
+    if (message.contains("Cannot assign requested address")) {
+      return "no interface of this machine has that address";
+    }
+    if (message.contains("Permission denied")) {
+      return "a port below 1024 needs the capability CAP_NET_BIND_SERVICE (docs/OPERATIONS.md,"
+          + " \"Port 80\")";
+    }
+    return message.replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+  }
+
+  /**
+   * @param listener which listener it is and how it is set, for the message when it cannot bind
+   */
+  private Channel bind(ServerBootstrap bootstrap, HostPort address, String listener)
+      throws IOException {
     Class<? extends ServerChannel> type =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     var future =
@@ -164,7 +185,8 @@ public final class RepoServer implements AutoCloseable {
             .bind(address.host(), address.port())
             .awaitUninterruptibly();
     if (!future.isSuccess()) {
-      throw new IOException("cannot listen on " + address + ": " + future.cause().getMessage());
+      throw new IOException(
+          "cannot listen on " + address + " (" + listener + "): " + bindFailure(future.cause()));
     }
     return future.channel();
   }

@@ -72,10 +72,17 @@ class FinalSyncCliTest {
     Cli.Run table = Cli.run(args("plan", old, mirror, keyring));
     assertThat(table.out()).contains("dists/stable").contains("tree (directory)").contains("total");
 
-    Cli.Run last =
-        Cli.run(args("sync", old, mirror, keyring, "--final", "--at", "2020-01-01T00:00:00Z"));
+    // A window a few seconds from now: the sync waits for it, then runs.
+    String window =
+        java.time.Instant.now()
+            .plusSeconds(3)
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
+    Cli.Run last = Cli.run(args("sync", old, mirror, keyring, "--final", "--at", window));
     assertThat(last.code()).as(last.out() + last.err()).isZero();
     assertThat(last.out())
+        .contains("waiting until " + window)
+        .contains("starting at ")
         .contains("final sync:")
         .contains("planned ")
         .contains("fetched  NOTES.html")

@@ -92,7 +92,7 @@ class MainTest {
     Run option = run("sync", "--dists", "dists/stable");
     assertThat(option.code()).isEqualTo(2);
     assertThat(option.err().strip())
-        .isEqualTo("repomirror sync: unknown option '--dists'; did you mean --dist? (see --help)");
+        .isEqualTo("sync: unknown option '--dists'; did you mean --dist? (see --help)");
     Run command = run("snyc");
     assertThat(command.code()).isEqualTo(2);
     assertThat(command.err().strip())

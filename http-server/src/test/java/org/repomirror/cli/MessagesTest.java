@@ -1,0 +1,165 @@
+package org.repomirror.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.repomirror.cli.Cli.run;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.cli.Cli.Run;
+
+/** Help and errors as a new admin meets them: the user's words, one prefix, nothing of Java. */
+class MessagesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void everyHelpStartsWithUsageThenSaysWhatTheCommandDoesInWholeLines() {
+    for (String command : List.of("serve", "sync", "plan", "verify", "status", "on-push")) {
+      Run r = run(command, "--help");
+      List<String> lines = r.out().lines().toList();
+      assertThat(lines.getFirst()).as(command).startsWith("Usage: repomirror " + command + " ");
+      assertThat(lines)
+          .as(command + ": no line wider than the help")
+          .allMatch(l -> l.length() <= 80);
+      int usageEnd = lines.indexOf("");
+      assertThat(usageEnd).as(command + ": a blank line after the usage").isPositive();
+      assertThat(lines.get(usageEnd + 1))
+          .as(command + ": the one-line summary after the usage")
+          .isNotBlank()
+          .doesNotStartWith(" ");
+      // A description wrapped twice leaves lines broken short of the width inside a paragraph.
+      int options = usageEnd;
+      while (options < lines.size() && !lines.get(options).matches("^\\s+-.*")) options++;
+      for (int i = usageEnd + 1; i + 1 < options; i++) {
+        if (lines.get(i).isBlank() || lines.get(i + 1).isBlank()) continue;
+        assertThat(lines.get(i).length())
+            .as(command + ": '" + lines.get(i) + "' is broken short of the width")
+            .isGreaterThan(55);
+      }
+    }
+    assertThat(run("sync", "--help").out()).contains("2026-11-27T17:00:00Z");
+  }
+
+  @Test
+  void planOffersOnlyWhatMeansSomethingToAPlan() {
+    String help = run("plan", "--help").out();
+    assertThat(help).contains("--upstream", "--dist", "--json", "--mirror", "--max-delete");
+    for (String syncOnly :
+        List.of("--policy", "--allow-errors", "--hostname", "--final", "--at", "--metrics-file")) {
+      assertThat(help).as(syncOnly).doesNotContain(syncOnly + "=").doesNotContain(syncOnly + " ");
+    }
+    // Still taken, so that the sync's own command line plans it.
+    Run r = run("plan", "--policy", "strict", "--hostname", "new-host", "--allow-errors", "2");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("plan: --root is required (or sync.root in the config file)\n");
+    assertThat(run("plan", "--final").err())
+        .isEqualTo("plan: unknown option '--final' (see --help)\n");
+  }
+
+  @Test
+  void aListenerThatCannotBindIsNamed() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      String port = "127.0.0.1:" + taken.getLocalPort();
+      Run main =
+          run(
+              "serve",
+              "--root",
+              root.toString(),
+              "--listen",
+              port,
+              "--admin-listen",
+              "127.0.0.1:0");
+      assertThat(main.code()).isEqualTo(1);
+      assertThat(main.err())
+          .isEqualTo(
+              "serve: cannot listen on "
+                  + port
+                  + " (the public listener, --listen or server.listen): the address is in use,"
+                  + " by another server?\n");
+      Run admin =
+          run(
+              "serve",
+              "--root",
+              root.toString(),
+              "--listen",
+              "127.0.0.1:0",
+              "--admin-listen",
+              port);
+      assertThat(admin.code()).isEqualTo(1);
+      assertThat(admin.err())
+          .isEqualTo(
+              "serve: cannot listen on "
+                  + port
+                  + " (the admin listener, --admin-listen or server.admin-listen): the address is"
+                  + " in use, by another server?\n");
+    }
+  }
+
+  @Test
+  void anUpstreamThatIsNoURLIsSaidSoWithoutJava() {
+    Run spaced =
+        run(
+            "sync",
+            "--root",
+            tmp.toString(),
+            "--upstream",
+            "repository.maemo.org/a b",
+            "--dist",
+            "dists/x");
+    assertThat(spaced.code()).isEqualTo(2);
+    assertThat(spaced.err())
+        .isEqualTo(
+            "sync: --upstream: not a URL: 'repository.maemo.org/a b' (illegal character in path"
+                + " at character 23) (see --help)\n");
+    Run bare =
+        run(
+            "sync",
+            "--root",
+            tmp.toString(),
+            "--upstream",
+            "repository.maemo.org",
+            "--dist",
+            "dists/x");
+    assertThat(bare.code()).isEqualTo(2);
+    assertThat(bare.err())
+        .isEqualTo(
+            "sync: --upstream must be an http:// or https:// URL (file:// only with --mode tree),"
+                + " got 'repository.maemo.org'; did you mean http://repository.maemo.org?\n");
+    assertThat(spaced.err() + bare.err()).doesNotContain("Exception").doesNotContain("java.");
+  }
+
+  @Test
+  void everyErrorHasTheCommandsOwnPrefix() {
+    Run typo = run("sync", "--dists", "dists/stable");
+    assertThat(typo.err())
+        .isEqualTo("sync: unknown option '--dists'; did you mean --dist? (see --help)\n");
+    Run value = run("sync", "--connections", "many");
+    assertThat(value.err()).startsWith("sync: --connections: ");
+  }
+
+  @Test
+  void aStartTimeInThePastIsRefused() {
+    Run r =
+        run(
+            "sync",
+            "--root",
+            tmp.toString(),
+            "--upstream",
+            "http://127.0.0.1:9/",
+            "--dist",
+            "dists/stable",
+            "--no-verify-signature",
+            "--at",
+            "2020-01-01T00:00:00Z");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .startsWith("sync: --at 2020-01-01T00:00:00Z is ")
+        .endsWith(" ago; give a time to come, or leave --at out to start now\n");
+    assertThat(tmp.resolve(".repomirror")).as("nothing touched").doesNotExist();
+  }
+}

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows a sync's progress: a bar with files, bytes, rate and ETA on a terminal, or a log line at a
- * steady interval otherwise (cron, systemd, CI). Thread-safe.
+ * Shows a sync's progress: a bar with the percentage done, files, bytes, rate and ETA on a
+ * terminal, or a log line at a steady interval otherwise (cron, systemd, CI). The percentage never
+ * goes backwards ({@link MonotonicPercent}). Thread-safe.
  */
 final class ConsoleProgress implements Progress, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("repomirror.progress");
@@ -23,6 +24,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   private final AtomicLong doneFiles = new AtomicLong();
   private final AtomicLong doneBytes = new AtomicLong();
   private final long startNanos = System.nanoTime();
+  private final MonotonicPercent percent = new MonotonicPercent();
   private final ProgressBar bar;
   private final ScheduledExecutorService ticker;
 
@@ -32,13 +34,14 @@ final class ConsoleProgress implements Progress, AutoCloseable {
    */
   ConsoleProgress(boolean terminal, int logEverySeconds) {
     if (terminal) {
+      // The bar counts percent, which never goes backwards; files, bytes and rate follow it.
       bar =
           new ProgressBarBuilder()
               .setTaskName("sync")
               .setStyle(ProgressBarStyle.ASCII)
-              .setUnit(" MB", 1_000_000)
-              .showSpeed()
-              .setInitialMax(0)
+              .setUnit("%", 1)
+              .hideEta()
+              .setInitialMax(100)
               .build();
       ticker = null;
     } else {
@@ -57,39 +60,53 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   @Override
   public void planned(long files, long bytes) {
     plannedFiles.addAndGet(files);
-    long total = plannedBytes.addAndGet(bytes);
-    if (bar != null) bar.maxHint(total);
+    plannedBytes.addAndGet(bytes);
+    if (bar != null) show();
   }
 
   @Override
   public void done(long files, long bytes) {
-    long n = doneFiles.addAndGet(files);
+    doneFiles.addAndGet(files);
     doneBytes.addAndGet(bytes);
-    if (bar != null) {
-      bar.stepBy(bytes);
-      bar.setExtraMessage(" " + n + "/" + plannedFiles.get() + " files");
-    }
+    if (bar != null) show();
   }
 
-  private void logLine() {
+  private void show() {
+    bar.stepTo(percent());
+    bar.setExtraMessage(" " + figures());
+  }
+
+  private int percent() {
+    return percent.update(doneFiles.get(), plannedFiles.get(), doneBytes.get(), plannedBytes.get());
+  }
+
+  /** Files and bytes done of those planned so far, the rate, and the time left at that rate. */
+  private String figures() {
     double seconds = Math.max(0.001, (System.nanoTime() - startNanos) / 1e9);
     long bytes = doneBytes.get();
     double rate = bytes / seconds;
     long left = Math.max(0, plannedBytes.get() - bytes);
     String eta = rate > 0 ? Math.round(left / rate) + " s" : "unknown";
-    log.info(
-        "progress: files {}/{}, {} / {} MB, {} MB/s, ETA {}",
+    return String.format(
+        "files %d/%d, %.1f / %.1f MB, %.1f MB/s, ETA %s",
         doneFiles.get(),
         plannedFiles.get(),
-        String.format("%.1f", bytes / 1e6),
-        String.format("%.1f", plannedBytes.get() / 1e6),
-        String.format("%.1f", rate / 1e6),
+        bytes / 1e6,
+        plannedBytes.get() / 1e6,
+        rate / 1e6,
         eta);
+  }
+
+  private void logLine() {
+    log.info("progress: {} %, {}", percent(), figures());
   }
 
   @Override
   public void close() {
-    if (bar != null) bar.close();
+    if (bar != null) {
+      bar.stepTo(percent.finish(doneFiles.get(), plannedFiles.get()));
+      bar.close();
+    }
     if (ticker != null) ticker.shutdownNow();
   }
 }

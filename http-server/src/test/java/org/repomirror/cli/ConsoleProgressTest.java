@@ -26,7 +26,7 @@ class ConsoleProgressTest {
     }
     assertThat(lines.list).isNotEmpty();
     assertThat(lines.list.getFirst().getFormattedMessage())
-        .startsWith("progress: files 4/10, 4.0 / 10.0 MB, ")
+        .startsWith("progress: 40 %, files 4/10, 4.0 / 10.0 MB, ")
         .contains("MB/s, ETA ");
   }
 }

@@ -71,6 +71,11 @@ class FinalSyncCliTest {
 
     Cli.Run table = Cli.run(args("plan", old, mirror, keyring));
     assertThat(table.out()).contains("dists/stable").contains("tree (directory)").contains("total");
+    try (java.util.stream.Stream<Path> staged = Files.walk(mirror.resolve(".repomirror/staging"))) {
+      assertThat(staged.map(p -> mirror.relativize(p).toString()))
+          .as("the plan's probe leaves staging as it found it, without empty folders")
+          .containsExactly(".repomirror/staging");
+    }
 
     // A window a few seconds from now: the sync waits for it, then runs.
     String window =

@@ -41,7 +41,7 @@ public record TraceFile(Instant finished, Map<String, String> fields) {
       String upstream,
       long bytesReceived) {
     Map<String, String> f = new LinkedHashMap<>();
-    long seconds = Math.max(0, Duration.between(started, finished).toSeconds());
+    long millis = Math.max(0, Duration.between(started, finished).toMillis());
     f.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(finished.atOffset(ZoneOffset.UTC)));
     f.put(
         "Date-Started",
@@ -50,8 +50,10 @@ public record TraceFile(Instant finished, Map<String, String> fields) {
     f.put("Running on host", host);
     f.put("Upstream-mirror", upstream);
     f.put("Total bytes received", Long.toString(bytesReceived));
-    f.put("Total time spent in sync", Long.toString(seconds));
-    f.put("Average rate", (seconds > 0 ? bytesReceived / seconds : bytesReceived) + " B/s");
+    f.put(
+        "Total time spent in sync",
+        String.format(Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000));
+    f.put("Average rate", bytesReceived * 1000 / Math.max(1, millis) + " B/s");
     return new TraceFile(finished, f);
   }
 

@@ -24,8 +24,25 @@ class TraceFileTest {
     assertThat(t.render())
         .startsWith("Thu Nov 26 17:04:05 UTC 2026\nDate: Thu, 26 Nov 2026 17:04:05 GMT\n");
     assertThat(read.fields())
-        .containsEntry("Total time spent in sync", "245")
+        .containsEntry("Total time spent in sync", "245.000")
+        .containsEntry("Average rate", "4081 B/s")
         .containsEntry("Creator", "repomirror 0.1.0");
+  }
+
+  @Test
+  void aRunOfLessThanASecondHasItsRealTimeAndRate() {
+    TraceFile t =
+        TraceFile.of(
+            Instant.parse("2026-11-26T17:00:00Z"),
+            Instant.parse("2026-11-26T17:00:00.122Z"),
+            "0.1.0",
+            "new-host",
+            "http://old-host/",
+            50_000_000);
+    assertThat(t.fields())
+        .as("not 0 s, and not the bytes as the rate")
+        .containsEntry("Total time spent in sync", "0.122")
+        .containsEntry("Average rate", "409836065 B/s");
   }
 
   @Test

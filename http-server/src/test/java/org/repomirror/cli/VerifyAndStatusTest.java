@@ -66,7 +66,12 @@ class VerifyAndStatusTest {
   void anIntactMirrorVerifiesFastAndFull() throws Exception {
     Cli.Run fast = Cli.run("verify", "--root", mirror.toString());
     assertThat(fast.code()).as(fast.out()).isZero();
-    assertThat(fast.out()).startsWith("intact:").contains("1 suites");
+    assertThat(fast.out())
+        .startsWith("intact:")
+        .contains("1 suites")
+        .contains("(fast verify of sizes and mtimes, ")
+        .as("a fast verify hashes no files: no hashing rate")
+        .doesNotContain("MB/s");
     Path report = tmp.resolve("verify.json");
     Cli.Run full =
         Cli.run(
@@ -79,6 +84,7 @@ class VerifyAndStatusTest {
             "--report",
             report.toString());
     assertThat(full.code()).as(full.out()).isZero();
+    assertThat(full.out()).containsPattern("\\(full verify, [0-9.]+ s, [0-9.]+ MB/s hashed\\)");
     JsonNode json = new ObjectMapper().readTree(report.toFile());
     assertThat(json.get("mode").asText()).isEqualTo("full");
     assertThat(json.get("signatures").asText()).isEqualTo("checked");

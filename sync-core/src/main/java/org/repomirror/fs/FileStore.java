@@ -47,6 +47,9 @@ public interface FileStore {
 
   void deleteIfExists(Path path) throws IOException;
 
+  /** Deletes a folder if it is empty; whether it did (not when it holds anything, or is gone). */
+  boolean deleteIfEmptyFolder(Path dir) throws IOException;
+
   /** Creates a symbolic link and sets its own mtime (not its target's), when one is given. */
   void createSymbolicLink(Path link, String target, long mtimeMillis) throws IOException;
 

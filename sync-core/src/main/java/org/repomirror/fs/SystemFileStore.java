@@ -3,6 +3,7 @@ package org.repomirror.fs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -64,6 +65,17 @@ final class SystemFileStore implements FileStore {
   @Override
   public void deleteIfExists(Path path) throws IOException {
     Files.deleteIfExists(path);
+  }
+
+  @Override
+  public boolean deleteIfEmptyFolder(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return false;
+    try {
+      Files.delete(dir);
+      return true;
+    } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+      return false;
+    }
   }
 
   @Override

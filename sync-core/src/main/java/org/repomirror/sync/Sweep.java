@@ -47,12 +47,26 @@ final class Sweep {
       }
       for (String path : sweep.delete()) {
         ctx.files().deleteIfExists(ctx.layout().resolve(path));
+        pruneEmptyFolders(ctx, path);
         batch.delete(path).unmarkForDeletion(path);
         ctx.ledger().change(path, SyncReport.Change.Action.DELETED);
       }
       batch.commit();
     }
     return sweep.delete().size();
+  }
+
+  /**
+   * Removes the folders a deletion left empty, up to the first that holds anything, as rsync
+   * --delete does: a package gone from the archive leaves no {@code pool/main/n/newcomer/}.
+   */
+  private static void pruneEmptyFolders(RunContext ctx, String deleted) throws IOException {
+    for (int slash = deleted.lastIndexOf('/');
+        slash > 0;
+        slash = deleted.lastIndexOf('/', slash - 1)) {
+      if (!ctx.files().deleteIfEmptyFolder(ctx.layout().resolve(deleted.substring(0, slash))))
+        return;
+    }
   }
 
   /** Removes the generations of every suite that no pin can reach any more. */

@@ -114,11 +114,33 @@ class SyncEngineTest {
       assertThat(swept.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.UNCHANGED);
       assertThat(swept.filesDeleted()).isGreaterThanOrEqualTo(1);
       assertThat(mirror().resolve(newcomer)).doesNotExist();
+      assertThat(mirror().resolve("pool/main/n"))
+          .as("the folders the deletion emptied go with it, as rsync --delete's do")
+          .doesNotExist();
+      assertThat(emptyFolders(mirror())).isEmpty();
       assertThat(mirror().resolve("pool/main/h/hello/hello_2.10-3_amd64.deb")).exists();
       // Superseded by-hash objects go too; the current ones stay.
       // Content only: an index the upstream rewrote with the same bytes keeps our older mtime.
       assertThat(contents(upstreamRoot())).containsAllEntriesOf(contents(mirror()));
       assertThat(byHash(mirror())).isNotEmpty().doesNotContainAnyElementsOf(oldByHash);
+    }
+  }
+
+  /** Empty folders of the served tree (the mirror's own state folder aside). */
+  private static List<String> emptyFolders(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isDirectory)
+          .filter(d -> !root.relativize(d).toString().startsWith(".repomirror"))
+          .filter(
+              d -> {
+                try (java.util.stream.Stream<Path> in = Files.list(d)) {
+                  return in.findAny().isEmpty();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
+          .map(d -> root.relativize(d).toString())
+          .toList();
     }
   }
 

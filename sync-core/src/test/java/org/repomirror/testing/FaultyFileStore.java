@@ -66,6 +66,11 @@ public final class FaultyFileStore implements FileStore {
   }
 
   @Override
+  public boolean deleteIfEmptyFolder(Path dir) throws IOException {
+    return SYSTEM.deleteIfEmptyFolder(dir);
+  }
+
+  @Override
   public void createSymbolicLink(Path link, String target, long mtimeMillis) throws IOException {
     SYSTEM.createSymbolicLink(link, target, mtimeMillis);
   }

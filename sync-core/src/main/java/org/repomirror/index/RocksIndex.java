@@ -131,6 +131,28 @@ final class RocksIndex implements Index {
     }
   }
 
+  /** One call into RocksDB for all of them, which looks the keys up in sorted order. */
+  @Override
+  public List<Optional<FileRecord>> files(List<String> paths) {
+    if (paths.isEmpty()) return List.of(); // RocksDB asserts a list of keys is never empty
+    List<byte[]> keys = new ArrayList<>(paths.size());
+    for (String path : paths) keys.add(key(FILE, path));
+    try {
+      List<byte[]> values = db.multiGetAsList(keys);
+      List<Optional<FileRecord>> records = new ArrayList<>(paths.size());
+      for (int i = 0; i < paths.size(); i++) {
+        byte[] value = values.get(i);
+        records.add(
+            value == null
+                ? Optional.empty()
+                : Optional.of(RecordCodec.decode(paths.get(i), value)));
+      }
+      return records;
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read " + paths.size() + " paths: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void forEachFile(String pathPrefix, Consumer<FileRecord> action) {
     byte[] prefix = key(FILE, pathPrefix);

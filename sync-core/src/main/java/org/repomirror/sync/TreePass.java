@@ -5,13 +5,17 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 import org.repomirror.plan.DiskView;
 import org.repomirror.plan.TreePlanner;
@@ -34,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class TreePass {
   private static final Logger log = LoggerFactory.getLogger(TreePass.class);
   private static final int PROBE_FILES = 64;
+  private static final int LOOKUP_BATCH = 256;
   private static final Object END = new Object();
 
   private final RunContext ctx;
@@ -50,6 +55,17 @@ final class TreePass {
   private final AtomicLong plannedFiles = new AtomicLong();
   private final AtomicLong plannedBytes = new AtomicLong();
   private final List<Wanted> probeCandidates = new ArrayList<>();
+
+  /** Entries of one lister thread waiting for their records; every thread's, to finish them. */
+  private final Queue<List<TreeEntry>> allBatches = new ConcurrentLinkedQueue<>();
+
+  private final ThreadLocal<List<TreeEntry>> batches =
+      ThreadLocal.withInitial(
+          () -> {
+            List<TreeEntry> batch = new ArrayList<>(LOOKUP_BATCH);
+            allBatches.add(batch);
+            return batch;
+          });
 
   /** A file to fetch, and the mtime to give it (or -1 to keep the upstream's Last-Modified). */
   record Fetch(FetchTask task, long mtimeMillis) {}
@@ -104,9 +120,13 @@ final class TreePass {
   private void list(AtomicReference<TreeLister.Result> result, AtomicReference<Throwable> error) {
     long t = System.nanoTime();
     try {
-      result.set(lister.list(ctx.index(), this::consider, chunks::skip));
+      try {
+        result.set(lister.list(ctx.index(), this::consider, chunks::skip));
+      } finally {
+        decideTheRest(); // what was listed before a failure is still fetched
+      }
     } catch (Throwable e) {
-      error.set(e);
+      if (error.get() == null) error.set(e);
     } finally {
       ctx.ledger().phase("list", t);
       putUninterruptibly(END);
@@ -132,12 +152,34 @@ final class TreePass {
     return chunks.report(lister, outcome, reason, listed.get(), unchanged.get(), marked);
   }
 
-  /** Called by the lister's threads for each entry. */
+  /**
+   * Called by the lister's threads for each entry. Entries wait in the thread's own batch, so that
+   * the index is asked for many paths in one call rather than one call a path.
+   */
   private void consider(TreeEntry e) {
     seen.add(e.path());
     if (excluded.test(e.path())) return;
     listed.incrementAndGet();
-    switch (TreePlanner.decide(e, ctx.index().file(e.path()), disk)) {
+    List<TreeEntry> batch = batches.get();
+    batch.add(e);
+    if (batch.size() >= LOOKUP_BATCH) decide(batch);
+  }
+
+  /** Decides a batch of entries against their records, then empties it. */
+  private void decide(List<TreeEntry> batch) {
+    List<Optional<FileRecord>> known =
+        ctx.index().files(batch.stream().map(TreeEntry::path).toList());
+    for (int i = 0; i < batch.size(); i++) decide(batch.get(i), known.get(i));
+    batch.clear();
+  }
+
+  /** Once the listing has ended, on its thread: what every lister thread's batch still holds. */
+  private void decideTheRest() {
+    for (List<TreeEntry> batch : allBatches) decide(batch);
+  }
+
+  private void decide(TreeEntry e, Optional<FileRecord> known) {
+    switch (TreePlanner.decide(e, known, disk)) {
       case TreePlanner.Unchanged u -> unchanged.incrementAndGet();
       case TreePlanner.Link l -> want(e, null);
       case TreePlanner.Fetch f ->
@@ -166,6 +208,7 @@ final class TreePass {
   /** A dry run: what the tree pass would fetch and mark for deletion, nothing written. */
   private SyncReport.TreeReport plan(Set<String> keep) throws IOException, InterruptedException {
     TreeLister.Result result = lister.list(ctx.index(), this::consider, chunks::skip);
+    decideTheRest();
     long toDelete = 0;
     if (result == TreeLister.Result.LISTED) {
       long[] n = {0};

@@ -65,4 +65,20 @@ class IndexContractTest {
       assertThat(index.file("pool/a")).isEmpty();
     }
   }
+
+  @ParameterizedTest
+  @MethodSource("indexes")
+  void aBatchLookupAnswersEachPathInItsPlace(Function<String, Index> open) {
+    try (Index index = open.apply("many-" + System.nanoTime());
+        Index.Batch batch = index.batch()) {
+      batch.put(record("pool/a")).put(record("pool/c")).commit();
+      assertThat(index.files(List.of("pool/c", "pool/b", "pool/a", "pool/c")))
+          .containsExactly(
+              java.util.Optional.of(record("pool/c")),
+              java.util.Optional.empty(),
+              java.util.Optional.of(record("pool/a")),
+              java.util.Optional.of(record("pool/c")));
+      assertThat(index.files(List.of())).isEmpty();
+    }
+  }
 }

@@ -253,6 +253,38 @@ class TreeSyncTest {
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
   }
 
+  /**
+   * More files than one batch of index lookups per lister thread, in folders of different sizes, so
+   * that full batches and the rest left at the end are both decided: nothing is missed or decided
+   * twice, and damage among them is still found.
+   */
+  @Test
+  void aTreeOfManyBatchesIsDecidedFileByFile() throws Exception {
+    Random random = new Random(7);
+    int files = 0;
+    for (int folder = 0; folder < 12; folder++) {
+      for (int i = 0; i < 40 + folder * 60; i++, files++) {
+        write(
+            "area/f" + folder + "/file-" + i,
+            bytes(random, 1 + random.nextInt(64)),
+            1_600_000_000_000L + i);
+      }
+    }
+    SyncReport first = sync();
+    assertThat(first.outcome()).as(first.summary()).isEqualTo(RunOutcome.OK);
+    assertThat(first.tree().fetched()).isEqualTo(files).isGreaterThan(4 * 256);
+    SyncReport again = sync();
+    assertThat(again.tree().listed()).isEqualTo(files);
+    assertThat(again.tree().unchanged()).isEqualTo(files);
+    assertThat(again.tree().fetched()).isZero();
+    Files.delete(mirror().resolve("area/f11/file-600"));
+    write("area/f3/file-7", "changed".getBytes(), 1_700_000_000_000L);
+    SyncReport repaired = sync();
+    assertThat(repaired.tree().fetched()).isEqualTo(2);
+    assertThat(repaired.tree().unchanged()).isEqualTo(files - 2);
+    assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(TreeSnapshot.of(upstream(), 1));
+  }
+
   @Test
   void aFileThatChangesWhileItIsCopiedIsNotPublished() throws Exception {
     oldHost();

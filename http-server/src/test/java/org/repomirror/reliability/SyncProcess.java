@@ -21,6 +21,11 @@ public final class SyncProcess {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("-Xshare:auto");
+    // RocksDB's library as the build unpacked it: a killed process leaves no copy of it in /tmp.
+    Path natives = Path.of("target", "native");
+    if (java.nio.file.Files.isRegularFile(natives.resolve("librocksdbjni-linux64.so"))) {
+      command.add("-Djava.library.path=" + natives.toAbsolutePath());
+    }
     if (crashPoint != null) command.add("-Drepomirror.crash-at=" + crashPoint);
     command.add(Main.class.getName());
     command.addAll(args);

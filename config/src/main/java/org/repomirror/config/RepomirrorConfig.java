@@ -67,27 +67,20 @@ public record RepomirrorConfig(ServerConfig server, SyncConfig sync, List<Mirror
                   + other.name()
                   + "'s root too; each mirror needs its own (one mirror may list several dists)");
         }
-        if (absolute.startsWith(theirs)) {
+        if (absolute.startsWith(theirs) || theirs.startsWith(absolute)) {
+          boolean inside = absolute.startsWith(theirs);
           throw new InvalidValueException(
               key + ".root",
               root
-                  + " is inside mirror "
+                  + (inside ? " is inside" : " holds")
+                  + " mirror "
                   + other.name()
                   + "'s root "
                   + other.sync().root()
-                  + ", whose sync would take it for its own files; give each mirror a folder of"
-                  + " its own");
-        }
-        if (theirs.startsWith(absolute)) {
-          throw new InvalidValueException(
-              key + ".root",
-              root
-                  + " holds mirror "
-                  + other.name()
-                  + "'s root "
-                  + other.sync().root()
-                  + ", whose files this mirror's sync would take for its own; give each mirror a"
-                  + " folder of its own");
+                  + (inside
+                      ? ", whose sync would take it for its own files"
+                      : ", whose files this mirror's sync would take for its own")
+                  + "; give each mirror a folder of its own");
         }
       }
       resolved.add(new MirrorConfig(m.name(), m.sync().withRoot(root)));

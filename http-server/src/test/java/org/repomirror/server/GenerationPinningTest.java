@@ -44,6 +44,11 @@ class GenerationPinningTest {
   }
 
   private void release(Path upstream, int n) throws Exception {
+    legacyRelease(upstream, key, n);
+  }
+
+  /** Release n of a legacy Maemo suite, extras-devel/dists/fremantle, under an upstream root. */
+  static void legacyRelease(Path upstream, TestKey key, int n) throws Exception {
     TestRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
         .components("free")
         .architectures("armel")

@@ -33,22 +33,12 @@ class MirrorsServeTest {
 
   @TempDir Path tmp;
 
-  private static void release(Path upstream, TestKey key, int n) throws Exception {
-    TestRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
-        .components("free")
-        .architectures("armel")
-        .signedBy(key)
-        .seed(n)
-        .add("maemo-hello", "0." + n, "armel", "free", 5000 + n)
-        .write();
-  }
-
   @Test
   void aMirrorInAFolderIsPinnedAndMeasuredUnderItsName() throws Exception {
     TestKey key = TestKey.generateRsa("maemo <m@example.org>");
     Path upstream = tmp.resolve("upstream");
     Path served = Files.createDirectories(tmp.resolve("served"));
-    release(upstream, key, 1);
+    GenerationPinningTest.legacyRelease(upstream, key, 1);
     try (ScriptedUpstream up = new ScriptedUpstream(upstream)) {
       Path config = tmp.resolve("repomirror.yaml");
       Files.writeString(
@@ -91,7 +81,7 @@ class MirrorsServeTest {
           assertThat(first.get(at + "/Release.gpg").status()).isEqualTo(200);
         }
         Thread.sleep(1100); // a new mtime, a new Release
-        release(upstream, key, 2);
+        GenerationPinningTest.legacyRelease(upstream, key, 2);
         sync(config);
         assertThat(Files.readAllBytes(served.resolve(at + "/Release"))).isNotEqualTo(release1);
         try (RawHttp again = new RawHttp(address, "127.0.0.1")) {

@@ -103,6 +103,30 @@ class MirrorsCliTest {
   }
 
   @Test
+  void statusShowsEveryMirrorOfTheListOrTheOnesNamed() throws Exception {
+    assertThat(Cli.run("sync", "--config", config.toString(), "--all").code()).isZero();
+    Cli.Run all = Cli.run("status", "--config", config.toString());
+    assertThat(all.code()).as(all.all()).isZero();
+    assertThat(all.out())
+        .startsWith("== mirror debian: " + served.resolve("debian") + " ==\nLast runs:\n")
+        .contains("== mirror maemo: " + served.resolve("maemo") + " ==\nLast runs:\n")
+        .contains("dists/bookworm")
+        .contains("extras-devel/dists/fremantle");
+    Cli.Run one = Cli.run("status", "--config", config.toString(), "--mirror", "maemo", "--json");
+    assertThat(one.code()).as(one.all()).isZero();
+    JsonNode maemo = new ObjectMapper().readTree(one.out());
+    assertThat(maemo.get("suites").get(0).get("dist").asText())
+        .isEqualTo("extras-devel/dists/fremantle");
+    JsonNode both =
+        new ObjectMapper()
+            .readTree(Cli.run("status", "--config", config.toString(), "--json").out());
+    assertThat(both.fieldNames()).toIterable().containsExactly("debian", "maemo");
+    Cli.Run unknown = Cli.run("status", "--config", config.toString(), "--mirror", "x");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).isEqualTo("status: --mirror x: no such mirror in " + config + "\n");
+  }
+
+  @Test
   void mirrorSyncsThatOneOnly() {
     Cli.Run r = Cli.run("sync", "--config", config.toString(), "--mirror", "maemo");
     assertThat(r.code()).as(r.all()).isZero();

@@ -3,13 +3,8 @@ package org.repomirror.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.repomirror.config.ConfigException;
-import org.repomirror.config.ConfigLoader;
-import org.repomirror.config.MirrorConfig;
-import org.repomirror.config.RepomirrorConfig;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
 import org.repomirror.report.MirrorStatus;
@@ -35,17 +30,7 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--root", paramLabel = "DIR", description = "The mirror.")
   Path root;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "YAML configuration file: its mirror, or every mirror of its list.")
-  Path configFile;
-
-  @Option(
-      names = "--mirror",
-      paramLabel = "NAME",
-      description = "With --config: only this mirror of the list; repeat for several.")
-  List<String> mirrorNames;
+  @CommandLine.Mixin ConfiguredMirrors.Options choice;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -98,32 +83,17 @@ final class StatusCommand implements Callable<Integer> {
   private Map<String, Path> mirrors() {
     Map<String, Path> chosen = new LinkedHashMap<>();
     if (root != null) {
-      if (configFile != null || mirrorNames != null)
+      if (choice.configFile != null || choice.mirrorNames != null)
         return usage("give --root or --config, not both");
       chosen.put(null, root);
       return chosen;
     }
-    if (configFile == null) return usage("--root DIR or --config FILE is required");
-    RepomirrorConfig config;
+    if (choice.configFile == null) return usage("--root DIR or --config FILE is required");
     try {
-      config = ConfigLoader.load(configFile);
-    } catch (ConfigException e) {
+      ConfiguredMirrors.choose(choice.configFile, choice.mirrorNames)
+          .forEach((name, c) -> chosen.put(name, c.root()));
+    } catch (ConfiguredMirrors.UsageException e) {
       return usage(e.getMessage());
-    }
-    if (config.mirrors().isEmpty()) {
-      if (mirrorNames != null) return usage("--mirror: the config file has no mirrors list");
-      Path one = config.sync().root() != null ? config.sync().root() : config.server().root();
-      if (one == null) return usage("the config file names no root (sync.root or server.root)");
-      chosen.put(null, one);
-      return chosen;
-    }
-    for (MirrorConfig m : config.mirrors()) {
-      if (mirrorNames == null || mirrorNames.contains(m.name()))
-        chosen.put(m.name(), m.sync().root());
-    }
-    for (String name : mirrorNames != null ? mirrorNames : List.<String>of()) {
-      if (config.mirror(name).isEmpty())
-        return usage("--mirror " + name + ": no such mirror in " + configFile);
     }
     return chosen;
   }

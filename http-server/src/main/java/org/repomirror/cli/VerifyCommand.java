@@ -3,6 +3,8 @@ package org.repomirror.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
@@ -31,8 +33,10 @@ import picocli.CommandLine.Option;
 final class VerifyCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--root", paramLabel = "DIR", required = true, description = "The mirror.")
+  @Option(names = "--root", paramLabel = "DIR", description = "The mirror.")
   Path root;
+
+  @CommandLine.Mixin ConfiguredMirrors.Options choice;
 
   @Option(names = "--full", description = "Re-hash every file, in parallel.")
   boolean full;
@@ -59,20 +63,71 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(root)) return usage(root + " is not a directory");
     int n = threads != null ? threads : 2 * Runtime.getRuntime().availableProcessors();
     if (n < 1 || n > 256) return usage("--threads must be 1..256");
+    Map<String, Mirror> mirrors;
+    try {
+      mirrors = mirrors();
+    } catch (ConfiguredMirrors.UsageException e) {
+      return usage(e.getMessage());
+    }
+    if (mirrors.size() > 1 && report != null) {
+      return usage("--report is one mirror's: give --mirror NAME, or leave it out");
+    }
+    int first = ExitCodes.OK;
+    for (Map.Entry<String, Mirror> m : mirrors.entrySet()) {
+      if (mirrors.size() > 1) {
+        spec.commandLine()
+            .getOut()
+            .println("== mirror " + m.getKey() + ": " + m.getValue().root() + " ==");
+      }
+      int code = verify(m.getValue(), n);
+      if (code != ExitCodes.OK && first == ExitCodes.OK) first = code;
+    }
+    return first;
+  }
+
+  /** A mirror to verify, and the keyring its signatures are checked with (null: not checked). */
+  private record Mirror(Path root, Path keyring, boolean allowLegacy) {}
+
+  /** The mirrors to verify, by name; a keyring given here wins over each mirror's. */
+  private Map<String, Mirror> mirrors() throws ConfiguredMirrors.UsageException {
+    Map<String, Mirror> chosen = new LinkedHashMap<>();
+    if (root != null) {
+      if (choice.configFile != null || choice.mirrorNames != null) {
+        throw new ConfiguredMirrors.UsageException("give --root or --config, not both");
+      }
+      chosen.put(null, new Mirror(root, keyring, allowLegacySignatures));
+      return chosen;
+    }
+    if (choice.configFile == null) {
+      throw new ConfiguredMirrors.UsageException("--root DIR or --config FILE is required");
+    }
+    ConfiguredMirrors.choose(choice.configFile, choice.mirrorNames)
+        .forEach(
+            (name, c) ->
+                chosen.put(
+                    name,
+                    new Mirror(
+                        c.root(),
+                        keyring != null ? keyring : c.keyring(),
+                        allowLegacySignatures || c.allowLegacySignatures())));
+    return chosen;
+  }
+
+  private int verify(Mirror m, int threads) throws IOException, InterruptedException {
+    if (!Files.isDirectory(m.root())) return usage(m.root() + " is not a directory");
     ReleaseVerifier signatures = null;
-    if (keyring != null) {
+    if (m.keyring() != null) {
       try {
-        signatures = new ReleaseVerifier(Keyring.load(keyring), allowLegacySignatures);
+        signatures = new ReleaseVerifier(Keyring.load(m.keyring()), m.allowLegacy());
       } catch (IOException | TrustException e) {
         return usage("cannot read the keyring: " + e.getMessage());
       }
     }
     VerifyReport result;
-    try (Index index = Index.openReadOnly(root.resolve(".repomirror/index"))) {
-      result = new TreeVerifier(root, index, signatures, full, n).run();
+    try (Index index = Index.openReadOnly(m.root().resolve(".repomirror/index"))) {
+      result = new TreeVerifier(m.root(), index, signatures, full, threads).run();
     } catch (IndexException e) {
       spec.commandLine().getErr().println("verify: " + e.getMessage());
       return ExitCodes.ABORTED;

@@ -127,6 +127,32 @@ class MirrorsCliTest {
   }
 
   @Test
+  void verifyChecksEachMirrorWithItsOwnKeyring() throws Exception {
+    assertThat(Cli.run("sync", "--config", config.toString(), "--all").code()).isZero();
+    Cli.Run all = Cli.run("verify", "--config", config.toString());
+    assertThat(all.code()).as(all.all()).isZero();
+    assertThat(all.out())
+        .contains("== mirror debian: " + served.resolve("debian") + " ==\nintact: ")
+        .contains("== mirror maemo: " + served.resolve("maemo") + " ==\nintact: ");
+    assertThat(all.out().lines().filter(l -> l.startsWith("intact: ")))
+        .as("each mirror's signatures checked with its own keyring")
+        .hasSize(2)
+        .allMatch(l -> l.contains("signatures checked"));
+    // The debian keyring for the maemo mirror: its signature no longer verifies.
+    Cli.Run wrong =
+        Cli.run(
+            "verify",
+            "--config",
+            config.toString(),
+            "--mirror",
+            "maemo",
+            "--keyring",
+            tmp.resolve("debian.gpg").toString());
+    assertThat(wrong.code()).as(wrong.all()).isEqualTo(1);
+    assertThat(wrong.out()).contains("DAMAGED");
+  }
+
+  @Test
   void mirrorSyncsThatOneOnly() {
     Cli.Run r = Cli.run("sync", "--config", config.toString(), "--mirror", "maemo");
     assertThat(r.code()).as(r.all()).isZero();

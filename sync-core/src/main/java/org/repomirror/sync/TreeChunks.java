@@ -12,6 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.PoolIndexReader;
@@ -31,13 +35,16 @@ import org.repomirror.tree.TreeLister;
 import org.repomirror.tree.format.TreeEntry;
 
 /**
- * The files of a tree pass, fetched and published a chunk at a time: content as soon as it is
- * verified, links once the listing is done, and files under a {@code dists/} folder last, only when
- * nothing failed and no index among them references a file the upstream refused. An entry the
- * listing shows but the upstream refuses (404, 403, 410) is reported, and holds back nothing else.
- * Not thread-safe, except {@link #skip}, which the lister's threads call.
+ * The files of a tree pass, fetched and published a chunk at a time. A chunk's content is renamed
+ * into place on a thread of its own while the next chunk is fetched, one chunk at most in flight
+ * (the apt pool's {@link ChunkPublishing} takes single files instead, as its transfer is not cut
+ * into chunks). Links follow once the listing is done, and files under a {@code dists/} folder
+ * last, only when nothing failed and no index among them references a file the upstream refused. An
+ * entry the listing shows but the upstream refuses (404, 403, 410) is reported, and holds back
+ * nothing else. Not thread-safe, except {@link #skip}, which the lister's threads call; closing
+ * waits for the chunk in flight.
  */
-final class TreeChunks {
+final class TreeChunks implements AutoCloseable {
   static final int CHUNK = 1000;
   private static final int MAX_NOT_MIRRORED_REPORTED = 10_000;
 
@@ -50,6 +57,8 @@ final class TreeChunks {
   private final List<SyncReport.NotMirrored> notMirrored = new ArrayList<>();
   private final AtomicLong notMirroredOmitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
+  private ExecutorService publishing;
+  private Future<Void> inFlight;
   private long fetched;
   private long failed;
   private long linksMade;
@@ -78,12 +87,68 @@ final class TreeChunks {
     long tTransfer = System.nanoTime();
     List<FetchOutcome> outcomes = ctx.transfer().fetchAll(tasks, ctx::counted);
     ctx.ledger().phase("transfer", tTransfer);
-    long tPublish = System.nanoTime();
     Publication now = new Publication();
     for (int i = 0; i < outcomes.size(); i++) take(outcomes.get(i), chunk.get(i), now);
-    now.carryOut(ctx.index(), ctx.publisher());
-    now.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
-    ctx.ledger().phase("publish", tPublish);
+    awaitPublished();
+    inFlight = publishing().submit(() -> publish(now));
+  }
+
+  /** On the publishing thread: one chunk's renames into place and its records. */
+  private Void publish(Publication chunk) throws IOException {
+    long t = System.nanoTime();
+    chunk.carryOut(ctx.index(), ctx.publisher());
+    chunk.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+    ctx.ledger().phase("publish", t);
+    return null;
+  }
+
+  private ExecutorService publishing() {
+    if (publishing == null) {
+      publishing =
+          Executors.newSingleThreadExecutor(
+              Thread.ofPlatform().name("tree-publish").daemon().factory());
+    }
+    return publishing;
+  }
+
+  /**
+   * Waits until the chunk being published is in place, and throws what failed it. Waits even when
+   * interrupted (a chunk takes well under a second), so that nothing writes after the pass ends.
+   */
+  void awaitPublished() throws IOException {
+    Future<Void> f = inFlight;
+    if (f == null) return;
+    inFlight = null;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          f.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          switch (e.getCause()) {
+            case IOException io -> throw io;
+            case RuntimeException r -> throw r;
+            case Error err -> throw err;
+            default -> throw new IOException(e.getCause());
+          }
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for the chunk in flight, then stops the publishing thread. */
+  @Override
+  public void close() throws IOException {
+    try {
+      awaitPublished();
+    } finally {
+      if (publishing != null) publishing.shutdown();
+    }
   }
 
   private void take(FetchOutcome outcome, TreePass.Fetch fetch, Publication now)

@@ -95,25 +95,28 @@ final class TreePass {
     Thread listing =
         Thread.ofPlatform().name("tree-list").daemon().start(() -> list(result, listingError));
     List<Fetch> chunk = new ArrayList<>(TreeChunks.CHUNK);
-    try {
-      for (Object w = work.take(); w != END; w = work.take()) {
-        if (w instanceof TreeEntry link) {
-          chunks.link(link);
-        } else {
-          chunk.add((Fetch) w);
-          if (chunk.size() >= TreeChunks.CHUNK) {
-            chunks.fetchAndPublish(chunk);
-            chunk.clear();
+    try (chunks) {
+      try {
+        for (Object w = work.take(); w != END; w = work.take()) {
+          if (w instanceof TreeEntry link) {
+            chunks.link(link);
+          } else {
+            chunk.add((Fetch) w);
+            if (chunk.size() >= TreeChunks.CHUNK) {
+              chunks.fetchAndPublish(chunk);
+              chunk.clear();
+            }
           }
         }
+      } finally {
+        if (listing.isAlive()) listing.interrupt();
       }
-    } finally {
-      if (listing.isAlive()) listing.interrupt();
+      listing.join();
+      chunks.fetchAndPublish(chunk);
+      chunks.awaitPublished();
+      chunks.publishLinks();
+      chunks.publishDeferredMetadata(listingError.get() == null);
     }
-    listing.join();
-    chunks.fetchAndPublish(chunk);
-    chunks.publishLinks();
-    chunks.publishDeferredMetadata(listingError.get() == null);
     return report(keep, result.get(), listingError.get());
   }
 

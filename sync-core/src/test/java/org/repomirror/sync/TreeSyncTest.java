@@ -1,6 +1,7 @@
 package org.repomirror.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
 import org.repomirror.report.TreeOutcome;
 import org.repomirror.source.LocalUpstream;
+import org.repomirror.testing.FaultyFileStore;
 import org.repomirror.testing.TreeSnapshot;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.DirectoryLister;
@@ -283,6 +285,41 @@ class TreeSyncTest {
     assertThat(repaired.tree().fetched()).isEqualTo(2);
     assertThat(repaired.tree().unchanged()).isEqualTo(files - 2);
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(TreeSnapshot.of(upstream(), 1));
+  }
+
+  /**
+   * A chunk is published on a thread of its own while the next is fetched. When its rename fails (a
+   * full disk), the run ends with that failure: no later chunk is renamed into place, and the next
+   * run finishes the job from the intents left behind.
+   */
+  @Test
+  void aChunkThatFailsToPublishEndsTheRunAndNoLaterChunkIsPublished() throws Exception {
+    Random random = new Random(11);
+    for (int i = 0; i < 3500; i++) {
+      write("area/f" + i % 7 + "/file-" + i, bytes(random, 1 + random.nextInt(32)), 1_600_000_000L);
+    }
+    FaultyFileStore failing = new FaultyFileStore(1500); // in the second chunk of a thousand
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"))) {
+      SyncOptions options =
+          TestSyncOptions.of(List.of(), false, GRACE, 1000, 4, 3, Transfer.MismatchPolicy.STRICT);
+      SyncEngine engine =
+          new SyncEngine(
+                  mirror(), new LocalUpstream(upstream()), index, null, options, Clock.systemUTC())
+              .withFileStore(failing)
+              .mirrorTree(new DirectoryLister(upstream(), 4));
+      assertThatThrownBy(engine::run).hasStackTraceContaining("No space left on device");
+    }
+    assertThat(failing.moved())
+        .as("the first chunk and the second's renames before the failure, none of the third")
+        .hasSize(1499);
+    Map<String, String> published = TreeSnapshot.of(mirror(), 1);
+    Map<String, String> upstream = TreeSnapshot.of(upstream(), 1);
+    assertThat(published).hasSize(1499);
+    published.forEach(
+        (path, content) -> assertThat(content).as(path).isEqualTo(upstream.get(path)));
+    SyncReport next = sync();
+    assertThat(next.outcome()).as(next.summary()).isEqualTo(RunOutcome.OK);
+    assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(upstream);
   }
 
   @Test

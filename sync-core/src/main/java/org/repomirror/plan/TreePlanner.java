@@ -33,6 +33,15 @@ public final class TreePlanner {
   public record Link() implements Decision {}
 
   public static Decision decide(TreeEntry e, Optional<FileRecord> known, DiskView disk) {
+    return decide(e, known, disk, false);
+  }
+
+  /**
+   * @param folderProven the mirror's folder of the entry is as it was when each of its files was
+   *     last checked (see the sync's proven folders): the record is taken without a stat
+   */
+  public static Decision decide(
+      TreeEntry e, Optional<FileRecord> known, DiskView disk, boolean folderProven) {
     if (e.type() == TreeEntry.Type.SYMLINK) {
       boolean same =
           known.isPresent()
@@ -40,7 +49,7 @@ public final class TreePlanner {
               && disk.linkTarget(e.path()).filter(e.linkTarget()::equals).isPresent();
       return same ? new Unchanged() : new Link();
     }
-    if (known.isPresent() && current(e, known.get(), disk)) return new Unchanged();
+    if (known.isPresent() && current(e, known.get(), disk, folderProven)) return new Unchanged();
     Hashes hashes = e.sha256() == null ? null : Hashes.of(HashAlgorithm.SHA256, e.sha256());
     return new Fetch(
         new ExpectedFile(e.path(), e.size(), hashes),
@@ -50,9 +59,9 @@ public final class TreePlanner {
   /**
    * Whether the mirror's copy is the listed file: the index holds it as published with the listed
    * size, mtime (to the listing's precision) and SHA-256 when the listing has one, and the disk
-   * still holds a regular file of the recorded size and mtime.
+   * still holds a regular file of the recorded size and mtime (or its folder is proven).
    */
-  static boolean current(TreeEntry e, FileRecord r, DiskView disk) {
+  static boolean current(TreeEntry e, FileRecord r, DiskView disk, boolean folderProven) {
     if (r.state() != FileState.PUBLISHED || r.isLink()) return false;
     if (e.size() < 0 && e.mtimeMillis() < 0) return false;
     if (e.size() >= 0 && e.size() != r.size()) return false;
@@ -64,6 +73,7 @@ public final class TreePlanner {
     if (e.sha256() != null && !e.sha256().equals(r.hashes().get(HashAlgorithm.SHA256).orElse(""))) {
       return false;
     }
+    if (folderProven) return true;
     return disk.stat(e.path())
         .filter(d -> d.regularFile() && d.size() == r.size() && d.mtimeMillis() == r.mtimeMillis())
         .isPresent();

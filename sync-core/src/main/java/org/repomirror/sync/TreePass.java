@@ -47,6 +47,7 @@ final class TreePass {
   private final boolean dryRun;
   private final TreeChunks chunks;
   private final DiskView disk;
+  private final ProvenFolders proven;
 
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<Object> work = new ArrayBlockingQueue<>(4 * TreeChunks.CHUNK);
@@ -81,6 +82,8 @@ final class TreePass {
     this.dryRun = dryRun;
     this.chunks = new TreeChunks(ctx);
     this.disk = ctx.disk();
+    this.proven =
+        new ProvenFolders(ctx.index(), ctx.files(), ctx.layout(), System.currentTimeMillis());
   }
 
   /**
@@ -182,7 +185,7 @@ final class TreePass {
   }
 
   private void decide(TreeEntry e, Optional<FileRecord> known) {
-    switch (TreePlanner.decide(e, known, disk)) {
+    switch (TreePlanner.decide(e, known, disk, proven.vouchesFor(e.path()))) {
       case TreePlanner.Unchanged u -> unchanged.incrementAndGet();
       case TreePlanner.Link l -> want(e, null);
       case TreePlanner.Fetch f ->
@@ -280,7 +283,10 @@ final class TreePass {
       for (String p : pending.keySet()) {
         if (seen.contains(p) && !excluded.test(p)) batch.unmarkForDeletion(p);
       }
-      if (chunks.failed() == 0) lister.commitValidators(batch);
+      if (chunks.failed() == 0) {
+        lister.commitValidators(batch);
+        proven.record(batch);
+      }
       batch.commit();
     }
     return marked[0];

@@ -96,52 +96,69 @@ class TreePlannerTest {
   void currentNeedsEveryPartOfTheRecordToAgree() {
     DiskView same = disk(new DiskView.OnDisk(true, 10, 5000), null);
     TreeEntry e = TreeEntry.file("f", 10, 5000, A);
-    assertThat(TreePlanner.current(e, record(10, 5000), same)).isTrue();
-    assertThat(TreePlanner.current(TreeEntry.file("f", 11, 5000, A), record(10, 5000), same))
+    assertThat(TreePlanner.current(e, record(10, 5000), same, false)).isTrue();
+    assertThat(TreePlanner.current(TreeEntry.file("f", 11, 5000, A), record(10, 5000), same, false))
         .as("another size")
         .isFalse();
-    assertThat(TreePlanner.current(TreeEntry.file("f", 10, 4999, A), record(10, 5000), same))
+    assertThat(TreePlanner.current(TreeEntry.file("f", 10, 4999, A), record(10, 5000), same, false))
         .as("recorded after the listed mtime's second")
         .isFalse();
-    assertThat(TreePlanner.current(TreeEntry.file("f", 10, 5001, A), record(10, 5000), same))
+    assertThat(TreePlanner.current(TreeEntry.file("f", 10, 5001, A), record(10, 5000), same, false))
         .as("recorded before the listed mtime")
         .isFalse();
     assertThat(
             TreePlanner.current(
-                TreeEntry.file("f", 10, 5000, "b".repeat(64)), record(10, 5000), same))
+                TreeEntry.file("f", 10, 5000, "b".repeat(64)), record(10, 5000), same, false))
         .as("another checksum")
         .isFalse();
     FileRecord pending =
         new FileRecord(
             "f", 10, 5000, Hashes.of(HashAlgorithm.SHA256, A), FileState.PENDING_DELETE, 1, 1);
-    assertThat(TreePlanner.current(e, pending, same)).as("not published").isFalse();
+    assertThat(TreePlanner.current(e, pending, same, false)).as("not published").isFalse();
     TreeEntry neither = new TreeEntry("f", TreeEntry.Type.FILE, -1, -1, 1, null, null);
-    assertThat(TreePlanner.current(neither, record(10, 5000), same))
+    assertThat(TreePlanner.current(neither, record(10, 5000), same, false))
         .as("a listing with neither size nor mtime proves nothing")
         .isFalse();
     TreeEntry sizeOnly = new TreeEntry("f", TreeEntry.Type.FILE, 10, -1, 1, null, null);
-    assertThat(TreePlanner.current(sizeOnly, record(10, 5000), same)).isTrue();
+    assertThat(TreePlanner.current(sizeOnly, record(10, 5000), same, false)).isTrue();
     TreeEntry mtimeOnly = new TreeEntry("f", TreeEntry.Type.FILE, -1, 5000, 1, null, null);
-    assertThat(TreePlanner.current(mtimeOnly, record(10, 5000), same)).isTrue();
+    assertThat(TreePlanner.current(mtimeOnly, record(10, 5000), same, false)).isTrue();
+  }
+
+  @Test
+  void aProvenFolderSparesTheStatButNotTheRecordsChecks() {
+    DiskView gone = disk(null, null);
+    TreeEntry e = TreeEntry.file("f", 10, 5000, A);
+    assertThat(TreePlanner.current(e, record(10, 5000), gone, true))
+        .as("the folder vouches for the file: no stat")
+        .isTrue();
+    assertThat(TreePlanner.current(TreeEntry.file("f", 11, 5000, A), record(10, 5000), gone, true))
+        .as("another size than recorded")
+        .isFalse();
+    assertThat(TreePlanner.decide(e, Optional.of(record(10, 5000)), gone, false))
+        .as("without the proof the stat finds it gone")
+        .isInstanceOf(TreePlanner.Fetch.class);
   }
 
   @Test
   void currentNeedsTheDiskToHoldTheRecordedFile() {
     TreeEntry e = TreeEntry.file("f", 10, 5000, null);
-    assertThat(TreePlanner.current(e, record(10, 5000), disk(null, null))).as("gone").isFalse();
+    assertThat(TreePlanner.current(e, record(10, 5000), disk(null, null), false))
+        .as("gone")
+        .isFalse();
     assertThat(
             TreePlanner.current(
-                e, record(10, 5000), disk(new DiskView.OnDisk(false, 10, 5000), null)))
+                e, record(10, 5000), disk(new DiskView.OnDisk(false, 10, 5000), null), false))
         .as("not a regular file")
         .isFalse();
     assertThat(
             TreePlanner.current(
-                e, record(10, 5000), disk(new DiskView.OnDisk(true, 9, 5000), null)))
+                e, record(10, 5000), disk(new DiskView.OnDisk(true, 9, 5000), null), false))
         .as("another size on disk")
         .isFalse();
     assertThat(
             TreePlanner.current(
-                e, record(10, 5000), disk(new DiskView.OnDisk(true, 10, 5001), null)))
+                e, record(10, 5000), disk(new DiskView.OnDisk(true, 10, 5001), null), false))
         .as("another mtime on disk")
         .isFalse();
   }

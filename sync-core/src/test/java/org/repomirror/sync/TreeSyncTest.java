@@ -287,6 +287,88 @@ class TreeSyncTest {
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(TreeSnapshot.of(upstream(), 1));
   }
 
+  private SyncReport sync(FaultyFileStore files) throws Exception {
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"))) {
+      SyncOptions options =
+          TestSyncOptions.of(List.of(), false, GRACE, 1000, 4, 3, Transfer.MismatchPolicy.STRICT);
+      return new SyncEngine(
+              mirror(), new LocalUpstream(upstream()), index, null, options, Clock.systemUTC())
+          .withFileStore(files)
+          .mirrorTree(new DirectoryLister(upstream(), 4))
+          .run();
+    }
+  }
+
+  /** Time passes: every folder of the mirror (its own state aside) last changed an hour ago. */
+  private void ageMirrorFolders() throws IOException {
+    FileTime hourAgo = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+    try (var folders = Files.walk(mirror())) {
+      for (Path dir : folders.filter(Files::isDirectory).toList()) {
+        if (!mirror().relativize(dir).toString().startsWith(".repomirror")) {
+          Files.setLastModifiedTime(dir, hourAgo);
+        }
+      }
+    }
+  }
+
+  /**
+   * A no-change sync stats each folder instead of each file once a run has checked every file of
+   * the folder and found the folder as it was: a file deleted or replaced behind the mirror's back
+   * changes its folder's mtime and is fetched again; a file rewritten in place is left to verify.
+   */
+  @Test
+  void aFolderProvenUnchangedIsStattedInsteadOfItsFiles() throws Exception {
+    oldHost();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
+    FaultyFileStore fresh = new FaultyFileStore(0);
+    assertThat(sync(fresh).tree().unchanged()).isEqualTo(9);
+    assertThat(fresh.fileStats())
+        .as("folders changed within 2 s of the run are not trusted: every file is statted")
+        .isEqualTo(7);
+
+    FaultyFileStore soon = new FaultyFileStore(0);
+    sync(soon);
+    assertThat(soon.fileStats()).as("nor after a run as quick as that").isEqualTo(7);
+
+    ageMirrorFolders();
+    FaultyFileStore checking = new FaultyFileStore(0);
+    assertThat(sync(checking).tree().unchanged()).isEqualTo(9);
+    assertThat(checking.fileStats())
+        .as("the run that earns the proofs checks each file")
+        .isEqualTo(7);
+    FaultyFileStore trusting = new FaultyFileStore(0);
+    SyncReport trusted = sync(trusting);
+    assertThat(trusted.tree().unchanged()).isEqualTo(9);
+    assertThat(trusted.tree().fetched()).isZero();
+    assertThat(trusting.fileStats()).as("no file statted once its folder is proven").isZero();
+
+    Files.delete(mirror().resolve("notes/100%.txt"));
+    Path sdk = mirror().resolve("sdk/maemo-sdk_5.0+r1~beta.tar.gz");
+    Path replacement = mirror().resolve("sdk/.replacement");
+    Files.write(replacement, "not the sdk".getBytes());
+    Files.setLastModifiedTime(replacement, Files.getLastModifiedTime(sdk));
+    Files.move(replacement, sdk, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path notes = mirror().resolve("releases/fremantle/notes.html");
+    FileTime notesMtime = Files.getLastModifiedTime(notes);
+    Files.write(notes, "NOTES RELEASE".getBytes()); // the same size, in place
+    Files.setLastModifiedTime(notes, notesMtime);
+    SyncReport repaired = sync();
+    assertThat(repaired.tree().fetched())
+        .as("the deleted file and the one replaced by a rename, found through their folders")
+        .isEqualTo(2);
+    assertThat(mirror().resolve("notes/100%.txt")).hasContent("all of it");
+    assertThat(sdk).hasSameBinaryContentAs(upstream().resolve("sdk/maemo-sdk_5.0+r1~beta.tar.gz"));
+    assertThat(notes).as("rewritten in place: its folder cannot tell").hasContent("NOTES RELEASE");
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"))) {
+      org.repomirror.verify.VerifyReport verified =
+          new org.repomirror.verify.TreeVerifier(mirror(), index, null, true, 2).run();
+      assertThat(verified.problems())
+          .as("verify finds the drift the folders cannot")
+          .extracting(org.repomirror.verify.VerifyReport.Problem::path)
+          .containsExactly("releases/fremantle/notes.html");
+    }
+  }
+
   /**
    * A chunk is published on a thread of its own while the next is fetched. When its rename fails (a
    * full disk), the run ends with that failure: no later chunk is renamed into place, and the next

@@ -10,11 +10,13 @@ import org.repomirror.fs.FileStore;
 
 /**
  * The real filesystem, but the n-th rename (or swap) into place fails as a full disk does, and
- * every rename is recorded in order; it can also refuse to swap folders, as NFS does. Thread-safe.
+ * every rename is recorded in order, and stats of files are counted; it can also refuse to swap
+ * folders, as NFS does. Thread-safe.
  */
 public final class FaultyFileStore implements FileStore {
   private final int failingMove;
   private final AtomicInteger moves = new AtomicInteger();
+  private final AtomicInteger fileStats = new AtomicInteger();
   private final List<Path> moved = new ArrayList<>();
 
   /**
@@ -42,7 +44,14 @@ public final class FaultyFileStore implements FileStore {
 
   @Override
   public Optional<Stat> stat(Path path) throws IOException {
-    return SYSTEM.stat(path);
+    Optional<Stat> stat = SYSTEM.stat(path);
+    if (stat.filter(Stat::isFile).isPresent()) fileStats.incrementAndGet();
+    return stat;
+  }
+
+  /** How many stats found a regular file. */
+  public int fileStats() {
+    return fileStats.get();
   }
 
   @Override

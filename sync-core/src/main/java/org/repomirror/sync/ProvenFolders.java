@@ -1,0 +1,112 @@
+package org.repomirror.sync;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.repomirror.fs.FileStore;
+import org.repomirror.index.Index;
+
+/**
+ * The mirror's folders whose files the index vouches for without a stat of each. A folder's mtime
+ * changes whenever an entry in it is created, removed or renamed; so while it is the mtime recorded
+ * when every file in it was last checked, no file of it was deleted or replaced behind the mirror's
+ * back, and a no-change sync stats the folder instead of its files. A file rewritten in place keeps
+ * its folder's mtime: that drift is left to {@code verify}, which compares every file with its
+ * record.
+ *
+ * <p>A folder's mtime is recorded only by a run that listed the whole tree with no failure, checked
+ * every file of the folder (with a stat, or through the proof), and found the same mtime at the end
+ * as at its first look; and only when that mtime is older than the run's start by more than a
+ * filesystem's coarsest timestamp. So any change after the first look, the run's own renames
+ * included, shows as a later mtime, and a change within the same tick as the last one cannot hide.
+ * Thread-safe.
+ */
+final class ProvenFolders {
+  static final String META_PREFIX = "proven-folder/";
+
+  /** FAT and some NFS servers keep mtimes to 2 s; the kernel's own clock ticks far finer. */
+  static final long RACY_MILLIS = 2_000;
+
+  private final Index index;
+  private final FileStore files;
+  private final MirrorLayout layout;
+  private final long runStartMillis;
+  private final Map<String, Folder> folders = new ConcurrentHashMap<>();
+
+  /**
+   * @param runStartMillis the real time the run began, as the filesystem's clock tells it (not the
+   *     run's clock, which tests set elsewhere)
+   */
+  ProvenFolders(Index index, FileStore files, MirrorLayout layout, long runStartMillis) {
+    this.index = index;
+    this.files = files;
+    this.layout = layout;
+    this.runStartMillis = runStartMillis;
+  }
+
+  /** A folder as first seen in this run. */
+  private static final class Folder {
+    /** The folder's mtime at the first look, or -1 when it is not a folder. */
+    final long mtimeAtFirstLook;
+
+    /** The mtime an earlier run recorded, or -1 for none. */
+    final long recorded;
+
+    Folder(long mtimeAtFirstLook, long recorded) {
+      this.mtimeAtFirstLook = mtimeAtFirstLook;
+      this.recorded = recorded;
+    }
+
+    boolean proven() {
+      return recorded >= 0 && recorded == mtimeAtFirstLook;
+    }
+  }
+
+  /** Whether the files of this path's folder may be taken as the index records them. */
+  boolean vouchesFor(String path) {
+    return folder(parentOf(path)).proven();
+  }
+
+  private Folder folder(String folder) {
+    return folders.computeIfAbsent(
+        folder,
+        f -> new Folder(mtime(f), index.meta(META_PREFIX + f).map(Long::parseLong).orElse(-1L)));
+  }
+
+  /**
+   * After a complete listing of a run with no failures, before its deletions: records each folder
+   * that earned it, and forgets the record of each that changed.
+   */
+  void record(Index.Batch batch) {
+    folders.forEach(
+        (name, f) -> {
+          long now = mtime(name);
+          boolean earned =
+              now >= 0 && now == f.mtimeAtFirstLook && now < runStartMillis - RACY_MILLIS;
+          if (earned && now != f.recorded) {
+            batch.putMeta(META_PREFIX + name, Long.toString(now));
+          } else if (!earned && f.recorded >= 0) {
+            batch.deleteMeta(META_PREFIX + name);
+          }
+        });
+  }
+
+  /** The folder's mtime, or -1 when there is no folder at the path. */
+  private long mtime(String folder) {
+    try {
+      return files
+          .stat(layout.resolve(folder))
+          .filter(s -> s.kind() == FileStore.Stat.Kind.DIRECTORY)
+          .map(FileStore.Stat::mtimeMillis)
+          .orElse(-1L);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String parentOf(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
+  }
+}

@@ -7,12 +7,14 @@
 #   1%-change  a sync after 1% of the files changed (same size, new bytes, new mtime);
 #   verify     repomirror verify --full against sha256sum over the same files (2 processes);
 #   final      after another 1% change, repomirror sync --final (delta, then everything it touched
-#              re-hashed and a verdict) against ftpsync's two-stage rsync (stage 1 without the
+#              re-hashed and a verdict) against the real ftpsync (Debian's package, configured for
+#              the same tree: its own copy, RSYNC_SOURCE the directory, its default rsync options)
+#              and against an imitation of its two stages with plain rsync (stage 1 without the
 #              indexes, stage 2 everything with --delay-updates --delete-delay).
 # Copies made by an earlier run are reused (their initial time is then not measured again);
 # TREE_FRESH=yes starts from empty copies.
 # Every repomirror run has a 512 MiB heap (-Xmx512m). Environment: TREE_FILES, TREE_SCALE.
-need rsync python3 bc
+need rsync python3 bc ftpsync
 
 tree_dir="$work/tree"
 tfiles="${TREE_FILES:-300000}"
@@ -29,6 +31,8 @@ tree_bytes="$(du -sb "$src" | cut -f1)"
 rm_root="$tree_dir/repomirror"
 peer_root="$tree_dir/peer"
 rs_root="$tree_dir/rsync"
+ftp_root="$tree_dir/ftpsync"
+ftp_home="$tree_dir/ftpsync-home"
 export REPOMIRROR_JAVA_OPTS="-Xmx512m"
 
 # A failed command, or a copy that ends up wrong, makes the whole scenario fail: no figures.
@@ -56,6 +60,17 @@ rs_final() {
     --exclude 'Contents*' --exclude 'i18n/' "$src/" "$rs_root/" &&
     rsync -a --delay-updates --delete-delay "$src/" "$rs_root/"
 }
+# ftpsync reads ~/.config/ftpsync/ftpsync-<archive>.conf; a home of its own keeps the bench's
+# configuration out of the user's. It logs to its LOGDIR and writes project/trace/ in the copy.
+mkdir -p "$ftp_home/.config/ftpsync"
+cat > "$ftp_home/.config/ftpsync/ftpsync-bench.conf" <<CONF
+MIRRORNAME=bench
+TO=$ftp_root/
+RSYNC_SOURCE=$src/
+MAILTO=
+LOGDIR=$tree_dir/ftpsync-log
+CONF
+ftp_final() { env HOME="$ftp_home" LOGNAME="${LOGNAME:-root}" ftpsync sync:archive:bench; }
 rm_verify() { "$top/repomirror" verify --root "$rm_root" --full; }
 sha_verify() { (cd "$rs_root" && find . -type f -print0 | xargs -0 -n 2000 -P 2 sha256sum > /dev/null); }
 
@@ -63,7 +78,7 @@ mkdir -p "$tree_dir"
 : > "$tree_dir/run.log"
 echo "initial copies of $tfiles files ($(echo "$tree_bytes / 1000000" | bc) MB)..." >&2
 if [[ "${TREE_FRESH:-no}" == yes || ! -d "$rm_root" || ! -d "$rs_root" || ! -d "$peer_root" ]]; then
-  rm -rf "$rm_root" "$peer_root" "$rs_root"
+  rm -rf "$rm_root" "$peer_root" "$rs_root" "$ftp_root"
 fi
 init_rm="$( [[ -d $rm_root ]] && echo reused || timed rm_sync)"
 init_rs="$( [[ -d $rs_root ]] && echo reused || timed rs_sync)"
@@ -75,6 +90,9 @@ wait_port 18081
 init_peer="$( [[ -d $peer_root ]] && echo reused || timed peer_sync)"
 # Whatever state the copies are in, bring them level before timing anything.
 rm_sync > /dev/null 2>&1; rs_sync; peer_sync > /dev/null 2>&1
+[[ -d $ftp_root ]] || echo "  ftpsync's copy: a first ftpsync run (not timed)..." >&2
+ftp_final >> "$tree_dir/run.log" 2>&1 || failed "ftpsync could not bring its copy level"
+
 secs() { [[ $1 == reused || $1 == FAILED ]] && echo "$1" || echo "${1}s"; }
 echo "  initial: repomirror $(secs "$init_rm"), peer $(secs "$init_peer"), rsync $(secs "$init_rs")" >&2
 
@@ -98,8 +116,10 @@ for run in $(seq 1 "$runs"); do
   for t in "${vorder[@]}"; do
     echo "verify,$t,$run,$(timed "${t}_verify")" >> "$csv"
   done
+  # ftpsync's copy takes the first change untimed, so that its final run has the same 1% to do.
+  ftp_final >> "$tree_dir/run.log" 2>&1 || failed "ftpsync could not bring its copy level"
   changed="$(python3 "$here/scripts/mutate_tree.py" "$src" 1 "$(( run + 1000 ))")"
-  if (( run % 2 )); then forder=(rs rm); else forder=(rm rs); fi
+  if (( run % 2 )); then forder=(ftp rs rm); else forder=(rm rs ftp); fi
   for t in "${forder[@]}"; do
     echo "final,$t,$run,$(timed "${t}_final")" >> "$csv"
   done
@@ -112,6 +132,9 @@ trap - EXIT
 diff <(cd "$src" && find . -type f | sort) <(cd "$rm_root" && find . -path ./.repomirror -prune -o -path ./project -prune -o -type f -print | sort) > /dev/null \
   && echo "repomirror's copy lists the same files as the source" >&2 \
   || failed "repomirror's copy differs from the source"
+diff <(cd "$src" && find . -type f | sort) <(cd "$ftp_root" && find . -path ./project -prune -o -type f -print | sort) > /dev/null \
+  && echo "ftpsync's copy lists the same files as the source" >&2 \
+  || failed "ftpsync's copy differs from the source"
 if [[ -s "$failures" ]]; then
   echo "tree: BENCHMARK RUN FAILED, no figures are valid:" >&2
   sed 's/^/  /' "$failures" >&2
@@ -132,11 +155,11 @@ def stats(case, tool):
 # comparison with rsync -a.
 names = {"rm": "repomirror (directory)", "peer": "repomirror (peer manifest)*", "rs": "rsync -a",
          "sha": "sha256sum (2 processes)"}
-final_names = {"rm": "repomirror sync --final", "rs": "rsync, two stages"}
+final_names = {"rm": "repomirror sync --final", "ftp": "ftpsync (Debian's)", "rs": "rsync, two stages"}
 for case, tools, base in (("no-change", ("rm", "peer", "rs"), "rs"),
                           ("one-percent", ("rm", "peer", "rs"), "rs"),
                           ("verify", ("rm", "sha"), "sha"),
-                          ("final", ("rm", "rs"), "rs")):
+                          ("final", ("rm", "ftp", "rs"), "ftp")):
     if case == "final":
         names = final_names
     print(f"\n{case}:")

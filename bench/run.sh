@@ -10,7 +10,8 @@
 #           (from the directory and from a peer's manifest) vs rsync -a, and verify --full vs
 #           sha256sum.
 #   wan     initial sync over a 100 Mbit/s link with 20 ms round trip (two network namespaces,
-#           tc tbf, a delay proxy), repomirror vs rsync; goodput as a share of the link. Root.
+#           tc tbf, packets delayed by a TUN delay line, or WAN_LINK=proxy for TCP delay proxies),
+#           repomirror vs rsync; goodput as a share of the link. Root.
 #   serve   repomirror serve vs nginx (sendfile on, one worker each), measured with wrk at
 #           1 KiB, 64 KiB, 1 MiB and 20 MiB, 50 and 1000 keep-alive connections; then RSS with
 #           10,000 idle keep-alive connections.

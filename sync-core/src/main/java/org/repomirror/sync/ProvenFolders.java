@@ -71,7 +71,18 @@ final class ProvenFolders {
   private Folder folder(String folder) {
     return folders.computeIfAbsent(
         folder,
-        f -> new Folder(mtime(f), index.meta(META_PREFIX + f).map(Long::parseLong).orElse(-1L)));
+        f ->
+            new Folder(
+                mtime(f), index.meta(META_PREFIX + f).map(ProvenFolders::millis).orElse(-1L)));
+  }
+
+  /** A recorded mtime; one that cannot be read proves nothing, and the files are statted. */
+  private static long millis(String recorded) {
+    try {
+      return Long.parseLong(recorded);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /**

@@ -369,6 +369,21 @@ class TreeSyncTest {
     }
   }
 
+  @Test
+  void anUnreadableFolderProofProvesNothing() throws Exception {
+    oldHost();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
+    try (Index index = Index.open(mirror().resolve(".repomirror/index"));
+        Index.Batch batch = index.batch()) {
+      batch.putMeta(ProvenFolders.META_PREFIX + "notes", "not a number").commit();
+    }
+    Files.delete(mirror().resolve("notes/100%.txt"));
+    SyncReport next = sync();
+    assertThat(next.outcome()).as(next.summary()).isEqualTo(RunOutcome.OK);
+    assertThat(next.tree().fetched()).isEqualTo(1);
+    assertThat(mirror().resolve("notes/100%.txt")).hasContent("all of it");
+  }
+
   /**
    * A chunk is published on a thread of its own while the next is fetched. When its rename fails (a
    * full disk), the run ends with that failure: no later chunk is renamed into place, and the next

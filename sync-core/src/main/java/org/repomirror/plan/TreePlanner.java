@@ -32,10 +32,6 @@ public final class TreePlanner {
   /** Make (or remake) the symbolic link. */
   public record Link() implements Decision {}
 
-  public static Decision decide(TreeEntry e, Optional<FileRecord> known, DiskView disk) {
-    return decide(e, known, disk, false);
-  }
-
   /**
    * @param folderProven the mirror's folder of the entry is as it was when each of its files was
    *     last checked (see the sync's proven folders): the record is taken without a stat

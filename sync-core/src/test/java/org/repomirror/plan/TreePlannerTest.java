@@ -37,7 +37,10 @@ class TreePlannerTest {
     TreeEntry e = TreeEntry.file("f", 10, 5000, null);
     assertThat(
             TreePlanner.decide(
-                e, Optional.of(record(10, 5000)), disk(new DiskView.OnDisk(true, 10, 5000), null)))
+                e,
+                Optional.of(record(10, 5000)),
+                disk(new DiskView.OnDisk(true, 10, 5000), null),
+                false))
         .isInstanceOf(TreePlanner.Unchanged.class);
   }
 
@@ -45,10 +48,11 @@ class TreePlannerTest {
   void aListingToTheMinuteMatchesAnyMtimeInThatMinute() {
     TreeEntry minute = new TreeEntry("f", TreeEntry.Type.FILE, 10, 60_000, 60_000, null, null);
     DiskView there = disk(new DiskView.OnDisk(true, 10, 119_999), null);
-    assertThat(TreePlanner.decide(minute, Optional.of(record(10, 119_999)), there))
+    assertThat(TreePlanner.decide(minute, Optional.of(record(10, 119_999)), there, false))
         .isInstanceOf(TreePlanner.Unchanged.class);
     DiskView later = disk(new DiskView.OnDisk(true, 10, 120_000), null);
-    TreePlanner.Decision d = TreePlanner.decide(minute, Optional.of(record(10, 120_000)), later);
+    TreePlanner.Decision d =
+        TreePlanner.decide(minute, Optional.of(record(10, 120_000)), later, false);
     assertThat(d).isInstanceOf(TreePlanner.Fetch.class);
     assertThat(((TreePlanner.Fetch) d).mtimeMillis())
         .as("keep the upstream's Last-Modified")
@@ -60,7 +64,10 @@ class TreePlannerTest {
     TreeEntry e = TreeEntry.file("f", 10, 5000, "b".repeat(64));
     TreePlanner.Decision d =
         TreePlanner.decide(
-            e, Optional.of(record(10, 5000)), disk(new DiskView.OnDisk(true, 10, 5000), null));
+            e,
+            Optional.of(record(10, 5000)),
+            disk(new DiskView.OnDisk(true, 10, 5000), null),
+            false);
     assertThat(d).isInstanceOf(TreePlanner.Fetch.class);
     assertThat(((TreePlanner.Fetch) d).expected().hashes().get(HashAlgorithm.SHA256))
         .hasValue("b".repeat(64));
@@ -72,9 +79,12 @@ class TreePlannerTest {
     TreeEntry e = TreeEntry.file("f", 10, 5000, null);
     assertThat(
             TreePlanner.decide(
-                e, Optional.of(record(10, 5000)), disk(new DiskView.OnDisk(true, 11, 5000), null)))
+                e,
+                Optional.of(record(10, 5000)),
+                disk(new DiskView.OnDisk(true, 11, 5000), null),
+                false))
         .isInstanceOf(TreePlanner.Fetch.class);
-    assertThat(TreePlanner.decide(e, Optional.of(record(10, 5000)), disk(null, null)))
+    assertThat(TreePlanner.decide(e, Optional.of(record(10, 5000)), disk(null, null), false))
         .isInstanceOf(TreePlanner.Fetch.class);
   }
 
@@ -84,11 +94,11 @@ class TreePlannerTest {
     FileRecord known =
         new FileRecord(
             "l", 6, 1000, Hashes.of(HashAlgorithm.SHA256, A), FileState.PUBLISHED, 1, 1, "target");
-    assertThat(TreePlanner.decide(link, Optional.of(known), disk(null, "target")))
+    assertThat(TreePlanner.decide(link, Optional.of(known), disk(null, "target"), false))
         .isInstanceOf(TreePlanner.Unchanged.class);
-    assertThat(TreePlanner.decide(link, Optional.of(known), disk(null, "elsewhere")))
+    assertThat(TreePlanner.decide(link, Optional.of(known), disk(null, "elsewhere"), false))
         .isInstanceOf(TreePlanner.Link.class);
-    assertThat(TreePlanner.decide(link, Optional.empty(), disk(null, "target")))
+    assertThat(TreePlanner.decide(link, Optional.empty(), disk(null, "target"), false))
         .isInstanceOf(TreePlanner.Link.class);
   }
 

@@ -299,6 +299,15 @@ class TreeSyncTest {
     }
   }
 
+  /** Syncs with nothing to do (it asserts so) and says how many stats found a file. */
+  private int fileStatsOfANoChangeSync() throws Exception {
+    FaultyFileStore counting = new FaultyFileStore(0);
+    SyncReport report = sync(counting);
+    assertThat(report.tree().unchanged()).as(report.summary()).isEqualTo(9);
+    assertThat(report.tree().fetched()).isZero();
+    return counting.fileStats();
+  }
+
   /** Time passes: every folder of the mirror (its own state aside) last changed an hour ago. */
   private void ageMirrorFolders() throws IOException {
     FileTime hourAgo = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
@@ -320,27 +329,15 @@ class TreeSyncTest {
   void aFolderProvenUnchangedIsStattedInsteadOfItsFiles() throws Exception {
     oldHost();
     assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
-    FaultyFileStore fresh = new FaultyFileStore(0);
-    assertThat(sync(fresh).tree().unchanged()).isEqualTo(9);
-    assertThat(fresh.fileStats())
+    assertThat(fileStatsOfANoChangeSync())
         .as("folders changed within 2 s of the run are not trusted: every file is statted")
         .isEqualTo(7);
-
-    FaultyFileStore soon = new FaultyFileStore(0);
-    sync(soon);
-    assertThat(soon.fileStats()).as("nor after a run as quick as that").isEqualTo(7);
-
+    assertThat(fileStatsOfANoChangeSync()).as("nor after a run as quick as that").isEqualTo(7);
     ageMirrorFolders();
-    FaultyFileStore checking = new FaultyFileStore(0);
-    assertThat(sync(checking).tree().unchanged()).isEqualTo(9);
-    assertThat(checking.fileStats())
+    assertThat(fileStatsOfANoChangeSync())
         .as("the run that earns the proofs checks each file")
         .isEqualTo(7);
-    FaultyFileStore trusting = new FaultyFileStore(0);
-    SyncReport trusted = sync(trusting);
-    assertThat(trusted.tree().unchanged()).isEqualTo(9);
-    assertThat(trusted.tree().fetched()).isZero();
-    assertThat(trusting.fileStats()).as("no file statted once its folder is proven").isZero();
+    assertThat(fileStatsOfANoChangeSync()).as("no file statted once its folder is proven").isZero();
 
     Files.delete(mirror().resolve("notes/100%.txt"));
     Path sdk = mirror().resolve("sdk/maemo-sdk_5.0+r1~beta.tar.gz");

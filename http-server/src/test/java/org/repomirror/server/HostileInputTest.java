@@ -164,6 +164,9 @@ class HostileInputTest {
             AccessLog.OFF)) {
       InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.address().getPort());
       URI good = URI.create("http://127.0.0.1:" + address.getPort() + "/" + FILE);
+      int port = address.getPort();
+      // The baseline before any client connects; the good client closes its pool when it stops.
+      ServerDescriptors before = ServerDescriptors.count(port);
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong served = new AtomicLong();
       List<String> goodFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -171,21 +174,24 @@ class HostileInputTest {
           Thread.ofPlatform()
               .start(
                   () -> {
-                    HttpClient http = HttpClient.newHttpClient();
-                    while (!stop.get()) {
-                      try {
-                        HttpResponse<byte[]> r =
-                            http.send(
-                                HttpRequest.newBuilder(good).timeout(Duration.ofSeconds(5)).build(),
-                                HttpResponse.BodyHandlers.ofByteArray());
-                        if (r.statusCode() != 200 || !Arrays.equals(r.body(), content)) {
-                          goodFailures.add("status " + r.statusCode());
+                    try (HttpClient http = HttpClient.newHttpClient()) {
+                      while (!stop.get()) {
+                        try {
+                          HttpResponse<byte[]> r =
+                              http.send(
+                                  HttpRequest.newBuilder(good)
+                                      .timeout(Duration.ofSeconds(5))
+                                      .build(),
+                                  HttpResponse.BodyHandlers.ofByteArray());
+                          if (r.statusCode() != 200 || !Arrays.equals(r.body(), content)) {
+                            goodFailures.add("status " + r.statusCode());
+                          }
+                          served.incrementAndGet();
+                        } catch (IOException e) {
+                          goodFailures.add(e.toString());
+                        } catch (InterruptedException e) {
+                          return;
                         }
-                        served.incrementAndGet();
-                      } catch (IOException e) {
-                        goodFailures.add(e.toString());
-                      } catch (InterruptedException e) {
-                        return;
                       }
                     }
                   });
@@ -196,8 +202,6 @@ class HostileInputTest {
       ListAppender<ILoggingEvent> logged = new ListAppender<>();
       logged.start();
       serverLog.addAppender(logged);
-      int port = address.getPort();
-      ServerDescriptors before = ServerDescriptors.count(port);
       Map<String, String> wrong = new LinkedHashMap<>();
       List<Case> cases = cases();
       for (Case c : cases) {

@@ -41,6 +41,7 @@ import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -100,6 +101,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
 
   private final ServedTree tree;
   private final SmallFileCache smallFiles;
+  private final ResponseHeads heads;
   private final CachePolicy cachePolicy;
   private final GenerationPinning pinning;
   private final GenerationPinning.Connection pins = new GenerationPinning.Connection();
@@ -107,6 +109,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private final AccessLog accessLog;
   private final ConnectionGuard guard;
   private final boolean tls;
+  private ChannelHandlerContext encoder;
   private final ArrayDeque<HttpRequest> queue = new ArrayDeque<>();
   private boolean responding;
   private boolean corked;
@@ -120,6 +123,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   record Site(
       ServedTree tree,
       SmallFileCache smallFiles,
+      ResponseHeads heads,
       CachePolicy cachePolicy,
       GenerationPinning pinning,
       ServerMetrics metrics,
@@ -128,6 +132,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   FileHandler(Site site, ConnectionGuard guard, boolean tls, boolean draining) {
     this.tree = site.tree();
     this.smallFiles = site.smallFiles();
+    this.heads = site.heads();
     this.cachePolicy = site.cachePolicy();
     this.pinning = site.pinning();
     this.metrics = site.metrics();
@@ -141,6 +146,15 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   /** One answer under way: what the access log and metrics need once it is sent. */
   private record Reply(
       HttpRequest request, long startMillis, int status, long bodyBytes, boolean keepAlive) {}
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // Writes from the encoder's context go straight to the socket: the pre-encoded answers.
+    encoder = ctx.pipeline().context(HttpResponseEncoder.class);
+    if (encoder == null) {
+      throw new IllegalStateException("FileHandler needs an HttpResponseEncoder before it");
+    }
+  }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -372,6 +386,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       case ByteRange.Full f ->
           response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, HEADERS);
     }
+    String contentType = ContentTypes.forName(path.segments().getLast());
     ByteBuf inline = null;
     if (!head && !tls && length > 0 && smallFiles.accepts(size)) {
       // Small bodies go out in the same write as the headers: one syscall, one TCP segment.
@@ -382,6 +397,13 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
         log.debug("cannot read {}: {}", file.path(), e.toString());
         return error(ctx, request, start, HttpResponseStatus.NOT_FOUND, keepAlive);
       }
+      if (range instanceof ByteRange.Full) {
+        // The hot case (Release, InRelease, small indexes): a head encoded once per file.
+        encoder.write(heads.head(file, contentType, cacheControl));
+        encoder.write(ResponseHeads.tail(ctx.alloc(), start, connection(request, keepAlive)));
+        ChannelFuture sent = encoder.writeAndFlush(inline);
+        return new Outcome(new Reply(request, start, 200, length, keepAlive), sent);
+      }
       response =
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,
@@ -391,7 +413,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
               TRAILERS.newHeaders());
     }
     HttpHeaders out = response.headers();
-    out.set(CONTENT_TYPE, ContentTypes.forName(path.segments().getLast()));
+    out.set(CONTENT_TYPE, contentType);
     out.set(CONTENT_LENGTH, length);
     out.set(ACCEPT_RANGES, HttpHeaderValues.BYTES);
     setCommon(response, request, keepAlive);
@@ -526,11 +548,20 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     HttpHeaders out = response.headers();
     out.set(SERVER, SERVER_NAME);
     out.set(DATE, HttpDates.now(System.currentTimeMillis()));
-    if (!keepAlive) {
-      out.set(CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (request.protocolVersion().minorVersion() == 0) {
-      out.set(CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    String connection = connection(request, keepAlive);
+    if (connection != null) {
+      out.set(CONNECTION, connection);
     }
+  }
+
+  /** The Connection header of a response, or null for none: HTTP/1.1 keeps alive by default. */
+  private static String connection(HttpRequest request, boolean keepAlive) {
+    if (!keepAlive) {
+      return HttpHeaderValues.CLOSE.toString();
+    }
+    return request.protocolVersion().minorVersion() == 0
+        ? HttpHeaderValues.KEEP_ALIVE.toString()
+        : null;
   }
 
   private static void setValidators(

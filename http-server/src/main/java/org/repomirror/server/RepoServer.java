@@ -84,6 +84,7 @@ public final class RepoServer implements AutoCloseable {
         new FileHandler.Site(
             tree,
             new SmallFileCache(config.smallFileCache().bytes()),
+            new ResponseHeads(),
             new CachePolicy(config.metadataMaxAge(), config.pinning().enabled()),
             pinning,
             metrics,

@@ -4,7 +4,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -52,16 +53,17 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         new IdleStateHandler(true, 0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     ConnectionGuard guard = new ConnectionGuard(config.headerTimeout().toNanos(), metrics);
     p.addLast("guard", guard);
+    // A decoder and an encoder rather than HttpServerCodec: FileHandler writes pre-encoded heads
+    // past the encoder, which the codec would not know of (it pairs each response with a request
+    // method). The decoder keeps no queue of its own; FileHandler bounds the pipelined requests.
     p.addLast(
-        "http",
-        new HttpServerCodec(
+        "http-decoder",
+        new HttpRequestDecoder(
             new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
-                .setMaxChunkSize(8192),
-            // Off: FileHandler closes a flood quietly. Netty's limit throws for every request the
-            // decoder goes on to decode from bytes already read, after that close.
-            Integer.MAX_VALUE));
+                .setMaxChunkSize(8192)));
+    p.addLast("http-encoder", new HttpResponseEncoder());
     if (ssl != null) {
       p.addLast("chunked", new ChunkedWriteHandler());
     }

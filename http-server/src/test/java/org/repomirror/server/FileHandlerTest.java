@@ -7,7 +7,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,11 +41,13 @@ class FileHandlerTest {
     channel =
         new EmbeddedChannel(
             guard,
-            new HttpServerCodec(),
+            new HttpRequestDecoder(),
+            new HttpResponseEncoder(),
             new FileHandler(
                 new FileHandler.Site(
                     new ServedTree(root),
                     new SmallFileCache(1 << 20),
+                    new ResponseHeads(),
                     new CachePolicy(Duration.ofSeconds(60), true),
                     new GenerationPinning(
                         new GenerationStore(root.toRealPath()),

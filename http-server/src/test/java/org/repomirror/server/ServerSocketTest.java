@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +157,45 @@ class ServerSocketTest {
       assertThat(c.send(get("/dists/stable/Release")).read().bodyText())
           .isEqualTo("Suite: stable\n");
     }
+  }
+
+  @Test
+  void aSmallFilesPreEncodedHeadSaysWhatTheEncodedHeadSays() throws Exception {
+    // A small file's GET is answered from a head encoded once; HEAD goes through Netty's encoder.
+    try (RawHttp c = new RawHttp(address)) {
+      for (String version : new String[] {"HTTP/1.1", "HTTP/1.0"}) {
+        String request =
+            " /dists/stable/Release " + version + "\r\nHost: t\r\nConnection: keep-alive\r\n\r\n";
+        RawHttp.Response head = c.send("HEAD" + request).read(true);
+        RawHttp.Response first = c.send("GET" + request).read();
+        RawHttp.Response second = c.send("GET" + request).read();
+        for (RawHttp.Response get : List.of(first, second)) {
+          assertThat(get.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+          assertThat(get.bodyText()).isEqualTo("Suite: stable\n");
+          assertThat(without(get.headers(), "date"))
+              .as(version)
+              .isEqualTo(without(head.headers(), "date"));
+          assertThat(HttpDates.parse(get.header("Date"))).isPresent();
+        }
+      }
+      // A replaced file gets a new head: its length and validators, never the old ones.
+      Path next = root.resolve("dists/stable/.Release.new");
+      Files.writeString(next, "Suite: stable-updates\n");
+      Files.move(
+          next, root.resolve("dists/stable/Release"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      RawHttp.Response head =
+          c.send("HEAD /dists/stable/Release HTTP/1.1\r\nHost: t\r\n\r\n").read(true);
+      RawHttp.Response get = c.send(get("/dists/stable/Release")).read();
+      assertThat(get.bodyText()).isEqualTo("Suite: stable-updates\n");
+      assertThat(get.header("Content-Length")).isEqualTo("22");
+      assertThat(without(get.headers(), "date")).isEqualTo(without(head.headers(), "date"));
+    }
+  }
+
+  private static Map<String, String> without(Map<String, String> headers, String name) {
+    Map<String, String> rest = new TreeMap<>(headers);
+    rest.remove(name);
+    return rest;
   }
 
   @Test

@@ -12,6 +12,9 @@
 #   wan     initial sync over a 100 Mbit/s link with 20 ms round trip (two network namespaces,
 #           tc tbf, packets delayed by a TUN delay line, or WAN_LINK=proxy for TCP delay proxies),
 #           repomirror vs rsync; goodput as a share of the link. Root.
+#   remote  a remote old host across the same shaped link: no-change and final (1% changed)
+#           syncs by repomirror (from a peer's manifest and from nginx's autoindex pages) vs rsync
+#           over its daemon (final: ftpsync's two stages). Root.
 #   serve   repomirror serve vs nginx (sendfile on, one worker each), measured with wrk at
 #           1 KiB, 64 KiB, 1 MiB and 20 MiB, 50 and 1000 keep-alive connections; then RSS with
 #           10,000 idle keep-alive connections.
@@ -41,7 +44,7 @@ while (( $# )); do
   case "$1" in
     --quick) quick=true; runs=3; duration=3 ;;
     --runs) runs="$2"; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) scenarios+=("$1") ;;
   esac

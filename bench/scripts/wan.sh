@@ -1,11 +1,7 @@
 # The WAN scenario: sourced by bench/run.sh. The upstream (nginx and an rsync daemon) and the
-# mirror live in two network namespaces joined by a link shaped to 100 Mbit/s with tc tbf in both
-# directions, with 20 ms of round trip. This kernel has no netem, fq or etf qdisc (only htb, tbf and
-# pfifo_fast), so the delay comes from user space, one of two ways (WAN_LINK):
-#   tun    (default) a pair of TUN devices and delay_line.py, which holds every packet 10 ms each
-#          way: one TCP connection end to end, whose stacks see the 20 ms as round-trip time;
-#   proxy  a veth pair and delay_proxy.py, TCP proxies that delay what they relay: each side's
-#          TCP sees a round trip of about zero, and the proxy's buffers hide the window's growth.
+# mirror live on the two sides of the shaped link of shaped_link.sh: 100 Mbit/s with tc tbf in both
+# directions, 20 ms of round trip (WAN_LINK=tun, the default, a TUN delay line that TCP sees; or
+# WAN_LINK=proxy, TCP delay proxies that it does not).
 # repomirror and rsync each make an initial copy of a 2,000-file repository (Debian's size
 # distribution scaled by 0.1) through it, alternating. Goodput is reported as a share of the link
 # rate. Needs root (ip netns, tc). Traffic never leaves the namespaces this script creates.
@@ -16,9 +12,9 @@ wan_dir="$work/wan"
 wfiles="${WAN_FILES:-2000}"
 wscale="${WAN_SCALE:-0.1}"
 $quick && { wfiles=500; }
-rate_mbit="${WAN_RATE_MBIT:-100}"
-delay_ms="${WAN_DELAY_MS:-10}" # each way
-link="${WAN_LINK:-tun}"
+# shellcheck source=shaped_link.sh
+source "$here/scripts/shaped_link.sh"
+rate_mbit=$link_rate_mbit delay_ms=$link_delay_ms link=$link_kind ns=$link_ns
 data="$wan_dir/data-$wfiles-$wscale"
 if [[ ! -f "$data/keyring.gpg" ]]; then
   rm -rf "$wan_dir"/data-*
@@ -28,37 +24,14 @@ if [[ ! -f "$data/keyring.gpg" ]]; then
 fi
 repo="$data/repo"
 wan_bytes="$(du -sb "$repo" | cut -f1)"
-ns=rmwan
 mkdir -p "$wan_dir/run"
 wan_cleanup() {
   kill $(cat "$wan_dir/run/nginx.pid" "$wan_dir/run/rsyncd.pid" 2>/dev/null) 2>/dev/null || true
-  pkill -f "delay_proxy.py 127.0.0.1 1809" 2>/dev/null || true
-  pkill -f "delay_line.py rmwan0 rmwan1" 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  ip link del rmwan0 2>/dev/null || true
+  link_down
 }
 wan_cleanup
 trap wan_cleanup EXIT
-ip netns add "$ns"
-if [[ $link == tun ]]; then
-  python3 "$here/scripts/delay_line.py" rmwan0 rmwan1 "$delay_ms" > "$wan_dir/run/delay_line.out" 2>&1 &
-  line_pid=$!
-  for _ in $(seq 1 50); do grep -q ready "$wan_dir/run/delay_line.out" 2>/dev/null && break; sleep 0.1; done
-  grep -q ready "$wan_dir/run/delay_line.out" || { echo "wan: BENCHMARK RUN FAILED: the delay line did not start" >&2; exit 1; }
-  ip link set rmwan1 netns "$ns"
-  ip addr add 10.77.0.1 peer 10.77.0.2 dev rmwan0
-  ip netns exec "$ns" ip addr add 10.77.0.2 peer 10.77.0.1 dev rmwan1
-else
-  ip link add rmwan0 type veth peer name rmwan1
-  ip link set rmwan1 netns "$ns"
-  ip addr add 10.77.0.1/24 dev rmwan0
-  ip netns exec "$ns" ip addr add 10.77.0.2/24 dev rmwan1
-fi
-ip link set rmwan0 up
-ip netns exec "$ns" ip link set rmwan1 up
-ip netns exec "$ns" ip link set lo up
-tc qdisc add dev rmwan0 root tbf rate "${rate_mbit}mbit" burst 64kb latency 100ms
-ip netns exec "$ns" tc qdisc add dev rmwan1 root tbf rate "${rate_mbit}mbit" burst 64kb latency 100ms
+link_up "$wan_dir/run"
 
 cat > "$wan_dir/run/nginx.conf" <<NGINX
 worker_processes 1;
@@ -87,10 +60,8 @@ else
   http_host=127.0.0.1 http_port=18090 rsync_port=18091
 fi
 sleep 1
-rtt="$(ip netns exec "$ns" bash -c 'start=$(date +%s%N); exec 3<>/dev/tcp/'"$http_host/$http_port"'; printf "HEAD / HTTP/1.0\r\n\r\n" >&3; head -1 <&3 >/dev/null; echo $(( ($(date +%s%N) - start) / 1000000 ))')"
-# What each side's TCP itself sees: the smoothed round trip of one connection held open.
-tcp_rtt="$(ip netns exec "$ns" bash -c 'exec 3<>/dev/tcp/'"$http_host/$http_port"'; printf "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n" >&3; sleep 0.5; ss -tin dst '"$http_host"' | grep -o "rtt:[0-9.]*" | head -1 | cut -d: -f2')"
-line_cpu() { [[ -n ${line_pid:-} ]] && awk '{print ($14 + $15) / 100}' "/proc/$line_pid/stat" || echo 0; }
+rtt="$(link_rtt "$http_host" "$http_port")"
+tcp_rtt="$(link_tcp_rtt "$http_host" "$http_port")"
 cpu_before="$(line_cpu)"
 
 target="$wan_dir/target"

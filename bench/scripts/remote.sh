@@ -1,0 +1,170 @@
+# The remote-old-host scenario: sourced by bench/run.sh. The old host is on the far side of the
+# shaped link of shaped_link.sh (100 Mbit/s, 20 ms round trip that TCP sees), the mirror in the
+# benchmark's own namespace. The old host holds a generated tree of 50,000 files in 500 folders
+# (REMOTE_FILES; Debian's size distribution scaled by 0.001) and offers it three ways: an rsync
+# daemon; nginx with autoindex (an HTTP index); and a repomirror peer, a copy of it served with
+# its manifest. Three copies on the mirror side follow it: rsync -a over the daemon, repomirror
+# from the index pages, repomirror from the peer's manifest. Then, alternating, each run measures:
+#   no-change  a sync with nothing to do;
+#   final      after 1% of the files changed on the old host (and its peer caught up, untimed),
+#              repomirror sync --final (delta, everything it touched re-hashed, a verdict) against
+#              ftpsync's two stages with plain rsync over the daemon (stage 1 without the indexes,
+#              stage 2 everything with --delay-updates --delete-delay).
+# Every repomirror run has a 512 MiB heap. Needs root (ip netns, tc). Traffic never leaves the
+# namespaces this script creates.
+need nginx rsync python3 bc
+
+remote_dir="$work/remote"
+rfiles="${REMOTE_FILES:-50000}"
+rscale="${REMOTE_SCALE:-0.001}"
+$quick && rfiles="${REMOTE_FILES:-10000}"
+# shellcheck source=shaped_link.sh
+source "$here/scripts/shaped_link.sh"
+[[ $link_kind == tun ]] || { echo "remote: BENCHMARK RUN FAILED: WAN_LINK=$link_kind is not supported here, only tun" >&2; exit 1; }
+src="$remote_dir/src-$rfiles-$rscale"
+if [[ ! -d "$src" ]]; then
+  rm -rf "$remote_dir"
+  mkdir -p "$src"
+  echo "generating $rfiles files..." >&2
+  python3 "$here/scripts/generate_tree.py" "$src" "$rfiles" "$rscale" "$here/data/debian-bookworm-amd64-sizes.txt.gz"
+fi
+run_dir="$remote_dir/run"
+peer="$remote_dir/peer"
+m_manifest="$remote_dir/mirror-manifest"
+m_index="$remote_dir/mirror-index"
+m_rsync="$remote_dir/mirror-rsync"
+rm -rf "$run_dir" "$m_manifest" "$m_index" "$m_rsync"
+mkdir -p "$run_dir"
+export REPOMIRROR_JAVA_OPTS="-Xmx512m"
+
+failures="$run_dir/failures"
+: > "$failures"
+failed() { echo "  BENCHMARK RUN FAILED: $*" >&2; echo "$*" >> "$failures"; }
+remote_cleanup() {
+  kill $(cat "$run_dir/nginx.pid" "$run_dir/rsyncd.pid" 2>/dev/null) ${peer_pid:-} 2>/dev/null || true
+  link_down
+}
+remote_cleanup
+trap remote_cleanup EXIT
+link_up "$run_dir"
+
+# The old host's side: the tree three ways.
+cat > "$run_dir/nginx.conf" <<NGINX
+worker_processes 1;
+pid $run_dir/nginx.pid;
+error_log $run_dir/nginx-error.log warn;
+events { worker_connections 1024; }
+http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  server { listen 10.77.0.1:8092; root $src; autoindex on; } }
+NGINX
+cat > "$run_dir/rsyncd.conf" <<RSYNCD
+port = 18875
+address = 10.77.0.1
+use chroot = no
+pid file = $run_dir/rsyncd.pid
+[old]
+path = $src
+read only = yes
+RSYNCD
+nginx -c "$run_dir/nginx.conf" -p "$run_dir"
+rsync --daemon --config="$run_dir/rsyncd.conf"
+peer_catch_up() {
+  "$top/repomirror" sync --mode tree --upstream "file://$src" --root "$peer" --hostname peer \
+    --max-delete 1000000 >> "$run_dir/peer.log" 2>&1 || failed "the peer could not follow the old host"
+}
+peer_catch_up
+"$top/repomirror" serve --root "$peer" --listen 10.77.0.1:8093 --admin-listen 127.0.0.1:18193 \
+  > "$run_dir/serve.log" 2>&1 &
+peer_pid=$!
+wait_port 18193
+
+# The mirror's side, in the namespace.
+timed() { # command... -> seconds on stdout; the command's output goes to a log
+  local start end rc=0
+  start=$(date +%s.%N)
+  "$@" >> "$run_dir/run.log" 2>&1 || rc=$?
+  end=$(date +%s.%N)
+  if (( rc != 0 )); then
+    failed "exit $rc from $1 (see $run_dir/run.log)"
+    echo FAILED
+    return
+  fi
+  echo "$end - $start" | bc
+}
+in_ns() { ip netns exec "$link_ns" "$@"; }
+rm_from() { # source root [--final]
+  local upstream=http://10.77.0.1:8093/ source=manifest
+  [[ $1 == index ]] && { upstream=http://10.77.0.1:8092/; source=autoindex; }
+  in_ns "$top/repomirror" sync --mode tree --tree-source "$source" --upstream "$upstream" --root "$2" \
+    --hostname "mirror-$1" --max-delete 1000000 ${3:-}
+}
+manifest_sync() { rm_from manifest "$m_manifest"; }
+index_sync() { rm_from index "$m_index"; }
+rsync_sync() { in_ns rsync -a --delete rsync://10.77.0.1:18875/old/ "$m_rsync/"; }
+manifest_final() { rm_from manifest "$m_manifest" --final; }
+index_final() { rm_from index "$m_index" --final; }
+rsync_final() {
+  in_ns rsync -a --exclude 'Packages*' --exclude 'Sources*' --exclude 'Release*' --exclude 'InRelease' \
+    --exclude 'Contents*' --exclude 'i18n/' rsync://10.77.0.1:18875/old/ "$m_rsync/" &&
+    in_ns rsync -a --delay-updates --delete-delay rsync://10.77.0.1:18875/old/ "$m_rsync/"
+}
+
+rtt="$(link_rtt 10.77.0.1 8092)"
+tcp_rtt="$(link_tcp_rtt 10.77.0.1 8092)"
+echo "initial copies of $rfiles files over the link..." >&2
+init_manifest="$(timed manifest_sync)"
+init_index="$(timed index_sync)"
+init_rsync="$(timed rsync_sync)"
+
+csv="$results/remote-$stamp.csv"
+echo "case,tool,run,seconds" > "$csv"
+for run in $(seq 1 "$runs"); do
+  sync
+  tools=(rsync manifest index)
+  order=("${tools[@]:run % 3}" "${tools[@]:0:run % 3}")
+  for t in "${order[@]}"; do
+    echo "no-change,$t,$run,$(timed "${t}_sync")" >> "$csv"
+  done
+  changed="$(python3 "$here/scripts/mutate_tree.py" "$src" 1 "$(( run + 2000 ))")"
+  peer_catch_up
+  for t in "${order[@]}"; do
+    secs="$(timed "${t}_final")"
+    echo "final,$t,$run,$secs" >> "$csv"
+  done
+  verdicts="$(grep -c "verdict: identical" "$run_dir/run.log" || true)"
+  (( verdicts >= 2 * run )) || failed "a final sync gave no identical verdict (run $run)"
+  echo "  run $run done ($changed files changed)" >&2
+done
+for copy in "$m_manifest" "$m_index" "$m_rsync"; do
+  diff <(cd "$src" && find . -type f | sort) \
+    <(cd "$copy" && find . -path ./.repomirror -prune -o -path ./project -prune -o -type f -print | sort) > /dev/null \
+    || failed "$copy lists other files than the old host"
+done
+remote_cleanup
+trap - EXIT
+if [[ -s "$failures" ]]; then
+  echo "remote: BENCHMARK RUN FAILED, no figures are valid:" >&2
+  sed 's/^/  /' "$failures" >&2
+  exit 1
+fi
+
+echo
+echo "remote old host: $rfiles files in $(( rfiles / 100 )) folders, $(du -sm "$src" | cut -f1) MB, over ${link_rate_mbit} Mbit/s with ${rtt} ms to an HTTP answer (TCP's own rtt ${tcp_rtt:-?} ms); medians of $runs runs"
+echo "initial copy: repomirror from the manifest ${init_manifest}s, from the index ${init_index}s, rsync -a ${init_rsync}s"
+python3 - "$csv" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+names = {"manifest": "repomirror (peer manifest)", "index": "repomirror (HTTP index)",
+         "rsync": "rsync -a (daemon)"}
+for case, label in (("no-change", "no-change"), ("final", "final, 1% changed (rsync: two stages)")):
+    print(f"\n{label}:")
+    print(f"  {'tool':<28} {'median s':>9} {'min':>7} {'max':>7} {'x rsync':>8}")
+    def med(tool):
+        v = [float(r["seconds"]) for r in rows if r["case"] == case and r["tool"] == tool]
+        return statistics.median(v), min(v), max(v)
+    base = med("rsync")[0]
+    for t in ("manifest", "index", "rsync"):
+        m, lo, hi = med(t)
+        print(f"  {names[t]:<28} {m:>9.2f} {lo:>7.2f} {hi:>7.2f} {m / base:>7.2f}x")
+PY
+echo "results: $csv"

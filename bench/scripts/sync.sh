@@ -1,7 +1,9 @@
 # The initial-sync scenario: sourced by bench/run.sh (work, results, runs, quick, stamp, need,
 # median, wait_port, top). One upstream tree served by nginx (HTTP, port 80: apt-mirror cannot
 # handle another port) and an rsync daemon on loopback; each tool mirrors it into an empty folder,
-# alternating, several times.
+# alternating, several times, each timed up to a final sync(1): repomirror makes every file durable
+# before it is visible, and a peer whose copy is still in the page cache has not finished its copy.
+# SYNC_TOOLS picks the tools (default: repomirror rsync apt-mirror debmirror).
 need nginx rsync apt-mirror debmirror wget python3 bc
 
 sync_dir="$work/sync"
@@ -74,6 +76,7 @@ run_tool() { # tool -> seconds
         --nosource --keyring="$data/keyring.gpg" --diff=none --rsync-extra=none --i18n --getcontents \
         "$target/debmirror" > "$sync_dir/run/debmirror.log" 2>&1 ;;
   esac || rc=$?
+  sync
   end=$(date +%s.%N)
   local got
   got="$(find "$target" -path '*/pool/*' -type f -name '*.deb' | wc -l)"
@@ -89,7 +92,7 @@ run_tool() { # tool -> seconds
 
 csv="$results/sync-$stamp.csv"
 echo "tool,run,seconds,mb_per_s,files_per_s" > "$csv"
-tools=(repomirror rsync apt-mirror debmirror)
+read -r -a tools <<< "${SYNC_TOOLS:-repomirror rsync apt-mirror debmirror}"
 for run in $(seq 1 "$runs"); do
   # Rotate the order each run, so no tool always goes first on a cold cache.
   for i in "${!tools[@]}"; do
@@ -121,10 +124,13 @@ checks = {
 med = {}
 for tool in ("repomirror", "rsync", "apt-mirror", "debmirror"):
     sel = [r for r in rows if r["tool"] == tool]
+    if not sel:
+        continue
     med[tool] = [statistics.median(float(r[f]) for r in sel) for f in ("seconds", "mb_per_s", "files_per_s")]
 print(f"{'tool':<11} {'wall s':>8} {'MB/s':>8} {'files/s':>8} {'repomirror is faster':>21}  verifies")
 for tool, (s, mb, fps) in med.items():
     print(f"{tool:<11} {s:>8.2f} {mb:>8.1f} {fps:>8.0f} {s / med['repomirror'][0]:>20.2f}x  {checks[tool]}")
+print("all timed up to a final sync(1)")
 print("* debmirror's HTTP method fetches one file at a time on one connection and checks a package's"
       " size only; --checksums re-hashes files already on disk, so it changes nothing in an initial"
       " sync and is not given")

@@ -80,7 +80,7 @@ final class ResponseHeads {
     return tail;
   }
 
-  /** The same header lines, in the same order, as the handler's encoded 200 response. */
+  /** The same header lines as the handler's encoded 200 response, Date and Connection aside. */
   private static ByteBuf encode(
       ServedTree.RegularFile file, String contentType, String cacheControl) {
     long mtime = file.mtimeSecond();

@@ -22,7 +22,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
-import org.repomirror.testing.TestKey;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.transfer.HashingOutputStream;
 
 /**
@@ -66,7 +66,7 @@ public final class GenerateRepository {
     long[] all = readSizes(sizes);
     Random random = new Random(seed);
     Path repo = out.resolve("repo");
-    TestKey key = TestKey.generateRsa("repomirror bench archive <bench@example.org>");
+    SigningKey key = SigningKey.generateRsa("repomirror bench archive <bench@example.org>");
     StringBuilder packages = new StringBuilder();
     long total = 0;
     for (int i = 0; i < files; i++) {
@@ -177,7 +177,7 @@ public final class GenerateRepository {
     out.write(h.getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static void writeSuite(Path repo, TestKey key, byte[] packages) throws IOException {
+  private static void writeSuite(Path repo, SigningKey key, byte[] packages) throws IOException {
     Path dist = repo.resolve("dists/bench");
     Path dir = Files.createDirectories(dist.resolve("main/binary-amd64"));
     ByteArrayOutputStream gz = new ByteArrayOutputStream();

@@ -12,19 +12,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.report.TraceFile;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /** plan, then sync --final, through the command line, from an old host's directory. */
 class FinalSyncCliTest {
-  private static TestKey key;
+  private static SigningKey key;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void key() {
-    key = TestKey.generateRsa("archive <a@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
   }
 
   private List<String> args(String command, Path old, Path mirror, Path keyring, String... more) {
@@ -51,7 +51,7 @@ class FinalSyncCliTest {
   @Test
   void planThenTheFinalSyncThenItsVerdictAndTrace() throws Exception {
     Path old = tmp.resolve("old");
-    TestRepository.modern(old, "stable")
+    SampleRepository.modern(old, "stable")
         .components("main")
         .architectures("amd64")
         .signedBy(key)
@@ -131,7 +131,7 @@ class FinalSyncCliTest {
   @Test
   void aRerunForgetsTheFailuresOfTheFirstAttempt() throws Exception {
     Path old = tmp.resolve("old");
-    TestRepository.modern(old, "stable")
+    SampleRepository.modern(old, "stable")
         .signedBy(key)
         .add("hello", "2.10-3", "amd64", "main", 30_000)
         .add("newcomer", "1.0", "amd64", "main", 3000)
@@ -145,7 +145,7 @@ class FinalSyncCliTest {
           () -> {
             try {
               Thread.sleep(1100); // a new Date, so a new Release
-              TestRepository.modern(old, "stable")
+              SampleRepository.modern(old, "stable")
                   .signedBy(key)
                   .add("hello", "2.10-3", "amd64", "main", 30_000)
                   .add("newcomer", "1.0", "amd64", "main", 3000)

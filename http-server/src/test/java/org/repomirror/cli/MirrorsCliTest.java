@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * Several mirrors in one config file: a Debian-like archive over HTTP (apt mode) and a Maemo-like
@@ -20,8 +20,8 @@ import org.repomirror.testing.TestRepository;
  * the served root.
  */
 class MirrorsCliTest {
-  private static TestKey debianKey;
-  private static TestKey maemoKey;
+  private static SigningKey debianKey;
+  private static SigningKey maemoKey;
 
   @TempDir Path tmp;
   private Path served;
@@ -30,14 +30,14 @@ class MirrorsCliTest {
 
   @BeforeAll
   static void keys() {
-    debianKey = TestKey.generateRsa("debian <d@example.org>");
-    maemoKey = TestKey.generateRsa("maemo <m@example.org>");
+    debianKey = SigningKey.generateRsa("debian <d@example.org>");
+    maemoKey = SigningKey.generateRsa("maemo <m@example.org>");
   }
 
   @BeforeEach
   void upstreams() throws Exception {
     Path debianRoot = tmp.resolve("debian-upstream");
-    TestRepository.modern(debianRoot, "bookworm")
+    SampleRepository.modern(debianRoot, "bookworm")
         .components("main")
         .architectures("amd64")
         .signedBy(debianKey)
@@ -45,7 +45,7 @@ class MirrorsCliTest {
         .write();
     debian = new ScriptedUpstream(debianRoot);
     Path maemoRoot = tmp.resolve("maemo-upstream");
-    TestRepository.legacy(maemoRoot.resolve("extras-devel"), "fremantle")
+    SampleRepository.legacy(maemoRoot.resolve("extras-devel"), "fremantle")
         .components("free")
         .architectures("armel")
         .signedBy(maemoKey)

@@ -13,9 +13,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 import org.repomirror.testing.TreeSnapshot;
 
 /**
@@ -24,13 +24,13 @@ import org.repomirror.testing.TreeSnapshot;
  */
 class RealWorldFailuresTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static TestKey key;
+  private static SigningKey key;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void key() {
-    key = TestKey.generateRsa("archive <a@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
   }
 
   private Path upstream() {
@@ -48,12 +48,12 @@ class RealWorldFailuresTest {
 
   /** Two suites whose indexes point into one pool, sharing {@code hello}. */
   private void sharedPool() throws Exception {
-    TestRepository.modern(upstream(), "stable")
+    SampleRepository.modern(upstream(), "stable")
         .signedBy(key)
         .add("hello", "2.10-3", "amd64", "main", 30_000)
         .add("tzdata", "2026a-1", "all", "main", 1000)
         .write();
-    TestRepository.modern(upstream(), "testing")
+    SampleRepository.modern(upstream(), "testing")
         .signedBy(key)
         .add("hello", "2.10-3", "amd64", "main", 30_000)
         .add("newcomer", "1.0", "amd64", "main", 2000)
@@ -103,7 +103,7 @@ class RealWorldFailuresTest {
   /** 2. A trust failure leaves the served tree as it was, byte for byte, our own files included. */
   @Test
   void aTrustFailureWritesNothingIntoTheServedTree() throws Exception {
-    TestRepository.modern(upstream(), "stable")
+    SampleRepository.modern(upstream(), "stable")
         .signedBy(key)
         .add("hello", "1.0", "amd64", "main", 3000)
         .write();
@@ -126,7 +126,7 @@ class RealWorldFailuresTest {
       Map<String, String> before = TreeSnapshot.of(mirror(), 1);
       before.putAll(ownOutputs());
       Thread.sleep(1100);
-      TestRepository.modern(upstream(), "stable")
+      SampleRepository.modern(upstream(), "stable")
           .signedBy(key)
           .add("hello", "2.0", "amd64", "main", 3000)
           .write();
@@ -147,7 +147,7 @@ class RealWorldFailuresTest {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
         own.put(
             mirror().relativize(p).toString(),
-            TestRepository.hex("SHA-256", Files.readAllBytes(p))
+            SampleRepository.hex("SHA-256", Files.readAllBytes(p))
                 + " "
                 + Files.getLastModifiedTime(p));
       }
@@ -162,7 +162,7 @@ class RealWorldFailuresTest {
    */
   @Test
   void treeModeConvergesWhenTheUpstreamRefusesListedEntries() throws Exception {
-    TestRepository.modern(upstream(), "frozen")
+    SampleRepository.modern(upstream(), "frozen")
         .signedBy(key)
         .add("old", "1.0", "amd64", "main", 2000)
         .write();
@@ -215,7 +215,7 @@ class RealWorldFailuresTest {
    */
   @Test
   void aLegacySuiteWhoseReleaseListsItselfIsPublished() throws Exception {
-    TestRepository.legacy(upstream().resolve("extras-devel"), "fremantle")
+    SampleRepository.legacy(upstream().resolve("extras-devel"), "fremantle")
         .components("free")
         .architectures("armel")
         .signedBy(key)

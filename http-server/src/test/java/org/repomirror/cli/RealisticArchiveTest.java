@@ -19,11 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.Nginx;
 import org.repomirror.testing.RealisticArchive;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
 import org.repomirror.testing.TreeSnapshot;
 
 /**
@@ -46,7 +46,7 @@ class RealisticArchiveTest {
 
   @BeforeAll
   static void archive() throws Exception {
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
     upstream = Files.createDirectories(tmp.resolve("www/old-host"));
     RealisticArchive.write(upstream, key, 1, MANY);

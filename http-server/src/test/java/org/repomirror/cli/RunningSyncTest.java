@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.reliability.SyncProcess;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * A sync running in a process of its own, held in the middle of a download, as a long sync is: a
@@ -24,9 +24,9 @@ class RunningSyncTest {
 
   @Test
   void aSecondSyncNamesTheHolderStatusShowsItAndAPushMakesItRunAgain() throws Exception {
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     Path upstreamRoot = tmp.resolve("upstream");
-    TestRepository.modern(upstreamRoot, "stable")
+    SampleRepository.modern(upstreamRoot, "stable")
         .components("main")
         .architectures("amd64")
         .signedBy(key)

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 
 /** verify and status on a real mirror, made by a real sync, then damaged on purpose. */
 class VerifyAndStatusTest {
-  private static TestKey key;
-  private static TestKey stranger;
+  private static SigningKey key;
+  private static SigningKey stranger;
 
   @TempDir Path tmp;
   private Path mirror;
@@ -27,15 +27,15 @@ class VerifyAndStatusTest {
 
   @BeforeAll
   static void keys() {
-    key = TestKey.generateRsa("archive <a@example.org>");
-    stranger = TestKey.generateRsa("stranger <s@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
+    stranger = SigningKey.generateRsa("stranger <s@example.org>");
   }
 
   @BeforeEach
   void syncedMirror() throws Exception {
     Path old = tmp.resolve("old");
-    TestRepository.Suite suite =
-        TestRepository.modern(old, "stable")
+    SampleRepository.Suite suite =
+        SampleRepository.modern(old, "stable")
             .components("main")
             .architectures("amd64")
             .signedBy(key)

@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * A kill -9 in the middle of a long initial sync loses at most the files in flight: what was
@@ -35,13 +35,13 @@ class CrashResumeTest {
 
   @Test
   void aKilledInitialSyncFetchesAgainOnlyWhatWasInFlight() throws Exception {
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     Path upstream = tmp.resolve("upstream");
-    TestRepository r = TestRepository.modern(upstream, "stable").signedBy(key);
+    SampleRepository r = SampleRepository.modern(upstream, "stable").signedBy(key);
     for (int i = 0; i < PACKAGES; i++) r.add("pkg" + i, "1.0", "amd64", "main", 100_000);
-    TestRepository.Suite suite = r.write();
+    SampleRepository.Suite suite = r.write();
     long pool = 0;
-    for (TestRepository.TestPackage p : suite.packages()) pool += p.deb().length;
+    for (SampleRepository.SamplePackage p : suite.packages()) pool += p.deb().length;
     Path mirror = tmp.resolve("mirror");
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
     try (ScriptedUpstream up = new ScriptedUpstream(upstream)) {
@@ -83,7 +83,7 @@ class CrashResumeTest {
           .as("bytes after the kill")
           .isLessThanOrEqualTo(pool - verified.size() * 90_000L + inFlight);
       assertThat(before + after).as("bytes in all").isLessThanOrEqualTo(pool + 2 * inFlight);
-      for (TestRepository.TestPackage p : suite.packages()) {
+      for (SampleRepository.SamplePackage p : suite.packages()) {
         assertThat(Files.readAllBytes(mirror.resolve(p.filename()))).isEqualTo(p.deb());
       }
       Reliability.record(

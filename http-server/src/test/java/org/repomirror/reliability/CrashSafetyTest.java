@@ -32,10 +32,10 @@ import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.PackagesIndex;
 import org.repomirror.debian.ReleaseFile;
 import org.repomirror.publish.Generations;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 import org.repomirror.trust.ReleaseVerifier;
 
 /**
@@ -71,21 +71,21 @@ class CrashSafetyTest {
   private final AtomicLong generationReads = new AtomicLong();
   private final Set<String> generations = ConcurrentHashMap.newKeySet();
 
-  private TestRepository.Suite release(Path upstream, TestKey key, long seed, int packages)
+  private SampleRepository.Suite release(Path upstream, SigningKey key, long seed, int packages)
       throws IOException {
-    TestRepository r =
-        TestRepository.modern(upstream, "stable")
+    SampleRepository r =
+        SampleRepository.modern(upstream, "stable")
             .components("main")
             .architectures("amd64")
             .signedBy(key)
             .seed(seed);
     for (int i = 0; i < packages; i++) r.add("pkg" + i, "1." + seed, "amd64", "main", 40_000);
-    TestRepository.Suite s = r.write();
+    SampleRepository.Suite s = r.write();
     try (Stream<Path> files = Files.walk(upstream)) {
       for (Path p : files.filter(Files::isRegularFile).toList()) {
         acceptable
             .computeIfAbsent(upstream.relativize(p).toString(), k -> ConcurrentHashMap.newKeySet())
-            .add(TestRepository.hex("SHA-256", Files.readAllBytes(p)));
+            .add(SampleRepository.hex("SHA-256", Files.readAllBytes(p)));
       }
     }
     return s;
@@ -93,11 +93,11 @@ class CrashSafetyTest {
 
   @Test
   void killedAnywhereTheSyncConvergesAndNothingPartialIsEverVisible() throws Exception {
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     Path upstreamRoot = tmp.resolve("upstream");
     Path mirror = tmp.resolve("mirror");
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
-    TestRepository.Suite current = release(upstreamRoot, key, 1, 30);
+    SampleRepository.Suite current = release(upstreamRoot, key, 1, 30);
     Random random = new Random(42);
     int killed = 0; // after the sync took the mirror's lock: at work
     int killedStarting = 0; // before it did: in JVM start-up or reading its options
@@ -231,7 +231,7 @@ class CrashSafetyTest {
     for (ExpectedFile e : ReleaseFile.parse(signed).files()) {
       Path listed = generation.resolve(e.path());
       if (!Files.exists(listed)) continue; // listed, not carried
-      String sha = TestRepository.hex("SHA-256", Files.readAllBytes(listed));
+      String sha = SampleRepository.hex("SHA-256", Files.readAllBytes(listed));
       if (!e.hashes().get(HashAlgorithm.SHA256).orElseThrow().equals(sha)) {
         violations.add(listed + ": does not match the InRelease of its generation " + id);
       }
@@ -299,7 +299,7 @@ class CrashSafetyTest {
       }
       reads.incrementAndGet();
       Set<String> ok = acceptable.get(rel);
-      String sha = TestRepository.hex("SHA-256", bytes);
+      String sha = SampleRepository.hex("SHA-256", bytes);
       if (ok == null || !ok.contains(sha))
         violations.add(rel + ": content never published upstream");
     }
@@ -343,7 +343,7 @@ class CrashSafetyTest {
    * copies, and its pool. (A release the upstream replaced before the mirror ever published it need
    * not be mirrored.)
    */
-  private static Map<String, String> currentRelease(Path root, TestRepository.Suite suite)
+  private static Map<String, String> currentRelease(Path root, SampleRepository.Suite suite)
       throws IOException {
     Map<String, String> all = contents(root);
     Map<String, String> current = new java.util.TreeMap<>();
@@ -357,7 +357,7 @@ class CrashSafetyTest {
       current.put("dists/stable/" + index, hash);
       current.put("dists/stable/main/binary-amd64/by-hash/SHA256/" + hash, hash);
     }
-    for (TestRepository.TestPackage p : suite.packages()) {
+    for (SampleRepository.SamplePackage p : suite.packages()) {
       current.put(p.filename(), all.get(p.filename()));
     }
     return current;
@@ -369,7 +369,7 @@ class CrashSafetyTest {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
         String rel = root.relativize(p).toString();
         if (rel.startsWith(".repomirror") || rel.startsWith("project/")) continue;
-        files.put(rel, TestRepository.hex("SHA-256", Files.readAllBytes(p)));
+        files.put(rel, SampleRepository.hex("SHA-256", Files.readAllBytes(p)));
       }
     }
     return files;

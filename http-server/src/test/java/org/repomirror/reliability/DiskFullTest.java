@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Cli;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * A sync into a root on a small tmpfs: when the disk fills it aborts with exit 4, the published
@@ -39,7 +39,7 @@ class DiskFullTest {
   }
 
   private static String hex(Path p) throws IOException {
-    return TestRepository.hex("SHA-256", Files.readAllBytes(p));
+    return SampleRepository.hex("SHA-256", Files.readAllBytes(p));
   }
 
   /** Every file and link clients can see (not the mirror's own folder), with its SHA-256. */
@@ -63,11 +63,11 @@ class DiskFullTest {
       if ("true".equals(System.getenv("CI"))) fail("cannot mount a tmpfs: the test needs root");
       Assumptions.abort("cannot mount a tmpfs (not root); the disk-full test needs root");
     }
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     Path upstreamRoot = tmp.resolve("upstream");
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
     Path mirror = mount.resolve("mirror");
-    TestRepository.modern(upstreamRoot, "stable")
+    SampleRepository.modern(upstreamRoot, "stable")
         .components("main")
         .architectures("amd64")
         .signedBy(key)
@@ -90,8 +90,8 @@ class DiskFullTest {
       Map<String, String> before = servedTree(mirror);
 
       Thread.sleep(1100);
-      TestRepository r =
-          TestRepository.modern(upstreamRoot, "stable")
+      SampleRepository r =
+          SampleRepository.modern(upstreamRoot, "stable")
               .components("main")
               .architectures("amd64")
               .signedBy(key)

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 
 /** The real apt-get against the real server, on signed repositories the test generates. */
 class AptEndToEndTest {
@@ -30,21 +30,21 @@ class AptEndToEndTest {
           "Acquire::ForceHash \"MD5Sum\";",
           "APT::Get::AllowUnauthenticated \"true\";");
 
-  private static TestKey key;
+  private static SigningKey key;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void generateKey() {
     AptGet.requireAptGet();
-    key = TestKey.generateRsa("repomirror test archive <test@example.org>");
+    key = SigningKey.generateRsa("repomirror test archive <test@example.org>");
   }
 
   @Test
   void modernSuiteUpdatesByHashAndDownloadsEveryPackage() throws Exception {
     Path root = tmp.resolve("root");
-    TestRepository.Suite suite =
-        TestRepository.modern(root, "stable")
+    SampleRepository.Suite suite =
+        SampleRepository.modern(root, "stable")
             .components("main", "contrib")
             .architectures("amd64")
             .signedBy(key)
@@ -83,8 +83,8 @@ class AptEndToEndTest {
   @Test
   void legacySuiteWithMd5OnlyReleaseGpgAndPackagesGz() throws Exception {
     Path root = tmp.resolve("root");
-    TestRepository.Suite suite =
-        TestRepository.legacy(root.resolve("extras-devel"), "fremantle")
+    SampleRepository.Suite suite =
+        SampleRepository.legacy(root.resolve("extras-devel"), "fremantle")
             .components("free", "non-free")
             .architectures("armel")
             .signedBy(key)
@@ -125,8 +125,8 @@ class AptEndToEndTest {
   @Test
   void harnessCatchesAFlippedByteEvenInTheLegacySuite() throws Exception {
     Path root = tmp.resolve("root");
-    TestRepository.Suite suite =
-        TestRepository.legacy(root, "fremantle")
+    SampleRepository.Suite suite =
+        SampleRepository.legacy(root, "fremantle")
             .components("free")
             .architectures("armel")
             .signedBy(key)
@@ -152,7 +152,7 @@ class AptEndToEndTest {
     }
   }
 
-  private static String[] downloadArgs(TestRepository.Suite suite) {
+  private static String[] downloadArgs(SampleRepository.Suite suite) {
     List<String> args = new ArrayList<>();
     args.add("download");
     suite.packages().forEach(p -> args.add(p.name()));
@@ -167,7 +167,7 @@ class AptEndToEndTest {
   }
 
   /** Every package arrived, byte for byte, and each is a real .deb that dpkg-deb can read. */
-  private static void assertDownloadedExactly(Path downloads, TestRepository.Suite suite)
+  private static void assertDownloadedExactly(Path downloads, SampleRepository.Suite suite)
       throws IOException, InterruptedException {
     List<Path> files;
     try (Stream<Path> s = Files.list(downloads)) {
@@ -175,11 +175,11 @@ class AptEndToEndTest {
     }
     Set<String> got = new java.util.HashSet<>();
     for (Path f : files) {
-      got.add(TestRepository.hex("SHA-256", Files.readAllBytes(f)));
+      got.add(SampleRepository.hex("SHA-256", Files.readAllBytes(f)));
     }
     Set<String> expected =
         suite.packages().stream()
-            .map(p -> TestRepository.hex("SHA-256", p.deb()))
+            .map(p -> SampleRepository.hex("SHA-256", p.deb()))
             .collect(Collectors.toSet());
     assertThat(got).isEqualTo(expected);
     for (Path f : files) {

@@ -12,13 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.repomirror.testing.TestRepository;
+import org.repomirror.sample.SampleRepository;
 
 /**
  * Runs the real {@code apt-get} as root in a private sandbox folder: its own state, cache,
  * sources.list and configuration, so the host's apt setup is neither used nor touched.
  */
-final class AptGet {
+public final class AptGet {
   private static final Path APT_GET = Path.of("/usr/bin/apt-get");
   private static final long TIMEOUT_SECONDS = 180;
 
@@ -27,7 +27,7 @@ final class AptGet {
    *
    * @param exitCode apt-get's exit code, or -1 when it did not finish in time and was killed
    */
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   private final Path work;
   private final Path config;
@@ -38,7 +38,7 @@ final class AptGet {
    * @param sourcesList the lines of sources.list
    * @param extraConfig further apt.conf lines, e.g. {@code Acquire::AllowWeakRepositories "true";}
    */
-  AptGet(Path work, String architecture, List<String> sourcesList, List<String> extraConfig)
+  public AptGet(Path work, String architecture, List<String> sourcesList, List<String> extraConfig)
       throws IOException {
     requireAptGet();
     this.work = work;
@@ -76,7 +76,7 @@ final class AptGet {
    * Fails (on CI) or skips (elsewhere) when there is no apt-get: the end-to-end tests must not
    * silently pass on CI without it.
    */
-  static void requireAptGet() {
+  public static void requireAptGet() {
     boolean present = Files.isExecutable(APT_GET);
     if (!present && "true".equals(System.getenv("CI"))) {
       fail("apt-get is required for the end-to-end tests on CI but " + APT_GET + " is missing");
@@ -85,7 +85,7 @@ final class AptGet {
   }
 
   /** The Release files apt keeps after an update (InRelease, or Release with Release.gpg). */
-  List<Path> releases() throws IOException {
+  public List<Path> releases() throws IOException {
     try (var files = Files.list(work.resolve("state/lists"))) {
       return files
           .filter(p -> p.getFileName().toString().matches(".*_(In)?Release"))
@@ -94,7 +94,7 @@ final class AptGet {
     }
   }
 
-  Path downloads() {
+  public Path downloads() {
     return work.resolve("downloads");
   }
 
@@ -102,7 +102,8 @@ final class AptGet {
    * {@code apt-get update}, then a download of every package of the suite: both succeed, with no
    * Hash Sum mismatch, warning or error, and one .deb lands for each package.
    */
-  void updateAndDownloadAll(TestRepository.Suite suite) throws IOException, InterruptedException {
+  public void updateAndDownloadAll(SampleRepository.Suite suite)
+      throws IOException, InterruptedException {
     Result update = run("update");
     assertThat(update.exitCode()).as(update.output()).isZero();
     assertThat(update.output())
@@ -118,7 +119,7 @@ final class AptGet {
     }
   }
 
-  Result run(String... args) throws IOException, InterruptedException {
+  public Result run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(APT_GET.toString());
     command.add("-q");

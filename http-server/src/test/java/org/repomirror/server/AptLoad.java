@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 
 /**
  * The load of the consistency test and benchmark: real apt-get clients loop on {@code update} and a
@@ -64,14 +64,14 @@ final class AptLoad {
   }
 
   /** Writes one of the two releases the upstream flips between; each write has a new Date. */
-  static void release(Path upstream, Variant v, int n, TestKey key) throws Exception {
+  static void release(Path upstream, Variant v, int n, SigningKey key) throws Exception {
     int which = n % 2;
-    TestRepository r =
+    SampleRepository r =
         v == Variant.LEGACY
-            ? TestRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
+            ? SampleRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
                 .components("free")
                 .architectures("armel")
-            : TestRepository.modern(upstream, "stable").components("main").architectures("amd64");
+            : SampleRepository.modern(upstream, "stable").components("main").architectures("amd64");
     r.signedBy(key).seed(which);
     String component = v == Variant.LEGACY ? "free" : "main";
     for (int i = 0; i < PACKAGES; i++) {
@@ -142,7 +142,7 @@ final class AptLoad {
         AptGet.Result update = apt.run("-o", "Acquire::http::Dl-Limit=2", "update");
         if (update.exitCode() == 0) {
           for (Path r : apt.releases())
-            releases.add(TestRepository.hex("SHA-256", Files.readAllBytes(r)));
+            releases.add(SampleRepository.hex("SHA-256", Files.readAllBytes(r)));
         }
         List<String> download = new ArrayList<>(List.of("download"));
         for (int i = 0; i < PACKAGES; i++) download.add("pkg" + i);

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.config.PinningConfig;
 import org.repomirror.config.ServerConfig;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.Nginx;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * A real cache in front of the server, nginx's {@code proxy_cache} set up as OPERATIONS.md shows:
@@ -29,9 +29,9 @@ class CacheInFrontTest {
 
   @Test
   void aptWorksThroughTheCacheWhichKeepsPoolAndByHashAndAsksForMetadata() throws Exception {
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     Path root = tmp.resolve("root");
-    TestRepository.Suite suite = repository(root, key);
+    SampleRepository.Suite suite = repository(root, key);
     RecordingAccessLog origin = new RecordingAccessLog();
     try (RepoServer server = RepoServer.start(TestServers.config(root), origin);
         Nginx cache = Nginx.cache(origin(server), tmp.resolve("nginx"), 1, "")) {
@@ -68,9 +68,9 @@ class CacheInFrontTest {
 
   @Test
   void withoutPinningMetadataIsCachedForItsMaxAgeThenRevalidated() throws Exception {
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     Path root = tmp.resolve("root");
-    TestRepository.Suite suite = repository(root, key);
+    SampleRepository.Suite suite = repository(root, key);
     RecordingAccessLog origin = new RecordingAccessLog();
     ServerConfig oneSecond =
         TestServers.config(
@@ -97,8 +97,8 @@ class CacheInFrontTest {
     }
   }
 
-  private static TestRepository.Suite repository(Path root, TestKey key) throws Exception {
-    return TestRepository.modern(root, "stable")
+  private static SampleRepository.Suite repository(Path root, SigningKey key) throws Exception {
+    return SampleRepository.modern(root, "stable")
         .components("main")
         .architectures("amd64")
         .signedBy(key)
@@ -107,7 +107,7 @@ class CacheInFrontTest {
         .write();
   }
 
-  private void apt(TestKey key, URI cache, TestRepository.Suite suite) throws Exception {
+  private void apt(SigningKey key, URI cache, SampleRepository.Suite suite) throws Exception {
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
     AptGet apt =
         new AptGet(

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Main;
 import org.repomirror.config.PinningConfig;
 import org.repomirror.config.Subnet;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.server.AptLoad.Variant;
 import org.repomirror.testing.Nginx;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
 
 /**
  * {@code bench/run.sh consistency}: the load of {@link ConsistencyUnderLoadTest} under every way of
@@ -79,7 +79,7 @@ class ConsistencyBenchmark {
     List<Variant> variants = property("consistency.variants", Variant.values(), Variant::valueOf);
     int publishes = Integer.getInteger("consistency.publishes", 20);
     Path results = Path.of(System.getProperty("consistency.results", "consistency.csv"));
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     if (!Files.exists(results)) {
       Files.writeString(
           results, "setup,variant,publishes,runs,failed,releases_seen,first_failure\n");
@@ -110,8 +110,8 @@ class ConsistencyBenchmark {
     }
   }
 
-  private static AptLoad.Outcome measure(Path work, Setup s, Variant v, int publishes, TestKey key)
-      throws Exception {
+  private static AptLoad.Outcome measure(
+      Path work, Setup s, Variant v, int publishes, SigningKey key) throws Exception {
     Path upstream = work.resolve("upstream");
     Path mirror = Files.createDirectories(work.resolve("mirror"));
     Path keyring = key.writePublicKeyring(work.resolve("archive.gpg"));

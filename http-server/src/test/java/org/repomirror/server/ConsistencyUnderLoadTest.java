@@ -22,11 +22,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.repomirror.cli.Main;
 import org.repomirror.config.PinningConfig;
 import org.repomirror.config.Subnet;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.server.AptLoad.Variant;
 import org.repomirror.testing.Nginx;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
 
 /**
  * Invariant 8 as clients live it: real apt-get clients loop on {@code update} and a download of
@@ -49,14 +49,14 @@ class ConsistencyUnderLoadTest {
     }
   }
 
-  private static TestKey key;
+  private static SigningKey key;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void key() {
     AptGet.requireAptGet();
-    key = TestKey.generateRsa("archive <a@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
   }
 
   static Stream<Arguments> setups() {

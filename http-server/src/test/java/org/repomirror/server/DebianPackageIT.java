@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * The Debian package as an admin meets it: installed with {@code dpkg -i}, its units checked by
@@ -91,10 +91,10 @@ class DebianPackageIT {
           .contains("CapabilityBoundingSet=\n");
 
       // The sync unit's command, from a loopback upstream, as the package's user.
-      TestKey key = TestKey.generateRsa("repomirror package test <test@example.org>");
+      SigningKey key = SigningKey.generateRsa("repomirror package test <test@example.org>");
       Path upstreamRoot = tmp.resolve("upstream");
-      TestRepository.Suite suite =
-          TestRepository.modern(upstreamRoot, "stable")
+      SampleRepository.Suite suite =
+          SampleRepository.modern(upstreamRoot, "stable")
               .components("main")
               .architectures("amd64")
               .signedBy(key)

@@ -20,9 +20,9 @@ import org.repomirror.config.Subnet;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.ReleaseFile;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * A legacy client as Maemo's apt 0.7 is: Release and Release.gpg on one connection, then the
@@ -34,13 +34,13 @@ import org.repomirror.testing.TestRepository;
 class GenerationPinningTest {
   private static final String DIST = "extras-devel/dists/fremantle";
   private static final String PACKAGES = DIST + "/free/binary-armel/Packages.gz";
-  private static TestKey key;
+  private static SigningKey key;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void key() {
-    key = TestKey.generateRsa("maemo <m@example.org>");
+    key = SigningKey.generateRsa("maemo <m@example.org>");
   }
 
   private void release(Path upstream, int n) throws Exception {
@@ -48,8 +48,8 @@ class GenerationPinningTest {
   }
 
   /** Release n of a legacy Maemo suite, extras-devel/dists/fremantle, under an upstream root. */
-  static void legacyRelease(Path upstream, TestKey key, int n) throws Exception {
-    TestRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
+  static void legacyRelease(Path upstream, SigningKey key, int n) throws Exception {
+    SampleRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
         .components("free")
         .architectures("armel")
         .signedBy(key)
@@ -123,7 +123,7 @@ class GenerationPinningTest {
       try (RawHttp again = new RawHttp(at, "127.0.0.1")) {
         RawHttp.Response packages = again.get(PACKAGES);
         assertThat(packages.status()).isEqualTo(200);
-        assertThat(TestRepository.hex("MD5", packages.body()))
+        assertThat(SampleRepository.hex("MD5", packages.body()))
             .as("Packages.gz of the Release this address fetched before the publish")
             .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
         assertThat(again.get(DIST + "/Release").body())
@@ -133,7 +133,7 @@ class GenerationPinningTest {
       try (RawHttp other = new RawHttp(at, "127.0.0.2")) {
         byte[] fresh = other.get(DIST + "/Release").body();
         assertThat(fresh).as("another client starts from the new generation").isEqualTo(release2);
-        assertThat(TestRepository.hex("MD5", other.get(PACKAGES).body()))
+        assertThat(SampleRepository.hex("MD5", other.get(PACKAGES).body()))
             .isEqualTo(listedMd5(release2, "free/binary-armel/Packages.gz"));
       }
       String metrics = metrics(server);
@@ -160,7 +160,7 @@ class GenerationPinningTest {
         release(upstream, 2);
         sync(up, mirror, keyring);
         Thread.sleep(2100); // past the window: only the connection holds the pin now
-        assertThat(TestRepository.hex("MD5", apt.get(PACKAGES).body()))
+        assertThat(SampleRepository.hex("MD5", apt.get(PACKAGES).body()))
             .as("the rest of the connection")
             .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
         assertThat(apt.get(DIST + "/Release").body())
@@ -212,17 +212,18 @@ class GenerationPinningTest {
             .as("another client on the same proxy connection starts from the new generation")
             .isNotEqualTo(release1)
             .isEqualTo(Files.readAllBytes(upstream.resolve(DIST + "/Release")));
-        assertThat(TestRepository.hex("MD5", forwarded(proxy, PACKAGES, "10.0.0.1").body()))
+        assertThat(SampleRepository.hex("MD5", forwarded(proxy, PACKAGES, "10.0.0.1").body()))
             .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
-        assertThat(TestRepository.hex("MD5", forwarded(proxy, PACKAGES, "10.0.0.2").body()))
+        assertThat(SampleRepository.hex("MD5", forwarded(proxy, PACKAGES, "10.0.0.2").body()))
             .isEqualTo(listedMd5(release2, "free/binary-armel/Packages.gz"));
         assertThat(
-                TestRepository.hex("MD5", forwarded(proxy, PACKAGES, "127.0.0.9, 10.0.0.1").body()))
+                SampleRepository.hex(
+                    "MD5", forwarded(proxy, PACKAGES, "127.0.0.9, 10.0.0.1").body()))
             .as("the last address that is not a trusted proxy is the client")
             .isEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
       }
       try (RawHttp liar = new RawHttp(at, "127.0.0.8")) {
-        assertThat(TestRepository.hex("MD5", forwarded(liar, PACKAGES, "10.0.0.1").body()))
+        assertThat(SampleRepository.hex("MD5", forwarded(liar, PACKAGES, "10.0.0.1").body()))
             .as("an untrusted sender's X-Forwarded-For is ignored")
             .isEqualTo(
                 listedMd5(
@@ -258,7 +259,7 @@ class GenerationPinningTest {
         Thread.sleep(1100);
         release(upstream, 2);
         sync(up, mirror, keyring);
-        assertThat(TestRepository.hex("MD5", apt.get(PACKAGES).body()))
+        assertThat(SampleRepository.hex("MD5", apt.get(PACKAGES).body()))
             .as("without pinning, the straddle the issue measured")
             .isNotEqualTo(listedMd5(release1, "free/binary-armel/Packages.gz"));
       }

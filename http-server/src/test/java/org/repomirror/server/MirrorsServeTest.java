@@ -18,9 +18,9 @@ import org.repomirror.config.PinningConfig;
 import org.repomirror.config.RepomirrorConfig;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.ReleaseFile;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * The served root holding the mirrors of a {@code mirrors} list, each in its folder with its own
@@ -35,7 +35,7 @@ class MirrorsServeTest {
 
   @Test
   void aMirrorInAFolderIsPinnedAndMeasuredUnderItsName() throws Exception {
-    TestKey key = TestKey.generateRsa("maemo <m@example.org>");
+    SigningKey key = SigningKey.generateRsa("maemo <m@example.org>");
     Path upstream = tmp.resolve("upstream");
     Path served = Files.createDirectories(tmp.resolve("served"));
     GenerationPinningTest.legacyRelease(upstream, key, 1);
@@ -87,7 +87,7 @@ class MirrorsServeTest {
         try (RawHttp again = new RawHttp(address, "127.0.0.1")) {
           RawHttp.Response packages = again.get(at + "/free/binary-armel/Packages.gz");
           assertThat(packages.status()).isEqualTo(200);
-          assertThat(TestRepository.hex("MD5", packages.body()))
+          assertThat(SampleRepository.hex("MD5", packages.body()))
               .as("Packages.gz of the Release this client fetched before the publish")
               .isEqualTo(
                   ReleaseFile.parse(release1)

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Cli;
 import org.repomirror.cli.SyncMetrics;
 import org.repomirror.index.Index;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.ScriptedUpstream.Fault;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * serve's /metrics shows the last sync of each suite, read from the mirror's index by the server
@@ -37,7 +37,7 @@ class SyncMetricsTest {
 
   @Test
   void metricsShowEachSuitesLastSyncItsFailuresAndTheMirrorsAge() throws Exception {
-    TestKey key = TestKey.generateRsa("archive <a@example.org>");
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
     Path upstreamRoot = tmp.resolve("upstream");
     Path mirror = Files.createDirectories(tmp.resolve("mirror"));
@@ -124,8 +124,8 @@ class SyncMetricsTest {
     }
   }
 
-  private static void release(Path root, TestKey key, String version) throws Exception {
-    TestRepository.modern(root, "stable")
+  private static void release(Path root, SigningKey key, String version) throws Exception {
+    SampleRepository.modern(root, "stable")
         .components("main")
         .architectures("amd64")
         .signedBy(key)

@@ -10,23 +10,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Cli;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 
 /**
  * The whole path: {@code repomirror sync} from a loopback upstream, then {@code repomirror serve}
  * of the mirror, then the real apt-get against it.
  */
 class SyncThenAptTest {
-  private static TestKey key;
+  private static SigningKey key;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void key() {
     AptGet.requireAptGet();
-    key = TestKey.generateRsa("archive <a@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
   }
 
   private static Cli.Run cli(List<String> base, String... more) {
@@ -38,8 +38,8 @@ class SyncThenAptTest {
   @Test
   void syncedMirrorServesAptWithoutHashSumMismatch() throws Exception {
     Path upstreamRoot = tmp.resolve("upstream");
-    TestRepository.Suite suite =
-        TestRepository.modern(upstreamRoot, "stable")
+    SampleRepository.Suite suite =
+        SampleRepository.modern(upstreamRoot, "stable")
             .components("main")
             .architectures("amd64")
             .signedBy(key)
@@ -84,12 +84,13 @@ class SyncThenAptTest {
   @Test
   void exitCodesForUsageAndTrust() throws Exception {
     Path upstreamRoot = tmp.resolve("upstream");
-    TestRepository.modern(upstreamRoot, "stable")
+    SampleRepository.modern(upstreamRoot, "stable")
         .signedBy(key)
         .add("a", "1", "amd64", "main", 10)
         .write();
     Path wrongKeyring =
-        TestKey.generateRsa("other <o@example.org>").writePublicKeyring(tmp.resolve("other.gpg"));
+        SigningKey.generateRsa("other <o@example.org>")
+            .writePublicKeyring(tmp.resolve("other.gpg"));
     Path mirror = tmp.resolve("mirror");
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
       List<String> base =

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Cli;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.TreeSnapshot;
 
 /**
@@ -25,19 +25,19 @@ import org.repomirror.testing.TreeSnapshot;
  * directory index pages. Everything through the command line, on loopback.
  */
 class TreeTiersTest {
-  private static TestKey key;
+  private static SigningKey key;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void key() {
-    key = TestKey.generateRsa("archive <a@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
   }
 
   /** An apt suite plus what the indexes do not reference, with awkward names. */
   private Path oldHost(boolean links) throws IOException {
     Path old = tmp.resolve("old-host");
-    TestRepository.modern(old, "fremantle")
+    SampleRepository.modern(old, "fremantle")
         .components("free")
         .architectures("armel")
         .signedBy(key)

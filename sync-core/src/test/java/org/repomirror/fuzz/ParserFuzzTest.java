@@ -24,8 +24,8 @@ import org.repomirror.debian.FormatException;
 import org.repomirror.debian.PackagesIndex;
 import org.repomirror.debian.ReleaseFile;
 import org.repomirror.debian.SourcesIndex;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.Reliability;
-import org.repomirror.testing.TestKey;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.trust.TrustException;
@@ -73,7 +73,7 @@ class ParserFuzzTest {
           + SHA256
           + " 2 hello_2.10-3.dsc\n";
 
-  private static final TestKey KEY = TestKey.generateRsa("fuzz <f@example.org>");
+  private static final SigningKey KEY = SigningKey.generateRsa("fuzz <f@example.org>");
   private static final byte[] IN_RELEASE = KEY.clearSign(RELEASE);
 
   @AfterContainer

@@ -12,8 +12,8 @@ import org.repomirror.debian.Hashes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
 import org.repomirror.index.Index;
+import org.repomirror.sample.SampleRepository;
 import org.repomirror.testing.FakeIndex;
-import org.repomirror.testing.TestRepository;
 
 class PublishIntentsTest {
   @TempDir Path tmp;
@@ -30,9 +30,9 @@ class PublishIntentsTest {
     Files.writeString(root.resolve("pool/renamed.deb"), "abc");
     Files.writeString(root.resolve("pool/known.deb"), "xyz");
     String a =
-        TestRepository.hex("SHA-256", "abc".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SampleRepository.hex("SHA-256", "abc".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     String b =
-        TestRepository.hex("SHA-256", "xyz".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SampleRepository.hex("SHA-256", "xyz".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     try (Index index = Index.open(tmp.resolve("index"))) {
       try (var batch = index.batch()) {
         batch.put(record("pool/known.deb", 3, b));
@@ -66,7 +66,7 @@ class PublishIntentsTest {
     Path root = Files.createDirectories(tmp.resolve("mirror/dists/s"));
     Files.writeString(root.resolve("Packages"), "old");
     String newHash =
-        TestRepository.hex("SHA-256", "new".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SampleRepository.hex("SHA-256", "new".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     FakeIndex index = new FakeIndex();
     PublishIntents.declare(index, List.of(record("dists/s/Packages", 3, newHash)));
     assertThat(PublishIntents.recover(tmp.resolve("mirror"), index, 42)).isZero();

@@ -18,23 +18,23 @@ import org.repomirror.index.Index;
 import org.repomirror.report.PlanReport;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
 
 /** The final sync and the plan, against a real scriptable upstream and a real RocksDB. */
 class FinalSyncTest {
-  private static TestKey key;
+  private static SigningKey key;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void key() {
-    key = TestKey.generateRsa("archive <a@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
   }
 
   private Path upstreamRoot() {
@@ -46,8 +46,8 @@ class FinalSyncTest {
   }
 
   private void suite(long seed, boolean newcomer) throws Exception {
-    TestRepository r =
-        TestRepository.modern(upstreamRoot(), "stable")
+    SampleRepository r =
+        SampleRepository.modern(upstreamRoot(), "stable")
             .components("main")
             .architectures("amd64")
             .signedBy(key)

@@ -21,18 +21,18 @@ import org.repomirror.report.FileAction;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.ScriptedUpstream;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
 
 /** The engine against a real, scriptable HTTP upstream on loopback, with a real RocksDB. */
 class SyncEngineTest {
-  private static TestKey key;
-  private static TestKey stranger;
+  private static SigningKey key;
+  private static SigningKey stranger;
 
   private static final Duration GRACE = Duration.ofHours(1);
 
@@ -40,8 +40,8 @@ class SyncEngineTest {
 
   @BeforeAll
   static void keys() {
-    key = TestKey.generateRsa("archive <a@example.org>");
-    stranger = TestKey.generateRsa("stranger <s@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
+    stranger = SigningKey.generateRsa("stranger <s@example.org>");
   }
 
   private Path upstreamRoot() {
@@ -52,9 +52,9 @@ class SyncEngineTest {
     return tmp.resolve("mirror");
   }
 
-  private TestRepository.Suite modernSuite(long seed, boolean extra) throws IOException {
-    TestRepository r =
-        TestRepository.modern(upstreamRoot(), "stable")
+  private SampleRepository.Suite modernSuite(long seed, boolean extra) throws IOException {
+    SampleRepository r =
+        SampleRepository.modern(upstreamRoot(), "stable")
             .components("main", "contrib")
             .architectures("amd64")
             .signedBy(key)
@@ -67,14 +67,14 @@ class SyncEngineTest {
   }
 
   private SyncReport sync(
-      ScriptedUpstream upstream, TestKey trusted, String dist, Transfer.MismatchPolicy policy)
+      ScriptedUpstream upstream, SigningKey trusted, String dist, Transfer.MismatchPolicy policy)
       throws Exception {
     return sync(upstream, trusted, dist, policy, Clock.systemUTC(), 1000);
   }
 
   private SyncReport sync(
       ScriptedUpstream upstream,
-      TestKey trusted,
+      SigningKey trusted,
       String dist,
       Transfer.MismatchPolicy policy,
       Clock clock,
@@ -90,7 +90,7 @@ class SyncEngineTest {
 
   @Test
   void removedFilesGoOnlyAfterTheGracePeriod() throws Exception {
-    TestRepository.Suite first = modernSuite(1, true);
+    SampleRepository.Suite first = modernSuite(1, true);
     String newcomer =
         first.packages().stream()
             .filter(p -> p.name().equals("newcomer"))
@@ -152,7 +152,7 @@ class SyncEngineTest {
           .isEqualTo(RunOutcome.OK);
       Thread.sleep(1100);
       // A broken upstream: an empty suite.
-      TestRepository.modern(upstreamRoot(), "stable")
+      SampleRepository.modern(upstreamRoot(), "stable")
           .components("main", "contrib")
           .architectures("amd64")
           .signedBy(key)
@@ -171,7 +171,7 @@ class SyncEngineTest {
 
   @Test
   void fullSyncIsByteIdenticalAndTheSecondCostsOneRequest() throws Exception {
-    TestRepository.Suite suite = modernSuite(1, false);
+    SampleRepository.Suite suite = modernSuite(1, false);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       SyncReport first = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
       assertThat(first.outcome()).as(first.summary()).isEqualTo(RunOutcome.OK);
@@ -215,7 +215,7 @@ class SyncEngineTest {
           .isEqualTo(RunOutcome.OK);
       byte[] oldInRelease = Files.readAllBytes(mirror().resolve("dists/stable/InRelease"));
       Thread.sleep(1100);
-      TestRepository.Suite next = modernSuite(2, true);
+      SampleRepository.Suite next = modernSuite(2, true);
       String newcomer =
           next.packages().stream()
               .filter(p -> p.name().equals("newcomer"))
@@ -246,7 +246,7 @@ class SyncEngineTest {
 
   @Test
   void mirrorAsIsKeepsTheUpstreamBytesAndSaysSo() throws Exception {
-    TestRepository.Suite suite = modernSuite(1, false);
+    SampleRepository.Suite suite = modernSuite(1, false);
     String hello = suite.packages().getFirst().filename();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       upstream.fail(hello, ScriptedUpstream.Fault.CORRUPT, 100);
@@ -278,7 +278,7 @@ class SyncEngineTest {
 
   @Test
   void resetsAndTruncatedBodiesAreResumed() throws Exception {
-    TestRepository.Suite suite = modernSuite(1, false);
+    SampleRepository.Suite suite = modernSuite(1, false);
     String big = suite.packages().get(1).filename();
     String small = suite.packages().get(0).filename();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
@@ -300,7 +300,7 @@ class SyncEngineTest {
 
   @Test
   void redirectsAreFollowedAndLoopsFailTheFileOnly() throws Exception {
-    TestRepository.Suite suite = modernSuite(1, false);
+    SampleRepository.Suite suite = modernSuite(1, false);
     String hello = suite.packages().get(0).filename();
     String tzdata = suite.packages().get(2).filename();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
@@ -319,7 +319,7 @@ class SyncEngineTest {
 
   @Test
   void leftoversOfACrashedRunAreCleanedOrResumed() throws Exception {
-    TestRepository.Suite suite = modernSuite(1, false);
+    SampleRepository.Suite suite = modernSuite(1, false);
     String big = suite.packages().get(1).filename();
     Path staging = Files.createDirectories(mirror().resolve(".repomirror/staging"));
     // A killed run's lock line, a verified file it staged for a path nobody wants any more, half a
@@ -352,7 +352,7 @@ class SyncEngineTest {
 
   @Test
   void aFileDeletedBehindOurBackIsFetchedAgain() throws Exception {
-    TestRepository.Suite suite = modernSuite(1, false);
+    SampleRepository.Suite suite = modernSuite(1, false);
     String hello = suite.packages().get(0).filename();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
       assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
@@ -367,7 +367,7 @@ class SyncEngineTest {
 
   @Test
   void legacyMaemoSuite() throws Exception {
-    TestRepository.legacy(upstreamRoot().resolve("extras-devel"), "fremantle")
+    SampleRepository.legacy(upstreamRoot().resolve("extras-devel"), "fremantle")
         .components("free", "non-free")
         .architectures("armel")
         .signedBy(key)
@@ -413,7 +413,7 @@ class SyncEngineTest {
         if (rel.startsWith(".") || rel.contains("/.") || SyncEngine.ownOutput(rel)) continue;
         files.put(
             rel,
-            TestRepository.hex("SHA-256", Files.readAllBytes(p))
+            SampleRepository.hex("SHA-256", Files.readAllBytes(p))
                 + " "
                 + Files.getLastModifiedTime(p).toMillis() / 1000);
       }

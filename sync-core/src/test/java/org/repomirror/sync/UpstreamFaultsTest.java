@@ -20,12 +20,12 @@ import org.repomirror.publish.Generations;
 import org.repomirror.report.FileAction;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.ScriptedUpstream.Fault;
-import org.repomirror.testing.TestKey;
-import org.repomirror.testing.TestRepository;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
@@ -36,7 +36,7 @@ import org.repomirror.trust.ReleaseVerifier;
  */
 class UpstreamFaultsTest {
   private static final String DEB = "pool/main/h/hello/hello_2.10-3_amd64.deb";
-  private static TestKey key;
+  private static SigningKey key;
 
   /** The files a sync publishes of its own: a generation's marker, the trace and the manifest. */
   private static final Set<String> OUR_OWN =
@@ -54,7 +54,7 @@ class UpstreamFaultsTest {
 
   @BeforeAll
   static void key() {
-    key = TestKey.generateRsa("archive <a@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
   }
 
   @AfterAll
@@ -176,7 +176,7 @@ class UpstreamFaultsTest {
 
   private Path upstream() throws Exception {
     Path upstreamRoot = tmp.resolve("upstream");
-    TestRepository.modern(upstreamRoot, "stable")
+    SampleRepository.modern(upstreamRoot, "stable")
         .components("main")
         .architectures("amd64")
         .signedBy(key)

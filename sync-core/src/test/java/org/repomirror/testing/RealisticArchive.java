@@ -8,6 +8,8 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Random;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
 
 /**
  * An upstream laid out as real archive hosts are, for tests that must meet the world's mess:
@@ -45,9 +47,9 @@ public final class RealisticArchive {
    *
    * @param manyFiles how many entries the big folder gets (50,000 in the realistic tests)
    */
-  public static void write(Path root, TestKey key, long seed, int manyFiles) throws IOException {
+  public static void write(Path root, SigningKey key, long seed, int manyFiles) throws IOException {
     Path debian = root.resolve("debian");
-    TestRepository.modern(debian, "stable")
+    SampleRepository.modern(debian, "stable")
         .components("main", "contrib")
         .architectures("amd64")
         .signedBy(key)
@@ -58,7 +60,7 @@ public final class RealisticArchive {
         .add("libstdc++6", "1:1.0+dfsg~1", "amd64", "main", 40_000)
         .add("tzdata", "2026a-1", "all", "contrib", 100)
         .write();
-    TestRepository.modern(debian, "testing")
+    SampleRepository.modern(debian, "testing")
         .components("main")
         .architectures("amd64")
         .signedBy(key)
@@ -68,7 +70,7 @@ public final class RealisticArchive {
         .add("libstdc++6", "1:2.0+dfsg~1", "amd64", "main", 41_000)
         .add("only-in-testing", "0.1", "amd64", "main", 2000)
         .write();
-    TestRepository.legacy(root.resolve("extras-devel"), "fremantle")
+    SampleRepository.legacy(root.resolve("extras-devel"), "fremantle")
         .components("free", "non-free")
         .architectures("armel")
         .signedBy(key)

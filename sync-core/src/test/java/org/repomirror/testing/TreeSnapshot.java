@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.repomirror.sample.SampleRepository;
 
 /** What a directory tree holds, for comparing an upstream with its mirror. */
 public final class TreeSnapshot {
@@ -39,7 +40,7 @@ public final class TreeSnapshot {
         } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           entries.put(
               rel,
-              TestRepository.hex("SHA-256", Files.readAllBytes(p))
+              SampleRepository.hex("SHA-256", Files.readAllBytes(p))
                   + " "
                   + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis()
                       / mtimeDivisor);
@@ -88,7 +89,7 @@ public final class TreeSnapshot {
                 || Files.getPosixFilePermissions(real).contains(PosixFilePermission.OTHERS_READ))) {
           entries.put(
               prefix + name,
-              TestRepository.hex("SHA-256", Files.readAllBytes(real))
+              SampleRepository.hex("SHA-256", Files.readAllBytes(real))
                   + " "
                   + Files.getLastModifiedTime(real).toMillis() / 1000);
         }

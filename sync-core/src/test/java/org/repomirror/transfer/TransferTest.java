@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.sample.SampleRepository;
 import org.repomirror.source.LocalUpstream;
-import org.repomirror.testing.TestRepository;
 
 class TransferTest {
   private static final int FILES = 200;
@@ -32,7 +32,7 @@ class TransferTest {
     for (int i = 0; i < FILES; i++) {
       byte[] body = ("file " + i + "\n").repeat(1000).getBytes();
       Files.write(upstream.resolve("f" + i), body);
-      String sha = TestRepository.hex("SHA-256", body);
+      String sha = SampleRepository.hex("SHA-256", body);
       tasks.add(
           new FetchTask(
               "f" + i,

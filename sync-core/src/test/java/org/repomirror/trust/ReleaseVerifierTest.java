@@ -10,7 +10,7 @@ import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.repomirror.debian.ReleaseFile;
-import org.repomirror.testing.TestKey;
+import org.repomirror.sample.SigningKey;
 
 class ReleaseVerifierTest {
   private static final String RELEASE =
@@ -18,16 +18,17 @@ class ReleaseVerifierTest {
           + "Description: trailing spaces here   \n"
           + "MD5Sum:\n d41d8cd98f00b204e9800998ecf8427e 0 main/binary-amd64/Packages\n";
 
-  private static TestKey key;
-  private static TestKey stranger;
+  private static SigningKey key;
+  private static SigningKey stranger;
 
   @BeforeAll
   static void keys() {
-    key = TestKey.generateRsa("archive <a@example.org>");
-    stranger = TestKey.generateRsa("stranger <s@example.org>");
+    key = SigningKey.generateRsa("archive <a@example.org>");
+    stranger = SigningKey.generateRsa("stranger <s@example.org>");
   }
 
-  private static ReleaseVerifier verifier(TestKey trusted, boolean allowLegacy) throws Exception {
+  private static ReleaseVerifier verifier(SigningKey trusted, boolean allowLegacy)
+      throws Exception {
     return new ReleaseVerifier(Keyring.of(trusted.publicKeyring()), allowLegacy);
   }
 
@@ -85,8 +86,8 @@ class ReleaseVerifierTest {
 
   @Test
   void legacyDsaSha1NeedsThePolicy() throws Exception {
-    TestKey dsa =
-        TestKey.generate(
+    SigningKey dsa =
+        SigningKey.generate(
             "DSA",
             PublicKeyAlgorithmTags.DSA,
             1024,

@@ -1,4 +1,4 @@
-package org.repomirror.testing;
+package org.repomirror.sample;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,14 +27,15 @@ import org.tukaani.xz.XZOutputStream;
  * indexes, a Release with hash lists, InRelease and Release.gpg. Two flavours cover what apt
  * clients meet: {@linkplain #modern modern} (SHA-256, by-hash, InRelease, xz and gz) and
  * {@linkplain #legacy legacy} Maemo-style (MD5 only, Release.gpg only, Packages.gz only, a pool per
- * distribution). Deterministic for a given seed, except for signature timestamps.
+ * distribution). Deterministic for a given seed, except for signature timestamps. Makes the archive
+ * {@code repomirror demo} mirrors ({@link SampleArchive}) and the archives of the tests.
  */
-public final class TestRepository {
+public final class SampleRepository {
   private static final DateTimeFormatter RELEASE_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.US);
 
   /** A package in the generated suite. */
-  public record TestPackage(
+  public record SamplePackage(
       String name,
       String version,
       String architecture,
@@ -56,7 +57,7 @@ public final class TestRepository {
       String suite,
       List<String> components,
       List<String> architectures,
-      List<TestPackage> packages) {}
+      List<SamplePackage> packages) {}
 
   private final Path archiveRoot;
   private final String suite;
@@ -68,51 +69,51 @@ public final class TestRepository {
   private boolean sha512;
   private boolean contents;
   private boolean selfListing;
-  private TestKey key;
+  private SigningKey key;
   private long seed = 42;
 
   private record PackageSpec(
       String name, String version, String arch, String component, int size) {}
 
-  private TestRepository(Path archiveRoot, String suite) {
+  private SampleRepository(Path archiveRoot, String suite) {
     this.archiveRoot = archiveRoot;
     this.suite = suite;
   }
 
   /** A modern suite: SHA-256 and by-hash, InRelease and Release.gpg, Packages.xz and .gz. */
-  public static TestRepository modern(Path archiveRoot, String suite) {
-    return new TestRepository(archiveRoot, suite);
+  public static SampleRepository modern(Path archiveRoot, String suite) {
+    return new SampleRepository(archiveRoot, suite);
   }
 
   /**
    * A Maemo-era suite: MD5-only Release, Release.gpg only, Packages.gz only, and a pool per
    * distribution ({@code pool/<suite>/<component>/...}).
    */
-  public static TestRepository legacy(Path archiveRoot, String suite) {
-    TestRepository r = new TestRepository(archiveRoot, suite);
+  public static SampleRepository legacy(Path archiveRoot, String suite) {
+    SampleRepository r = new SampleRepository(archiveRoot, suite);
     r.legacy = true;
     r.poolPrefix = "pool/" + suite;
     return r;
   }
 
-  public TestRepository components(String... names) {
+  public SampleRepository components(String... names) {
     components.clear();
     components.addAll(List.of(names));
     return this;
   }
 
-  public TestRepository architectures(String... names) {
+  public SampleRepository architectures(String... names) {
     architectures.clear();
     architectures.addAll(List.of(names));
     return this;
   }
 
-  public TestRepository signedBy(TestKey key) {
+  public SampleRepository signedBy(SigningKey key) {
     this.key = key;
     return this;
   }
 
-  public TestRepository seed(long seed) {
+  public SampleRepository seed(long seed) {
     this.seed = seed;
     return this;
   }
@@ -121,13 +122,13 @@ public final class TestRepository {
    * Lists SHA512 too, as a default {@code apt-ftparchive release} does, while by-hash holds SHA256
    * copies only: apt then asks for a by-hash/SHA512 object that is not there.
    */
-  public TestRepository sha512() {
+  public SampleRepository sha512() {
     this.sha512 = true;
     return this;
   }
 
   /** Adds a Contents-<arch>.gz per component, and lists the uncompressed one, which is absent. */
-  public TestRepository contents() {
+  public SampleRepository contents() {
     this.contents = true;
     return this;
   }
@@ -136,7 +137,7 @@ public final class TestRepository {
    * Makes the Release list a Release and Release.gpg of its own, with the sizes and hashes of an
    * earlier one, as {@code apt-ftparchive release .} run twice in place does.
    */
-  public TestRepository selfListing() {
+  public SampleRepository selfListing() {
     this.selfListing = true;
     return this;
   }
@@ -145,7 +146,7 @@ public final class TestRepository {
    * Adds a package whose data member holds {@code payloadSize} random bytes. An {@code all} package
    * is listed under every architecture.
    */
-  public TestRepository add(
+  public SampleRepository add(
       String name, String version, String architecture, String component, int payloadSize) {
     specs.add(new PackageSpec(name, version, architecture, component, payloadSize));
     return this;
@@ -156,7 +157,7 @@ public final class TestRepository {
     if (key == null) {
       throw new IllegalStateException("signedBy(key) first");
     }
-    List<TestPackage> packages = new ArrayList<>();
+    List<SamplePackage> packages = new ArrayList<>();
     for (PackageSpec spec : specs) {
       // Per package, so that suites sharing a pool write the same bytes for the same package.
       Random random =
@@ -171,7 +172,7 @@ public final class TestRepository {
       for (String arch : architectures) {
         String dir = component + "/binary-" + arch + "/";
         StringBuilder text = new StringBuilder();
-        for (TestPackage p : packages) {
+        for (SamplePackage p : packages) {
           if (p.component().equals(component)
               && (p.architecture().equals(arch) || p.architecture().equals("all"))) {
             text.append(stanza(p)).append('\n');
@@ -228,7 +229,7 @@ public final class TestRepository {
         packages);
   }
 
-  private TestPackage writePackage(PackageSpec spec, Random random) throws IOException {
+  private SamplePackage writePackage(PackageSpec spec, Random random) throws IOException {
     byte[] payload = new byte[spec.size()];
     random.nextBytes(payload);
     String control =
@@ -266,11 +267,11 @@ public final class TestRepository {
     Path file = archiveRoot.resolve(filename);
     Files.createDirectories(file.getParent());
     Files.write(file, deb);
-    return new TestPackage(
+    return new SamplePackage(
         spec.name(), spec.version(), spec.arch(), spec.component(), filename, deb);
   }
 
-  private String stanza(TestPackage p) {
+  private String stanza(SamplePackage p) {
     StringBuilder s = new StringBuilder();
     s.append("Package: ").append(p.name()).append('\n');
     s.append("Version: ").append(p.version()).append('\n');

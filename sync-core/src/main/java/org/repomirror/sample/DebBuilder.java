@@ -1,4 +1,4 @@
-package org.repomirror.testing;
+package org.repomirror.sample;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.repomirror.testing;
+package org.repomirror.sample;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,22 +29,22 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBu
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair;
 
 /**
- * An OpenPGP signing key for test archives, made with BouncyCastle: RSA with SHA-256 signatures, as
- * current Debian archives use. Thread-safe after construction.
+ * An OpenPGP signing key for sample and test archives, made with BouncyCastle: RSA with SHA-256
+ * signatures, as current Debian archives use. Thread-safe after construction.
  */
-public final class TestKey {
+public final class SigningKey {
   private final PGPKeyPair keyPair;
   private final PGPPublicKeyRing publicRing;
   private final int hashAlgorithm;
 
-  private TestKey(PGPKeyPair keyPair, PGPPublicKeyRing publicRing, int hashAlgorithm) {
+  private SigningKey(PGPKeyPair keyPair, PGPPublicKeyRing publicRing, int hashAlgorithm) {
     this.keyPair = keyPair;
     this.publicRing = publicRing;
     this.hashAlgorithm = hashAlgorithm;
   }
 
   /** A new 2048-bit RSA key whose signatures use SHA-256. */
-  public static TestKey generateRsa(String userId) {
+  public static SigningKey generateRsa(String userId) {
     return generate("RSA", PGPPublicKey.RSA_GENERAL, 2048, userId, HashAlgorithmTags.SHA256);
   }
 
@@ -53,7 +53,7 @@ public final class TestKey {
    *
    * @param hashAlgorithm the digest of the signatures it makes, a {@link HashAlgorithmTags} value
    */
-  public static TestKey generate(
+  public static SigningKey generate(
       String jcaAlgorithm, int pgpAlgorithm, int bits, String userId, int hashAlgorithm) {
     try {
       KeyPairGenerator kpg = KeyPairGenerator.getInstance(jcaAlgorithm);
@@ -74,7 +74,7 @@ public final class TestKey {
               null,
               new JcaPGPContentSignerBuilder(pgpAlgorithm, HashAlgorithmTags.SHA256),
               null);
-      return new TestKey(pgp, ring.generatePublicKeyRing(), hashAlgorithm);
+      return new SigningKey(pgp, ring.generatePublicKeyRing(), hashAlgorithm);
     } catch (GeneralSecurityException | PGPException e) {
       throw new IllegalStateException("cannot generate a test key", e);
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     optionListHeading = "%nOptions:%n",
     commandListHeading = "%nCommands:%n",
     subcommands = {
+      DemoCommand.class,
       ServeCommand.class,
       SyncCommand.class,
       PlanCommand.class,

@@ -18,6 +18,7 @@ import org.repomirror.config.InvalidValueException;
 import org.repomirror.config.MirrorConfig;
 import org.repomirror.config.RepomirrorConfig;
 import org.repomirror.config.SyncConfig;
+import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
 import org.repomirror.report.RunOutcome;
@@ -429,7 +430,7 @@ abstract class MirrorCommand {
             new ReleaseVerifier(
                 Keyring.load(keys), allowLegacySignatures || c.allowLegacySignatures());
       } catch (IOException e) {
-        return fail("cannot read the keyring: " + e.getMessage());
+        return fail("cannot read the keyring: " + IoErrors.describe(e));
       } catch (TrustException e) {
         return fail(e.getMessage());
       }
@@ -505,7 +506,7 @@ abstract class MirrorCommand {
     } catch (IndexException e) {
       return aborted("the index: " + e.getMessage());
     } catch (IOException e) {
-      return aborted(e.getMessage() != null ? e.getMessage() : e.toString());
+      return aborted(IoErrors.describe(e));
     }
   }
 

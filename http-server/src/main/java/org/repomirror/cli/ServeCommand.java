@@ -2,9 +2,12 @@ package org.repomirror.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.repomirror.config.ConfigException;
 import org.repomirror.config.ConfigLoader;
@@ -12,6 +15,7 @@ import org.repomirror.config.HostPort;
 import org.repomirror.config.InvalidValueException;
 import org.repomirror.config.RepomirrorConfig;
 import org.repomirror.config.ServerConfig;
+import org.repomirror.fs.IoErrors;
 import org.repomirror.server.RepoServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +74,22 @@ final class ServeCommand implements Callable<Integer> {
     if (config.root() == null) {
       return usageError("--root is required (or server.root in the config file)");
     }
+    if (!Files.exists(config.root())) {
+      return usageError(
+          "--root "
+              + config.root()
+              + " does not exist: sync a mirror into it first (repomirror sync --root "
+              + config.root()
+              + " --upstream URL --dist dists/SUITE --keyring FILE), or create it; repomirror"
+              + " demo shows the whole job on a sample archive");
+    }
     if (!Files.isDirectory(config.root())) {
       return usageError("--root " + config.root() + " is not a directory");
+    }
+    Optional<String> unreadable = unreadable(config.root());
+    if (unreadable.isPresent()) {
+      spec.commandLine().getErr().println("serve: cannot read --root " + unreadable.get());
+      return ExitCodes.PROBLEMS;
     }
     RepoServer server;
     try {
@@ -81,6 +99,17 @@ final class ServeCommand implements Callable<Integer> {
       return ExitCodes.PROBLEMS;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "repomirror-shutdown"));
+    if (isEmpty(config.root())) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "serve: "
+                  + config.root()
+                  + " is empty: every request gets 404 until a sync publishes into it"
+                  + " (repomirror sync --root "
+                  + config.root()
+                  + " ...)");
+    }
     log.info(
         "serving {} on http{}://{} ({}), admin on http://{}",
         config.root().toAbsolutePath(),
@@ -90,6 +119,29 @@ final class ServeCommand implements Callable<Integer> {
         hostPort(server.adminAddress()));
     server.awaitClose();
     return ExitCodes.OK;
+  }
+
+  /**
+   * The tree and why the server cannot read it, in the kernel's words ({@code /srv/mirror:
+   * Permission denied}); empty when it can list the folder and enter it.
+   */
+  static Optional<String> unreadable(Path root) {
+    if (!Files.isReadable(root) || !Files.isExecutable(root)) {
+      return Optional.of(
+          root + ": Permission denied (serve runs as " + System.getProperty("user.name") + ")");
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      entries.iterator().hasNext();
+      return Optional.empty();
+    } catch (IOException | DirectoryIteratorException e) {
+      return Optional.of(IoErrors.describe(e));
+    }
+  }
+
+  private static boolean isEmpty(Path root) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+      return !entries.iterator().hasNext();
+    }
   }
 
   private static String hostPort(InetSocketAddress a) {

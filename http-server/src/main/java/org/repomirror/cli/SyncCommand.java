@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.repomirror.fs.IoErrors;
 import org.repomirror.report.SyncReport;
 import org.repomirror.sync.SyncEngine;
 import picocli.CommandLine.Command;
@@ -170,8 +171,7 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
-      err()
-          .println(name() + ": cannot write --metrics-file " + metricsFile + ": " + e.getMessage());
+      err().println(name() + ": cannot write --metrics-file: " + IoErrors.describe(e));
     }
   }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
 import org.repomirror.trust.Keyring;
@@ -121,7 +122,9 @@ final class VerifyCommand implements Callable<Integer> {
     if (m.keyring() != null) {
       try {
         signatures = new ReleaseVerifier(Keyring.load(m.keyring()), m.allowLegacy());
-      } catch (IOException | TrustException e) {
+      } catch (IOException e) {
+        return usage("cannot read the keyring: " + IoErrors.describe(e));
+      } catch (TrustException e) {
         return usage("cannot read the keyring: " + e.getMessage());
       }
     }

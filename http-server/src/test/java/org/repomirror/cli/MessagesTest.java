@@ -18,7 +18,7 @@ class MessagesTest {
 
   @Test
   void everyHelpStartsWithUsageThenSaysWhatTheCommandDoesInWholeLines() {
-    for (String command : List.of("serve", "sync", "plan", "verify", "status", "on-push")) {
+    for (String command : List.of("demo", "serve", "sync", "plan", "verify", "status", "on-push")) {
       Run r = run(command, "--help");
       List<String> lines = r.out().lines().toList();
       assertThat(lines.getFirst()).as(command).startsWith("Usage: repomirror " + command + " ");
@@ -58,6 +58,59 @@ class MessagesTest {
     assertThat(r.err()).isEqualTo("plan: --root is required (or sync.root in the config file)\n");
     assertThat(run("plan", "--final").err())
         .isEqualTo("plan: unknown option '--final' (see --help)\n");
+  }
+
+  @Test
+  void serveOnAMissingRootSaysToSyncIntoItOrCreateIt() {
+    Path missing = tmp.resolve("srv/mirror");
+    Run r = run("serve", "--root", missing.toString(), "--listen", "127.0.0.1:0");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .isEqualTo(
+            "serve: --root "
+                + missing
+                + " does not exist: sync a mirror into it first (repomirror sync --root "
+                + missing
+                + " --upstream URL --dist dists/SUITE --keyring FILE), or create it; repomirror"
+                + " demo shows the whole job on a sample archive\n");
+  }
+
+  @Test
+  void serveOnAnEmptyRootServesAndSaysWhatComesNext() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Path log = tmp.resolve("serve.log");
+    Process serve =
+        org.repomirror.reliability.SyncProcess.start(
+            List.of(
+                "serve",
+                "--root",
+                empty.toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--admin-listen",
+                "127.0.0.1:0"),
+            null,
+            log);
+    try {
+      String expected =
+          "serve: "
+              + empty
+              + " is empty: every request gets 404 until a sync publishes into it (repomirror"
+              + " sync --root "
+              + empty
+              + " ...)";
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      String output = "";
+      while (System.nanoTime() < deadline && !output.contains(expected) && serve.isAlive()) {
+        Thread.sleep(50);
+        output = Files.exists(log) ? Files.readString(log) : "";
+      }
+      assertThat(output).contains(expected);
+      assertThat(serve.isAlive()).as("it serves on").isTrue();
+    } finally {
+      serve.destroy();
+      serve.waitFor();
+    }
   }
 
   @Test

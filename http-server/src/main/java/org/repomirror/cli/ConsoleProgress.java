@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Shows a sync's progress: a bar with the percentage done, files, bytes, rate and ETA on a
- * terminal, or a log line at a steady interval otherwise (cron, systemd, CI). The percentage never
- * goes backwards ({@link MonotonicPercent}). Thread-safe.
+ * terminal, or a log line at a steady interval otherwise (cron, systemd, CI). While the run still
+ * plans, the bar has no end and the figures say "planned so far"; then the percentage follows the
+ * bytes and never goes backwards ({@link MonotonicPercent}). Thread-safe.
  */
 final class ConsoleProgress implements Progress, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("repomirror.progress");
@@ -23,6 +24,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   private final AtomicLong plannedBytes = new AtomicLong();
   private final AtomicLong doneFiles = new AtomicLong();
   private final AtomicLong doneBytes = new AtomicLong();
+  private volatile boolean planComplete;
   private final long startNanos = System.nanoTime();
   private final MonotonicPercent percent = new MonotonicPercent();
   private final ProgressBar bar;
@@ -41,7 +43,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
               .setStyle(ProgressBarStyle.ASCII)
               .setUnit("%", 1)
               .hideEta()
-              .setInitialMax(100)
+              .setInitialMax(-1) // no end while planning
               .build();
       ticker = null;
     } else {
@@ -65,6 +67,15 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   }
 
   @Override
+  public void planComplete() {
+    planComplete = true;
+    if (bar != null) {
+      bar.maxHint(100);
+      show();
+    }
+  }
+
+  @Override
   public void done(long files, long bytes) {
     doneFiles.addAndGet(files);
     doneBytes.addAndGet(bytes);
@@ -72,25 +83,32 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   }
 
   private void show() {
-    bar.stepTo(percent());
+    int p = percent();
+    if (p != MonotonicPercent.UNKNOWN) bar.stepTo(p);
     bar.setExtraMessage(" " + figures());
   }
 
   private int percent() {
-    return percent.update(doneFiles.get(), plannedFiles.get(), doneBytes.get(), plannedBytes.get());
+    return percent.update(
+        doneFiles.get(), plannedFiles.get(), doneBytes.get(), plannedBytes.get(), planComplete);
   }
 
-  /** Files and bytes done of those planned so far, the rate, and the time left at that rate. */
+  /**
+   * Files and bytes done of those planned (so far, while planning), the rate, and the time left at
+   * that rate once the plan is complete.
+   */
   private String figures() {
     double seconds = Math.max(0.001, (System.nanoTime() - startNanos) / 1e9);
     long bytes = doneBytes.get();
     double rate = bytes / seconds;
     long left = Math.max(0, plannedBytes.get() - bytes);
-    String eta = rate > 0 ? Math.round(left / rate) + " s" : "unknown";
+    String eta =
+        !planComplete ? "after planning" : rate > 0 ? Math.round(left / rate) + " s" : "unknown";
     return String.format(
-        "files %d/%d, %.1f / %.1f MB, %.1f MB/s, ETA %s",
+        "files %d/%d%s, %.1f / %.1f MB, %.1f MB/s, ETA %s",
         doneFiles.get(),
         plannedFiles.get(),
+        planComplete ? "" : " planned so far",
         bytes / 1e6,
         plannedBytes.get() / 1e6,
         rate / 1e6,
@@ -98,13 +116,17 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   }
 
   private void logLine() {
-    log.info("progress: {} %, {}", percent(), figures());
+    int p = percent();
+    log.info("progress: {}, {}", p == MonotonicPercent.UNKNOWN ? "planning" : p + " %", figures());
   }
 
   @Override
   public void close() {
     if (bar != null) {
-      bar.stepTo(percent.finish(doneFiles.get(), plannedFiles.get()));
+      int end = percent.finish(doneFiles.get(), plannedFiles.get());
+      bar.maxHint(100);
+      if (end != MonotonicPercent.UNKNOWN) bar.stepTo(end);
+      bar.setExtraMessage(" " + figures());
       bar.close();
     }
     if (ticker != null) ticker.shutdownNow();

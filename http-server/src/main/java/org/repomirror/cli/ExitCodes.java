@@ -22,6 +22,9 @@ final class ExitCodes {
   /** A final sync refused to start: the upstream is being updated. */
   static final int UPSTREAM_BUSY = 5;
 
+  /** Stopped by SIGINT (Ctrl-C) or SIGTERM before it finished, as a shell reports SIGINT. */
+  static final int INTERRUPTED = 130;
+
   private ExitCodes() {}
 
   static int of(RunOutcome outcome) {

@@ -27,6 +27,7 @@ import org.repomirror.source.LocalUpstream;
 import org.repomirror.source.Upstream;
 import org.repomirror.sync.MirrorBusyException;
 import org.repomirror.sync.SyncEngine;
+import org.repomirror.sync.SyncInterrupted;
 import org.repomirror.sync.SyncOptions;
 import org.repomirror.sync.UpstreamBusyException;
 import org.repomirror.transfer.Throttle;
@@ -195,6 +196,9 @@ abstract class MirrorCommand {
   /** Whether the last {@link #open} found another sync holding the mirror. */
   boolean busy;
 
+  /** Whether the last {@link #open} was stopped by a signal: no further run follows it. */
+  boolean interrupted;
+
   /**
    * Whether this run serves an upstream's push ({@code on-push}): a mirror another sync holds is
    * then no failure, since the holder runs again for the push ({@link PushRequests}).
@@ -316,6 +320,7 @@ abstract class MirrorCommand {
         failed.add(p.name() + " (exit " + code + ")");
         if (first == ExitCodes.OK) first = code;
       }
+      if (interrupted) break;
     }
     current = null;
     if (headings && runs.size() > 1) {
@@ -473,6 +478,8 @@ abstract class MirrorCommand {
   int open(Prepared p, Job job) throws InterruptedException {
     current = p.name();
     busy = false;
+    interrupted = false;
+    StopOnSignal signal = StopOnSignal.install();
     try {
       Files.createDirectories(p.mirror().resolve(".repomirror"));
       Upstream source =
@@ -488,10 +495,19 @@ abstract class MirrorCommand {
         if (p.tree()) {
           engine.mirrorTree(lister(source, p.treeSource(), p.connections(), p.checksum()));
         }
+        signal.whenSignalled(engine::stop);
         return job.run(engine);
       } finally {
         if (source instanceof HttpUpstream http) http.close();
       }
+    } catch (SyncInterrupted e) {
+      interrupted = true;
+      err().println(name() + ": interrupted: " + e.summary());
+      return ExitCodes.INTERRUPTED;
+    } catch (Transfer.Stopped e) {
+      interrupted = true;
+      err().println(name() + ": interrupted; nothing was published");
+      return ExitCodes.INTERRUPTED;
     } catch (UpstreamBusyException e) {
       err().println(name() + ": refused to start: " + e.getMessage());
       return ExitCodes.UPSTREAM_BUSY;
@@ -507,6 +523,8 @@ abstract class MirrorCommand {
       return aborted("the index: " + e.getMessage());
     } catch (IOException e) {
       return aborted(IoErrors.describe(e));
+    } finally {
+      signal.close();
     }
   }
 

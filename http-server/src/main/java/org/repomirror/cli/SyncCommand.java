@@ -141,7 +141,12 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
                 return syncOnce(p, engine);
               });
       run++;
-      if (busy || run >= PushRequests.MAX_RUNS || !PushRequests.pending(p.mirror())) break;
+      if (busy
+          || interrupted
+          || run >= PushRequests.MAX_RUNS
+          || !PushRequests.pending(p.mirror())) {
+        break;
+      }
       out().println(name() + ": the upstream pushed again during the run: syncing again");
     }
     return code;

@@ -21,11 +21,19 @@ class ConsoleProgressTest {
       for (int i = 0; i < 50 && lines.list.isEmpty(); i++) {
         Thread.sleep(100);
       }
+      progress.planComplete();
+      int before = lines.list.size();
+      for (int i = 0; i < 50 && lines.list.size() == before; i++) {
+        Thread.sleep(100);
+      }
     } finally {
       logger.detachAppender(lines);
     }
-    assertThat(lines.list).isNotEmpty();
+    assertThat(lines.list).hasSizeGreaterThanOrEqualTo(2);
     assertThat(lines.list.getFirst().getFormattedMessage())
+        .startsWith("progress: planning, files 4/10 planned so far, 4.0 / 10.0 MB, ")
+        .endsWith("ETA after planning");
+    assertThat(lines.list.getLast().getFormattedMessage())
         .startsWith("progress: 40 %, files 4/10, 4.0 / 10.0 MB, ")
         .contains("MB/s, ETA ");
   }

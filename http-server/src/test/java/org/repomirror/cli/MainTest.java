@@ -39,7 +39,7 @@ class MainTest {
             .map(m -> m.group(1))
             .toList();
     assertThat(listed)
-        .containsExactly("serve", "sync", "plan", "verify", "status", "on-push", "help");
+        .containsExactly("demo", "serve", "sync", "plan", "verify", "status", "on-push", "help");
     for (String command : listed) {
       Run r = run(command, "--help");
       assertThat(r.code()).as(command + " --help").isZero();
@@ -100,8 +100,8 @@ class MainTest {
     Run nothingLike = run("frobnicate");
     assertThat(nothingLike.err().strip())
         .isEqualTo(
-            "repomirror: unknown command 'frobnicate'; the commands are serve, sync, plan,"
-                + " verify, status, on-push, help (see --help)");
+            "repomirror: unknown command 'frobnicate'; the commands are demo, serve, sync,"
+                + " plan, verify, status, on-push, help (see --help)");
     assertThat(option.err() + command.err() + nothingLike.err())
         .doesNotContain("Unmatched")
         .doesNotContain("index 0");

@@ -122,13 +122,27 @@ public record MirrorStatus(
     s.append("Last runs:\n");
     if (runs.isEmpty()) s.append("  (none)\n");
     for (Map<String, Object> r : runs) {
+      if (r.containsKey("keptFiles")) {
+        s.append(
+            String.format(
+                "  %-20s %-4s %-13s published %s new files; kept in staging for the next run: %s"
+                    + " verified files and %s partial downloads (%.1f MB)%n",
+                toTheSecond(r.get("started")),
+                r.get("mode"),
+                r.get("outcome"),
+                r.get("filesFetched"),
+                r.get("keptFiles"),
+                r.get("keptPartialFiles"),
+                ((Number) r.getOrDefault("keptBytes", 0)).longValue() / 1e6));
+        continue;
+      }
       @SuppressWarnings("unchecked")
       Map<String, Object> phases = (Map<String, Object>) r.getOrDefault("phaseMillis", Map.of());
       long millis = phases.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
       s.append(
           String.format(
-              "  %-24s %-4s %-13s fetched %s files (%.1f MB), failed %s, deleted %s  phases %.1f s%n",
-              r.get("started"),
+              "  %-20s %-4s %-13s fetched %s files (%.1f MB), failed %s, deleted %s  phases %.1f s%n",
+              toTheSecond(r.get("started")),
               r.get("mode"),
               // Runs recorded before outcomes were typed carry their exit code instead.
               r.containsKey("outcome") ? r.get("outcome") : "exit " + r.get("exitCode"),
@@ -145,7 +159,7 @@ public record MirrorStatus(
           String.format(
               "  %-40s Release of %s, %d files, %.1f MB%n",
               suite.dist(),
-              suite.releaseDate() == null ? "(unreadable)" : suite.releaseDate(),
+              suite.releaseDate() == null ? "(unreadable)" : toTheSecond(suite.releaseDate()),
               suite.files(),
               suite.bytes() / 1e6));
     }
@@ -157,6 +171,18 @@ public record MirrorStatus(
         String.format(
             "Disk: %.1f GB free of %.1f GB%n", diskFreeBytes / 1e9, diskTotalBytes / 1e9));
     return s.toString();
+  }
+
+  /** An ISO-8601 time as status shows it: UTC, to the second ({@code 2026-12-06T08:21:53Z}). */
+  static String toTheSecond(Object time) {
+    if (time == null) return "?";
+    try {
+      return java.time.Instant.parse(time.toString())
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          .toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return time.toString(); // recorded by another version: as it was written
+    }
   }
 
   public String json() throws IOException {

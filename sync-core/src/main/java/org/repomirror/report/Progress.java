@@ -1,8 +1,10 @@
 package org.repomirror.report;
 
 /**
- * Receives a sync's progress as it happens: work planned, then each file done. Implementations must
- * be thread-safe: transfer workers call them concurrently.
+ * Receives a sync's progress as it happens: work planned (the indexes, then the pool, or the tree a
+ * chunk at a time as it is listed), the end of planning, then each file done. The bytes are what
+ * the run moves: a file an interrupted run left verified costs none, a partial download only what
+ * it lacks. Implementations must be thread-safe: transfer workers call them concurrently.
  */
 public interface Progress {
   /** Ignores everything. */
@@ -12,12 +14,21 @@ public interface Progress {
         public void planned(long files, long bytes) {}
 
         @Override
+        public void planComplete() {}
+
+        @Override
         public void done(long files, long bytes) {}
       };
 
-  /** More work is planned: {@code files} files of {@code bytes} bytes to fetch. */
+  /** More work is planned: {@code files} files, of which {@code bytes} bytes are to move. */
   void planned(long files, long bytes);
 
-  /** Files finished (fetched, failed or missing), with the bytes they took. */
+  /**
+   * Everything the run will move is planned: from now on a share of the whole can be told. A final
+   * sync that syncs a suite again plans more after this.
+   */
+  void planComplete();
+
+  /** Files finished (fetched, failed or missing), with the bytes they moved. */
   void done(long files, long bytes);
 }

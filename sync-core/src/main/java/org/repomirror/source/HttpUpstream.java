@@ -11,6 +11,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -41,6 +43,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
 
   private final URI base;
   private final CloseableHttpClient client;
+  private final Set<HttpGet> underWay = ConcurrentHashMap.newKeySet();
 
   /**
    * @param base the upstream root, e.g. {@code http://repository.maemo.org/}
@@ -183,6 +186,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   }
 
   private <T> T execute(String path, HttpGet get, Handler<T> handler) throws IOException {
+    underWay.add(get);
     try {
       return client.execute(get, handler::handle);
     } catch (FetchException | LocalWriteException e) {
@@ -191,7 +195,14 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
       throw new FetchException(FetchException.Kind.FATAL, url(path), 0, describe(e), 0, e);
     } catch (IOException e) {
       throw new FetchException(FetchException.Kind.TRANSIENT, url(path), 0, describe(e), 0, e);
+    } finally {
+      underWay.remove(get);
     }
+  }
+
+  @Override
+  public void stop() {
+    underWay.forEach(HttpGet::cancel);
   }
 
   /** What went wrong, in words an admin reads: no Java class names. */

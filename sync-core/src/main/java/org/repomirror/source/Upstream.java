@@ -69,4 +69,10 @@ public interface Upstream {
 
   /** The URL of a path, for reports. */
   String url(String path);
+
+  /**
+   * Breaks off the requests under way, from any thread: a stopped sync does not wait for a stalled
+   * download. Those requests fail; later ones are made as usual.
+   */
+  default void stop() {}
 }

@@ -52,6 +52,7 @@ final class AptPublication {
                 path ->
                     !replacing.contains(path)
                         || wantedBy.get(path).stream().allMatch(SuiteWork::unchanged));
+    ctx.checkStop();
     Map<String, SyncReport.Failure> failures = recordFailures(pool);
     Set<String> wanted = AptPass.allWanted(suites);
     SuiteReports reports = new SuiteReports(prepared, pool, failures);

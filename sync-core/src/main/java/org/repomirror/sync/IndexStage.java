@@ -147,7 +147,7 @@ final class IndexStage {
     long t = System.nanoTime();
     List<FetchTask> tasks = new ArrayList<>();
     for (Wanted w : wanted) tasks.add(new FetchTask(w.path(), w.path(), w.expected()));
-    ctx.progress().planned(tasks.size(), wanted.stream().mapToLong(Wanted::size).sum());
+    ctx.progress().planned(tasks.size(), ctx.transfer().bytesToMove(tasks));
     List<FetchOutcome> outcomes = ctx.transfer().fetchAll(tasks, ctx::counted);
     ctx.ledger().phase("transfer", t);
     return outcomes;

@@ -10,31 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
  * The exclusive lock a sync or plan holds on a mirror ({@code .repomirror/lock}), so that two runs
  * never write one tree. The file names the process holding it and since when, and is emptied when
  * the run ends; the operating system releases the lock when that process dies, even by SIGKILL, and
- * the line left in the file then tells the next run that this one was interrupted.
+ * the line left in the file then names the dead holder, which the next run overwrites.
  */
 final class MirrorLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
-  private final boolean interrupted;
 
-  private MirrorLock(FileChannel channel, FileLock lock, boolean interrupted) {
+  private MirrorLock(FileChannel channel, FileLock lock) {
     this.channel = channel;
     this.lock = lock;
-    this.interrupted = interrupted;
-  }
-
-  /**
-   * Whether the run before this one ended without releasing the lock cleanly (a crash, a kill): the
-   * holder's line was still in the file. Its staged files may then be worth reusing.
-   */
-  boolean interrupted() {
-    return interrupted;
   }
 
   /**
@@ -52,14 +43,17 @@ final class MirrorLock implements AutoCloseable {
               + layout.root()
               + holder(layout).map(h -> " (" + h + ")").orElse(""));
     }
-    boolean interrupted = channel.size() > 0;
     channel.truncate(0);
     channel.write(
         ByteBuffer.wrap(
-            ("process " + ProcessHandle.current().pid() + " since " + now + "\n")
+            ("process "
+                    + ProcessHandle.current().pid()
+                    + " since "
+                    + now.truncatedTo(ChronoUnit.SECONDS)
+                    + "\n")
                 .getBytes(StandardCharsets.UTF_8)));
     channel.force(false);
-    return new MirrorLock(channel, lock, interrupted);
+    return new MirrorLock(channel, lock);
   }
 
   /**

@@ -57,10 +57,11 @@ final class PoolTransfer {
     Result result =
         new Result(
             new LinkedHashMap<>(), new LinkedHashMap<>(), new HashSet<>(), new LinkedHashMap<>());
-    ctx.progress().planned(toFetch.size(), toFetch.stream().mapToLong(Wanted::size).sum());
-    if (toFetch.isEmpty()) return result;
     List<FetchTask> tasks = new ArrayList<>(toFetch.size());
     for (Wanted w : toFetch) tasks.add(new FetchTask(w.path(), w.path(), w.expected()));
+    ctx.progress().planned(tasks.size(), ctx.transfer().bytesToMove(tasks));
+    ctx.progress().passPlanned();
+    if (toFetch.isEmpty()) return result;
     ChunkPublishing publishing =
         new ChunkPublishing(chunk -> publish(chunk, publishAtOnce, result));
     long t = System.nanoTime();

@@ -9,7 +9,6 @@ import org.repomirror.index.Index;
 import org.repomirror.plan.DiskView;
 import org.repomirror.plan.IndexView;
 import org.repomirror.publish.Publisher;
-import org.repomirror.report.Progress;
 import org.repomirror.source.Upstream;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.Transfer;
@@ -28,22 +27,33 @@ record RunContext(
     Transfer transfer,
     Publisher publisher,
     FileStore files,
-    Progress progress,
+    RunProgress progress,
     RunLedger ledger,
     SyncOptions options,
     Clock clock,
     long generation,
     long nowMillis) {
 
+  /** Throws when the run was asked to stop: called between the steps that publish. */
+  void checkStop() throws Transfer.Stopped {
+    if (transfer.stopped()) throw new Transfer.Stopped();
+  }
+
   IndexView indexView() {
     return index::file;
   }
 
-  /** Counts a file the transfer finished, in the ledger and the progress; from its workers. */
+  /**
+   * Counts a file the transfer finished, in the ledger and the progress (a file not fetched stands
+   * for its share of the plan there); from its workers.
+   */
   void counted(FetchOutcome o) {
-    long bytes = o instanceof FetchOutcome.Fetched f ? f.bytesTransferred() : 0;
-    ledger.fetched(bytes);
-    progress.done(1, bytes);
+    if (o instanceof FetchOutcome.Fetched f) {
+      ledger.fetched(f.bytesTransferred());
+      progress.done(1, f.bytesTransferred());
+    } else {
+      progress.done(1, transfer.plannedShare(o.task()));
+    }
   }
 
   /** The mirror's disk as the planners see it: one stat per question. */

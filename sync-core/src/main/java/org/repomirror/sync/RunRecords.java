@@ -20,6 +20,10 @@ import org.repomirror.report.TreeOutcome;
  */
 final class RunRecords {
   static final String PLAN_KEY = "plan";
+
+  /** The outcome a stopped run is recorded with. */
+  static final String INTERRUPTED = "interrupted";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RunRecords() {}
@@ -73,6 +77,40 @@ final class RunRecords {
     try (Index.Batch batch = index.batch()) {
       batch.putRun(r.started(), JSON.writeValueAsString(summary));
       batch.putMeta(SuiteStatus.INDEX_KEY, SuiteStatus.toJson(statuses));
+      batch.commit();
+    }
+  }
+
+  /**
+   * Keeps a summary of a run that was stopped before it finished, with what it kept in staging.
+   *
+   * @param bytesFetched the bytes it received, kept ones included
+   */
+  static void recordInterrupted(
+      Index index,
+      Instant started,
+      Instant finished,
+      String upstream,
+      String mode,
+      long bytesFetched,
+      SyncInterrupted stopped)
+      throws JsonProcessingException {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("started", started.toString());
+    summary.put("finished", finished.toString());
+    summary.put("upstream", upstream);
+    summary.put("mode", mode);
+    summary.put("outcome", INTERRUPTED);
+    summary.put("filesFetched", stopped.published());
+    summary.put("filesFailed", 0);
+    summary.put("filesDeleted", 0);
+    summary.put("bytesFetched", bytesFetched);
+    summary.put("keptFiles", stopped.kept().whole().size());
+    summary.put("keptPartialFiles", stopped.kept().partial().size());
+    summary.put("keptBytes", stopped.kept().wholeBytes() + stopped.kept().partialBytes());
+    summary.put("phaseMillis", Map.of());
+    try (Index.Batch batch = index.batch()) {
+      batch.putRun(started.toString(), JSON.writeValueAsString(summary));
       batch.commit();
     }
   }

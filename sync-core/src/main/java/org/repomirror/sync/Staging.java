@@ -2,7 +2,6 @@ package org.repomirror.sync;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -14,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The staging folder between runs: one flat folder (see {@code StagingNames}). Partial downloads
  * ({@code .part}) stay to resume. A run that ends normally has published or deleted every whole
- * file it staged; only after an interrupted run can verified files be left, and the next run reuses
- * them after hashing them again (the transfer does), then clears what it did not take.
+ * file it staged; only an interrupted run (stopped, killed, crashed) leaves verified files, and the
+ * next run reuses them after hashing them again (the transfer does), then clears what it did not
+ * take.
  */
 final class Staging {
   private static final Logger log = LoggerFactory.getLogger(Staging.class);
@@ -23,14 +23,12 @@ final class Staging {
   private Staging() {}
 
   /**
-   * After an interrupted run (or a staging folder with folders in it, as older versions left),
-   * removes every whole file left and every folder; partial downloads stay.
-   *
-   * @param afterInterruption whether the run before this one was interrupted
+   * At the end of a run that went through: removes every whole file an earlier interrupted run left
+   * and this one did not take, and every folder (as older versions left); partial downloads stay.
    */
-  static void clean(MirrorLayout layout, boolean afterInterruption) throws IOException {
+  static void clean(MirrorLayout layout) throws IOException {
     Path staging = layout.staging();
-    if (!Files.isDirectory(staging) || !(afterInterruption || holdsFolders(staging))) return;
+    if (!Files.isDirectory(staging)) return;
     List<Path> deepestFirst;
     try (Stream<Path> walk = Files.walk(staging)) {
       deepestFirst = walk.sorted(Comparator.reverseOrder()).toList();
@@ -46,12 +44,6 @@ final class Staging {
       } else if (!p.getFileName().toString().endsWith(".part")) {
         Files.deleteIfExists(p);
       }
-    }
-  }
-
-  private static boolean holdsFolders(Path staging) throws IOException {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging, Files::isDirectory)) {
-      return entries.iterator().hasNext();
     }
   }
 

@@ -28,6 +28,7 @@ import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
+import org.repomirror.transfer.StagingContents;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.TreeLister;
 import org.repomirror.trust.ReleaseVerifier;
@@ -54,6 +55,8 @@ public final class SyncEngine {
   private FileStore files = FileStore.SYSTEM;
   private TreeLister tree;
   private boolean finalSync;
+  private volatile boolean stopRequested;
+  private volatile RunContext running;
 
   /**
    * @param verifier checks Release signatures; null only when verification is disabled
@@ -123,7 +126,9 @@ public final class SyncEngine {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
       try {
-        return runLocked(started, lock.interrupted());
+        return runLocked(started);
+      } catch (Transfer.Stopped e) {
+        throw interrupted(started);
       } catch (UncheckedIOException e) {
         Staging.abandon(layout, e);
         throw e.getCause();
@@ -134,10 +139,38 @@ public final class SyncEngine {
     }
   }
 
-  private SyncReport runLocked(Instant started, boolean afterInterruption)
-      throws IOException, InterruptedException {
+  /**
+   * Stops the run under way, or the next, from any thread (a signal's): no file starts, the
+   * downloads under way break off, the chunk of new files being published is finished, and no suite
+   * is published; {@link #run} then throws {@link SyncInterrupted}, with the lock released.
+   */
+  public void stop() {
+    stopRequested = true;
+    RunContext ctx = running;
+    if (ctx != null) ctx.transfer().stop();
+  }
+
+  /** Records the run as interrupted, with what it kept, for {@code status}. */
+  private SyncInterrupted interrupted(Instant started) throws IOException {
+    RunContext ctx = running;
+    long published =
+        ctx == null ? 0 : ctx.ledger().changes().size() + ctx.ledger().changesOmitted();
+    SyncInterrupted stopped =
+        new SyncInterrupted(published, StagingContents.read(layout.staging()));
+    RunRecords.recordInterrupted(
+        index,
+        started,
+        clock.instant(),
+        upstream.url(""),
+        tree == null ? "apt" : "tree",
+        ctx == null ? 0 : ctx.ledger().bytesFetched(),
+        stopped);
+    return stopped;
+  }
+
+  private SyncReport runLocked(Instant started) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    RunContext ctx = context(new RunLedger(finalSync), started.toEpochMilli(), afterInterruption);
+    RunContext ctx = context(new RunLedger(finalSync), started.toEpochMilli());
     if (finalSync) FinalSync.checkUpdateLocks(upstream, options.dists());
     int rolledBack = ctx.publisher().generations().recover();
     if (rolledBack > 0) log.info("rolled back {} leftovers of an interrupted switch", rolledBack);
@@ -148,12 +181,13 @@ public final class SyncEngine {
     long deleted = 0;
     if (!apt.trustFailure()) {
       if (tree != null) treeRun = runTree(ctx, apt.result().wanted());
+      ctx.checkStop();
       deleted = Sweep.run(ctx, apt.result().wanted(), clock.millis());
     }
     SyncReport.TreeReport treeReport = treeRun.report();
     Outcome o = outcome(ctx, apt, treeReport, treeRun.lacking(), deleted < 0, t0);
     RunOutputs.write(ctx, o.outcome(), started, clock.instant());
-    Staging.clean(layout, afterInterruption);
+    Staging.clean(layout);
     SyncReport report = report(ctx, apt, treeReport, Math.max(0, deleted), o, started);
     RunRecords.record(index, report, tree == null ? "apt" : "tree");
     return report;
@@ -265,36 +299,35 @@ public final class SyncEngine {
   public PlanReport plan() throws IOException, InterruptedException {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
-      RunContext ctx = context(new RunLedger(false), started.toEpochMilli(), lock.interrupted());
+      RunContext ctx = context(new RunLedger(false), started.toEpochMilli());
       PlanReport report =
           new PlanRun(ctx, aptPass(ctx), tree, this::excludedFromTree, suiteReferences())
               .run(upstream.url(""));
       RunRecords.rememberPlan(index, clock, report.estimatedSeconds());
-      Staging.clean(layout, lock.interrupted());
       return report;
     }
   }
 
-  /**
-   * @param afterInterruption the run before was interrupted: look for its verified staged files
-   */
-  private RunContext context(RunLedger ledger, long nowMillis, boolean afterInterruption) {
+  private RunContext context(RunLedger ledger, long nowMillis) {
     Transfer transfer =
-        new Transfer(
-            upstream, layout.staging(), layout.quarantine(), options.transfer(), afterInterruption);
-    return new RunContext(
-        layout,
-        upstream,
-        index,
-        transfer,
-        new Publisher(layout.root(), files),
-        files,
-        progress,
-        ledger,
-        options,
-        clock,
-        nowMillis,
-        nowMillis);
+        new Transfer(upstream, layout.staging(), layout.quarantine(), options.transfer());
+    RunContext ctx =
+        new RunContext(
+            layout,
+            upstream,
+            index,
+            transfer,
+            new Publisher(layout.root(), files),
+            files,
+            new RunProgress(progress, tree == null ? 1 : 2),
+            ledger,
+            options,
+            clock,
+            nowMillis,
+            nowMillis);
+    running = ctx;
+    if (stopRequested) transfer.stop();
+    return ctx;
   }
 
   private AptPass aptPass(RunContext ctx) {

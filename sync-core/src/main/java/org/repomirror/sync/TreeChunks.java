@@ -78,12 +78,15 @@ final class TreeChunks implements AutoCloseable {
     links.add(e);
   }
 
-  void fetchAndPublish(List<TreePass.Fetch> chunk) throws IOException, InterruptedException {
-    if (chunk.isEmpty()) return;
+  /**
+   * @param last the listing is over: this chunk completes the pass's plan
+   */
+  void fetchAndPublish(List<TreePass.Fetch> chunk, boolean last)
+      throws IOException, InterruptedException {
     List<FetchTask> tasks = chunk.stream().map(TreePass.Fetch::task).toList();
-    ctx.progress()
-        .planned(
-            tasks.size(), tasks.stream().mapToLong(t -> Math.max(0, t.expected().size())).sum());
+    ctx.progress().planned(tasks.size(), ctx.transfer().bytesToMove(tasks));
+    if (last) ctx.progress().passPlanned();
+    if (chunk.isEmpty()) return;
     long tTransfer = System.nanoTime();
     List<FetchOutcome> outcomes = ctx.transfer().fetchAll(tasks, ctx::counted);
     ctx.ledger().phase("transfer", tTransfer);

@@ -106,7 +106,7 @@ final class TreePass {
           } else {
             chunk.add((Fetch) w);
             if (chunk.size() >= TreeChunks.CHUNK) {
-              chunks.fetchAndPublish(chunk);
+              chunks.fetchAndPublish(chunk, false);
               chunk.clear();
             }
           }
@@ -115,8 +115,9 @@ final class TreePass {
         if (listing.isAlive()) listing.interrupt();
       }
       listing.join();
-      chunks.fetchAndPublish(chunk);
+      chunks.fetchAndPublish(chunk, true);
       chunks.awaitPublished();
+      ctx.checkStop();
       chunks.publishLinks();
       chunks.publishDeferredMetadata(listingError.get() == null);
     }

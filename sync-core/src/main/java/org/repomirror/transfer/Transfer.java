@@ -66,25 +66,81 @@ public final class Transfer {
       Throttle throttle,
       MismatchPolicy policy) {}
 
+  /**
+   * Thrown once {@link #stop} was called: the transfer ended early, as asked, with the files
+   * fetched so far staged and verified, and partial downloads kept to resume.
+   */
+  public static final class Stopped extends InterruptedException {
+    private static final long serialVersionUID = 1L;
+
+    public Stopped() {
+      super("the transfer was stopped");
+    }
+  }
+
   private final Upstream upstream;
   private final Path staging;
   private final Path quarantine;
   private final Settings settings;
+  private volatile boolean stopped;
+  private volatile ExecutorService running;
 
-  /** Whether files found verified in staging are hashed again and taken instead of fetched. */
-  private final boolean reuseStaged;
+  /** What staging held before this transfer wrote to it; read once, when first needed. */
+  private volatile StagingContents before;
 
-  /**
-   * @param reuseStaged look for files an interrupted run verified in staging (costs a stat per
-   *     file; only worth it after an interruption, when there can be any)
-   */
-  public Transfer(
-      Upstream upstream, Path staging, Path quarantine, Settings settings, boolean reuseStaged) {
+  public Transfer(Upstream upstream, Path staging, Path quarantine, Settings settings) {
     this.upstream = upstream;
     this.staging = staging;
     this.quarantine = quarantine;
     this.settings = settings;
-    this.reuseStaged = reuseStaged;
+  }
+
+  /**
+   * Ends the transfer under way, and every later one, as soon as it can: no file starts, the
+   * downloads under way break off (their partial files stay to resume), and {@link #fetchAll}
+   * throws {@link Stopped}. Called from any thread, typically a signal's.
+   */
+  public void stop() {
+    stopped = true;
+    ExecutorService pool = running;
+    if (pool != null) pool.shutdownNow();
+    upstream.stop();
+  }
+
+  public boolean stopped() {
+    return stopped;
+  }
+
+  /**
+   * The bytes this transfer still has to move for these tasks: a file an earlier run left verified
+   * in staging costs nothing, and a partial download only what it lacks.
+   */
+  public long bytesToMove(List<FetchTask> tasks) throws IOException {
+    StagingContents held = before();
+    long bytes = 0;
+    for (FetchTask t : tasks) bytes += bytesToMove(t, held);
+    return bytes;
+  }
+
+  /**
+   * The bytes one task of a transfer under way was to move, as {@link #bytesToMove(List)} counted
+   * them: the share of the plan that a file done without moving them (absent, refused) stands for.
+   */
+  public long plannedShare(FetchTask task) {
+    StagingContents held = before;
+    return held == null ? Math.max(0, task.expected().size()) : bytesToMove(task, held);
+  }
+
+  private long bytesToMove(FetchTask t, StagingContents held) {
+    long size = Math.max(0, t.expected().size());
+    String name = StagingNames.of(staging, t.localPath()).getFileName().toString();
+    if (t.expected().hashes() != null && held.whole().containsKey(name)) return 0;
+    return Math.max(0, size - held.partial().getOrDefault(name + ".part", 0L));
+  }
+
+  private synchronized StagingContents before() throws IOException {
+    if (before == null) before = StagingContents.read(staging);
+    return before;
   }
 
   /**
@@ -96,6 +152,8 @@ public final class Transfer {
   public List<FetchOutcome> fetchAll(List<FetchTask> tasks, Consumer<FetchOutcome> progress)
       throws IOException, InterruptedException {
     if (tasks.isEmpty()) return List.of();
+    if (stopped) throw new Stopped();
+    before();
     AtomicInteger threadNumber = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -105,6 +163,8 @@ public final class Transfer {
               t.setDaemon(true);
               return t;
             });
+    running = pool;
+    if (stopped) pool.shutdownNow(); // stopped between the check above and now
     // The first failure, after which the files not yet started are not fetched at all.
     AtomicReference<Throwable> broken = new AtomicReference<>();
     try {
@@ -114,6 +174,7 @@ public final class Transfer {
             pool.submit(
                 () -> {
                   if (broken.get() != null) throw new CancellationException("an earlier failure");
+                  if (stopped) throw new Stopped();
                   try {
                     FetchOutcome o = fetch(task);
                     progress.accept(o);
@@ -128,7 +189,11 @@ public final class Transfer {
       for (Future<FetchOutcome> f : futures) {
         try {
           outcomes.add(f.get());
+        } catch (CancellationException e) {
+          if (stopped) throw new Stopped();
+          throw e;
         } catch (ExecutionException e) {
+          if (stopped) throw new Stopped();
           // A local failure (a full disk, an unwritable staging folder) ends the run.
           Throwable cause = broken.get() != null ? broken.get() : e.getCause();
           if (cause instanceof IOException io) throw io;
@@ -139,6 +204,7 @@ public final class Transfer {
       }
       return outcomes;
     } finally {
+      running = null;
       // After a failure, the downloads under way stop at their next write; none may write to
       // staging once this returns (a full disk's clean-up of staging follows).
       pool.shutdownNow();
@@ -239,7 +305,9 @@ public final class Transfer {
   private Optional<FetchOutcome.Fetched> verifiedInStaging(
       FetchTask task, Path staged, EnumSet<HashAlgorithm> algorithms, long started)
       throws IOException {
-    if (!reuseStaged || task.expected().hashes() == null || !Files.isRegularFile(staged)) {
+    if (task.expected().hashes() == null
+        || !before().whole().containsKey(staged.getFileName().toString())
+        || !Files.isRegularFile(staged)) {
       return Optional.empty();
     }
     HashingOutputStream hashing =
@@ -296,6 +364,7 @@ public final class Transfer {
         return new Received(hasher[0].count(), hasher[0].hashes(), mtime, transferred);
       } catch (FetchException e) {
         if (hasher[0] != null) transferred += Math.max(0, hasher[0].count() - offset);
+        if (stopped) throw new Stopped();
         if (e.kind() != FetchException.Kind.TRANSIENT || attempt >= settings.attempts()) {
           throw e;
         }

@@ -46,8 +46,7 @@ class TransferTest {
             staging,
             tmp.resolve("quarantine"),
             new Transfer.Settings(
-                2, 1, Duration.ZERO, Duration.ZERO, Throttle.NONE, Transfer.MismatchPolicy.STRICT),
-            false);
+                2, 1, Duration.ZERO, Duration.ZERO, Throttle.NONE, Transfer.MismatchPolicy.STRICT));
     AtomicInteger offered = new AtomicInteger();
     assertThatThrownBy(
             () ->

@@ -16,15 +16,43 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
   @TempDir Path tmp;
 
-  @Test
-  void itBuildsInTheProjectWhateverFolderItIsRunFrom() throws Exception {
+  /** A copy of the launcher in a project whose wrapper runs {@code script}. */
+  private Path project(String script) throws Exception {
     Path project = Files.createDirectories(tmp.resolve("project"));
     Files.copy(Path.of("..", "repomirror"), project.resolve("repomirror"));
     Files.writeString(project.resolve("pom.xml"), "<project/>");
-    Path called = tmp.resolve("called");
     Path mvnw = project.resolve("mvnw");
-    Files.writeString(mvnw, "#!/bin/sh\npwd > '" + called + "'\nexit 1\n");
+    Files.writeString(mvnw, "#!/bin/sh\n" + script);
     Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return project;
+  }
+
+  @Test
+  void twoRunsStartedTogetherBuildOneAfterTheOther() throws Exception {
+    Path log = tmp.resolve("builds");
+    // A build that takes a second and says when it began and ended; it makes no jar, so both
+    // launchers build, and the second must wait for the first.
+    Path project =
+        project("echo begin >> '" + log + "'\nsleep 1\necho end >> '" + log + "'\nexit 1\n");
+    Process first = start(project, tmp);
+    Process second = start(project, tmp);
+    assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readAllLines(log)).containsExactly("begin", "end", "begin", "end");
+  }
+
+  private static Process start(Path project, Path folder) throws Exception {
+    return new ProcessBuilder("bash", project.resolve("repomirror").toString(), "--version")
+        .directory(folder.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  @Test
+  void itBuildsInTheProjectWhateverFolderItIsRunFrom() throws Exception {
+    Path called = tmp.resolve("called");
+    Path project = project("pwd > '" + called + "'\nexit 1\n");
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
 
     Process p =

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
     description = {
       "Compare the mirror on disk with its index (size and mtime; every byte with --full), list files nobody recorded, and check each suite's chain signature -> Release -> indexes -> files. Lists every mismatched, missing and unexpected file.",
       "",
-      "Exit codes: 0 intact, 1 problems found, 2 usage, 4 cannot read the index."
+      "Exit codes: 0 intact, 1 damage found, 2 usage, 3 the files are intact but a suite's signature does not verify with the keyring given, 4 cannot read the index."
     })
 final class VerifyCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -137,7 +137,8 @@ final class VerifyCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().print(result.summary());
     if (report != null) result.writeJson(report);
-    return result.clean() ? 0 : 1;
+    if (result.damaged()) return ExitCodes.PROBLEMS;
+    return result.trusted() ? ExitCodes.OK : ExitCodes.TRUST;
   }
 
   private int usage(String reason) {

@@ -125,11 +125,62 @@ class VerifyAndStatusTest {
   }
 
   @Test
-  void aSignatureThatNoLongerVerifiesIsABrokenChain() throws Exception {
+  void anotherKeyringIsATrustFailureNotDamage() throws Exception {
     Path strangers = stranger.writePublicKeyring(tmp.resolve("stranger.gpg"));
     Cli.Run run = Cli.run("verify", "--root", mirror.toString(), "--keyring", strangers.toString());
-    assertThat(run.code()).isEqualTo(1);
-    assertThat(run.out()).contains("signature  dists/stable");
+    assertThat(run.code()).as("a trust failure, as sync's").isEqualTo(3);
+    assertThat(run.out())
+        .contains("signature  dists/stable: signed by ")
+        .contains(", which " + strangers + " does not hold (it holds 1 key)")
+        .as("the files are not blamed")
+        .doesNotContain("DAMAGED")
+        .containsPattern("(?m)^intact: .*: no damage$")
+        .containsPattern(
+            "(?m)^NOT TRUSTED: 1 suite\\(s\\) do not verify with the keyring given; is it the one"
+                + " the sync used\\?$");
+  }
+
+  /** The newcomer's case: another keyring, the upstream unchanged since the last sync. */
+  @Test
+  void aSyncWithAnotherKeyringIsATrustFailureThoughTheUpstreamIsUnchanged() throws Exception {
+    Path strangers = stranger.writePublicKeyring(tmp.resolve("stranger.gpg"));
+    Cli.Run run =
+        Cli.run(
+            "sync",
+            "--mode",
+            "tree",
+            "--upstream",
+            tmp.resolve("old").toUri().toString(),
+            "--dist",
+            "dists/stable",
+            "--keyring",
+            strangers.toString(),
+            "--root",
+            mirror.toString());
+    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    String signer = String.format("%016X", key.keyId());
+    assertThat(run.err())
+        .isEqualTo(
+            "sync: trust-failure: dists/stable: signed by "
+                + signer
+                + ", which "
+                + strangers
+                + " does not hold (it holds 1 key); nothing was written\n");
+    assertThat(run.out()).containsOnlyOnce(signer).endsWith("outcome: trust-failure\n");
+    Cli.Run plan =
+        Cli.run(
+            "plan",
+            "--mode",
+            "tree",
+            "--upstream",
+            tmp.resolve("old").toUri().toString(),
+            "--dist",
+            "dists/stable",
+            "--keyring",
+            strangers.toString(),
+            "--root",
+            mirror.toString());
+    assertThat(plan.code()).as(plan.all()).isEqualTo(3);
   }
 
   @Test
@@ -142,7 +193,10 @@ class VerifyAndStatusTest {
         .contains("dists/stable")
         .contains("Release of 20")
         .contains("Quarantined: 0")
-        .containsPattern("Disk: [0-9.]+ GB free");
+        .containsPattern("Disk: [0-9.]+ GB free")
+        .as("times to the second")
+        .containsPattern("(?m)^  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +tree")
+        .doesNotContainPattern("\\d:\\d\\d\\.\\d");
     Cli.Run json = Cli.run("status", "--root", mirror.toString(), "--json");
     JsonNode status = new ObjectMapper().readTree(json.out());
     assertThat(status.get("files").asLong()).isGreaterThan(5);

@@ -9,8 +9,13 @@ import org.repomirror.trust.VerifiedRelease;
 /** What fetching a suite's Release found. */
 public sealed interface FetchedRelease {
 
-  /** The upstream says the Release is the one published; nothing was downloaded. */
-  record Unchanged() implements FetchedRelease {}
+  /**
+   * The upstream says the Release is the one published; nothing was downloaded.
+   *
+   * @param verified who signed the published copy, checked with this run's keyring; empty when
+   *     verification is off
+   */
+  record Unchanged(Optional<VerifiedRelease> verified) implements FetchedRelease {}
 
   /**
    * A new Release, its signature verified (unless verification is off).

@@ -17,27 +17,39 @@ import org.repomirror.trust.VerifiedRelease;
 /**
  * Fetches a suite's Release conditionally and verifies its signature: InRelease when there is one
  * (a Release and Release.gpg beside it are mirrored too, and checked), else Release and
- * Release.gpg. Thread-safe if the upstream is.
+ * Release.gpg. When the upstream says the Release is unchanged, the published copy is verified
+ * instead, with the same keyring: a run's keyring decides every time, not only when the upstream
+ * changes. Thread-safe if the upstream is.
  */
 public final class ReleaseFetcher {
   private static final int MAX_RELEASE_BYTES = 64 * 1024 * 1024;
 
+  /** The mirror's published copy of a Release file, by its path; empty when it has none. */
+  @FunctionalInterface
+  public interface Published {
+    Optional<byte[]> read(String path) throws IOException;
+  }
+
   private final Upstream upstream;
   private final Optional<ReleaseVerifier> verifier;
   private final BiFunction<String, String, UpstreamValidators> previous;
+  private final Published published;
 
   /**
    * @param verifier checks signatures; empty only when verification is disabled
    * @param previous the validators to send for a URL and the local path of its file, or null for an
    *     unconditional fetch (when the mirror's copy is gone, say)
+   * @param published the mirror's Release files, verified when the upstream's are unchanged
    */
   public ReleaseFetcher(
       Upstream upstream,
       Optional<ReleaseVerifier> verifier,
-      BiFunction<String, String, UpstreamValidators> previous) {
+      BiFunction<String, String, UpstreamValidators> previous,
+      Published published) {
     this.upstream = upstream;
     this.verifier = verifier;
     this.previous = previous;
+    this.published = published;
   }
 
   /**
@@ -48,9 +60,7 @@ public final class ReleaseFetcher {
   public FetchedRelease fetch(String dist) throws IOException, TrustException {
     String inPath = dist + "/InRelease";
     Optional<Upstream.Conditional> in = conditional(inPath);
-    if (in.isPresent() && in.get() instanceof Upstream.NotModified) {
-      return new FetchedRelease.Unchanged();
-    }
+    if (in.isPresent() && in.get() instanceof Upstream.NotModified) return unchanged(dist);
     if (in.isPresent()) return fromInRelease(dist, (Upstream.Body) in.get());
     String releasePath = dist + "/Release";
     Upstream.Conditional c =
@@ -64,7 +74,7 @@ public final class ReleaseFetcher {
                         "neither InRelease nor Release exists",
                         0,
                         null));
-    if (c instanceof Upstream.NotModified) return new FetchedRelease.Unchanged();
+    if (c instanceof Upstream.NotModified) return unchanged(dist);
     return fromRelease(dist, (Upstream.Body) c);
   }
 
@@ -118,6 +128,26 @@ public final class ReleaseFetcher {
         verified,
         upstream.url(dist + "/Release"),
         release.validators());
+  }
+
+  /**
+   * An unchanged suite, its published Release verified with this run's keyring.
+   *
+   * @throws TrustException when the published copy does not verify with it
+   */
+  private FetchedRelease unchanged(String dist) throws IOException, TrustException {
+    if (verifier.isEmpty()) return new FetchedRelease.Unchanged(Optional.empty());
+    Optional<byte[]> in = published.read(dist + "/InRelease");
+    if (in.isPresent()) {
+      return new FetchedRelease.Unchanged(Optional.of(verifier.get().verifyClearSigned(in.get())));
+    }
+    Optional<byte[]> release = published.read(dist + "/Release");
+    Optional<byte[]> gpg = published.read(dist + "/Release.gpg");
+    if (release.isEmpty() || gpg.isEmpty()) {
+      throw new TrustException("the published Release has no signature to check");
+    }
+    return new FetchedRelease.Unchanged(
+        Optional.of(verifier.get().verifyDetached(release.get(), gpg.get())));
   }
 
   /** A conditional fetch, or empty on a 404. */

@@ -28,8 +28,8 @@ final class SyncSummary {
     }
     if (r.finalSync() != null) finalSync(s, r);
     for (String w : r.warnings()) s.append("  warning: ").append(w).append('\n');
+    // The reason goes to standard error with the exit code, once; the lines above show it.
     s.append("outcome: ").append(r.outcome());
-    if (r.reason() != null) s.append(" (").append(r.reason()).append(')');
     return s.append('\n').toString();
   }
 

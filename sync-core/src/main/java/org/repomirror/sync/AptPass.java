@@ -109,11 +109,11 @@ final class AptPass {
                                 + v
                                 + " has passed (mirrored anyway: old"
                                 + " archives are frozen)"));
-      } else {
+      } else if (release instanceof FetchedRelease.Unchanged u) {
+        s.signatures = Signatures.describe(u.verified());
         log.info("{}: unchanged upstream", dist);
       }
     } catch (TrustException e) {
-      log.error("{}: {}", dist, e.getMessage());
       s.end(SuiteOutcome.TRUST_FAILURE, e.getMessage());
     } catch (FormatException e) {
       s.end(SuiteOutcome.MALFORMED, "malformed Release: " + e.getMessage());

@@ -30,10 +30,15 @@ final class RunOutcomes {
 
   /** The first thing that keeps a run from being OK, in one line; null when nothing does. */
   static String reason(Findings f) {
-    for (SyncReport.SuiteReport s : f.suites()) {
-      if (s.outcome() == SuiteOutcome.TRUST_FAILURE) {
-        return s.dist() + ": trust failure: " + s.reason() + "; nothing was written";
-      }
+    List<SyncReport.SuiteReport> untrusted =
+        f.suites().stream().filter(s -> s.outcome() == SuiteOutcome.TRUST_FAILURE).toList();
+    if (!untrusted.isEmpty()) {
+      List<String> reasons =
+          untrusted.stream().map(SyncReport.SuiteReport::reason).distinct().toList();
+      return String.join(", ", untrusted.stream().map(SyncReport.SuiteReport::dist).toList())
+          + ": "
+          + (reasons.size() == 1 ? reasons.getFirst() : String.join("; ", reasons))
+          + "; nothing was written";
     }
     long missing = f.failures().stream().filter(x -> x.action() == FileAction.MISSING).count();
     long bad = f.failures().size() - missing;
@@ -69,13 +74,15 @@ final class RunOutcomes {
     if (!failed.isEmpty()) return "FAILED for " + String.join(", ", failed);
     long verified = suites.stream().filter(s -> !s.signatures().isEmpty()).count();
     long unchanged = suites.stream().filter(s -> s.outcome() == SuiteOutcome.UNCHANGED).count();
-    long none = suites.size() - verified - unchanged;
+    long none = suites.size() - verified;
     StringBuilder s = new StringBuilder();
-    if (verified > 0) s.append("verified for ").append(verified).append(" suite(s)");
-    if (unchanged > 0) {
-      s.append(s.isEmpty() ? "" : "; ")
-          .append(unchanged)
-          .append(" suite(s) unchanged upstream, verified when last fetched");
+    if (verified > 0) {
+      s.append("verified for ").append(verified).append(" suite(s)");
+      if (unchanged > 0) {
+        s.append(" (")
+            .append(unchanged)
+            .append(" unchanged upstream: the published Release checked with this keyring)");
+      }
     }
     if (none > 0) {
       s.append(s.isEmpty() ? "" : "; ")

@@ -338,7 +338,16 @@ public final class SyncEngine {
   }
 
   private ReleaseFetcher releases() {
-    return new ReleaseFetcher(upstream, verifier, this::previousValidators);
+    return new ReleaseFetcher(upstream, verifier, this::previousValidators, this::published);
+  }
+
+  /** The mirror's published copy of a file, or empty. */
+  private Optional<byte[]> published(String path) throws IOException {
+    try {
+      return Optional.of(Files.readAllBytes(layout.resolve(path)));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   /** Validators for a conditional request, only when our published copy is still there. */

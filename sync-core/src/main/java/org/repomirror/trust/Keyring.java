@@ -22,9 +22,16 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
  */
 public final class Keyring {
   private final PGPPublicKeyRingCollection rings;
+  private final String name;
 
-  private Keyring(PGPPublicKeyRingCollection rings) {
+  private Keyring(PGPPublicKeyRingCollection rings, String name) {
     this.rings = rings;
+    this.name = name;
+  }
+
+  /** How messages name it: its file, or "the keyring" for one read from memory. */
+  public String name() {
+    return name;
   }
 
   /**
@@ -34,7 +41,7 @@ public final class Keyring {
    */
   public static Keyring load(Path file) throws IOException, TrustException {
     try {
-      return of(Files.readAllBytes(file));
+      return of(Files.readAllBytes(file), file.toString());
     } catch (TrustException e) {
       throw new TrustException(file + ": " + e.getMessage(), e);
     }
@@ -42,13 +49,17 @@ public final class Keyring {
 
   /** Reads a keyring from memory, binary or armored. */
   public static Keyring of(byte[] keyring) throws TrustException {
+    return of(keyring, "the keyring");
+  }
+
+  private static Keyring of(byte[] keyring, String name) throws TrustException {
     try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(keyring))) {
       PGPPublicKeyRingCollection rings =
           new PGPPublicKeyRingCollection(in, new JcaKeyFingerprintCalculator());
       if (rings.size() == 0) {
         throw new TrustException("no OpenPGP public keys in the keyring");
       }
-      return new Keyring(rings);
+      return new Keyring(rings, name);
     } catch (IOException | PGPException | RuntimeException e) {
       throw new TrustException("not an OpenPGP keyring: " + e.getMessage(), e);
     }

@@ -167,12 +167,15 @@ public final class ReleaseVerifier {
               + String.join(", ", refusedLegacy)
               + "; set allow-legacy-signatures to accept them");
     }
+    int keys = keyring.keyIds().size();
     throw new TrustException(
-        "no signature by a key in the keyring (signed by "
+        "signed by "
             + String.join(", ", unknown)
-            + "; keyring has "
-            + String.join(", ", keyring.keyIds())
-            + ")");
+            + ", which "
+            + keyring.name()
+            + " does not hold (it holds "
+            + keys
+            + (keys == 1 ? " key)" : " keys)"));
   }
 
   /** One signature by a known key: valid, of the expected type, by a key not revoked. */

@@ -257,7 +257,7 @@ public final class TreeVerifier {
     try {
       release = ReleaseFile.parse(signedText(dist));
     } catch (TrustException e) {
-      problem("signature", dist, e.getMessage());
+      problem(VerifyReport.SIGNATURE, dist, e.getMessage());
       return;
     } catch (IOException e) {
       problem("chain", dist, "cannot read the Release: " + e.getMessage());

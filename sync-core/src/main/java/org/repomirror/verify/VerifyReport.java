@@ -28,8 +28,25 @@ public record VerifyReport(
    */
   public record Problem(String kind, String path, String detail) {}
 
+  /** The kind of problem that is about the keyring given rather than the mirror's files. */
+  static final String SIGNATURE = "signature";
+
   public boolean clean() {
     return problems.isEmpty();
+  }
+
+  /** Whether a file or a suite's chain below its signature is wrong. */
+  public boolean damaged() {
+    return problems.stream().anyMatch(p -> !p.kind().equals(SIGNATURE));
+  }
+
+  /** Whether every suite's signature verified with the keyring given (or none was checked). */
+  public boolean trusted() {
+    return untrusted() == 0;
+  }
+
+  private long untrusted() {
+    return problems.stream().filter(p -> p.kind().equals(SIGNATURE)).count();
   }
 
   /** Lines for the terminal: every problem, then the totals. */
@@ -38,6 +55,7 @@ public record VerifyReport(
     for (Problem p : problems) {
       s.append(String.format("%-10s %s: %s%n", p.kind(), p.path(), p.detail()));
     }
+    long damage = problems.size() - untrusted();
     double seconds = Math.max(millis, 1) / 1000.0;
     // A fast verify compares sizes and mtimes; the little it hashes (indexes) makes no rate.
     String how =
@@ -48,13 +66,20 @@ public record VerifyReport(
     s.append(
         String.format(
             "%s: %d files, %.1f MB (%s), %d suites, signatures %s: %s%n",
-            clean() ? "intact" : "DAMAGED",
+            damaged() ? "DAMAGED" : "intact",
             files,
             bytes / 1e6,
             how,
             suites.size(),
             signatures,
-            clean() ? "no problems" : problems.size() + " problem(s)"));
+            damaged() ? damage + " problem(s)" : "no damage"));
+    if (!trusted()) {
+      s.append(
+          String.format(
+              "NOT TRUSTED: %d suite(s) do not verify with the keyring given; is it the one the"
+                  + " sync used?%n",
+              untrusted()));
+    }
     return s.toString();
   }
 

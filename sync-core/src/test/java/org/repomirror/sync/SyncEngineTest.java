@@ -276,6 +276,40 @@ class SyncEngineTest {
     }
   }
 
+  /**
+   * A run's keyring decides, however unchanged the upstream: before, a wrong keyring went unnoticed
+   * ("unchanged upstream, verified when last fetched", exit 0) until the Release changed.
+   */
+  @Test
+  void anUnchangedSuiteIsCheckedWithThisRunsKeyring() throws Exception {
+    modernSuite(1, false);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
+          .isEqualTo(RunOutcome.OK);
+      Map<String, String> before = tree(mirror());
+
+      upstream.clearRequests();
+      SyncReport other = sync(upstream, stranger, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(upstream.requests()).as("the upstream is unchanged").hasSize(1);
+      assertThat(other.outcome()).as(other.summary()).isEqualTo(RunOutcome.TRUST_FAILURE);
+      SyncReport.SuiteReport suite = other.suites().getFirst();
+      assertThat(suite.outcome()).isEqualTo(SuiteOutcome.TRUST_FAILURE);
+      assertThat(suite.reason())
+          .as("names the key that signed")
+          .contains(String.format("%016X", key.keyId()));
+      assertThat(tree(mirror())).as("nothing changed").isEqualTo(before);
+
+      SyncReport same = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(same.outcome()).isEqualTo(RunOutcome.OK);
+      assertThat(same.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.UNCHANGED);
+      assertThat(same.suites().getFirst().signatures())
+          .as("the published Release checked with this run's keyring")
+          .singleElement()
+          .asString()
+          .startsWith(String.format("%016X", key.keyId()));
+    }
+  }
+
   @Test
   void resetsAndTruncatedBodiesAreResumed() throws Exception {
     SampleRepository.Suite suite = modernSuite(1, false);

@@ -60,10 +60,11 @@ class ReleaseVerifierTest {
   }
 
   @Test
-  void unknownSignerIsRefused() throws Exception {
+  void unknownSignerIsRefusedNamingTheSignerOnce() throws Exception {
     assertThatThrownBy(() -> verifier(key, false).verifyClearSigned(stranger.clearSign(RELEASE)))
         .isInstanceOf(TrustException.class)
-        .hasMessageContaining("no signature by a key in the keyring");
+        .hasMessage(
+            "signed by %016X, which the keyring does not hold (it holds 1 key)", stranger.keyId());
   }
 
   @Test

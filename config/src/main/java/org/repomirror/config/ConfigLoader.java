@@ -28,6 +28,8 @@ import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -80,6 +82,7 @@ public final class ConfigLoader {
         throw located(yaml, source, keyPath(e.key()), e.getMessage(), e);
       }
     } catch (JacksonException e) {
+      if (e.getCause() instanceof MarkedYAMLException syntax) throw syntaxError(syntax, source);
       throw describe(e, yaml, source, List.of());
     } catch (IOException e) {
       throw new ConfigException(source + ": " + e.getMessage(), e);
@@ -182,6 +185,33 @@ public final class ConfigLoader {
       line = OptionalInt.of(e.getLocation().getLineNr());
     }
     return message(source, line, path, reason, e);
+  }
+
+  /**
+   * A YAML syntax error as the parser says it, whole, at the line and column of the mistake, with
+   * what the parser was reading. A key without its colon is only noticed where the next one starts:
+   * the key is where the mistake is ({@code f.yaml:6:3: could not find expected ':' (while scanning
+   * a simple key; noticed at line 7, column 3)}).
+   */
+  private static ConfigException syntaxError(MarkedYAMLException e, String source) {
+    Mark problem = e.getProblemMark();
+    Mark context = e.getContextMark();
+    boolean key = e.getContext() != null && e.getContext().contains("simple key");
+    Mark at = key && context != null ? context : problem != null ? problem : context;
+    StringBuilder m = new StringBuilder(source);
+    if (at != null) m.append(':').append(at.getLine() + 1).append(':').append(at.getColumn() + 1);
+    m.append(": ").append(e.getProblem() != null ? e.getProblem() : "invalid YAML");
+    if (e.getContext() != null) {
+      m.append(" (").append(e.getContext());
+      if (at != problem && problem != null) {
+        m.append("; noticed at line ")
+            .append(problem.getLine() + 1)
+            .append(", column ")
+            .append(problem.getColumn() + 1);
+      }
+      m.append(')');
+    }
+    return new ConfigException(m.toString(), e);
   }
 
   private static ConfigException located(

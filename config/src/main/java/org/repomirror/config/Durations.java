@@ -1,14 +1,16 @@
 package org.repomirror.config;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses human durations such as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 7d}.
+ * Parses durations written one way: a number and its unit with no space between, {@code 250ms},
+ * {@code 10s}, {@code 5m}, {@code 2h}, {@code 7d}.
  */
 public final class Durations {
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   private Durations() {}
 
@@ -18,8 +20,10 @@ public final class Durations {
   public static Duration parse(String text) {
     Matcher m = DURATION.matcher(text.strip());
     if (!m.matches()) {
-      throw new InvalidValueException(
-          null, "expected a duration like 250ms, 10s, 5m, 2h or 7d, got '" + text + "'");
+      String expected = "expected a duration like 250ms, 10s, 5m, 2h or 7d, got '" + text + "'";
+      String meant = text.strip().replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+      if (DURATION.matcher(meant).matches()) expected += "; did you mean " + meant + "?";
+      throw new InvalidValueException(null, expected);
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

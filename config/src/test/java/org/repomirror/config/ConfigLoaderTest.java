@@ -172,20 +172,49 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void byteSizes() {
+  void byteSizesTakeTheOneDocumentedForm() {
     assertThat(ByteSize.parse("0").bytes()).isZero();
+    assertThat(ByteSize.parse("512").bytes()).isEqualTo(512);
     assertThat(ByteSize.parse("64KiB").bytes()).isEqualTo(65536);
-    assertThat(ByteSize.parse("10 MB").bytes()).isEqualTo(10_000_000);
     assertThat(ByteSize.parse("2GiB").bytes()).isEqualTo(2L << 30);
+    assertThat(ByteSize.parse("1TiB").bytes()).isEqualTo(1L << 40);
     assertThatThrownBy(() -> ByteSize.parse("lots")).isInstanceOf(InvalidValueException.class);
     assertThatThrownBy(() -> ByteSize.parse("999999999999999TiB"))
         .isInstanceOf(InvalidValueException.class);
+    // What a newcomer wrote, accepted before without a word.
+    assertThatThrownBy(() -> ByteSize.parse("64MB"))
+        .hasMessage(
+            "expected a size like 512, 64KiB, 64MiB or 2GiB (powers of 1024), got '64MB'; did"
+                + " you mean 64MiB?");
+    assertThatThrownBy(() -> ByteSize.parse("64 MiB"))
+        .hasMessage(
+            "expected a size like 512, 64KiB, 64MiB or 2GiB (powers of 1024), got '64 MiB'; did"
+                + " you mean 64MiB?");
+    assertThatThrownBy(() -> ByteSize.parse("64mib")).hasMessageEndingWith("did you mean 64MiB?");
   }
 
   @Test
-  void durationRoundTrip() {
+  void durationsTakeTheOneDocumentedForm() {
     for (String s : new String[] {"250ms", "10s", "5m", "2h", "7d", "0s"}) {
       assertThat(Durations.format(Durations.parse(s))).isEqualTo(s);
     }
+    assertThatThrownBy(() -> Durations.parse("60 s"))
+        .hasMessage(
+            "expected a duration like 250ms, 10s, 5m, 2h or 7d, got '60 s'; did you mean 60s?");
+    assertThatThrownBy(() -> Durations.parse("10S")).hasMessageEndingWith("did you mean 10s?");
+    assertThatThrownBy(() -> Durations.parse("1 hour"))
+        .hasMessage("expected a duration like 250ms, 10s, 5m, 2h or 7d, got '1 hour'");
+  }
+
+  @Test
+  void aSizeInAnotherFormIsNamedAtItsKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse("server:\n  small-file-cache: 64MB\n", "c.yaml"))
+        .hasMessage(
+            "c.yaml:2: server.small-file-cache: expected a size like 512, 64KiB, 64MiB or 2GiB"
+                + " (powers of 1024), got '64MB'; did you mean 64MiB?");
+    assertThatThrownBy(() -> ConfigLoader.parse("server:\n  idle-timeout: 60 s\n", "c.yaml"))
+        .hasMessage(
+            "c.yaml:2: server.idle-timeout: expected a duration like 250ms, 10s, 5m, 2h or 7d,"
+                + " got '60 s'; did you mean 60s?");
   }
 }

@@ -376,7 +376,8 @@ abstract class MirrorCommand {
     }
     boolean local = up.toString().startsWith("file:");
     if (!up.toString().matches("https?://.+") && !(local && m.equals("tree"))) {
-      boolean hostOnly = up.getScheme() == null || up.getScheme().contains(".");
+      boolean hostOnly =
+          up.getScheme() == null || !List.of("http", "https", "file").contains(up.getScheme());
       return fail(
           "--upstream must be an http:// or https:// URL (file:// only with --mode tree), got '"
               + up
@@ -598,6 +599,10 @@ abstract class MirrorCommand {
         return new URI(value);
       } catch (java.net.URISyntaxException e) {
         String reason = e.getReason();
+        if (reason.contains("scheme name")) {
+          throw new CommandLine.TypeConversionException(
+              "'" + value + "' has no scheme; did you mean http://" + value + "?");
+        }
         throw new CommandLine.TypeConversionException(
             "not a URL: '"
                 + value

@@ -183,7 +183,23 @@ class MessagesTest {
         .isEqualTo(
             "sync: --upstream must be an http:// or https:// URL (file:// only with --mode tree),"
                 + " got 'repository.maemo.org'; did you mean http://repository.maemo.org?\n");
-    assertThat(spaced.err() + bare.err()).doesNotContain("Exception").doesNotContain("java.");
+    Run address =
+        run("sync", "--root", tmp.toString(), "--upstream", "127.0.0.1:8080/", "--dist", "dists/x");
+    assertThat(address.code()).isEqualTo(2);
+    assertThat(address.err())
+        .isEqualTo(
+            "sync: --upstream: '127.0.0.1:8080/' has no scheme; did you mean"
+                + " http://127.0.0.1:8080/? (see --help)\n");
+    Run hostPort =
+        run("sync", "--root", tmp.toString(), "--upstream", "localhost:8080", "--dist", "dists/x");
+    assertThat(hostPort.err())
+        .isEqualTo(
+            "sync: --upstream must be an http:// or https:// URL (file:// only with --mode tree),"
+                + " got 'localhost:8080'; did you mean http://localhost:8080?\n");
+    assertThat(spaced.err() + bare.err() + address.err())
+        .doesNotContain("Exception")
+        .doesNotContain("java.")
+        .doesNotContain("scheme name");
   }
 
   @Test

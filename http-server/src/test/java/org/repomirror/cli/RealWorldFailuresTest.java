@@ -321,7 +321,11 @@ class RealWorldFailuresTest {
       Cli.Run missing = Cli.run(args("sync", up.uri().toString(), "--dist", "dists/nothing"));
       assertThat(missing.code()).isEqualTo(1);
       assertThat(missing.out()).doesNotContain("signatures verified").contains("not checked");
-      assertThat(missing.err()).contains("dists/nothing").contains("cannot fetch the Release");
+      assertThat(missing.err())
+          .as("not found, told apart from unreachable")
+          .isEqualTo(
+              "sync: problems: dists/nothing: not-found: the upstream has neither"
+                  + " dists/nothing/InRelease nor dists/nothing/Release: is --dist right?\n");
 
       List<String> both = List.of("--dist", "dists/stable", "--dist", "dists/testing");
       List<String> plan = args("plan", up.uri().toString(), both.toArray(String[]::new));

@@ -14,7 +14,9 @@ public enum SuiteOutcome {
   NOT_PUBLISHED("not-published", false),
   /** A bad, unknown or missing signature: nothing of the run was published. */
   TRUST_FAILURE("trust-failure", false),
-  /** The Release could not be fetched at all. */
+  /** The upstream has no Release for it (404): a --dist that names no suite there. */
+  NOT_FOUND("not-found", false),
+  /** The Release could not be fetched: the upstream did not answer, or answered with an error. */
   UNREACHABLE("unreachable", false),
   /** The Release or an index it lists cannot be read. */
   MALFORMED("malformed", false),

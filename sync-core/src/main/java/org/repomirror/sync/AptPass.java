@@ -118,7 +118,17 @@ final class AptPass {
     } catch (FormatException e) {
       s.end(SuiteOutcome.MALFORMED, "malformed Release: " + e.getMessage());
     } catch (FetchException e) {
-      s.end(SuiteOutcome.UNREACHABLE, "cannot fetch the Release: " + e.getMessage());
+      if (e.kind() == FetchException.Kind.NOT_FOUND) {
+        s.end(
+            SuiteOutcome.NOT_FOUND,
+            "the upstream has neither "
+                + dist
+                + "/InRelease nor "
+                + dist
+                + "/Release: is --dist right?");
+      } else {
+        s.end(SuiteOutcome.UNREACHABLE, "cannot fetch the Release: " + e.getMessage());
+      }
     } finally {
       ctx.ledger().phase("list", t);
     }

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,14 +206,56 @@ class DebianPackageIT {
     AptGet.requireAptGet();
   }
 
-  /** The .deb this build made (the newest, should an older one be lying in target). */
+  /** The .deb this build made: one per version and architecture, named by both. */
   private static Path theBuiltPackage() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      return files
-          .filter(p -> p.getFileName().toString().matches("repomirror_.*_all\\.deb"))
-          .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()))
-          .orElseThrow(() -> new AssertionError("no target/repomirror_*_all.deb: not packaged"));
+    Path deb = Path.of("target", "repomirror_" + version() + "_amd64.deb");
+    if (!Files.isRegularFile(deb)) throw new AssertionError("no " + deb + ": not packaged");
+    return deb;
+  }
+
+  /** The version the build stamped on the jar. */
+  private static String version() throws IOException {
+    try (JarFile jar = new JarFile(Path.of("target", "repomirror.jar").toFile())) {
+      return jar.getManifest().getMainAttributes().getValue("Implementation-Version");
     }
+  }
+
+  /**
+   * Before, every build added a .deb named by a timestamp (dpkg -i *.deb then unpacked two), the
+   * package's version was not the jar's, and it carried RocksDB's libraries for every platform (113
+   * MB).
+   */
+  @Test
+  void onePackagePerVersionWithOnlyItsArchitecturesNativeLibraries() throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/dpkg-deb"))) {
+      if ("true".equals(System.getenv("CI"))) fail("the package test needs dpkg-deb on CI");
+      assumeTrue(false, "no dpkg-deb");
+    }
+    String version = version();
+    assertThat(version).matches("\\d+\\.\\d+\\.\\d+");
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".deb")))
+          .containsExactly("repomirror_" + version + "_amd64.deb");
+    }
+    Path deb = theBuiltPackage();
+    assertThat(run("dpkg-deb", "-f", deb.toString(), "Version").output().strip())
+        .isEqualTo(version);
+    assertThat(run("dpkg-deb", "-f", deb.toString(), "Architecture").output().strip())
+        .isEqualTo("amd64");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    assertThat(run(java, "-jar", "target/repomirror.jar", "--version").output().strip())
+        .isEqualTo("repomirror " + version);
+    try (JarFile jar = new JarFile(Path.of("target", "repomirror.jar").toFile())) {
+      assertThat(
+              jar.stream()
+                  .map(JarEntry::getName)
+                  .filter(n -> n.contains("rocksdbjni") || n.contains("zstd-jni"))
+                  .filter(n -> !n.endsWith(".class") && !n.endsWith("/")))
+          .as("RocksDB's and zstd's native libraries: the amd64 ones only")
+          .hasSize(2)
+          .allMatch(n -> n.equals("librocksdbjni-linux64.so") || n.startsWith("linux/amd64/"));
+    }
+    assertThat(Files.size(deb)).as("the package's size").isLessThan(32L << 20);
   }
 
   /** Runs a command to its end, 300 s at most; its output goes through a file, never a pipe. */

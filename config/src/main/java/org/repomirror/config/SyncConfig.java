@@ -34,6 +34,9 @@ import java.util.List;
  *     the directory index pages), {@code manifest} or {@code autoindex}
  * @param hostname names the trace file, {@code project/trace/<hostname>}; the machine's by default
  * @param checksum in tree mode from a directory, compare files by SHA-256 too (reads the tree)
+ * @param installer whether to mirror debian-installer's files ({@code main/installer-<arch>/})
+ * @param installerVersions the installer versions to mirror ({@code current}...); empty means every
+ *     one the Release lists
  */
 public record SyncConfig(
     Path root,
@@ -58,7 +61,9 @@ public record SyncConfig(
     String mode,
     String treeSource,
     String hostname,
-    Boolean checksum) {
+    Boolean checksum,
+    Boolean installer,
+    List<String> installerVersions) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
@@ -85,6 +90,8 @@ public record SyncConfig(
     maxDelete = maxDelete != null ? maxDelete : DEFAULT_MAX_DELETE;
     mode = mode != null ? mode : "apt";
     checksum = checksum != null ? checksum : false;
+    installer = installer != null ? installer : true;
+    installerVersions = installerVersions != null ? List.copyOf(installerVersions) : List.of();
     treeSource = treeSource != null ? treeSource : "auto";
     if (!mode.equals("apt") && !mode.equals("tree")) {
       throw new InvalidValueException("mode", "must be apt or tree, got '" + mode + "'");
@@ -147,13 +154,15 @@ public record SyncConfig(
         mode,
         treeSource,
         hostname,
-        checksum);
+        checksum,
+        installer,
+        installerVersions);
   }
 
   /** All defaults. */
   public static SyncConfig defaults() {
     return new SyncConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import org.repomirror.apt.SuiteSelection;
 import org.repomirror.config.ByteSize;
 import org.repomirror.config.ConfigException;
 import org.repomirror.config.ConfigLoader;
@@ -107,6 +108,16 @@ abstract class MirrorCommand {
 
   @Option(names = "--no-sources", description = "Skip source packages.")
   boolean noSources;
+
+  @Option(
+      names = "--installer",
+      paramLabel = "VERSION",
+      description =
+          "Mirror only these debian-installer versions (current, 20230607...); default: all.")
+  List<String> installerVersions;
+
+  @Option(names = "--no-installer", description = "Skip debian-installer's files.")
+  boolean noInstaller;
 
   @Option(names = "--no-binaries", description = "Skip binary packages.")
   boolean noBinaries;
@@ -444,10 +455,14 @@ abstract class MirrorCommand {
     SyncOptions options =
         new SyncOptions(
             ds,
-            new LinkedHashSet<>(components != null ? components : c.components()),
-            new LinkedHashSet<>(architectures != null ? architectures : c.architectures()),
-            !noBinaries && c.binaries(),
-            !noSources && c.sources(),
+            new SuiteSelection(
+                new LinkedHashSet<>(components != null ? components : c.components()),
+                new LinkedHashSet<>(architectures != null ? architectures : c.architectures()),
+                !noBinaries && c.binaries(),
+                !noSources && c.sources(),
+                !noInstaller && c.installer(),
+                new LinkedHashSet<>(
+                    installerVersions != null ? installerVersions : c.installerVersions())),
             verify,
             allowErrors != null ? allowErrors : c.allowErrors(),
             grace,

@@ -7,15 +7,23 @@ import org.repomirror.debian.Compression;
 
 /**
  * Which of the files a Release lists a mirror takes: the components and architectures asked for
- * (plus {@code all}), binaries and sources as asked; never the Release files themselves, which a
- * Release made in place by {@code apt-ftparchive release .} lists (apt ignores them too).
- * Immutable.
+ * (plus {@code all}), binaries and sources as asked, the installer versions asked for; never the
+ * Release files themselves, which a Release made in place by {@code apt-ftparchive release .} lists
+ * (apt ignores them too). Immutable.
  *
  * @param components components to keep; empty means every one
  * @param architectures architectures to keep; empty means every one ({@code all} is always kept)
+ * @param installer whether to mirror debian-installer's files ({@code main/installer-<arch>/})
+ * @param installerVersions the installer versions to keep ({@code current}, {@code 20230607}...);
+ *     empty means every one
  */
 public record SuiteSelection(
-    Set<String> components, Set<String> architectures, boolean binaries, boolean sources) {
+    Set<String> components,
+    Set<String> architectures,
+    boolean binaries,
+    boolean sources,
+    boolean installer,
+    Set<String> installerVersions) {
 
   /** The architecture in a file name: {@code Contents-amd64.gz}, {@code Components-arm64.yml}. */
   private static final Pattern ARCH_IN_NAME =
@@ -24,6 +32,13 @@ public record SuiteSelection(
   public SuiteSelection {
     components = Set.copyOf(components);
     architectures = Set.copyOf(architectures);
+    installerVersions = Set.copyOf(installerVersions);
+  }
+
+  /** These components and architectures, binaries and sources as asked, every installer. */
+  public SuiteSelection(
+      Set<String> components, Set<String> architectures, boolean binaries, boolean sources) {
+    this(components, architectures, binaries, sources, true, Set.of());
   }
 
   /** Every file of every component and architecture. */
@@ -41,10 +56,16 @@ public record SuiteSelection(
       if (p.equals("source") || p.equals("Contents-source") || p.startsWith("Contents-source.")) {
         return sources;
       }
+      if (p.startsWith("installer-") && !wantsInstaller(i + 1 < parts.length ? parts[i + 1] : ""))
+        return false;
       String arch = archOf(p, i == parts.length - 1);
       if (arch != null) return binaries && wantsArch(arch);
     }
     return true;
+  }
+
+  private boolean wantsInstaller(String version) {
+    return installer && (installerVersions.isEmpty() || installerVersions.contains(version));
   }
 
   /**
@@ -77,13 +98,15 @@ public record SuiteSelection(
   }
 
   /**
-   * The architecture a path segment names, or null: binary-amd64, installer-amd64, Contents-amd64.
+   * The architecture a path segment names, or null: binary-amd64, installer-amd64, Contents-amd64,
+   * and the folder of a file's patches, Contents-amd64.diff.
    */
   private static String archOf(String segment, boolean fileName) {
     if (segment.startsWith("binary-")) return segment.substring("binary-".length());
     if (segment.startsWith("installer-")) return segment.substring("installer-".length());
-    if (!fileName) return null;
-    Matcher m = ARCH_IN_NAME.matcher(segment);
+    String name = segment.endsWith(".diff") ? segment.substring(0, segment.length() - 5) : segment;
+    if (!fileName && name.equals(segment)) return null;
+    Matcher m = ARCH_IN_NAME.matcher(name);
     return m.matches() ? m.group(1) : null;
   }
 }

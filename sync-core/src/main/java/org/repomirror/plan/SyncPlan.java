@@ -23,6 +23,19 @@ public record SyncPlan(
     conflicts = List.copyOf(conflicts);
   }
 
+  /** This plan and another, for files this one does not name. */
+  public SyncPlan and(SyncPlan more) {
+    List<Wanted> f = new ArrayList<>(fetch);
+    f.addAll(more.fetch);
+    List<Wanted> r = new ArrayList<>(replace);
+    r.addAll(more.replace);
+    List<Wanted> u = new ArrayList<>(reuse);
+    u.addAll(more.reuse);
+    List<String> c = new ArrayList<>(conflicts);
+    c.addAll(more.conflicts);
+    return new SyncPlan(f, r, u, c);
+  }
+
   /** Everything to download: new files first, then replacements. */
   public List<Wanted> toFetch() {
     List<Wanted> all = new ArrayList<>(fetch);

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
@@ -48,7 +49,7 @@ public final class SyncPlanner {
     FileRecord r = known.get();
     return (r.state() == FileState.PUBLISHED || r.state() == FileState.UPSTREAM_MISMATCH)
         && !r.isLink()
-        && r.size() == w.expected().size()
+        && (w.expected().size() == ExpectedFile.UNKNOWN_SIZE || r.size() == w.expected().size())
         && w.expected().hashes() != null
         && w.expected().hashes().matches(r.hashes())
         && there.regularFile()

@@ -50,6 +50,8 @@ public final class SampleRepository {
    * @param distPath the suite's folder relative to the archive root, e.g. {@code dists/stable}
    * @param suite the suite name as apt's sources.list names it
    * @param components the components
+   * @param packagesText each Packages index uncompressed, by path relative to the suite's folder
+   *     ({@code main/binary-amd64/Packages}): what a later suite's patches start from
    */
   public record Suite(
       Path archiveRoot,
@@ -57,7 +59,19 @@ public final class SampleRepository {
       String suite,
       List<String> components,
       List<String> architectures,
-      List<SamplePackage> packages) {}
+      List<SamplePackage> packages,
+      Map<String, byte[]> packagesText) {}
+
+  /** Makes the patch from one text to another as {@code diff --ed} does: an ed script. */
+  @FunctionalInterface
+  public interface EdDiff {
+    byte[] script(byte[] from, byte[] to) throws IOException;
+  }
+
+  /**
+   * The dates dak names a merged patch by, {@code T-<to>-F-<from>}: this write and the one before.
+   */
+  private static final String PATCH = "T-2026-12-06-0800.00-F-2026-12-05-0800.00";
 
   private final Path archiveRoot;
   private final String suite;
@@ -71,6 +85,9 @@ public final class SampleRepository {
   private boolean selfListing;
   private SigningKey key;
   private long seed = 42;
+  private Suite patchedFrom;
+  private EdDiff edDiff;
+  private final Map<String, Map<String, byte[]>> installers = new LinkedHashMap<>();
 
   private record PackageSpec(
       String name, String version, String arch, String component, int size) {}
@@ -143,6 +160,29 @@ public final class SampleRepository {
   }
 
   /**
+   * Gives each Packages index the patch from the earlier suite's, as dak publishes them: {@code
+   * Packages.diff/Index} (listed in the Release, with SHA256-Current, -History, -Patches and
+   * -Download, merged-patch precedence) and the gzipped ed script beside it (not listed).
+   */
+  public SampleRepository pdiffsFrom(Suite earlier, EdDiff diff) {
+    this.patchedFrom = earlier;
+    this.edDiff = diff;
+    return this;
+  }
+
+  /**
+   * Adds a debian-installer version for each architecture: the images under {@code
+   * main/installer-<arch>/<version>/images/}, listed by a SHA256SUMS and an MD5SUMS there, which
+   * the Release lists (the images it does not).
+   *
+   * @param images bytes by path below {@code images/}, e.g. {@code netboot/mini.iso}
+   */
+  public SampleRepository installer(String version, Map<String, byte[]> images) {
+    installers.put(version, new LinkedHashMap<>(images));
+    return this;
+  }
+
+  /**
    * Adds a package whose data member holds {@code payloadSize} random bytes. An {@code all} package
    * is listed under every architecture.
    */
@@ -168,6 +208,8 @@ public final class SampleRepository {
     Path dist = archiveRoot.resolve(distPath);
     Map<String, byte[]> indexes = new LinkedHashMap<>(); // path relative to dist -> bytes
     Map<String, byte[]> listedOnly = new LinkedHashMap<>(); // listed in Release, not on disk
+    Map<String, byte[]> packagesText = new LinkedHashMap<>();
+    for (String arch : architectures) installerImages(dist, arch, indexes);
     for (String component : components) {
       for (String arch : architectures) {
         String dir = component + "/binary-" + arch + "/";
@@ -180,6 +222,8 @@ public final class SampleRepository {
         }
         byte[] plain = text.toString().getBytes(StandardCharsets.UTF_8);
         listedOnly.put(dir + "Packages", plain);
+        packagesText.put(dir + "Packages", plain);
+        pdiff(dist, dir, plain, indexes);
         if (contents) {
           byte[] c =
               ("usr/share/doc/" + component + "/" + arch + " " + component + "/x\n")
@@ -226,7 +270,69 @@ public final class SampleRepository {
         suite,
         List.copyOf(components),
         List.copyOf(architectures),
-        packages);
+        packages,
+        Map.copyOf(packagesText));
+  }
+
+  /**
+   * The patch from the earlier suite's Packages to this one, beside the index (not listed in the
+   * Release), and the Index that names it (listed).
+   */
+  private void pdiff(Path dist, String dir, byte[] plain, Map<String, byte[]> indexes)
+      throws IOException {
+    if (patchedFrom == null) return;
+    byte[] old = patchedFrom.packagesText().get(dir + "Packages");
+    if (old == null || java.util.Arrays.equals(old, plain)) return;
+    byte[] script = edDiff.script(old, plain);
+    byte[] download = gzip(script);
+    Path patch = dist.resolve(dir + "Packages.diff/" + PATCH + ".gz");
+    Files.createDirectories(patch.getParent());
+    Files.write(patch, download);
+    String index =
+        "SHA256-Current: "
+            + hex("SHA-256", plain)
+            + " "
+            + plain.length
+            + "\nSHA256-History:\n "
+            + hex("SHA-256", old)
+            + " "
+            + old.length
+            + " "
+            + PATCH
+            + "\nSHA256-Patches:\n "
+            + hex("SHA-256", script)
+            + " "
+            + script.length
+            + " "
+            + PATCH
+            + "\nSHA256-Download:\n "
+            + hex("SHA-256", download)
+            + " "
+            + download.length
+            + " "
+            + PATCH
+            + ".gz\nX-Patch-Precedence: merged\n";
+    indexes.put(dir + "Packages.diff/Index", index.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Each installer version's images, and its SHA256SUMS and MD5SUMS, which the Release lists. */
+  private void installerImages(Path dist, String arch, Map<String, byte[]> indexes)
+      throws IOException {
+    for (Map.Entry<String, Map<String, byte[]>> version : installers.entrySet()) {
+      String images = "main/installer-" + arch + "/" + version.getKey() + "/images/";
+      StringBuilder sha256 = new StringBuilder();
+      StringBuilder md5 = new StringBuilder();
+      for (Map.Entry<String, byte[]> image : version.getValue().entrySet()) {
+        Path file = dist.resolve(images + image.getKey());
+        Files.createDirectories(file.getParent());
+        Files.write(file, image.getValue());
+        sha256.append(hex("SHA-256", image.getValue())).append("  ./").append(image.getKey());
+        sha256.append('\n');
+        md5.append(hex("MD5", image.getValue())).append("  ./").append(image.getKey()).append('\n');
+      }
+      indexes.put(images + "SHA256SUMS", sha256.toString().getBytes(StandardCharsets.UTF_8));
+      indexes.put(images + "MD5SUMS", md5.toString().getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   private SamplePackage writePackage(PackageSpec spec, Random random) throws IOException {

@@ -75,7 +75,7 @@ final class ChunkPublishing {
           break;
         }
         chunk.add(o);
-        bytes += o.task().expected().size();
+        bytes += Math.max(0, o.task().expected().size());
         if (chunk.size() >= CHUNK_FILES || bytes >= CHUNK_BYTES) {
           sink.publish(chunk);
           chunk = new ArrayList<>();

@@ -1,19 +1,25 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.repomirror.apt.SecondLevelIndexes;
 import org.repomirror.apt.SuiteSelection;
 import org.repomirror.debian.Compression;
 import org.repomirror.debian.ExpectedFile;
+import org.repomirror.debian.FormatException;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.IndexVariants;
 import org.repomirror.debian.ReleaseFile;
+import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.SyncPlanner;
 import org.repomirror.plan.Wanted;
 import org.repomirror.transfer.FetchOutcome;
@@ -21,9 +27,10 @@ import org.repomirror.transfer.FetchTask;
 
 /**
  * The indexes of the suites whose Release changed: which the Release lists (selected), planned
- * against the mirror, and fetched into staging, all suites' at once. A sync fetches every listed
- * variant and by-hash object; a plan only one readable variant of each Packages and Sources, trying
- * the next when one is absent. Not thread-safe.
+ * against the mirror, and fetched into staging, all suites' at once; then the files their
+ * second-level indexes list (patches, installer images). A sync fetches every listed variant and
+ * by-hash object; a plan only one readable variant of each Packages and Sources and the
+ * second-level indexes, trying the next variant when one is absent. Not thread-safe.
  */
 final class IndexStage {
   /** The order in which a plan tries the variants of an index. */
@@ -65,7 +72,47 @@ final class IndexStage {
     } else {
       for (Compression c : READ_ORDER) route(transfer(readable(changed, c)), owner);
     }
-    for (SuiteWork s : changed) warnUnreadable(s);
+    List<Wanted> listed = new ArrayList<>();
+    for (SuiteWork s : changed) {
+      warnUnreadable(s);
+      for (Wanted w : secondLevel(s)) {
+        listed.add(w);
+        owner.put(w.path(), s);
+      }
+    }
+    if (mode == AptPass.IndexFetch.ALL) route(transfer(listed), owner);
+  }
+
+  /**
+   * What a changed suite's second-level indexes list (patches, installer images), planned against
+   * the mirror like the indexes; returns those to fetch. A second-level index that cannot be read
+   * is warned about and its files are left out, as apt then leaves them (it fetches whole indexes
+   * instead of patches).
+   */
+  private List<Wanted> secondLevel(SuiteWork s) throws IOException {
+    Map<String, Wanted> listed = new LinkedHashMap<>();
+    Set<String> known = new HashSet<>();
+    s.indexes.forEach(w -> known.add(w.path()));
+    for (String path : SecondLevelIndexes.choose(s.readable.keySet())) {
+      try (InputStream in = Files.newInputStream(s.readable.get(path))) {
+        SecondLevelIndexes.read(
+            path,
+            in,
+            f -> {
+              if (!known.contains(f.path())) {
+                listed.putIfAbsent(f.path(), new Wanted(f.path(), f, Wanted.Kind.INDEX, false));
+              }
+            });
+      } catch (FormatException e) {
+        ctx.ledger().warn(e.getMessage() + "; the files it lists are not mirrored");
+      }
+    }
+    if (listed.isEmpty()) return List.of();
+    SyncPlan plan = SyncPlanner.plan(listed.values(), ctx.indexView(), ctx.disk());
+    s.indexes.addAll(listed.values());
+    s.indexPlan = s.indexPlan.and(plan);
+    for (Wanted w : plan.reuse()) s.presentIndexes.add(w.path());
+    return plan.toFetch();
   }
 
   /** The files a suite's Release lists, selected, and their by-hash copies. */
@@ -132,7 +179,7 @@ final class IndexStage {
       for (Wanted w : s.indexPlan.toFetch()) {
         if (w.kind() == Wanted.Kind.INDEX
             && Compression.ofFileName(w.path()) == c
-            && isPoolIndex(w.path())
+            && (isPoolIndex(w.path()) || SecondLevelIndexes.isOne(w.path()))
             && !read.contains(Compression.stripExtension(w.path()))) {
           next.add(w);
         }

@@ -119,7 +119,7 @@ final class PoolTransfer {
               new Publisher.Staged(f.staged(), f.task().localPath()),
               new FileRecord(
                   f.task().localPath(),
-                  f.task().expected().size(),
+                  f.size(),
                   f.mtimeMillis(),
                   f.hashes().merge(f.task().expected().hashes()),
                   FileState.PUBLISHED,

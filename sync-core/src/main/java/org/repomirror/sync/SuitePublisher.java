@@ -112,7 +112,7 @@ final class SuitePublisher {
   private FileRecord record(FetchOutcome.Fetched f) {
     return new FileRecord(
         f.task().localPath(),
-        f.task().expected().size(),
+        f.size(),
         f.mtimeMillis(),
         f.hashes().merge(f.task().expected().hashes()),
         FileState.PUBLISHED,

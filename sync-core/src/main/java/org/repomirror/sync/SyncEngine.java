@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.ReleaseFetcher;
-import org.repomirror.apt.SuiteSelection;
 import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
 import org.repomirror.publish.PublishIntents;
@@ -331,10 +330,7 @@ public final class SyncEngine {
   }
 
   private AptPass aptPass(RunContext ctx) {
-    SuiteSelection selection =
-        new SuiteSelection(
-            options.components(), options.architectures(), options.binaries(), options.sources());
-    return new AptPass(ctx, releases(), selection);
+    return new AptPass(ctx, releases(), options.selection());
   }
 
   private ReleaseFetcher releases() {

@@ -2,7 +2,7 @@ package org.repomirror.sync;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import org.repomirror.apt.SuiteSelection;
 import org.repomirror.transfer.Transfer;
 
 /**
@@ -10,10 +10,8 @@ import org.repomirror.transfer.Transfer;
  *
  * @param dists dists folders relative to the upstream root, e.g. {@code
  *     extras-devel/dists/fremantle}; the archive base is the part before {@code dists/}
- * @param components components to keep; empty means every one the Release lists
- * @param architectures architectures to keep (plus {@code all} and source); empty means all
- * @param binaries whether to mirror binary packages
- * @param sources whether to mirror source packages
+ * @param selection which of the files a Release lists are mirrored: components, architectures,
+ *     binaries and sources, installer images
  * @param verifySignatures false only under {@code --no-verify-signature}
  * @param allowErrors how many bad or missing files a suite may have and still be published
  * @param deleteGrace how long a file no suite references any more stays before it is deleted
@@ -23,10 +21,7 @@ import org.repomirror.transfer.Transfer;
  */
 public record SyncOptions(
     List<String> dists,
-    Set<String> components,
-    Set<String> architectures,
-    boolean binaries,
-    boolean sources,
+    SuiteSelection selection,
     boolean verifySignatures,
     int allowErrors,
     Duration deleteGrace,
@@ -35,17 +30,12 @@ public record SyncOptions(
     String hostname) {
   public SyncOptions {
     dists = List.copyOf(dists);
-    components = Set.copyOf(components);
-    architectures = Set.copyOf(architectures);
   }
 
   /** Options with this machine's host name for the trace file. */
   public SyncOptions(
       List<String> dists,
-      Set<String> components,
-      Set<String> architectures,
-      boolean binaries,
-      boolean sources,
+      SuiteSelection selection,
       boolean verifySignatures,
       int allowErrors,
       Duration deleteGrace,
@@ -53,10 +43,7 @@ public record SyncOptions(
       Transfer.Settings transfer) {
     this(
         dists,
-        components,
-        architectures,
-        binaries,
-        sources,
+        selection,
         verifySignatures,
         allowErrors,
         deleteGrace,

@@ -164,7 +164,7 @@ final class TreeChunks implements AutoCloseable {
         FileRecord r =
             new FileRecord(
                 path,
-                Files.size(f.staged()),
+                f.size(),
                 mtime,
                 f.hashes(),
                 FileState.PUBLISHED,

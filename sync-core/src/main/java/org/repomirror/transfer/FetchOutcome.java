@@ -11,12 +11,14 @@ public sealed interface FetchOutcome {
    * Verified and staged, ready to publish.
    *
    * @param staged the staged file, fsync'd, its mtime set
+   * @param size its size, as verified (the expected one, or what was received when none was known)
    * @param hashes SHA-256 and the strongest checksum the index gave, recomputed
    * @param elapsedNanos how long the download took, retries included
    */
   record Fetched(
       FetchTask task,
       Path staged,
+      long size,
       Hashes hashes,
       long mtimeMillis,
       long bytesTransferred,

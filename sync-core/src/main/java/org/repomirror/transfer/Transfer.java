@@ -246,7 +246,13 @@ public final class Transfer {
             part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         CrashPoint.reached("staged");
         return new FetchOutcome.Fetched(
-            task, staged, r.hashes, r.mtimeMillis, r.transferred, System.nanoTime() - started);
+            task,
+            staged,
+            r.size,
+            r.hashes,
+            r.mtimeMillis,
+            r.transferred,
+            System.nanoTime() - started);
       }
       log.warn(
           "{}: got {} bytes, {} {}; expected {} bytes, {}{}",
@@ -325,6 +331,7 @@ public final class Transfer {
         new FetchOutcome.Fetched(
             task,
             staged,
+            hashing.count(),
             hashes,
             Files.getLastModifiedTime(staged).toMillis(),
             0,

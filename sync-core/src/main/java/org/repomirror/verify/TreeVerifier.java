@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.PoolIndexReader;
+import org.repomirror.apt.SecondLevelIndexes;
 import org.repomirror.apt.SuiteSelection;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.FormatException;
@@ -280,6 +281,28 @@ public final class TreeVerifier {
       } catch (IOException e) {
         problem("chain", indexPath, "cannot read: " + e.getMessage());
       }
+    }
+    for (String indexPath : SecondLevelIndexes.choose(present)) {
+      try (InputStream in = Files.newInputStream(root.resolve(indexPath))) {
+        SecondLevelIndexes.read(indexPath, in, f -> checkSecondLevel(indexPath, f));
+      } catch (FormatException e) {
+        problem("chain", indexPath, "malformed: " + e.getMessage());
+      } catch (IOException e) {
+        problem("chain", indexPath, "cannot read: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * A file a second-level index lists (a patch, an installer image), when the mirror holds it: the
+   * sync may have left one out by choice (an installer version) or found it absent upstream.
+   */
+  private void checkSecondLevel(String indexPath, ExpectedFile f) {
+    Optional<FileRecord> r = index.file(f.path());
+    if (r.isEmpty()) return;
+    boolean size = f.size() == ExpectedFile.UNKNOWN_SIZE || r.get().size() == f.size();
+    if (!size || !f.hashes().matches(r.get().hashes())) {
+      problem("chain", f.path(), "differs from what " + indexPath + " lists");
     }
   }
 

@@ -28,6 +28,33 @@ class SuiteSelectionTest {
   }
 
   @Test
+  void theFoldersOfPatchesFollowTheirIndex() {
+    assertThat(mainAmd64.selects("main/binary-amd64/Packages.diff/Index")).isTrue();
+    assertThat(mainAmd64.selects("main/binary-arm64/Packages.diff/Index")).isFalse();
+    assertThat(mainAmd64.selects("main/Contents-amd64.diff/Index")).isTrue();
+    assertThat(mainAmd64.selects("main/Contents-arm64.diff/Index"))
+        .as("before, a .diff folder named no architecture and was always taken")
+        .isFalse();
+    assertThat(mainAmd64.selects("main/i18n/Translation-en.diff/Index")).isTrue();
+    assertThat(mainAmd64.selects("main/source/Sources.diff/Index")).isTrue();
+  }
+
+  @Test
+  void installerVersionsAreChosenAsArchitecturesAre() {
+    assertThat(mainAmd64.selects("main/installer-amd64/current/images/SHA256SUMS")).isTrue();
+    assertThat(mainAmd64.selects("main/installer-amd64/20230607/images/SHA256SUMS")).isTrue();
+    SuiteSelection current =
+        new SuiteSelection(Set.of("main"), Set.of("amd64"), true, true, true, Set.of("current"));
+    assertThat(current.selects("main/installer-amd64/current/images/SHA256SUMS")).isTrue();
+    assertThat(current.selects("main/installer-amd64/20230607/images/SHA256SUMS")).isFalse();
+    assertThat(current.selects("main/installer-arm64/current/images/SHA256SUMS")).isFalse();
+    SuiteSelection none =
+        new SuiteSelection(Set.of("main"), Set.of("amd64"), true, true, false, Set.of());
+    assertThat(none.selects("main/installer-amd64/current/images/SHA256SUMS")).isFalse();
+    assertThat(none.selects("main/binary-amd64/Packages.xz")).isTrue();
+  }
+
+  @Test
   void sourcesAndBinariesAreSwitchedApart() {
     SuiteSelection noSources = new SuiteSelection(Set.of(), Set.of(), true, false);
     assertThat(noSources.selects("main/source/Sources.xz")).isFalse();

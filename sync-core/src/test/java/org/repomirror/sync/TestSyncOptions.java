@@ -2,7 +2,7 @@ package org.repomirror.sync;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import org.repomirror.apt.SuiteSelection;
 import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
 
@@ -27,10 +27,7 @@ final class TestSyncOptions {
       Transfer.MismatchPolicy policy) {
     return new SyncOptions(
         dists,
-        Set.of(),
-        Set.of(),
-        true,
-        true,
+        SuiteSelection.all(),
         verifySignatures,
         0,
         deleteGrace,

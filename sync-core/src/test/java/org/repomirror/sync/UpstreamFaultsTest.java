@@ -212,10 +212,7 @@ class UpstreamFaultsTest {
       SyncOptions options =
           new SyncOptions(
               defaults.dists(),
-              defaults.components(),
-              defaults.architectures(),
-              defaults.binaries(),
-              defaults.sources(),
+              defaults.selection(),
               defaults.verifySignatures(),
               defaults.allowErrors(),
               defaults.deleteGrace(),

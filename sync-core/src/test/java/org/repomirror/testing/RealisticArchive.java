@@ -18,6 +18,9 @@ import org.repomirror.sample.SigningKey;
  *   <li>two modern suites ({@code debian/dists/stable}, {@code debian/dists/testing}) sharing one
  *       pool, with InRelease and by-hash; their Release lists SHA512 while by-hash has SHA256 only,
  *       and lists variants that are absent (uncompressed Packages and Contents);
+ *   <li>in stable, second-level indexes as Debian's: a pdiff ({@code Packages.diff/Index} and the
+ *       patch from the day before, made by {@code diff --ed}) and a debian-installer's images
+ *       listed by its SHA256SUMS;
  *   <li>a legacy Maemo suite ({@code extras-devel/dists/fremantle}): MD5-only Release, Release.gpg,
  *       Packages.gz, a pool per distribution, and a Release that lists itself;
  *   <li>release notes, an SDK tarball and vendor binaries beside the archive, with {@code + ~ %},
@@ -59,6 +62,8 @@ public final class RealisticArchive {
         .add("hello", "2.10-3", "amd64", "main", 3000)
         .add("libstdc++6", "1:1.0+dfsg~1", "amd64", "main", 40_000)
         .add("tzdata", "2026a-1", "all", "contrib", 100)
+        .pdiffsFrom(stableTheDayBefore(key, seed), EdDiffs::script)
+        .installer("current", installerImages(new Random(seed)))
         .write();
     SampleRepository.modern(debian, "testing")
         .components("main")
@@ -82,6 +87,41 @@ public final class RealisticArchive {
     besideTheArchive(root, new Random(seed));
     links(root);
     many(root.resolve(MANY), manyFiles);
+  }
+
+  /**
+   * The stable suite as it was the day before, without tzdata: what its pdiffs patch from. Written
+   * aside, so that none of it is left in the archive.
+   */
+  private static SampleRepository.Suite stableTheDayBefore(SigningKey key, long seed)
+      throws IOException {
+    Path aside = Files.createTempDirectory("realistic-archive-before");
+    try {
+      return SampleRepository.modern(aside, "stable")
+          .components("main", "contrib")
+          .architectures("amd64")
+          .signedBy(key)
+          .seed(seed)
+          .add("hello", "2.10-3", "amd64", "main", 3000)
+          .add("libstdc++6", "1:1.0+dfsg~1", "amd64", "main", 40_000)
+          .write();
+    } finally {
+      try (var walk = Files.walk(aside)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+      }
+    }
+  }
+
+  /**
+   * A debian-installer's images, as its SHA256SUMS lists them: in folders, and a link-free tree.
+   */
+  private static java.util.Map<String, byte[]> installerImages(Random random) {
+    java.util.Map<String, byte[]> images = new java.util.LinkedHashMap<>();
+    images.put("netboot/mini.iso", random(random, 60_000));
+    images.put("netboot/netboot.tar.gz", random(random, 30_000));
+    images.put("cdrom/vmlinuz", random(random, 20_000));
+    images.put("MANIFEST", bytes("netboot/mini.iso\tnetboot image\n"));
+    return images;
   }
 
   private static void besideTheArchive(Path root, Random random) throws IOException {

@@ -100,15 +100,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "repomirror-shutdown"));
     if (isEmpty(config.root())) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "serve: "
-                  + config.root()
-                  + " is empty: every request gets 404 until a sync publishes into it"
-                  + " (repomirror sync --root "
-                  + config.root()
-                  + " ...)");
+      // Logged, not printed: the server's own lines go to its log (JSON lines, if asked for).
+      log.warn(
+          "{} is empty: every request gets 404 until a sync publishes into it (repomirror sync"
+              + " --root {} ...)",
+          config.root(),
+          config.root());
     }
     log.info(
         "serving {} on http{}://{} ({}), admin on http://{}",

@@ -93,8 +93,7 @@ class MessagesTest {
             log);
     try {
       String expected =
-          "serve: "
-              + empty
+          empty
               + " is empty: every request gets 404 until a sync publishes into it (repomirror"
               + " sync --root "
               + empty

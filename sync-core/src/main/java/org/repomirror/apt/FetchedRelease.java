@@ -23,16 +23,34 @@ public sealed interface FetchedRelease {
    * @param raw the InRelease, Release and Release.gpg as fetched, InRelease first
    * @param verified who signed it; empty when verification is off
    * @param validatorsUrl the URL whose validators decide next time whether it changed
+   * @param warnings what is wrong upstream but does not keep the suite from being mirrored
    */
   record Fetched(
       ReleaseFile release,
       List<RawFile> raw,
       Optional<VerifiedRelease> verified,
       String validatorsUrl,
-      UpstreamValidators validators)
+      UpstreamValidators validators,
+      List<String> warnings)
       implements FetchedRelease {
     public Fetched {
       raw = List.copyOf(raw);
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * A Release that is not what the InRelease beside it signs: the upstream is half-way through an
+   * update, or its caches serve the two from different moments. Legacy clients, which read the
+   * Release, would be sent indexes it does not list.
+   */
+  final class Inconsistent extends java.io.IOException {
+    private static final long serialVersionUID = 1L;
+
+    Inconsistent() {
+      super(
+          "the Release lists other files than the InRelease: the upstream is being updated, or"
+              + " serves them from different moments");
     }
   }
 }

@@ -2,6 +2,7 @@ package org.repomirror.apt;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -86,25 +87,51 @@ public final class ReleaseFetcher {
         verifier.isPresent()
             ? Optional.of(verifier.get().verifyClearSigned(in.bytes()))
             : Optional.empty();
-    Optional<Upstream.Body> release = fetchIfPresent(dist + "/Release");
-    if (release.isPresent()) {
-      raw.add(
-          new RawFile(
-              dist + "/Release", release.get().bytes(), release.get().lastModifiedMillis()));
-      Optional<Upstream.Body> gpg = fetchIfPresent(dist + "/Release.gpg");
-      if (gpg.isPresent()) {
-        raw.add(
-            new RawFile(dist + "/Release.gpg", gpg.get().bytes(), gpg.get().lastModifiedMillis()));
-        if (verifier.isPresent())
-          verifier.get().verifyDetached(release.get().bytes(), gpg.get().bytes());
-      }
-    }
     byte[] text =
         verified.isPresent()
             ? verified.get().signedText()
             : ReleaseVerifier.unverifiedText(in.bytes());
+    ReleaseFile parsed = ReleaseFile.parse(text);
+    List<String> warnings = new ArrayList<>();
+    Optional<Upstream.Body> release = fetchIfPresent(dist + "/Release");
+    if (release.isPresent()) {
+      byte[] bytes = release.get().bytes();
+      if (!Arrays.equals(bytes, text) && !sameFiles(parsed, bytes)) {
+        throw new FetchedRelease.Inconsistent();
+      }
+      raw.add(new RawFile(dist + "/Release", bytes, release.get().lastModifiedMillis()));
+      Optional<Upstream.Body> gpg = fetchIfPresent(dist + "/Release.gpg");
+      if (gpg.isPresent()) {
+        raw.add(
+            new RawFile(dist + "/Release.gpg", gpg.get().bytes(), gpg.get().lastModifiedMillis()));
+        if (verifier.isPresent()) {
+          try {
+            verifier.get().verifyDetached(bytes, gpg.get().bytes());
+          } catch (TrustException e) {
+            // The InRelease vouches for the Release; only its detached signature is wrong, as on
+            // the upstream. Mirrored as it is: apt reads InRelease, older apt fails as it would.
+            warnings.add(
+                dist
+                    + "/Release.gpg does not verify the Release ("
+                    + e.getMessage()
+                    + "), which the InRelease vouches for: a stale copy upstream? Mirrored as the"
+                    + " upstream serves it; apt before 0.8.11, which reads it, refuses it there"
+                    + " too");
+          }
+        }
+      }
+    }
     return new FetchedRelease.Fetched(
-        ReleaseFile.parse(text), raw, verified, upstream.url(dist + "/InRelease"), in.validators());
+        parsed, raw, verified, upstream.url(dist + "/InRelease"), in.validators(), warnings);
+  }
+
+  /** Whether a Release lists the same files, sizes and checksums as the InRelease's text. */
+  private static boolean sameFiles(ReleaseFile signed, byte[] release) {
+    try {
+      return ReleaseFile.parse(release).files().equals(signed.files());
+    } catch (FormatException e) {
+      return false;
+    }
   }
 
   private FetchedRelease fromRelease(String dist, Upstream.Body release)
@@ -127,7 +154,8 @@ public final class ReleaseFetcher {
         raw,
         verified,
         upstream.url(dist + "/Release"),
-        release.validators());
+        release.validators(),
+        List.of());
   }
 
   /**

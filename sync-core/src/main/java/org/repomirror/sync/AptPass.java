@@ -97,6 +97,7 @@ final class AptPass {
       s.release(release);
       if (release instanceof FetchedRelease.Fetched f) {
         s.signatures = Signatures.describe(f.verified());
+        f.warnings().forEach(ctx.ledger()::warn);
         f.release()
             .validUntil()
             .filter(v -> v.toEpochMilli() < ctx.nowMillis())
@@ -115,6 +116,8 @@ final class AptPass {
       }
     } catch (TrustException e) {
       s.end(SuiteOutcome.TRUST_FAILURE, e.getMessage());
+    } catch (FetchedRelease.Inconsistent e) {
+      s.end(SuiteOutcome.MALFORMED, e.getMessage());
     } catch (FormatException e) {
       s.end(SuiteOutcome.MALFORMED, "malformed Release: " + e.getMessage());
     } catch (FetchException e) {

@@ -310,6 +310,68 @@ class SyncEngineTest {
     }
   }
 
+  /**
+   * As deb.debian.org served bookworm-updates on 2026-12-06: a current InRelease and Release, and
+   * beside them a Release.gpg five weeks old that does not verify the Release. gpgv says BAD; the
+   * whole suite was refused as a trust failure, though its InRelease was good.
+   */
+  @Test
+  void aStaleReleaseGpgBesideAGoodInReleaseIsMirroredAsTheUpstreamHasItWithAWarning()
+      throws Exception {
+    modernSuite(1, false);
+    byte[] staleSignature = Files.readAllBytes(upstreamRoot().resolve("dists/stable/Release.gpg"));
+    Thread.sleep(1100);
+    modernSuite(2, true);
+    Files.write(upstreamRoot().resolve("dists/stable/Release.gpg"), staleSignature);
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
+      assertThat(report.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.PUBLISHED);
+      assertThat(report.warnings())
+          .anyMatch(
+              w ->
+                  w.startsWith("dists/stable/Release.gpg does not verify the Release")
+                      && w.contains("Mirrored as the upstream serves it"));
+      for (String f : List.of("InRelease", "Release", "Release.gpg")) {
+        assertThat(Files.readAllBytes(mirror().resolve("dists/stable/" + f)))
+            .as(f + " as the upstream serves it")
+            .isEqualTo(Files.readAllBytes(upstreamRoot().resolve("dists/stable/" + f)));
+      }
+    }
+  }
+
+  /**
+   * A Release that is not the InRelease's signed text (the upstream half-way through an update, or
+   * two caches of different moments): legacy clients would read indexes the Release does not list.
+   */
+  @Test
+  void aReleaseThatIsNotTheInReleasesTextKeepsThePreviousMetadata() throws Exception {
+    modernSuite(1, false);
+    byte[] oldRelease = Files.readAllBytes(upstreamRoot().resolve("dists/stable/Release"));
+    byte[] oldSignature = Files.readAllBytes(upstreamRoot().resolve("dists/stable/Release.gpg"));
+    try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot())) {
+      assertThat(sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT).outcome())
+          .isEqualTo(RunOutcome.OK);
+      Map<String, String> before = tree(mirror());
+      Thread.sleep(1100);
+      modernSuite(2, true);
+      Files.write(upstreamRoot().resolve("dists/stable/Release"), oldRelease);
+      Files.write(upstreamRoot().resolve("dists/stable/Release.gpg"), oldSignature);
+      SyncReport report = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
+      assertThat(report.outcome()).isEqualTo(RunOutcome.PROBLEMS);
+      SyncReport.SuiteReport suite = report.suites().getFirst();
+      assertThat(suite.outcome()).isEqualTo(SuiteOutcome.MALFORMED);
+      assertThat(suite.reason())
+          .isEqualTo(
+              "the Release lists other files than the InRelease: the upstream is being updated, or"
+                  + " serves them from different moments");
+      Map<String, String> after = tree(mirror());
+      after.keySet().removeIf(p -> p.startsWith("pool/"));
+      before.keySet().removeIf(p -> p.startsWith("pool/"));
+      assertThat(after).as("the suite's metadata as it was").isEqualTo(before);
+    }
+  }
+
   @Test
   void resetsAndTruncatedBodiesAreResumed() throws Exception {
     SampleRepository.Suite suite = modernSuite(1, false);

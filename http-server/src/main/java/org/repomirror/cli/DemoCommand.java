@@ -64,11 +64,31 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path work =
         dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("repomirror-demo-");
-    Path upstreamRoot = work.resolve("upstream");
-    Path mirror = work.resolve("mirror");
-    Path keyring = work.resolve("archive-keyring.gpg");
     out.println("repomirror demo, in " + work);
+    Path keyring = sampleArchive(work, out);
+    RepoServer upstream =
+        start(work.resolve("upstream"), new HostPort("127.0.0.1", 0), AccessLogTarget.OFF);
+    String upstreamUrl = url(upstream.address()) + "/";
+    out.println("2. Served as the upstream on " + upstreamUrl);
+    Path mirror = work.resolve("mirror");
+    int code = sync(mirror, upstreamUrl, keyring, out);
+    if (code != ExitCodes.OK) {
+      upstream.close();
+      spec.commandLine().getErr().println("demo: the sync failed (exit " + code + "); see above");
+      return ExitCodes.PROBLEMS;
+    }
+    RepoServer served = serveMirror(mirror, out);
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stop(served, upstream, work, out), "demo-shutdown"));
+    howToUse(url(served.address()), keyring, out);
+    served.awaitClose();
+    return ExitCodes.OK;
+  }
 
+  /** Signs and writes the sample archive; returns its public keyring. */
+  private static Path sampleArchive(Path work, PrintWriter out) throws IOException {
+    Path upstreamRoot = work.resolve("upstream");
+    Path keyring = work.resolve("archive-keyring.gpg");
     SigningKey key = SigningKey.generateRsa("repomirror demo archive <demo@repomirror.invalid>");
     key.writePublicKeyring(keyring);
     SampleArchive.write(upstreamRoot, key);
@@ -76,11 +96,11 @@ final class DemoCommand implements Callable<Integer> {
     out.println("1. A signed sample archive in " + upstreamRoot + ", its key in " + keyring + ":");
     out.println("   " + SampleArchive.MODERN + ": InRelease, Release.gpg, SHA-256, by-hash");
     out.println("   " + SampleArchive.LEGACY + ": MD5-only Release and Release.gpg, as on Maemo");
+    return keyring;
+  }
 
-    RepoServer upstream = start(upstreamRoot, new HostPort("127.0.0.1", 0), AccessLogTarget.OFF);
-    String upstreamUrl = url(upstream.address()) + "/";
-    out.println("2. Served as the upstream on " + upstreamUrl);
-
+  /** The real sync command, as a user would type it; returns its exit code. */
+  private int sync(Path mirror, String upstreamUrl, Path keyring, PrintWriter out) {
     List<String> sync =
         List.of(
             "sync",
@@ -97,28 +117,10 @@ final class DemoCommand implements Callable<Integer> {
     out.println("3. Synced into " + mirror + ", every file verified against the signatures:");
     out.println("   $ repomirror " + String.join(" ", sync));
     out.flush();
-    int code = Main.run(sync.toArray(String[]::new), out, spec.commandLine().getErr());
-    if (code != ExitCodes.OK) {
-      upstream.close();
-      spec.commandLine().getErr().println("demo: the sync failed (exit " + code + "); see above");
-      return ExitCodes.PROBLEMS;
-    }
+    return Main.run(sync.toArray(String[]::new), out, spec.commandLine().getErr());
+  }
 
-    RepoServer served = serveMirror(mirror, out);
-    String url = url(served.address());
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  served.close();
-                  upstream.close();
-                  if (dir == null) deleteTree(work);
-                  out.println(
-                      "repomirror demo: stopped"
-                          + (dir == null ? "; removed " + work : "; kept " + work));
-                  out.flush();
-                },
-                "demo-shutdown"));
+  private static void howToUse(String url, Path keyring, PrintWriter out) {
     out.println("4. The mirror is served on " + url + "/");
     out.println();
     out.println("Point apt at it, in a sources.list:");
@@ -132,8 +134,16 @@ final class DemoCommand implements Callable<Integer> {
     out.println(
         "Then the real thing: README.md, \"Mirroring a repository\". Ctrl-C stops the demo.");
     out.flush();
-    served.awaitClose();
-    return ExitCodes.OK;
+  }
+
+  /** On Ctrl-C: both servers stopped, and what the demo made removed unless --dir kept it. */
+  private void stop(RepoServer served, RepoServer upstream, Path work, PrintWriter out) {
+    served.close();
+    upstream.close();
+    if (dir == null) deleteTree(work);
+    out.println(
+        "repomirror demo: stopped" + (dir == null ? "; removed " + work : "; kept " + work));
+    out.flush();
   }
 
   /** The mirror's server: on --listen, or where the default is taken, on a free port. */

@@ -27,6 +27,7 @@ import org.repomirror.source.HttpUpstream;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.source.Upstream;
 import org.repomirror.sync.MirrorBusyException;
+import org.repomirror.sync.MirrorLayout;
 import org.repomirror.sync.SyncEngine;
 import org.repomirror.sync.SyncInterrupted;
 import org.repomirror.sync.SyncOptions;
@@ -497,7 +498,7 @@ abstract class MirrorCommand {
     interrupted = false;
     StopOnSignal signal = StopOnSignal.install();
     try {
-      Files.createDirectories(p.mirror().resolve(".repomirror"));
+      Files.createDirectories(new MirrorLayout(p.mirror()).state());
       Upstream source =
           p.local()
               ? new LocalUpstream(Path.of(p.upstream()))
@@ -555,7 +556,7 @@ abstract class MirrorCommand {
   /** The mirror's index, for writing; a sync that began a moment ago is named as busy. */
   private static Index openIndex(Path mirror) throws MirrorBusyException {
     try {
-      return Index.open(mirror.resolve(".repomirror/index"));
+      return Index.open(new MirrorLayout(mirror).index());
     } catch (IndexException e) {
       refuseWhileRunning(mirror);
       throw e;

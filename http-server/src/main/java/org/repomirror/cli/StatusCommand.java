@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
 import org.repomirror.report.MirrorStatus;
+import org.repomirror.sync.MirrorLayout;
 import org.repomirror.sync.SyncEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -100,7 +101,7 @@ final class StatusCommand implements Callable<Integer> {
 
   /** A mirror's status; null after saying why it cannot be read. */
   private MirrorStatus read(Path mirror) throws java.io.IOException {
-    try (Index index = Index.openReadOnly(mirror.resolve(".repomirror/index"))) {
+    try (Index index = Index.openReadOnly(new MirrorLayout(mirror).index())) {
       return MirrorStatus.read(mirror, index, runs, SyncEngine.running(mirror).orElse(null));
     } catch (IndexException e) {
       spec.commandLine().getErr().println("status: " + e.getMessage());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.report.SyncReport;
+import org.repomirror.sync.MirrorLayout;
 import org.repomirror.sync.SyncEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -181,7 +182,7 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
   }
 
   private void writeReports(Prepared p, SyncReport result) throws IOException {
-    Path reports = Files.createDirectories(p.mirror().resolve(".repomirror/reports"));
+    Path reports = Files.createDirectories(new MirrorLayout(p.mirror()).reports());
     result.writeJson(
         reports.resolve(
             (finalSync ? "final-" : "sync-")

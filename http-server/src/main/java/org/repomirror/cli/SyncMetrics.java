@@ -15,6 +15,7 @@ import org.repomirror.config.RepomirrorConfig;
 import org.repomirror.index.Index;
 import org.repomirror.report.SyncMetricsText;
 import org.repomirror.server.MetricsWriter;
+import org.repomirror.sync.MirrorLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public final class SyncMetrics implements MetricsWriter {
 
   /** A mirror's index, read-only; null when no sync has written it yet, or it cannot be read. */
   private static Index open(String name, Path root) {
-    Path dir = root.resolve(".repomirror/index");
+    Path dir = new MirrorLayout(root).index();
     if (!Files.isDirectory(dir)) return null;
     try {
       return Index.openReadOnly(dir);

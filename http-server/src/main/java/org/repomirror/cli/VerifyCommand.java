@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
+import org.repomirror.sync.MirrorLayout;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.trust.TrustException;
@@ -129,7 +130,7 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     VerifyReport result;
-    try (Index index = Index.openReadOnly(m.root().resolve(".repomirror/index"))) {
+    try (Index index = Index.openReadOnly(new MirrorLayout(m.root()).index())) {
       result = new TreeVerifier(m.root(), index, signatures, full, threads).run();
     } catch (IndexException e) {
       spec.commandLine().getErr().println("verify: " + e.getMessage());

@@ -63,6 +63,11 @@ public enum HashAlgorithm {
     }
   }
 
+  /** The lowercase hex checksum of bytes in memory. */
+  public String hex(byte[] data) {
+    return java.util.HexFormat.of().formatHex(newDigest().digest(data));
+  }
+
   /** Whether a hex string has this algorithm's length and only lowercase or uppercase hex. */
   public boolean isValidHex(String hex) {
     if (hex.length() != hexLength) return false;

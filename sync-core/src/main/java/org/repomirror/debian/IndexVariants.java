@@ -7,7 +7,8 @@ import java.util.Map;
 
 /** Picks one readable variant of each Packages or Sources index among those present. */
 public final class IndexVariants {
-  private static final List<Compression> PREFERENCE =
+  /** The order in which the variants of an index are preferred: the best compressed first. */
+  public static final List<Compression> PREFERENCE =
       List.of(
           Compression.XZ,
           Compression.GZIP,

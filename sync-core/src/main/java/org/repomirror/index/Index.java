@@ -57,6 +57,15 @@ public interface Index extends AutoCloseable {
   /** The suites whose references are recorded. */
   List<String> suites();
 
+  /** Every path the recorded suites reference, but {@code except} (a suite, or null for none). */
+  default Set<String> referencedBySuites(String except) {
+    Set<String> all = new java.util.HashSet<>();
+    for (String suite : suites()) {
+      if (!suite.equals(except)) references(suite).ifPresent(all::addAll);
+    }
+    return all;
+  }
+
   /** Paths waiting to be deleted, with when they stopped being referenced (epoch millis). */
   Map<String, Long> pendingDeletes();
 

@@ -56,6 +56,9 @@ public final class DeletionPolicy {
    * @param held paths that were due but held back by the max-delete guard
    */
   public record Sweep(List<String> delete, List<String> unmark, List<String> held) {
+    /** Nothing was pending. */
+    public static final Sweep NOTHING = new Sweep(List.of(), List.of(), List.of());
+
     public boolean guardTripped() {
       return !held.isEmpty();
     }

@@ -1,7 +1,6 @@
 package org.repomirror.publish;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -9,11 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
 import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.fs.FileHashes;
 import org.repomirror.fs.StagingNames;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
@@ -52,7 +50,9 @@ public final class ManifestPublisher {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    if (Files.exists(target) && Arrays.equals(sha256(staged), sha256(target))) {
+    if (Files.exists(target)
+        && FileHashes.hex(staged, HashAlgorithm.SHA256)
+            .equals(FileHashes.hex(target, HashAlgorithm.SHA256))) {
       Files.delete(staged);
       return false;
     }
@@ -78,14 +78,5 @@ public final class ManifestPublisher {
         ? new TreeEntry(
             r.path(), TreeEntry.Type.SYMLINK, r.size(), r.mtimeMillis(), 1, sha, r.linkTarget())
         : TreeEntry.file(r.path(), r.size(), r.mtimeMillis(), sha);
-  }
-
-  private static byte[] sha256(Path file) throws IOException {
-    MessageDigest d = HashAlgorithm.SHA256.newDigest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[65536];
-      for (int n; (n = in.read(buffer)) > 0; ) d.update(buffer, 0, n);
-    }
-    return d.digest();
   }
 }

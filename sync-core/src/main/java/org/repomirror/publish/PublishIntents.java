@@ -1,15 +1,13 @@
 package org.repomirror.publish;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.fs.FileHashes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 
@@ -72,11 +70,6 @@ public final class PublishIntents {
       return false;
     }
     HashAlgorithm a = r.hashes().strongest();
-    MessageDigest digest = a.newDigest();
-    try (InputStream in = Files.newInputStream(p)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(digest.digest()).equals(r.hashes().get(a).orElse(""));
+    return FileHashes.hex(p, a).equals(r.hashes().get(a).orElse(""));
   }
 }

@@ -1,6 +1,5 @@
 package org.repomirror.report;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.repomirror.debian.ReleaseFile;
@@ -25,7 +23,7 @@ import org.repomirror.trust.ReleaseVerifier;
  */
 public record MirrorStatus(
     String syncInProgress,
-    List<Map<String, Object>> runs,
+    List<RunRecord> runs,
     List<Suite> suites,
     long files,
     long bytes,
@@ -48,10 +46,8 @@ public record MirrorStatus(
    */
   public static MirrorStatus read(Path root, Index index, int lastRuns, String syncInProgress)
       throws IOException {
-    List<Map<String, Object>> runs = new ArrayList<>();
-    for (String json : index.runs(lastRuns)) {
-      runs.add(JSON.readValue(json, new TypeReference<Map<String, Object>>() {}));
-    }
+    List<RunRecord> runs = new ArrayList<>();
+    for (String json : index.runs(lastRuns)) runs.add(RunRecord.parse(json));
     List<Suite> suites = new ArrayList<>();
     for (String dist : index.suites()) {
       long files = 0;
@@ -121,37 +117,7 @@ public record MirrorStatus(
     if (syncInProgress != null) s.append("Sync in progress: ").append(syncInProgress).append('\n');
     s.append("Last runs:\n");
     if (runs.isEmpty()) s.append("  (none)\n");
-    for (Map<String, Object> r : runs) {
-      if (r.containsKey("keptFiles")) {
-        s.append(
-            String.format(
-                "  %-20s %-4s %-13s published %s new files; kept in staging for the next run: %s"
-                    + " verified files and %s partial downloads (%.1f MB)%n",
-                toTheSecond(r.get("started")),
-                r.get("mode"),
-                r.get("outcome"),
-                r.get("filesFetched"),
-                r.get("keptFiles"),
-                r.get("keptPartialFiles"),
-                ((Number) r.getOrDefault("keptBytes", 0)).longValue() / 1e6));
-        continue;
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> phases = (Map<String, Object>) r.getOrDefault("phaseMillis", Map.of());
-      long millis = phases.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
-      s.append(
-          String.format(
-              "  %-20s %-4s %-13s fetched %s files (%.1f MB), failed %s, deleted %s  phases %.1f s%n",
-              toTheSecond(r.get("started")),
-              r.get("mode"),
-              // Runs recorded before outcomes were typed carry their exit code instead.
-              r.containsKey("outcome") ? r.get("outcome") : "exit " + r.get("exitCode"),
-              r.get("filesFetched"),
-              ((Number) r.getOrDefault("bytesFetched", 0)).longValue() / 1e6,
-              r.get("filesFailed"),
-              r.get("filesDeleted"),
-              millis / 1000.0));
-    }
+    for (RunRecord r : runs) s.append(runLine(r));
     s.append("Suites:\n");
     if (suites.isEmpty()) s.append("  (none)\n");
     for (Suite suite : suites) {
@@ -171,6 +137,33 @@ public record MirrorStatus(
         String.format(
             "Disk: %.1f GB free of %.1f GB%n", diskFreeBytes / 1e9, diskTotalBytes / 1e9));
     return s.toString();
+  }
+
+  private static String runLine(RunRecord r) {
+    if (r.kept().isPresent()) {
+      RunRecord.Kept k = r.kept().get();
+      return String.format(
+          "  %-20s %-4s %-13s published %d new files; kept in staging for the next run: %d verified"
+              + " files and %d partial downloads (%.1f MB)%n",
+          toTheSecond(r.period().started()),
+          r.mode(),
+          r.outcome(),
+          r.counts().fetched(),
+          k.files(),
+          k.partialFiles(),
+          k.bytes() / 1e6);
+    }
+    long millis = r.phaseMillis().values().stream().mapToLong(Long::longValue).sum();
+    return String.format(
+        "  %-20s %-4s %-13s fetched %d files (%.1f MB), failed %d, deleted %d  phases %.1f s%n",
+        toTheSecond(r.period().started()),
+        r.mode(),
+        r.outcome(),
+        r.counts().fetched(),
+        r.counts().bytesFetched() / 1e6,
+        r.counts().failed(),
+        r.counts().deleted(),
+        millis / 1000.0);
   }
 
   /** An ISO-8601 time as status shows it: UTC, to the second ({@code 2026-12-06T08:21:53Z}). */

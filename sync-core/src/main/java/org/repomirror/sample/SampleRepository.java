@@ -206,37 +206,70 @@ public final class SampleRepository {
     }
     String distPath = "dists/" + suite;
     Path dist = archiveRoot.resolve(distPath);
-    Map<String, byte[]> indexes = new LinkedHashMap<>(); // path relative to dist -> bytes
-    Map<String, byte[]> listedOnly = new LinkedHashMap<>(); // listed in Release, not on disk
-    Map<String, byte[]> packagesText = new LinkedHashMap<>();
-    for (String arch : architectures) installerImages(dist, arch, indexes);
+    Indexes indexes = new Indexes();
+    for (String arch : architectures) installerImages(dist, arch, indexes.written);
     for (String component : components) {
-      for (String arch : architectures) {
-        String dir = component + "/binary-" + arch + "/";
-        StringBuilder text = new StringBuilder();
-        for (SamplePackage p : packages) {
-          if (p.component().equals(component)
-              && (p.architecture().equals(arch) || p.architecture().equals("all"))) {
-            text.append(stanza(p)).append('\n');
-          }
-        }
-        byte[] plain = text.toString().getBytes(StandardCharsets.UTF_8);
-        listedOnly.put(dir + "Packages", plain);
-        packagesText.put(dir + "Packages", plain);
-        pdiff(dist, dir, plain, indexes);
-        if (contents) {
-          byte[] c =
-              ("usr/share/doc/" + component + "/" + arch + " " + component + "/x\n")
-                  .getBytes(StandardCharsets.UTF_8);
-          listedOnly.put(component + "/Contents-" + arch, c);
-          indexes.put(component + "/Contents-" + arch + ".gz", gzip(c));
-        }
-        indexes.put(dir + "Packages.gz", gzip(plain));
-        if (!legacy) {
-          indexes.put(dir + "Packages.xz", xz(plain));
-        }
+      for (String arch : architectures) packagesIndexes(dist, component, arch, packages, indexes);
+    }
+    writeWithByHash(dist, indexes.written);
+    writeRelease(dist, indexes.listed());
+    return new Suite(
+        archiveRoot,
+        distPath,
+        suite,
+        List.copyOf(components),
+        List.copyOf(architectures),
+        packages,
+        Map.copyOf(indexes.packagesText));
+  }
+
+  /** The indexes of a suite being written, by path relative to its folder. */
+  private static final class Indexes {
+    /** Written and listed in the Release. */
+    final Map<String, byte[]> written = new LinkedHashMap<>();
+
+    /** Listed in the Release and not written, as real archives list their uncompressed indexes. */
+    final Map<String, byte[]> listedOnly = new LinkedHashMap<>();
+
+    /** Each Packages uncompressed. */
+    final Map<String, byte[]> packagesText = new LinkedHashMap<>();
+
+    Map<String, byte[]> listed() {
+      Map<String, byte[]> all = new LinkedHashMap<>(listedOnly);
+      all.putAll(written);
+      return all;
+    }
+  }
+
+  /** The Packages of one component and architecture, compressed, with Contents and patches. */
+  private void packagesIndexes(
+      Path dist, String component, String arch, List<SamplePackage> packages, Indexes indexes)
+      throws IOException {
+    String dir = component + "/binary-" + arch + "/";
+    StringBuilder text = new StringBuilder();
+    for (SamplePackage p : packages) {
+      if (p.component().equals(component)
+          && (p.architecture().equals(arch) || p.architecture().equals("all"))) {
+        text.append(stanza(p)).append('\n');
       }
     }
+    byte[] plain = text.toString().getBytes(StandardCharsets.UTF_8);
+    indexes.listedOnly.put(dir + "Packages", plain);
+    indexes.packagesText.put(dir + "Packages", plain);
+    pdiff(dist, dir, plain, indexes.written);
+    if (contents) {
+      byte[] c =
+          ("usr/share/doc/" + component + "/" + arch + " " + component + "/x\n")
+              .getBytes(StandardCharsets.UTF_8);
+      indexes.listedOnly.put(component + "/Contents-" + arch, c);
+      indexes.written.put(component + "/Contents-" + arch + ".gz", gzip(c));
+    }
+    indexes.written.put(dir + "Packages.gz", gzip(plain));
+    if (!legacy) indexes.written.put(dir + "Packages.xz", xz(plain));
+  }
+
+  /** Each index, and (in a modern suite) its by-hash copy. */
+  private void writeWithByHash(Path dist, Map<String, byte[]> indexes) throws IOException {
     for (Map.Entry<String, byte[]> e : indexes.entrySet()) {
       Path file = dist.resolve(e.getKey());
       Files.createDirectories(file.getParent());
@@ -247,8 +280,10 @@ public final class SampleRepository {
         Files.write(byHash, e.getValue());
       }
     }
-    Map<String, byte[]> listed = new LinkedHashMap<>(listedOnly);
-    listed.putAll(indexes);
+  }
+
+  /** The Release listing these files, Release.gpg, and in a modern suite InRelease. */
+  private void writeRelease(Path dist, Map<String, byte[]> listed) throws IOException {
     if (selfListing) {
       // What the Release and Release.gpg of an earlier run in place held.
       listed.put(
@@ -259,19 +294,9 @@ public final class SampleRepository {
     }
     String release = release(listed);
     Files.writeString(dist.resolve("Release"), release, StandardCharsets.UTF_8);
-    byte[] releaseBytes = release.getBytes(StandardCharsets.UTF_8);
-    Files.write(dist.resolve("Release.gpg"), key.detachSign(releaseBytes));
-    if (!legacy) {
-      Files.write(dist.resolve("InRelease"), key.clearSign(release));
-    }
-    return new Suite(
-        archiveRoot,
-        distPath,
-        suite,
-        List.copyOf(components),
-        List.copyOf(architectures),
-        packages,
-        Map.copyOf(packagesText));
+    Files.write(
+        dist.resolve("Release.gpg"), key.detachSign(release.getBytes(StandardCharsets.UTF_8)));
+    if (!legacy) Files.write(dist.resolve("InRelease"), key.clearSign(release));
   }
 
   /**

@@ -81,7 +81,7 @@ final class AptPass {
     List<Wanted> all = new ArrayList<>();
     for (SuiteWork s : suites) all.addAll(s.wanted.values());
     SyncPlan pool = SyncPlanner.plan(all, ctx.indexView(), ctx.disk());
-    ctx.ledger().phase("plan", t);
+    ctx.ledger().phase(Phase.PLAN, t);
     for (String p : pool.conflicts()) {
       ctx.ledger().warn(p + ": suites list it with different sizes or checksums; the first wins");
     }
@@ -133,7 +133,7 @@ final class AptPass {
         s.end(SuiteOutcome.UNREACHABLE, "cannot fetch the Release: " + e.getMessage());
       }
     } finally {
-      ctx.ledger().phase("list", t);
+      ctx.ledger().phase(Phase.LIST, t);
     }
     return s;
   }

@@ -91,7 +91,7 @@ final class AptPublication {
           blocking + " file(s) bad or missing; the previous metadata stays published",
           unusable);
     }
-    Set<String> elsewhere = publisher.referencedByOthers(s.dist);
+    Set<String> elsewhere = ctx.index().referencedBySuites(s.dist);
     publisher.publish(s, pool, unusable, p -> wanted.contains(p) || elsewhere.contains(p));
     return reports.of(s, SuiteOutcome.PUBLISHED, null, unusable);
   }

@@ -103,7 +103,7 @@ final class FinalSync {
                 2 * Runtime.getRuntime().availableProcessors(),
                 touched)
             .run();
-    ctx.ledger().phase("verify", t);
+    ctx.ledger().phase(Phase.VERIFY, t);
     List<String> differences = differences(f, proof);
     boolean identical = differences.isEmpty();
     long pending = ctx.index().pendingDeletes().size();

@@ -33,16 +33,6 @@ import org.repomirror.transfer.FetchTask;
  * second-level indexes, trying the next variant when one is absent. Not thread-safe.
  */
 final class IndexStage {
-  /** The order in which a plan tries the variants of an index. */
-  private static final List<Compression> READ_ORDER =
-      List.of(
-          Compression.XZ,
-          Compression.GZIP,
-          Compression.BZIP2,
-          Compression.ZSTD,
-          Compression.LZMA,
-          Compression.NONE);
-
   private final RunContext ctx;
   private final SuiteSelection selection;
 
@@ -64,13 +54,13 @@ final class IndexStage {
       }
       s.indexPlan.toFetch().forEach(w -> owner.put(w.path(), s));
     }
-    ctx.ledger().phase("plan", t);
+    ctx.ledger().phase(Phase.PLAN, t);
     if (mode == AptPass.IndexFetch.ALL) {
       List<Wanted> all = new ArrayList<>();
       changed.forEach(s -> all.addAll(s.indexPlan.toFetch()));
       route(transfer(all), owner);
     } else {
-      for (Compression c : READ_ORDER) route(transfer(readable(changed, c)), owner);
+      for (Compression c : IndexVariants.PREFERENCE) route(transfer(readable(changed, c)), owner);
     }
     List<Wanted> listed = new ArrayList<>();
     for (SuiteWork s : changed) {
@@ -196,7 +186,7 @@ final class IndexStage {
     for (Wanted w : wanted) tasks.add(new FetchTask(w.path(), w.path(), w.expected()));
     ctx.progress().planned(tasks.size(), ctx.transfer().bytesToMove(tasks));
     List<FetchOutcome> outcomes = ctx.transfer().fetchAll(tasks, ctx::counted);
-    ctx.ledger().phase("transfer", t);
+    ctx.ledger().phase(Phase.TRANSFER, t);
     return outcomes;
   }
 

@@ -120,7 +120,7 @@ final class PlanMaker {
   private long deletions(SuiteWork s, Set<String> references) {
     Set<String> before = ctx.index().references(s.dist).orElse(Set.of());
     if (before.isEmpty()) return 0;
-    Set<String> elsewhere = new SuitePublisher(ctx).referencedByOthers(s.dist);
+    Set<String> elsewhere = ctx.index().referencedBySuites(s.dist);
     List<String> marks =
         DeletionPolicy.marks(
                 before,

@@ -76,7 +76,7 @@ final class PoolTransfer {
               });
       transferred = true;
     } finally {
-      ctx.ledger().phase("transfer", t);
+      ctx.ledger().phase(Phase.TRANSFER, t);
       publishing.finish(transferred);
     }
     return result;
@@ -108,23 +108,14 @@ final class PoolTransfer {
     }
     now.carryOut(ctx.index(), ctx.publisher());
     now.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
-    ctx.ledger().phase("publish", t);
+    ctx.ledger().phase(Phase.PUBLISH, t);
   }
 
   /** The staged file of a fetch and its record; null when there is nothing to publish. */
   private Staged staged(FetchOutcome o) {
     return switch (o) {
       case FetchOutcome.Fetched f ->
-          new Staged(
-              new Publisher.Staged(f.staged(), f.task().localPath()),
-              new FileRecord(
-                  f.task().localPath(),
-                  f.size(),
-                  f.mtimeMillis(),
-                  f.hashes().merge(f.task().expected().hashes()),
-                  FileState.PUBLISHED,
-                  ctx.generation(),
-                  ctx.nowMillis()));
+          new Staged(new Publisher.Staged(f.staged(), f.task().localPath()), ctx.published(f));
       case FetchOutcome.Failed f when Failures.keptAsIs(f, ctx.options().transfer().policy()) ->
           new Staged(
               new Publisher.Staged(f.kept(), f.task().localPath()),

@@ -1,7 +1,5 @@
 package org.repomirror.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.util.Random;
 import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
 import org.repomirror.publish.Publisher;
+import org.repomirror.report.RunRecord;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 
@@ -46,7 +45,7 @@ final class Probe {
       }
     }
     TransferEstimate.Publishing publishing = publishing(ctx, fetched);
-    ctx.ledger().phase("probe", t);
+    ctx.ledger().phase(Phase.PROBE, t);
     TransferEstimate.Estimate probed =
         TransferEstimate.fromProbe(files, bytes, samples, connections, sample.size(), publishing);
     if (probed instanceof TransferEstimate.Seconds) return probed;
@@ -121,13 +120,11 @@ final class Probe {
   /** The transfer phases of the last runs that fetched anything. */
   private static List<TransferEstimate.Run> history(RunContext ctx) throws IOException {
     List<TransferEstimate.Run> runs = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    for (String run : ctx.index().runs(20)) {
-      JsonNode r = json.readTree(run);
-      long ms = r.path("phaseMillis").path("transfer").asLong(0);
-      long f = r.path("filesFetched").asLong(0);
-      if (ms > 0 && f > 0) {
-        runs.add(new TransferEstimate.Run(f, r.path("bytesFetched").asLong(0), ms));
+    for (String json : ctx.index().runs(20)) {
+      RunRecord r = RunRecord.parse(json);
+      long ms = r.millis(Phase.TRANSFER.label());
+      if (ms > 0 && r.counts().fetched() > 0) {
+        runs.add(new TransferEstimate.Run(r.counts().fetched(), r.counts().bytesFetched(), ms));
       }
     }
     return runs;

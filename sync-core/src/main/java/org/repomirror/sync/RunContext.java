@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Optional;
 import org.repomirror.fs.FileStore;
+import org.repomirror.index.FileRecord;
+import org.repomirror.index.FileState;
 import org.repomirror.index.Index;
 import org.repomirror.plan.DiskView;
 import org.repomirror.plan.IndexView;
@@ -37,6 +39,18 @@ record RunContext(
   /** Throws when the run was asked to stop: called between the steps that publish. */
   void checkStop() throws Transfer.Stopped {
     if (transfer.stopped()) throw new Transfer.Stopped();
+  }
+
+  /** The record a file this run fetched and verified is published with. */
+  FileRecord published(FetchOutcome.Fetched f) {
+    return new FileRecord(
+        f.task().localPath(),
+        f.size(),
+        f.mtimeMillis(),
+        f.hashes().merge(f.task().expected().hashes()),
+        FileState.PUBLISHED,
+        generation,
+        nowMillis);
   }
 
   IndexView indexView() {

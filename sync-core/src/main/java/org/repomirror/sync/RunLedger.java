@@ -28,7 +28,7 @@ final class RunLedger {
   private final Map<Scope, List<SyncReport.Failure>> failures = new EnumMap<>(Scope.class);
   private final List<String> warnings = new ArrayList<>();
   private final List<SyncReport.Change> changes = new ArrayList<>();
-  private final Map<String, Long> phaseMillis = new LinkedHashMap<>();
+  private final Map<Phase, Long> phaseMillis = new LinkedHashMap<>();
   private final AtomicLong bytesFetched = new AtomicLong();
   private long changesOmitted;
 
@@ -81,12 +81,19 @@ final class RunLedger {
   }
 
   /** Adds a phase's time since {@code startNanos}; passes may add to one phase concurrently. */
-  synchronized void phase(String phase, long startNanos) {
+  synchronized void phase(Phase phase, long startNanos) {
     phaseMillis.merge(phase, (System.nanoTime() - startNanos) / 1_000_000, Long::sum);
   }
 
+  /** Each phase's wall time in milliseconds, by its label, in the order they first ran. */
   synchronized Map<String, Long> phases() {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(phaseMillis));
+    Map<String, Long> byLabel = new LinkedHashMap<>();
+    phaseMillis.forEach((phase, ms) -> byLabel.put(phase.label(), ms));
+    return Collections.unmodifiableMap(byLabel);
+  }
+
+  synchronized long millis(Phase phase) {
+    return phaseMillis.getOrDefault(phase, 0L);
   }
 
   void fetched(long bytes) {

@@ -25,7 +25,7 @@ final class RunOutputs {
     if (changed || (missing && holdsFiles(ctx))) {
       ManifestPublisher.publish(ctx.layout().root(), ctx.index(), MirrorLayout::ownOutput);
     }
-    ctx.ledger().phase("publish", t);
+    ctx.ledger().phase(Phase.PUBLISH, t);
     if (outcome == RunOutcome.OK) {
       TraceFile.of(
               started,

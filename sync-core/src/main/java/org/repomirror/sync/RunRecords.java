@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.repomirror.index.Index;
+import org.repomirror.report.RunRecord;
 import org.repomirror.report.SuiteStatus;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TreeOutcome;
@@ -20,9 +19,6 @@ import org.repomirror.report.TreeOutcome;
  */
 final class RunRecords {
   static final String PLAN_KEY = "plan";
-
-  /** The outcome a stopped run is recorded with. */
-  static final String INTERRUPTED = "interrupted";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,21 +57,23 @@ final class RunRecords {
    *
    * @param mode apt or tree
    */
-  static void record(Index index, SyncReport r, String mode) throws JsonProcessingException {
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("started", r.started());
-    summary.put("finished", r.finished());
-    summary.put("upstream", r.upstream());
-    summary.put("mode", mode);
-    summary.put("outcome", r.outcome().label());
-    summary.put("filesFetched", r.filesFetched());
-    summary.put("filesFailed", r.filesFailed() + r.filesMissing());
-    summary.put("filesDeleted", r.filesDeleted());
-    summary.put("bytesFetched", r.bytesFetched());
-    summary.put("phaseMillis", r.phaseMillis());
+  static void record(Index index, SyncReport r, String mode) {
+    RunRecord run =
+        new RunRecord(
+            new RunRecord.Period(r.started(), r.finished()),
+            r.upstream(),
+            mode,
+            r.outcome().label(),
+            new RunRecord.Counts(
+                r.filesFetched(),
+                r.filesFailed() + r.filesMissing(),
+                r.filesDeleted(),
+                r.bytesFetched()),
+            r.phaseMillis(),
+            Optional.empty());
     Map<String, SuiteStatus> statuses = statusesAfter(index, r);
     try (Index.Batch batch = index.batch()) {
-      batch.putRun(r.started(), JSON.writeValueAsString(summary));
+      batch.putRun(r.started(), run.toJson());
       batch.putMeta(SuiteStatus.INDEX_KEY, SuiteStatus.toJson(statuses));
       batch.commit();
     }
@@ -88,29 +86,26 @@ final class RunRecords {
    */
   static void recordInterrupted(
       Index index,
-      Instant started,
-      Instant finished,
+      RunRecord.Period period,
       String upstream,
       String mode,
       long bytesFetched,
-      SyncInterrupted stopped)
-      throws JsonProcessingException {
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("started", started.toString());
-    summary.put("finished", finished.toString());
-    summary.put("upstream", upstream);
-    summary.put("mode", mode);
-    summary.put("outcome", INTERRUPTED);
-    summary.put("filesFetched", stopped.published());
-    summary.put("filesFailed", 0);
-    summary.put("filesDeleted", 0);
-    summary.put("bytesFetched", bytesFetched);
-    summary.put("keptFiles", stopped.kept().whole().size());
-    summary.put("keptPartialFiles", stopped.kept().partial().size());
-    summary.put("keptBytes", stopped.kept().wholeBytes() + stopped.kept().partialBytes());
-    summary.put("phaseMillis", Map.of());
+      SyncInterrupted stopped) {
+    RunRecord run =
+        new RunRecord(
+            period,
+            upstream,
+            mode,
+            RunRecord.INTERRUPTED,
+            new RunRecord.Counts(stopped.published(), 0, 0, bytesFetched),
+            Map.of(),
+            Optional.of(
+                new RunRecord.Kept(
+                    stopped.kept().whole().size(),
+                    stopped.kept().partial().size(),
+                    stopped.kept().wholeBytes() + stopped.kept().partialBytes())));
     try (Index.Batch batch = index.batch()) {
-      batch.putRun(started.toString(), JSON.writeValueAsString(summary));
+      batch.putRun(period.started(), run.toJson());
       batch.commit();
     }
   }
@@ -152,11 +147,6 @@ final class RunRecords {
   }
 
   private static double seconds(SyncReport r) {
-    try {
-      return Duration.between(Instant.parse(r.started()), Instant.parse(r.finished())).toMillis()
-          / 1000.0;
-    } catch (RuntimeException e) {
-      return 0;
-    }
+    return new RunRecord.Period(r.started(), r.finished()).length().toMillis() / 1000.0;
   }
 }

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -57,7 +55,7 @@ final class SuitePublisher {
     List<FileRecord> folderRecords = new ArrayList<>();
     for (FetchOutcome.Fetched f : s.staged.values()) {
       folder.add(new Publisher.Staged(f.staged(), f.task().localPath()));
-      folderRecords.add(record(f));
+      folderRecords.add(ctx.published(f));
     }
     for (RawFile raw : release.raw()) {
       folder.add(stage(raw));
@@ -84,7 +82,7 @@ final class SuitePublisher {
         });
     long t = System.nanoTime();
     p.carryOut(ctx.index(), ctx.publisher());
-    ctx.ledger().phase("publish", t);
+    ctx.ledger().phase(Phase.PUBLISH, t);
     p.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
     return references;
   }
@@ -100,34 +98,12 @@ final class SuitePublisher {
     for (FetchOutcome.Fetched f : s.staged.values()) ctx.files().deleteIfExists(f.staged());
   }
 
-  /** The paths other published suites reference, besides this one. */
-  Set<String> referencedByOthers(String dist) {
-    Set<String> refs = new HashSet<>();
-    for (String other : ctx.index().suites()) {
-      if (!other.equals(dist)) ctx.index().references(other).ifPresent(refs::addAll);
-    }
-    return refs;
-  }
-
-  private FileRecord record(FetchOutcome.Fetched f) {
-    return new FileRecord(
-        f.task().localPath(),
-        f.size(),
-        f.mtimeMillis(),
-        f.hashes().merge(f.task().expected().hashes()),
-        FileState.PUBLISHED,
-        ctx.generation(),
-        ctx.nowMillis());
-  }
-
   private FileRecord rawRecord(RawFile raw) {
     return new FileRecord(
         raw.path(),
         raw.bytes().length,
         mtimeOf(raw),
-        Hashes.of(
-            HashAlgorithm.SHA256,
-            HexFormat.of().formatHex(HashAlgorithm.SHA256.newDigest().digest(raw.bytes()))),
+        Hashes.of(HashAlgorithm.SHA256, HashAlgorithm.SHA256.hex(raw.bytes())),
         FileState.PUBLISHED,
         ctx.generation(),
         ctx.nowMillis());

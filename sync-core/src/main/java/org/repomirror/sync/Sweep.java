@@ -1,7 +1,6 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.repomirror.index.Index;
@@ -15,16 +14,14 @@ final class Sweep {
 
   /**
    * @param wanted paths this run's suites want, published or not: they stay
-   * @return how many files were deleted, or -1 when the max-delete guard held them back
+   * @return what it deleted, or held back when the max-delete guard tripped
    */
-  static long run(RunContext ctx, Set<String> wanted, long nowMillis) throws IOException {
+  static DeletionPolicy.Sweep run(RunContext ctx, Set<String> wanted, long nowMillis)
+      throws IOException {
     retireGenerations(ctx, nowMillis);
     Map<String, Long> pending = ctx.index().pendingDeletes();
-    if (pending.isEmpty()) return 0; // the usual case: no need to read every suite's references
-    Set<String> referenced = new HashSet<>();
-    for (String suite : ctx.index().suites()) {
-      ctx.index().references(suite).ifPresent(referenced::addAll);
-    }
+    if (pending.isEmpty()) return DeletionPolicy.Sweep.NOTHING; // no need to read references
+    Set<String> referenced = ctx.index().referencedBySuites(null);
     DeletionPolicy.Sweep sweep =
         DeletionPolicy.sweep(
             pending,
@@ -43,7 +40,7 @@ final class Sweep {
                     + "); nothing was deleted. Check the upstream, then"
                     + " raise --max-delete.");
         batch.commit();
-        return -1;
+        return sweep;
       }
       for (String path : sweep.delete()) {
         ctx.files().deleteIfExists(ctx.layout().resolve(path));
@@ -53,7 +50,7 @@ final class Sweep {
       }
       batch.commit();
     }
-    return sweep.delete().size();
+    return sweep;
   }
 
   /**

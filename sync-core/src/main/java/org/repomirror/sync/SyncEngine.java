@@ -16,12 +16,14 @@ import org.repomirror.apt.Dists;
 import org.repomirror.apt.ReleaseFetcher;
 import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
+import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.publish.PublishIntents;
 import org.repomirror.publish.Publisher;
 import org.repomirror.report.FileAction;
 import org.repomirror.report.PlanReport;
 import org.repomirror.report.Progress;
 import org.repomirror.report.RunOutcome;
+import org.repomirror.report.RunRecord;
 import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
@@ -158,8 +160,7 @@ public final class SyncEngine {
         new SyncInterrupted(published, StagingContents.read(layout.staging()));
     RunRecords.recordInterrupted(
         index,
-        started,
-        clock.instant(),
+        new RunRecord.Period(started.toString(), clock.instant().toString()),
         upstream.url(""),
         tree == null ? "apt" : "tree",
         ctx == null ? 0 : ctx.ledger().bytesFetched(),
@@ -177,17 +178,17 @@ public final class SyncEngine {
     if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
     AptRun apt = runApt(ctx);
     TreeRun treeRun = new TreeRun(null, List.of());
-    long deleted = 0;
+    DeletionPolicy.Sweep swept = DeletionPolicy.Sweep.NOTHING;
     if (!apt.trustFailure()) {
       if (tree != null) treeRun = runTree(ctx, apt.result().wanted());
       ctx.checkStop();
-      deleted = Sweep.run(ctx, apt.result().wanted(), clock.millis());
+      swept = Sweep.run(ctx, apt.result().wanted(), clock.millis());
     }
     SyncReport.TreeReport treeReport = treeRun.report();
-    Outcome o = outcome(ctx, apt, treeReport, treeRun.lacking(), deleted < 0, t0);
+    Outcome o = outcome(ctx, apt, treeReport, treeRun.lacking(), swept.guardTripped(), t0);
     RunOutputs.write(ctx, o.outcome(), started, clock.instant());
     Staging.clean(layout);
-    SyncReport report = report(ctx, apt, treeReport, Math.max(0, deleted), o, started);
+    SyncReport report = report(ctx, apt, treeReport, swept.delete().size(), o, started);
     RunRecords.record(index, report, tree == null ? "apt" : "tree");
     return report;
   }
@@ -203,9 +204,9 @@ public final class SyncEngine {
       throws IOException, InterruptedException {
     TreePass pass = new TreePass(ctx, tree, excludedFromTree(aptWanted), false);
     long t = System.nanoTime();
-    Set<String> keep = suiteReferences();
+    Set<String> keep = index.referencedBySuites(null);
     SyncReport.TreeReport report = pass.run(keep);
-    ctx.ledger().phase("tree", t);
+    ctx.ledger().phase(Phase.TREE, t);
     List<String> lacking = pass.lacking(keep, report);
     for (String p : lacking) {
       ctx.ledger().warn(p + ": an index references it, but the upstream's listing lacks it");
@@ -300,7 +301,8 @@ public final class SyncEngine {
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
       RunContext ctx = context(new RunLedger(false), started.toEpochMilli());
       PlanReport report =
-          new PlanRun(ctx, aptPass(ctx), tree, this::excludedFromTree, suiteReferences())
+          new PlanRun(
+                  ctx, aptPass(ctx), tree, this::excludedFromTree, index.referencedBySuites(null))
               .run(upstream.url(""));
       RunRecords.rememberPlan(index, clock, report.estimatedSeconds());
       return report;
@@ -352,12 +354,6 @@ public final class SyncEngine {
     return index.validators(url).orElse(null);
   }
 
-  private Set<String> suiteReferences() {
-    Set<String> keep = new HashSet<>();
-    for (String suite : index.suites()) index.references(suite).ifPresent(keep::addAll);
-    return keep;
-  }
-
   /** What the tree pass leaves alone: the apt suites' files and folders, and our own outputs. */
   private Predicate<String> excludedFromTree(Set<String> aptWanted) {
     Set<String> claimed = new HashSet<>(aptWanted);
@@ -388,7 +384,7 @@ public final class SyncEngine {
       Instant started) {
     List<SyncReport.Failure> failures = ctx.ledger().failures();
     long missing = failures.stream().filter(f -> f.action() == FileAction.MISSING).count();
-    long transferMillis = Math.max(1, ctx.ledger().phases().getOrDefault("transfer", 0L));
+    long transferMillis = Math.max(1, ctx.ledger().millis(Phase.TRANSFER));
     long fetched = apt.filesFetched() + (tree == null ? 0 : tree.fetched() + tree.links());
     long unchanged = apt.result().filesUnchanged() + (tree == null ? 0 : tree.unchanged());
     return new SyncReport(

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +88,7 @@ final class TreeChunks implements AutoCloseable {
     if (chunk.isEmpty()) return;
     long tTransfer = System.nanoTime();
     List<FetchOutcome> outcomes = ctx.transfer().fetchAll(tasks, ctx::counted);
-    ctx.ledger().phase("transfer", tTransfer);
+    ctx.ledger().phase(Phase.TRANSFER, tTransfer);
     Publication now = new Publication();
     for (int i = 0; i < outcomes.size(); i++) take(outcomes.get(i), chunk.get(i), now);
     awaitPublished();
@@ -101,7 +100,7 @@ final class TreeChunks implements AutoCloseable {
     long t = System.nanoTime();
     chunk.carryOut(ctx.index(), ctx.publisher());
     chunk.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
-    ctx.ledger().phase("publish", t);
+    ctx.ledger().phase(Phase.PUBLISH, t);
     return null;
   }
 
@@ -223,9 +222,7 @@ final class TreeChunks implements AutoCloseable {
               e.path(),
               t.length,
               Math.max(0, e.mtimeMillis()),
-              Hashes.of(
-                  HashAlgorithm.SHA256,
-                  HexFormat.of().formatHex(HashAlgorithm.SHA256.newDigest().digest(t))),
+              Hashes.of(HashAlgorithm.SHA256, HashAlgorithm.SHA256.hex(t)),
               FileState.PUBLISHED,
               ctx.generation(),
               ctx.nowMillis(),
@@ -252,7 +249,7 @@ final class TreeChunks implements AutoCloseable {
       deferred
           .records()
           .forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
-      ctx.ledger().phase("publish", t);
+      ctx.ledger().phase(Phase.PUBLISH, t);
       return;
     }
     deferred.discard(ctx.files());

@@ -135,7 +135,7 @@ final class TreePass {
     } catch (Throwable e) {
       if (error.get() == null) error.set(e);
     } finally {
-      ctx.ledger().phase("list", t);
+      ctx.ledger().phase(Phase.LIST, t);
       putUninterruptibly(END);
     }
   }
@@ -223,7 +223,7 @@ final class TreePass {
           .forEachPath(
               "",
               p -> {
-                if (!seen.contains(p) && !excluded.test(p) && !keep.contains(p)) n[0]++;
+                if (gone(p, keep)) n[0]++;
               });
       toDelete = n[0];
     }
@@ -264,6 +264,14 @@ final class TreePass {
   }
 
   /**
+   * The deletion rule of a tree pass: an indexed path in the tree's scope that a complete listing
+   * no longer shows, and no apt suite references.
+   */
+  private boolean gone(String path, Set<String> keep) {
+    return !seen.contains(path) && !excluded.test(path) && !keep.contains(path);
+  }
+
+  /**
    * Marks for deletion every indexed path in the tree's scope that the listing no longer has, and
    * forgets pending deletions of paths it has again.
    */
@@ -275,8 +283,7 @@ final class TreePass {
           .forEachPath(
               "",
               p -> {
-                if (seen.contains(p) || excluded.test(p) || keep.contains(p)) return;
-                if (!pending.containsKey(p)) {
+                if (gone(p, keep) && !pending.containsKey(p)) {
                   batch.markForDeletion(p, ctx.nowMillis());
                   marked[0]++;
                 }

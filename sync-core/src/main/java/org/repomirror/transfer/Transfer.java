@@ -185,24 +185,7 @@ public final class Transfer {
                   }
                 }));
       }
-      List<FetchOutcome> outcomes = new ArrayList<>(tasks.size());
-      for (Future<FetchOutcome> f : futures) {
-        try {
-          outcomes.add(f.get());
-        } catch (CancellationException e) {
-          if (stopped) throw new Stopped();
-          throw e;
-        } catch (ExecutionException e) {
-          if (stopped) throw new Stopped();
-          // A local failure (a full disk, an unwritable staging folder) ends the run.
-          Throwable cause = broken.get() != null ? broken.get() : e.getCause();
-          if (cause instanceof IOException io) throw io;
-          if (cause instanceof UncheckedIOException u) throw u.getCause();
-          if (cause instanceof InterruptedException ie) throw ie;
-          throw new IllegalStateException("a transfer worker failed", cause);
-        }
-      }
-      return outcomes;
+      return outcomes(futures, broken);
     } finally {
       running = null;
       // After a failure, the downloads under way stop at their next write; none may write to
@@ -212,6 +195,33 @@ public final class Transfer {
         log.warn("transfer workers still running two minutes after the transfer ended");
       }
     }
+  }
+
+  /**
+   * Each task's outcome, in task order; the first failure of the transfer instead, or {@link
+   * Stopped}.
+   */
+  private List<FetchOutcome> outcomes(
+      List<Future<FetchOutcome>> futures, AtomicReference<Throwable> broken)
+      throws IOException, InterruptedException {
+    List<FetchOutcome> outcomes = new ArrayList<>(futures.size());
+    for (Future<FetchOutcome> f : futures) {
+      try {
+        outcomes.add(f.get());
+      } catch (CancellationException e) {
+        if (stopped) throw new Stopped();
+        throw e;
+      } catch (ExecutionException e) {
+        if (stopped) throw new Stopped();
+        // A local failure (a full disk, an unwritable staging folder) ends the run.
+        Throwable cause = broken.get() != null ? broken.get() : e.getCause();
+        if (cause instanceof IOException io) throw io;
+        if (cause instanceof UncheckedIOException u) throw u.getCause();
+        if (cause instanceof InterruptedException ie) throw ie;
+        throw new IllegalStateException("a transfer worker failed", cause);
+      }
+    }
+    return outcomes;
   }
 
   /** Fetches and verifies one file. */

@@ -13,6 +13,8 @@ import java.util.concurrent.RecursiveAction;
 import java.util.function.Consumer;
 import org.repomirror.debian.ArchivePaths;
 import org.repomirror.debian.FormatException;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.fs.FileHashes;
 import org.repomirror.index.Index;
 import org.repomirror.tree.format.TreeEntry;
 import org.repomirror.tree.format.TreePaths;
@@ -59,16 +61,8 @@ public final class DirectoryLister implements TreeLister {
     return checksums ? Verification.SOURCE_SHA256 : Verification.SIZE_MTIME;
   }
 
-  private static final ThreadLocal<byte[]> BUFFERS =
-      ThreadLocal.withInitial(() -> new byte[1 << 18]);
-
   private static String sha256(Path file) throws IOException {
-    java.security.MessageDigest d = org.repomirror.debian.HashAlgorithm.SHA256.newDigest();
-    byte[] buffer = BUFFERS.get();
-    try (java.io.InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) d.update(buffer, 0, n);
-    }
-    return java.util.HexFormat.of().formatHex(d.digest());
+    return FileHashes.hex(file, HashAlgorithm.SHA256);
   }
 
   private static final class Walk extends RecursiveAction {

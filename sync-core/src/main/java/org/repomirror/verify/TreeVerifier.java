@@ -9,9 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +27,7 @@ import org.repomirror.debian.FormatException;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.IndexVariants;
 import org.repomirror.debian.ReleaseFile;
+import org.repomirror.fs.FileHashes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 import org.repomirror.trust.ReleaseVerifier;
@@ -40,10 +39,6 @@ import org.repomirror.trust.TrustException;
  * signature → Release → indexes → files. Reads only; safe while the server runs.
  */
 public final class TreeVerifier {
-  /** One read buffer per thread: most files are small, and zeroing a fresh one each adds up. */
-  private static final ThreadLocal<byte[]> BUFFERS =
-      ThreadLocal.withInitial(() -> new byte[1 << 18]);
-
   private final Path root;
   private final Index index;
   private final ReleaseVerifier signatures;
@@ -211,15 +206,7 @@ public final class TreeVerifier {
   }
 
   private String hash(Path p, HashAlgorithm alg) throws IOException {
-    MessageDigest d = alg.newDigest();
-    byte[] buffer = BUFFERS.get();
-    try (InputStream in = Files.newInputStream(p)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        d.update(buffer, 0, n);
-        bytesHashed.addAndGet(n);
-      }
-    }
-    return HexFormat.of().formatHex(d.digest());
+    return FileHashes.hex(p, alg, bytesHashed::addAndGet);
   }
 
   /** Files on disk that the index does not know: left by hand, or by a bug. */

@@ -40,8 +40,8 @@ class RunLedgerTest {
   void phasesAddUp() throws Exception {
     RunLedger ledger = new RunLedger(false);
     long t = System.nanoTime() - 2_000_000_000L;
-    ledger.phase("transfer", t);
-    ledger.phase("transfer", System.nanoTime() - 1_000_000_000L);
+    ledger.phase(Phase.TRANSFER, t);
+    ledger.phase(Phase.TRANSFER, System.nanoTime() - 1_000_000_000L);
     assertThat(ledger.phases().get("transfer")).isBetween(3000L, 3500L);
   }
 }

@@ -125,16 +125,25 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Point apt at it, in a sources.list:");
     out.println("  deb [signed-by=" + keyring + "] " + url + "/ stable main");
+    out.println("and on a Maemo device (apt 0.5/0.7, with the archive's key in its keyring):");
     out.println("  deb " + url + "/maemo fremantle free non-free");
-    out.println("The second is a legacy suite, for apt 0.5/0.7. Modern apt takes its MD5-only");
-    out.println("Release with -o Acquire::AllowWeakRepositories=true -o Acquire::ForceHash=MD5Sum");
-    out.println("--allow-unauthenticated (every file still checked against its MD5 sum).");
+    out.println(
+        "This machine's apt reads that legacy suite too, given the key, as armel, and told");
+    out.println("that its Release has MD5 sums only:");
+    out.println("  deb [signed-by=" + keyring + "] " + url + "/maemo fremantle free non-free");
+    out.println("  " + LEGACY_APT + " update");
+    out.println("  (and --allow-unauthenticated to download its packages)");
     out.println();
     out.println("Try: curl -sI " + url + "/dists/stable/InRelease");
     out.println(
         "Then the real thing: README.md, \"Mirroring a repository\". Ctrl-C stops the demo.");
     out.flush();
   }
+
+  /** How apt 2.x reads a Maemo suite: armel, an MD5-only Release, each file checked by MD5. */
+  static final String LEGACY_APT =
+      "apt-get -o APT::Architecture=armel -o Acquire::AllowWeakRepositories=true"
+          + " -o Acquire::ForceHash=MD5Sum";
 
   /** On Ctrl-C: both servers stopped, and what the demo made removed unless --dir kept it. */
   private void stop(RepoServer served, RepoServer upstream, Path work, PrintWriter out) {

@@ -248,7 +248,8 @@ public final class RepoServer implements AutoCloseable {
     adminExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLog.close();
     log.info(
-        "stopped: {} open connection(s) {}",
+        "stopped serving {}: {} open connection(s) {}",
+        config.root(),
         open,
         drained ? "finished their responses" : "closed at the shutdown timeout");
   }

@@ -298,6 +298,41 @@ class RealWorldFailuresTest {
     }
   }
 
+  /**
+   * 10. An index lists a file the upstream does not have, as the first sync of a new mirror meets
+   * it: the run says nothing is published yet and how to publish without it; published so, verify
+   * finds the mirror intact. Before, it said "the previous metadata stays published" of a suite
+   * never published, and verify called the mirror DAMAGED for the file it was allowed to lack.
+   */
+  @Test
+  void aSuitePublishedWithoutAMissingFileVerifiesIntact() throws Exception {
+    sharedPool();
+    String missing = "pool/main/t/tzdata/tzdata_2026a-1_all.deb";
+    Files.delete(upstream().resolve(missing));
+    try (ScriptedUpstream up = new ScriptedUpstream(upstream())) {
+      Cli.Run first = Cli.run(args("sync", up.uri().toString(), "--dist", "dists/stable"));
+      assertThat(first.code()).isEqualTo(1);
+      assertThat(first.err())
+          .isEqualTo(
+              "sync: problems: dists/stable: not-published: 1 file(s) bad or missing; nothing of"
+                  + " it is published yet (--allow-errors 1 publishes it without them)\n");
+      Cli.Run allowed =
+          Cli.run(
+              args("sync", up.uri().toString(), "--dist", "dists/stable", "--allow-errors", "1"));
+      assertThat(allowed.out()).containsPattern("dists/stable +published");
+      Cli.Run verify =
+          Cli.run(
+              "verify", "--root", mirror().toString(), "--full", "--keyring", keyring().toString());
+      assertThat(verify.code()).as(verify.all()).isZero();
+      assertThat(verify.out()).startsWith("intact: ");
+      Files.delete(mirror().resolve("pool/main/h/hello/hello_2.10-3_amd64.deb"));
+      Cli.Run damaged = Cli.run("verify", "--root", mirror().toString());
+      assertThat(damaged.code())
+          .as("a file it was not allowed to lack is still damage")
+          .isEqualTo(1);
+    }
+  }
+
   /** 8. A plan against an upstream that does not answer says so, in words, and exits 1. */
   @Test
   void aPlanAgainstAnUnreachableUpstreamFails() throws Exception {

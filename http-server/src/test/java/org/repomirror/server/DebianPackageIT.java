@@ -90,6 +90,8 @@ class DebianPackageIT {
           .contains("NoNewPrivileges=yes")
           .contains("ProtectSystem=strict")
           .contains("ReadWritePaths=/srv/repomirror /var/lib/repomirror")
+          .as("a stop by SIGTERM is clean: the JVM exits 143")
+          .contains("SuccessExitStatus=143")
           .contains("CapabilityBoundingSet=\n");
 
       // The sync unit's command, from a loopback upstream, as the package's user.

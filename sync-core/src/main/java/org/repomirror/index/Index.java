@@ -79,6 +79,17 @@ public interface Index extends AutoCloseable {
   /** A small named value (JSON) the engine keeps between runs, such as the last plan. */
   Optional<String> meta(String key);
 
+  /**
+   * The files a suite was last published without: listed by its indexes, but missing upstream or
+   * bad, and let through by {@code allow-errors}.
+   */
+  default Set<String> publishedWithout(String dist) {
+    return meta(PUBLISHED_WITHOUT + dist).map(v -> Set.of(v.split("\n"))).orElse(Set.of());
+  }
+
+  /** The meta key prefix of {@link #publishedWithout}. */
+  String PUBLISHED_WITHOUT = "published-without/";
+
   /** The summaries of the last runs (JSON, as written by the engine), newest first. */
   List<String> runs(int limit);
 
@@ -107,6 +118,13 @@ public interface Index extends AutoCloseable {
     Batch putMeta(String key, String value);
 
     Batch deleteMeta(String key);
+
+    /** Records the files a suite is published without; none forgets the last such record. */
+    default Batch putPublishedWithout(String dist, Set<String> paths) {
+      return paths.isEmpty()
+          ? deleteMeta(PUBLISHED_WITHOUT + dist)
+          : putMeta(PUBLISHED_WITHOUT + dist, String.join("\n", new java.util.TreeSet<>(paths)));
+    }
 
     /** Records a run's summary under its ISO-8601 start time. */
     Batch putRun(String startedIso, String json);

@@ -155,13 +155,15 @@ public record MirrorStatus(
     }
     long millis = r.phaseMillis().values().stream().mapToLong(Long::longValue).sum();
     return String.format(
-        "  %-20s %-4s %-13s fetched %d files (%.1f MB), failed %d, deleted %d  phases %.1f s%n",
+        "  %-20s %-4s %-13s fetched %d files (%.1f MB), failed %d, missing %d, deleted %d  phases"
+            + " %.1f s%n",
         toTheSecond(r.period().started()),
         r.mode(),
         r.outcome(),
         r.counts().fetched(),
         r.counts().bytesFetched() / 1e6,
         r.counts().failed(),
+        r.counts().missing(),
         r.counts().deleted(),
         millis / 1000.0);
   }

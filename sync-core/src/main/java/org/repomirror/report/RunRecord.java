@@ -43,8 +43,14 @@ public record RunRecord(
     }
   }
 
-  /** What it did to files. */
-  public record Counts(long fetched, long failed, long deleted, long bytesFetched) {}
+  /**
+   * What it did to files.
+   *
+   * @param failed files that failed their checksum or could not be fetched (in records of earlier
+   *     versions, the missing ones too)
+   * @param missing files the upstream did not have
+   */
+  public record Counts(long fetched, long failed, long missing, long deleted, long bytesFetched) {}
 
   /** Verified files and partial downloads an interrupted run left in staging. */
   public record Kept(long files, long partialFiles, long bytes) {}
@@ -68,6 +74,7 @@ public record RunRecord(
     o.put("outcome", outcome);
     o.put("filesFetched", counts.fetched());
     o.put("filesFailed", counts.failed());
+    o.put("filesMissing", counts.missing());
     o.put("filesDeleted", counts.deleted());
     o.put("bytesFetched", counts.bytesFetched());
     ObjectNode phases = o.putObject("phaseMillis");
@@ -113,6 +120,7 @@ public record RunRecord(
         new Counts(
             r.path("filesFetched").asLong(),
             r.path("filesFailed").asLong(),
+            r.path("filesMissing").asLong(),
             r.path("filesDeleted").asLong(),
             r.path("bytesFetched").asLong()),
         phases,

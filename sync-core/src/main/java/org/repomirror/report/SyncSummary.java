@@ -41,8 +41,15 @@ final class SyncSummary {
                 suite.files(),
                 suite.repaired() > 0 ? " (" + suite.repaired() + " fetched again)" : "")
             : String.format(
-                "%d files: fetched %d, unchanged %d, failed %d, missing %d",
-                suite.files(), suite.fetched(), suite.unchanged(), suite.failed(), suite.missing());
+                "%d files: fetched %d, unchanged %d, failed %d, missing %d%s",
+                suite.files(),
+                suite.fetched(),
+                suite.unchanged(),
+                suite.failed(),
+                suite.missing(),
+                suite.listedAbsent().isEmpty()
+                    ? ""
+                    : "; listed but absent upstream " + suite.listedAbsent().size());
     s.append(
         String.format(
             "%-40s %-14s %s%s%n",

@@ -85,15 +85,22 @@ final class AptPublication {
     long blocking = unusable.size() + s.indexFailures;
     if (blocking > ctx.options().allowErrors()) {
       publisher.discard(s);
-      return reports.of(
-          s,
-          SuiteOutcome.NOT_PUBLISHED,
-          blocking + " file(s) bad or missing; the previous metadata stays published",
-          unusable);
+      return reports.of(s, SuiteOutcome.NOT_PUBLISHED, notPublished(s, blocking), unusable);
     }
     Set<String> elsewhere = ctx.index().referencedBySuites(s.dist);
     publisher.publish(s, pool, unusable, p -> wanted.contains(p) || elsewhere.contains(p));
     return reports.of(s, SuiteOutcome.PUBLISHED, null, unusable);
+  }
+
+  /** Why a suite was not published, what stays served instead, and the way past it. */
+  private String notPublished(SuiteWork s, long blocking) throws IOException {
+    boolean served = ctx.publisher().generations().current(s.dist).isPresent();
+    return blocking
+        + " file(s) bad or missing; "
+        + (served ? "the previous metadata stays published" : "nothing of it is published yet")
+        + " (--allow-errors "
+        + blocking
+        + " publishes it without them)";
   }
 
   /** Each failed pool file once in the ledger, and kept-as-is ones as warnings too. */

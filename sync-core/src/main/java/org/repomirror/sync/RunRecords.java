@@ -66,7 +66,8 @@ final class RunRecords {
             r.outcome().label(),
             new RunRecord.Counts(
                 r.filesFetched(),
-                r.filesFailed() + r.filesMissing(),
+                r.filesFailed(),
+                r.filesMissing(),
                 r.filesDeleted(),
                 r.bytesFetched()),
             r.phaseMillis(),
@@ -97,7 +98,7 @@ final class RunRecords {
             upstream,
             mode,
             RunRecord.INTERRUPTED,
-            new RunRecord.Counts(stopped.published(), 0, 0, bytesFetched),
+            new RunRecord.Counts(stopped.published(), 0, 0, 0, bytesFetched),
             Map.of(),
             Optional.of(
                 new RunRecord.Kept(

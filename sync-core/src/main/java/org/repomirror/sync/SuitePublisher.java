@@ -75,6 +75,7 @@ final class SuitePublisher {
         batch -> {
           batch.putValidators(release.validatorsUrl(), release.validators());
           batch.putReferences(s.dist, references);
+          batch.putPublishedWithout(s.dist, unusable);
           // From the moment the old generation stopped being served: the generation and the
           // files only it references wait out the same grace.
           marks.toMark().forEach(path -> batch.markForDeletion(path, generation));

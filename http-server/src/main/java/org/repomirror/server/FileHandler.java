@@ -1,43 +1,23 @@
 package org.repomirror.server;
 
-import static io.netty.handler.codec.http.HttpHeaderNames.ACCEPT_RANGES;
 import static io.netty.handler.codec.http.HttpHeaderNames.ALLOW;
 import static io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL;
-import static io.netty.handler.codec.http.HttpHeaderNames.CONNECTION;
 import static io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH;
-import static io.netty.handler.codec.http.HttpHeaderNames.CONTENT_RANGE;
 import static io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE;
-import static io.netty.handler.codec.http.HttpHeaderNames.DATE;
-import static io.netty.handler.codec.http.HttpHeaderNames.ETAG;
 import static io.netty.handler.codec.http.HttpHeaderNames.HOST;
-import static io.netty.handler.codec.http.HttpHeaderNames.IF_MATCH;
-import static io.netty.handler.codec.http.HttpHeaderNames.IF_MODIFIED_SINCE;
-import static io.netty.handler.codec.http.HttpHeaderNames.IF_NONE_MATCH;
-import static io.netty.handler.codec.http.HttpHeaderNames.IF_RANGE;
-import static io.netty.handler.codec.http.HttpHeaderNames.IF_UNMODIFIED_SINCE;
 import static io.netty.handler.codec.http.HttpHeaderNames.LAST_MODIFIED;
 import static io.netty.handler.codec.http.HttpHeaderNames.LOCATION;
-import static io.netty.handler.codec.http.HttpHeaderNames.RANGE;
 import static io.netty.handler.codec.http.HttpHeaderNames.REFERER;
-import static io.netty.handler.codec.http.HttpHeaderNames.SERVER;
 import static io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING;
 import static io.netty.handler.codec.http.HttpHeaderNames.USER_AGENT;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.DefaultFileRegion;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpChunkedInput;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -45,26 +25,19 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.stream.ChunkedFile;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import org.repomirror.http.ByteRange;
 import org.repomirror.http.CachePolicy;
 import org.repomirror.http.ContentTypes;
 import org.repomirror.http.DirectoryListing;
 import org.repomirror.http.HttpDates;
 import org.repomirror.http.RequestPath;
 import org.repomirror.http.RequestRejected;
-import org.repomirror.http.Validators;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,20 +61,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
    */
   static final int MAX_QUEUED_REQUESTS = 128;
 
-  private static final int CHUNK_SIZE = 16 * 1024;
-
-  private static final String SERVER_NAME = "repomirror";
-
-  // Response headers skip Netty's validation: every name is a constant, and every value is ours
-  // or was validated on the way in. Validation was a tenth of the time of a small response.
-  private static final HttpHeadersFactory HEADERS =
-      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-  private static final HttpHeadersFactory TRAILERS =
-      DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
-
+  private final Site site;
   private final ServedTree tree;
-  private final SmallFileCache smallFiles;
-  private final ResponseHeads heads;
   private final CachePolicy cachePolicy;
   private final GenerationPinning pinning;
   private final GenerationPinning.Connection pins = new GenerationPinning.Connection();
@@ -109,10 +70,10 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private final AccessLog accessLog;
   private final ConnectionGuard guard;
   private final boolean tls;
-  private ChannelHandlerContext encoder;
+  private final Cork cork = new Cork();
+  private FileAnswer files;
   private final ArrayDeque<HttpRequest> queue = new ArrayDeque<>();
   private boolean responding;
-  private boolean corked;
   private boolean draining;
   private boolean stopped;
 
@@ -130,30 +91,30 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       AccessLog accessLog) {}
 
   FileHandler(Site site, ConnectionGuard guard, boolean tls, boolean draining) {
+    this.site = site;
     this.tree = site.tree();
-    this.smallFiles = site.smallFiles();
-    this.heads = site.heads();
     this.cachePolicy = site.cachePolicy();
     this.pinning = site.pinning();
     this.metrics = site.metrics();
-    AccessLog accessLog = site.accessLog();
-    this.accessLog = accessLog;
+    this.accessLog = site.accessLog();
     this.guard = guard;
     this.tls = tls;
     this.draining = draining;
   }
 
-  /** One answer under way: what the access log and metrics need once it is sent. */
-  private record Reply(
-      HttpRequest request, long startMillis, int status, long bodyBytes, boolean keepAlive) {}
-
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     // Writes from the encoder's context go straight to the socket: the pre-encoded answers.
-    encoder = ctx.pipeline().context(HttpResponseEncoder.class);
+    ChannelHandlerContext encoder = ctx.pipeline().context(HttpResponseEncoder.class);
     if (encoder == null) {
       throw new IllegalStateException("FileHandler needs an HttpResponseEncoder before it");
     }
+    files =
+        new FileAnswer(
+            cachePolicy,
+            new InlineBody(site.smallFiles(), site.heads(), encoder),
+            tls ? new ChunkedBody() : new RegionBody(cork),
+            tls);
   }
 
   @Override
@@ -219,12 +180,12 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       responding = true;
       guard.busy(true);
       long start = System.currentTimeMillis();
-      Reply reply;
+      Exchange.Reply reply;
       ChannelFuture sent;
       try {
-        Outcome outcome = answer(ctx, request, start);
-        reply = outcome.reply;
-        sent = outcome.sent;
+        Exchange.Outcome outcome = answer(ctx, request, start);
+        reply = outcome.reply();
+        sent = outcome.sent();
       } catch (RuntimeException e) {
         log.error("failed to answer {} {}", request.method(), request.uri(), e);
         stopped = true;
@@ -238,8 +199,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void finished(ChannelHandlerContext ctx, Reply reply, boolean success) {
-    cork(ctx, false);
+  private void finished(ChannelHandlerContext ctx, Exchange.Reply reply, boolean success) {
+    cork.set(ctx, false);
     responding = false;
     guard.busy(false);
     metrics.requestAnswered(reply.status(), success ? reply.bodyBytes() : 0);
@@ -265,50 +226,41 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private record Outcome(Reply reply, ChannelFuture sent) {}
-
   /** Writes the whole response to one request; guard clauses first, the file last. */
-  private Outcome answer(ChannelHandlerContext ctx, HttpRequest request, long start) {
+  private Exchange.Outcome answer(ChannelHandlerContext ctx, HttpRequest request, long start) {
+    Exchange x = Exchange.of(ctx, request, start, HttpUtil.isKeepAlive(request) && !draining);
     DecoderResult decoded = request.decoderResult();
-    if (decoded.isFailure()) {
-      return error(ctx, request, start, statusOf(decoded.cause()), false);
-    }
+    if (decoded.isFailure()) return x.closing().error(statusOf(decoded.cause()));
     HttpVersion version = request.protocolVersion();
     if (version.majorVersion() != 1) {
-      return error(ctx, request, start, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, false);
+      return x.closing().error(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
     }
     HttpHeaders headers = request.headers();
     if (headers.contains(TRANSFER_ENCODING) || HttpUtil.getContentLength(request, 0L) != 0) {
       // A GET or HEAD has no body; one that claims a body may be an attempt at smuggling.
-      return error(ctx, request, start, HttpResponseStatus.BAD_REQUEST, false);
+      return x.closing().error(HttpResponseStatus.BAD_REQUEST);
     }
     if (version.minorVersion() >= 1 && !headers.contains(HOST)) {
-      return error(ctx, request, start, HttpResponseStatus.BAD_REQUEST, false);
+      return x.closing().error(HttpResponseStatus.BAD_REQUEST);
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining;
-    HttpMethod method = request.method();
-    boolean head = HttpMethod.HEAD.equals(method);
-    if (!head && !HttpMethod.GET.equals(method)) {
-      HttpResponse response =
-          textResponse(HttpResponseStatus.METHOD_NOT_ALLOWED, keepAlive, request);
+    if (!x.head() && !HttpMethod.GET.equals(request.method())) {
+      HttpResponse response = x.text(HttpResponseStatus.METHOD_NOT_ALLOWED);
       response.headers().set(ALLOW, "GET, HEAD");
-      return send(ctx, request, start, response, head, keepAlive);
+      return x.send(response, false);
     }
     RequestPath path;
     try {
       path = RequestPath.parse(request.uri());
     } catch (RequestRejected e) {
       log.debug("rejected {}: {}", request.uri(), e.getMessage());
-      return error(ctx, request, start, HttpResponseStatus.valueOf(e.status()), keepAlive);
+      return x.error(HttpResponseStatus.valueOf(e.status()));
     }
     ServedTree.Resolved resolved = pinning.resolve(pins, clientAddress(ctx), headers, path);
     return switch (resolved != null ? resolved : tree.resolve(path)) {
-      case ServedTree.RegularFile file when !path.trailingSlash() ->
-          serveFile(ctx, request, start, path, file, head, keepAlive);
-      case ServedTree.Directory dir when path.trailingSlash() ->
-          serveListing(ctx, request, start, path, dir, head, keepAlive);
-      case ServedTree.Directory dir -> redirectToDirectory(ctx, request, start, head, keepAlive);
-      default -> error(ctx, request, start, HttpResponseStatus.NOT_FOUND, keepAlive);
+      case ServedTree.RegularFile file when !path.trailingSlash() -> files.serve(x, path, file);
+      case ServedTree.Directory dir when path.trailingSlash() -> serveListing(x, path, dir);
+      case ServedTree.Directory dir -> redirectToDirectory(x);
+      default -> x.error(HttpResponseStatus.NOT_FOUND);
     };
   }
 
@@ -316,271 +268,43 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
-  private Outcome serveFile(
-      ChannelHandlerContext ctx,
-      HttpRequest request,
-      long start,
-      RequestPath path,
-      ServedTree.RegularFile file,
-      boolean head,
-      boolean keepAlive) {
-    HttpHeaders h = request.headers();
-    long size = file.size();
-    long mtime = file.mtimeSecond();
-    String etag = Validators.etag(size, mtime);
-    Validators.Precondition precondition =
-        Validators.evaluate(
-            h.get(IF_MATCH),
-            h.get(IF_UNMODIFIED_SINCE),
-            h.get(IF_NONE_MATCH),
-            h.get(IF_MODIFIED_SINCE),
-            etag,
-            mtime);
-    if (precondition == Validators.Precondition.FAILED) {
-      return error(ctx, request, start, HttpResponseStatus.PRECONDITION_FAILED, keepAlive);
-    }
-    String cacheControl = cachePolicy.cacheControl(path.segments(), false);
-    if (precondition == Validators.Precondition.NOT_MODIFIED) {
-      // No Content-Length: a 304 has no body, and a cache must not take 0 as the file's length.
-      HttpResponse response =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              HttpResponseStatus.NOT_MODIFIED,
-              Unpooled.EMPTY_BUFFER,
-              HEADERS,
-              TRAILERS);
-      setCommon(response, request, keepAlive);
-      setValidators(response, etag, mtime, cacheControl);
-      return send(ctx, request, start, response, true, keepAlive);
-    }
-    ByteRange range =
-        !head && Validators.rangeApplies(h.get(IF_RANGE), etag, mtime)
-            ? ByteRange.parse(h.get(RANGE), size)
-            : ByteRange.FULL;
-    HttpResponse response;
-    long offset = 0;
-    long length = size;
-    switch (range) {
-      case ByteRange.Unsatisfiable u -> {
-        response =
-            new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1,
-                HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                Unpooled.EMPTY_BUFFER,
-                HEADERS,
-                TRAILERS);
-        response.headers().set(CONTENT_RANGE, "bytes */" + size);
-        response.headers().setInt(CONTENT_LENGTH, 0);
-        setCommon(response, request, keepAlive);
-        setValidators(response, etag, mtime, cacheControl);
-        return send(ctx, request, start, response, true, keepAlive);
-      }
-      case ByteRange.Partial p -> {
-        response =
-            new DefaultHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT, HEADERS);
-        response.headers().set(CONTENT_RANGE, "bytes " + p.first() + "-" + p.last() + "/" + size);
-        offset = p.first();
-        length = p.length();
-      }
-      case ByteRange.Full f ->
-          response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, HEADERS);
-    }
-    String contentType = ContentTypes.forName(path.segments().getLast());
-    ByteBuf inline = null;
-    if (!head && !tls && length > 0 && smallFiles.accepts(size)) {
-      // Small bodies go out in the same write as the headers: one syscall, one TCP segment.
-      try {
-        ByteBuffer whole = smallFiles.read(file);
-        inline = Unpooled.wrappedBuffer(whole.slice((int) offset, (int) length));
-      } catch (IOException e) {
-        log.debug("cannot read {}: {}", file.path(), e.toString());
-        return error(ctx, request, start, HttpResponseStatus.NOT_FOUND, keepAlive);
-      }
-      if (range instanceof ByteRange.Full) {
-        // The hot case (Release, InRelease, small indexes): a head encoded once per file.
-        encoder.write(heads.head(file, contentType, cacheControl));
-        encoder.write(ResponseHeads.tail(ctx.alloc(), start, connection(request, keepAlive)));
-        ChannelFuture sent = encoder.writeAndFlush(inline);
-        return new Outcome(new Reply(request, start, 200, length, keepAlive), sent);
-      }
-      response =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              response.status(),
-              inline,
-              response.headers(),
-              TRAILERS.newHeaders());
-    }
-    HttpHeaders out = response.headers();
-    out.set(CONTENT_TYPE, contentType);
-    out.set(CONTENT_LENGTH, length);
-    out.set(ACCEPT_RANGES, HttpHeaderValues.BYTES);
-    setCommon(response, request, keepAlive);
-    setValidators(response, etag, mtime, cacheControl);
-
-    ChannelFuture sent;
-    if (inline != null) {
-      sent = ctx.writeAndFlush(response);
-    } else if (head || length == 0) {
-      ctx.write(response);
-      sent = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-      length = 0;
-    } else if (tls) {
-      ctx.write(response);
-      try {
-        RandomAccessFile raf = new RandomAccessFile(file.path().toFile(), "r");
-        sent =
-            ctx.writeAndFlush(
-                new HttpChunkedInput(new ChunkedFile(raf, offset, length, CHUNK_SIZE)));
-      } catch (IOException e) {
-        // Headers are out already; closing is the only honest signal left.
-        log.warn("cannot open {}: {}", file.path(), e.toString());
-        sent = ctx.newFailedFuture(e);
-      }
-    } else {
-      // Corked, the headers leave in the same segment as the start of the body, as with nginx's
-      // tcp_nopush; on loopback that halves the receiver's wakeups, which the sender pays for.
-      cork(ctx, true);
-      ctx.write(response);
-      // Opened lazily from the File, so a queued region holds no descriptor.
-      ctx.write(new DefaultFileRegion(file.path().toFile(), offset, length));
-      sent = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-    }
-    return new Outcome(
-        new Reply(request, start, response.status().code(), length, keepAlive), sent);
-  }
-
-  private Outcome serveListing(
-      ChannelHandlerContext ctx,
-      HttpRequest request,
-      long start,
-      RequestPath path,
-      ServedTree.Directory dir,
-      boolean head,
-      boolean keepAlive) {
+  private Exchange.Outcome serveListing(Exchange x, RequestPath path, ServedTree.Directory dir) {
     byte[] html;
     try {
       String shown = path.segments().isEmpty() ? "/" : "/" + path.relative() + "/";
       html = DirectoryListing.render(shown, tree.list(dir));
     } catch (IOException e) {
       log.warn("cannot list {}: {}", dir.path(), e.toString());
-      return error(ctx, request, start, HttpResponseStatus.NOT_FOUND, keepAlive);
+      return x.error(HttpResponseStatus.NOT_FOUND);
     }
     DefaultFullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.OK,
-            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(html),
-            HEADERS,
-            TRAILERS);
+            x.head() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(html),
+            Exchange.HEADERS,
+            Exchange.TRAILERS);
     response.headers().set(CONTENT_TYPE, ContentTypes.HTML);
     response.headers().setInt(CONTENT_LENGTH, html.length);
     response.headers().set(LAST_MODIFIED, HttpDates.format(dir.mtimeSecond()));
     response.headers().set(CACHE_CONTROL, cachePolicy.cacheControl(path.segments(), true));
-    setCommon(response, request, keepAlive);
-    return send(ctx, request, start, response, head, keepAlive);
+    x.setCommon(response);
+    return x.send(response, x.head());
   }
 
-  private Outcome redirectToDirectory(
-      ChannelHandlerContext ctx, HttpRequest request, long start, boolean head, boolean keepAlive) {
-    String uri = request.uri();
+  private static Exchange.Outcome redirectToDirectory(Exchange x) {
+    String uri = x.request().uri();
     String location;
     try {
       String raw = RequestPath.rawPath(uri);
       int q = uri.indexOf('?');
       location = raw + "/" + (q >= 0 ? uri.substring(q) : "");
     } catch (RequestRejected e) {
-      return error(ctx, request, start, HttpResponseStatus.BAD_REQUEST, keepAlive);
+      return x.error(HttpResponseStatus.BAD_REQUEST);
     }
-    HttpResponse response = textResponse(HttpResponseStatus.MOVED_PERMANENTLY, keepAlive, request);
+    HttpResponse response = x.text(HttpResponseStatus.MOVED_PERMANENTLY);
     response.headers().set(LOCATION, location);
-    return send(ctx, request, start, response, head, keepAlive);
-  }
-
-  private Outcome error(
-      ChannelHandlerContext ctx,
-      HttpRequest request,
-      long start,
-      HttpResponseStatus status,
-      boolean keepAlive) {
-    boolean head = HttpMethod.HEAD.equals(request.method());
-    return send(ctx, request, start, textResponse(status, keepAlive, request), head, keepAlive);
-  }
-
-  /** A short plain-text response for errors and redirects, with its Content-Length. */
-  private static HttpResponse textResponse(
-      HttpResponseStatus status, boolean keepAlive, HttpRequest request) {
-    byte[] body =
-        (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
-    DefaultFullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body), HEADERS, TRAILERS);
-    response.headers().set(CONTENT_TYPE, ContentTypes.TEXT);
-    response.headers().setInt(CONTENT_LENGTH, body.length);
-    response.headers().set(CACHE_CONTROL, "no-store");
-    setCommon(response, request, keepAlive);
-    return response;
-  }
-
-  /** Sends a complete in-memory response; for HEAD, the headers only. */
-  private Outcome send(
-      ChannelHandlerContext ctx,
-      HttpRequest request,
-      long start,
-      HttpResponse response,
-      boolean headersOnly,
-      boolean keepAlive) {
-    long bodyBytes = 0;
-    if (response instanceof DefaultFullHttpResponse full) {
-      if (headersOnly) {
-        full.content().clear();
-      } else {
-        bodyBytes = full.content().readableBytes();
-      }
-    }
-    ChannelFuture sent = ctx.writeAndFlush(response);
-    return new Outcome(
-        new Reply(request, start, response.status().code(), bodyBytes, keepAlive), sent);
-  }
-
-  private static void setCommon(HttpResponse response, HttpRequest request, boolean keepAlive) {
-    HttpHeaders out = response.headers();
-    out.set(SERVER, SERVER_NAME);
-    out.set(DATE, HttpDates.now(System.currentTimeMillis()));
-    String connection = connection(request, keepAlive);
-    if (connection != null) {
-      out.set(CONNECTION, connection);
-    }
-  }
-
-  /** The Connection header of a response, or null for none: HTTP/1.1 keeps alive by default. */
-  private static String connection(HttpRequest request, boolean keepAlive) {
-    if (!keepAlive) {
-      return HttpHeaderValues.CLOSE.toString();
-    }
-    return request.protocolVersion().minorVersion() == 0
-        ? HttpHeaderValues.KEEP_ALIVE.toString()
-        : null;
-  }
-
-  private static void setValidators(
-      HttpResponse response, String etag, long mtime, String cacheControl) {
-    HttpHeaders out = response.headers();
-    out.set(LAST_MODIFIED, HttpDates.format(mtime));
-    out.set(ETAG, etag);
-    out.set(CACHE_CONTROL, cacheControl);
-  }
-
-  private void cork(ChannelHandlerContext ctx, boolean on) {
-    if (corked != on && ctx.channel() instanceof EpollSocketChannel epoll && epoll.isActive()) {
-      try {
-        epoll.config().setTcpCork(on);
-        corked = on;
-      } catch (RuntimeException e) {
-        log.debug("cannot set TCP_CORK: {}", e.toString());
-      }
-    }
+    return x.send(response, x.head());
   }
 
   private static HttpResponseStatus statusOf(Throwable decoderFailure) {

@@ -71,44 +71,49 @@ public final class GenerateRepository {
     long total = 0;
     for (int i = 0; i < files; i++) {
       long size = Math.max(1, Math.round(all[random.nextInt(all.length)] * scale));
-      String name = String.format(Locale.ROOT, "pkg%05d", i);
-      String filename =
-          "pool/main/" + name.substring(0, 4) + "/" + name + "/" + name + "_1.0-1_amd64.deb";
-      Path deb = repo.resolve(filename);
-      Files.createDirectories(deb.getParent());
-      Hashes hashes;
-      long written;
-      try (HashingOutputStream h =
-          new HashingOutputStream(
-              new BufferedOutputStream(Files.newOutputStream(deb), CHUNK),
-              EnumSet.of(HashAlgorithm.MD5, HashAlgorithm.SHA1, HashAlgorithm.SHA256))) {
-        writeDeb(h, name, size, random);
-        h.flush();
-        hashes = h.hashes();
-        written = h.count();
-      }
-      Files.setLastModifiedTime(deb, java.nio.file.attribute.FileTime.fromMillis(MTIME * 1000));
-      total += written;
-      packages
-          .append("Package: ")
-          .append(name)
-          .append("\nVersion: 1.0-1\nArchitecture: amd64\n")
-          .append("Maintainer: Bench <bench@example.org>\nFilename: ")
-          .append(filename)
-          .append("\nSize: ")
-          .append(written)
-          .append("\nMD5sum: ")
-          .append(hashes.get(HashAlgorithm.MD5).orElseThrow())
-          .append("\nSHA1: ")
-          .append(hashes.get(HashAlgorithm.SHA1).orElseThrow())
-          .append("\nSHA256: ")
-          .append(hashes.get(HashAlgorithm.SHA256).orElseThrow())
-          .append("\nDescription: benchmark package\n\n");
+      total += writePackage(repo, String.format(Locale.ROOT, "pkg%05d", i), size, random, packages);
     }
     writeSuite(repo, key, packages.toString().getBytes(StandardCharsets.UTF_8));
     key.writePublicKeyring(out.resolve("keyring.gpg"));
     System.out.printf(
         Locale.ROOT, "generated %d packages, %.1f MB, in %s%n", files, total / 1e6, repo);
+  }
+
+  /** Writes one package into the pool and its stanza into the Packages text; returns its size. */
+  private static long writePackage(
+      Path repo, String name, long size, Random random, StringBuilder packages) throws IOException {
+    String filename =
+        "pool/main/" + name.substring(0, 4) + "/" + name + "/" + name + "_1.0-1_amd64.deb";
+    Path deb = repo.resolve(filename);
+    Files.createDirectories(deb.getParent());
+    Hashes hashes;
+    long written;
+    try (HashingOutputStream h =
+        new HashingOutputStream(
+            new BufferedOutputStream(Files.newOutputStream(deb), CHUNK),
+            EnumSet.of(HashAlgorithm.MD5, HashAlgorithm.SHA1, HashAlgorithm.SHA256))) {
+      writeDeb(h, name, size, random);
+      h.flush();
+      hashes = h.hashes();
+      written = h.count();
+    }
+    Files.setLastModifiedTime(deb, java.nio.file.attribute.FileTime.fromMillis(MTIME * 1000));
+    packages
+        .append("Package: ")
+        .append(name)
+        .append("\nVersion: 1.0-1\nArchitecture: amd64\n")
+        .append("Maintainer: Bench <bench@example.org>\nFilename: ")
+        .append(filename)
+        .append("\nSize: ")
+        .append(written)
+        .append("\nMD5sum: ")
+        .append(hashes.get(HashAlgorithm.MD5).orElseThrow())
+        .append("\nSHA1: ")
+        .append(hashes.get(HashAlgorithm.SHA1).orElseThrow())
+        .append("\nSHA256: ")
+        .append(hashes.get(HashAlgorithm.SHA256).orElseThrow())
+        .append("\nDescription: benchmark package\n\n");
+    return written;
   }
 
   private static long[] readSizes(Path file) throws IOException {

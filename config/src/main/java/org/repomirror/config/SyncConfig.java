@@ -37,6 +37,8 @@ import java.util.List;
  * @param installer whether to mirror debian-installer's files ({@code main/installer-<arch>/})
  * @param installerVersions the installer versions to mirror ({@code current}...); empty means every
  *     one the Release lists
+ * @param retryBackoff the first retry's delay after a transient failure; each next one doubles it
+ * @param maxRetryAfter the longest Retry-After an upstream's answer is waited for
  */
 public record SyncConfig(
     Path root,
@@ -63,7 +65,9 @@ public record SyncConfig(
     String hostname,
     Boolean checksum,
     Boolean installer,
-    List<String> installerVersions) {
+    List<String> installerVersions,
+    Duration retryBackoff,
+    Duration maxRetryAfter) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
@@ -71,6 +75,8 @@ public record SyncConfig(
   public static final String DEFAULT_POLICY = "strict";
   public static final Duration DEFAULT_DELETE_GRACE = Duration.ofHours(1);
   public static final int DEFAULT_MAX_DELETE = 5000;
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
+  public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
   public SyncConfig {
     dists = dists != null ? List.copyOf(dists) : List.of();
@@ -92,6 +98,8 @@ public record SyncConfig(
     checksum = checksum != null ? checksum : false;
     installer = installer != null ? installer : true;
     installerVersions = installerVersions != null ? List.copyOf(installerVersions) : List.of();
+    retryBackoff = retryBackoff != null ? retryBackoff : DEFAULT_RETRY_BACKOFF;
+    maxRetryAfter = maxRetryAfter != null ? maxRetryAfter : DEFAULT_MAX_RETRY_AFTER;
     treeSource = treeSource != null ? treeSource : "auto";
     if (!mode.equals("apt") && !mode.equals("tree")) {
       throw new InvalidValueException("mode", "must be apt or tree, got '" + mode + "'");
@@ -122,7 +130,25 @@ public record SyncConfig(
     if (upstream != null
         && (upstream.getScheme() == null || !upstream.getScheme().matches("https?|file"))) {
       throw new InvalidValueException(
-          "upstream", "must be an http://, https:// or file:// URL, got '" + upstream + "'");
+          "upstream",
+          "must be an http:// or https:// URL (file:// only with --mode tree), got '"
+              + upstream
+              + "'"
+              + (looksLikeAHost(upstream) ? "; did you mean http://" + upstream + "?" : ""));
+    }
+    for (String d : dists) {
+      if (!(d.startsWith("dists/") || d.contains("/dists/")) || d.endsWith("/dists")) {
+        throw new InvalidValueException(
+            "dists",
+            "'"
+                + d
+                + "' is not a dists folder; give the path from the upstream root, e.g. dists/"
+                + d.substring(d.lastIndexOf('/') + 1));
+      }
+    }
+    if (retryBackoff.isNegative() || maxRetryAfter.isNegative()) {
+      throw new InvalidValueException(
+          retryBackoff.isNegative() ? "retry-backoff" : "max-retry-after", "must not be negative");
     }
     if (timeout.isZero() || timeout.isNegative()) {
       throw new InvalidValueException("timeout", "must be positive");
@@ -131,38 +157,283 @@ public record SyncConfig(
 
   /** The same settings for the mirror at {@code root}. */
   public SyncConfig withRoot(Path root) {
-    return new SyncConfig(
-        root,
-        upstream,
-        dists,
-        keyring,
-        verifySignature,
-        allowLegacySignatures,
-        components,
-        architectures,
-        sources,
-        binaries,
-        connections,
-        bwlimit,
-        retries,
-        timeout,
-        policy,
-        allowErrors,
-        report,
-        deleteGrace,
-        maxDelete,
-        mode,
-        treeSource,
-        hostname,
-        checksum,
-        installer,
-        installerVersions);
+    return toBuilder().root(root).build();
   }
 
   /** All defaults. */
   public static SyncConfig defaults() {
-    return new SyncConfig(
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null);
+    return new Builder().build();
+  }
+
+  /** These settings as a builder, to put others over them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Whether these settings, with whatever the command line put over them, make a sync that can run:
+   * an upstream, suites to mirror in apt mode, a file:// upstream only in tree mode, a keyring when
+   * signatures are checked, {@code checksum} only in tree mode from a directory.
+   *
+   * @throws InvalidValueException naming the key of the first that does not
+   */
+  public void checkRunnable() {
+    if (upstream == null) {
+      throw new InvalidValueException(
+          "upstream", "is required: give the upstream root URL (--upstream URL, or upstream:)");
+    }
+    boolean local = "file".equals(upstream.getScheme());
+    boolean tree = mode.equals("tree");
+    if (local && !tree) {
+      throw new InvalidValueException(
+          "upstream",
+          "must be an http:// or https:// URL (file:// only with --mode tree), got '"
+              + upstream
+              + "'");
+    }
+    if (dists.isEmpty() && !tree) {
+      throw new InvalidValueException(
+          "dists", "at least one is required (--dist PATH, or dists:), or --mode tree");
+    }
+    if (checksum && !(local && tree)) {
+      throw new InvalidValueException(
+          "checksum", "needs --mode tree from a file:// upstream (a manifest has SHA-256)");
+    }
+    if (verifiesSignatures() && keyring == null) {
+      throw new InvalidValueException(
+          "keyring",
+          "no keyring: give the upstream's (--keyring FILE, or keyring:), or mirror unverified"
+              + " (--no-verify-signature, or verify-signature: false)");
+    }
+  }
+
+  /** Whether a URL that is no http:// one was meant as a host: {@code localhost:8080}. */
+  private static boolean looksLikeAHost(URI url) {
+    String scheme = url.getScheme();
+    return scheme == null || !List.of("ftp", "ftps", "rsync", "ssh", "sftp").contains(scheme);
+  }
+
+  /** Whether signatures are checked: asked for, and there are suites to check. */
+  public boolean verifiesSignatures() {
+    return verifySignature && !dists.isEmpty();
+  }
+
+  /**
+   * Builds settings key by key; a null value leaves the key as it was, so that the command line's
+   * options go over a file's settings. Validated once, by {@link #build()}.
+   */
+  public static final class Builder {
+    private Path root;
+    private URI upstream;
+    private List<String> dists;
+    private Path keyring;
+    private Boolean verifySignature;
+    private Boolean allowLegacySignatures;
+    private List<String> components;
+    private List<String> architectures;
+    private Boolean sources;
+    private Boolean binaries;
+    private Integer connections;
+    private ByteSize bwlimit;
+    private Integer retries;
+    private Duration timeout;
+    private String policy;
+    private Integer allowErrors;
+    private Path report;
+    private Duration deleteGrace;
+    private Integer maxDelete;
+    private String mode;
+    private String treeSource;
+    private String hostname;
+    private Boolean checksum;
+    private Boolean installer;
+    private List<String> installerVersions;
+    private Duration retryBackoff;
+    private Duration maxRetryAfter;
+
+    public Builder() {}
+
+    private Builder(SyncConfig c) {
+      root = c.root;
+      upstream = c.upstream;
+      dists = c.dists;
+      keyring = c.keyring;
+      verifySignature = c.verifySignature;
+      allowLegacySignatures = c.allowLegacySignatures;
+      components = c.components;
+      architectures = c.architectures;
+      sources = c.sources;
+      binaries = c.binaries;
+      connections = c.connections;
+      bwlimit = c.bwlimit;
+      retries = c.retries;
+      timeout = c.timeout;
+      policy = c.policy;
+      allowErrors = c.allowErrors;
+      report = c.report;
+      deleteGrace = c.deleteGrace;
+      maxDelete = c.maxDelete;
+      mode = c.mode;
+      treeSource = c.treeSource;
+      hostname = c.hostname;
+      checksum = c.checksum;
+      installer = c.installer;
+      installerVersions = c.installerVersions;
+      retryBackoff = c.retryBackoff;
+      maxRetryAfter = c.maxRetryAfter;
+    }
+
+    private static <T> T or(T value, T was) {
+      return value != null ? value : was;
+    }
+
+    public Builder root(Path v) {
+      root = or(v, root);
+      return this;
+    }
+
+    public Builder upstream(URI v) {
+      upstream = or(v, upstream);
+      return this;
+    }
+
+    public Builder dists(List<String> v) {
+      dists = or(v, dists);
+      return this;
+    }
+
+    public Builder keyring(Path v) {
+      keyring = or(v, keyring);
+      return this;
+    }
+
+    public Builder verifySignature(Boolean v) {
+      verifySignature = or(v, verifySignature);
+      return this;
+    }
+
+    public Builder allowLegacySignatures(Boolean v) {
+      allowLegacySignatures = or(v, allowLegacySignatures);
+      return this;
+    }
+
+    public Builder components(List<String> v) {
+      components = or(v, components);
+      return this;
+    }
+
+    public Builder architectures(List<String> v) {
+      architectures = or(v, architectures);
+      return this;
+    }
+
+    public Builder sources(Boolean v) {
+      sources = or(v, sources);
+      return this;
+    }
+
+    public Builder binaries(Boolean v) {
+      binaries = or(v, binaries);
+      return this;
+    }
+
+    public Builder connections(Integer v) {
+      connections = or(v, connections);
+      return this;
+    }
+
+    public Builder bwlimit(ByteSize v) {
+      bwlimit = or(v, bwlimit);
+      return this;
+    }
+
+    public Builder policy(String v) {
+      policy = or(v, policy);
+      return this;
+    }
+
+    public Builder allowErrors(Integer v) {
+      allowErrors = or(v, allowErrors);
+      return this;
+    }
+
+    public Builder report(Path v) {
+      report = or(v, report);
+      return this;
+    }
+
+    public Builder deleteGrace(Duration v) {
+      deleteGrace = or(v, deleteGrace);
+      return this;
+    }
+
+    public Builder maxDelete(Integer v) {
+      maxDelete = or(v, maxDelete);
+      return this;
+    }
+
+    public Builder mode(String v) {
+      mode = or(v, mode);
+      return this;
+    }
+
+    public Builder treeSource(String v) {
+      treeSource = or(v, treeSource);
+      return this;
+    }
+
+    public Builder hostname(String v) {
+      hostname = or(v, hostname);
+      return this;
+    }
+
+    public Builder checksum(Boolean v) {
+      checksum = or(v, checksum);
+      return this;
+    }
+
+    public Builder installer(Boolean v) {
+      installer = or(v, installer);
+      return this;
+    }
+
+    public Builder installerVersions(List<String> v) {
+      installerVersions = or(v, installerVersions);
+      return this;
+    }
+
+    /**
+     * @throws InvalidValueException naming the key of the first value that is wrong
+     */
+    public SyncConfig build() {
+      return new SyncConfig(
+          root,
+          upstream,
+          dists,
+          keyring,
+          verifySignature,
+          allowLegacySignatures,
+          components,
+          architectures,
+          sources,
+          binaries,
+          connections,
+          bwlimit,
+          retries,
+          timeout,
+          policy,
+          allowErrors,
+          report,
+          deleteGrace,
+          maxDelete,
+          mode,
+          treeSource,
+          hostname,
+          checksum,
+          installer,
+          installerVersions,
+          retryBackoff,
+          maxRetryAfter);
+    }
   }
 }

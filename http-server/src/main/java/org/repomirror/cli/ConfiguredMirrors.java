@@ -1,6 +1,7 @@
 package org.repomirror.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,89 @@ final class ConfiguredMirrors {
     UsageException(String message) {
       super(message);
     }
+  }
+
+  /**
+   * A mirror a sync or plan runs.
+   *
+   * @param name its name in the config file's list, or null for the one mirror of a file without a
+   *     list
+   * @param config its settings, the {@code sync:} section's where it sets none
+   * @param servedRoot where its root is when it names none: {@code server.root}
+   */
+  record Target(String name, SyncConfig config, Path servedRoot) {}
+
+  /** The file read, and the mirrors chosen from it. */
+  record Chosen(RepomirrorConfig file, List<Target> targets) {}
+
+  /**
+   * The mirrors a sync or plan runs, as {@code --mirror} and {@code --all} choose them: those of
+   * the file's list, or, without a list, the {@code sync:} section's one mirror.
+   *
+   * @param configFile the file, or null for none (the defaults, and the command line's options)
+   * @param names the mirrors named with {@code --mirror}, or null
+   * @param oneMirrorOptions the options given that set one mirror's own settings ({@code --root}
+   *     and the like): refused with several mirrors
+   */
+  static Chosen forRun(
+      Path configFile, List<String> names, boolean all, List<String> oneMirrorOptions)
+      throws UsageException {
+    RepomirrorConfig file;
+    try {
+      file = configFile != null ? ConfigLoader.load(configFile) : RepomirrorConfig.defaults();
+    } catch (ConfigException e) {
+      throw new UsageException(e.getMessage());
+    }
+    List<MirrorConfig> listed = file.mirrors();
+    if (all && names != null) throw new UsageException("give --mirror NAME or --all, not both");
+    if (listed.isEmpty()) {
+      if (names != null) {
+        throw new UsageException(
+            "--mirror: "
+                + (configFile == null ? "no --config file" : "the config file has no mirrors list")
+                + " to choose from; without one, the sync section is the one mirror");
+      }
+      return new Chosen(file, List.of(new Target(null, file.sync(), file.server().root())));
+    }
+    if (!all && names == null) {
+      throw new UsageException(
+          "the config file lists mirrors ("
+              + String.join(", ", listed.stream().map(MirrorConfig::name).toList())
+              + "): give --mirror NAME or --all");
+    }
+    List<Target> targets = new ArrayList<>();
+    for (MirrorConfig m : all ? listed : named(file, configFile, names)) {
+      targets.add(new Target(m.name(), m.sync(), file.server().root()));
+    }
+    if (targets.size() > 1 && !oneMirrorOptions.isEmpty()) {
+      throw new UsageException(
+          oneMirrorOptions.getFirst()
+              + " is one mirror's setting: give it in the mirror's entry, or run one mirror");
+    }
+    return new Chosen(file, targets);
+  }
+
+  /** The mirrors of the list by the names given, each once, in the order given. */
+  private static List<MirrorConfig> named(
+      RepomirrorConfig file, Path configFile, List<String> names) throws UsageException {
+    List<MirrorConfig> chosen = new ArrayList<>();
+    List<String> known = file.mirrors().stream().map(MirrorConfig::name).toList();
+    for (String name : new java.util.LinkedHashSet<>(names)) {
+      MirrorConfig m = file.mirror(name).orElse(null);
+      if (m == null) {
+        String meant = Main.closest(name, known);
+        throw new UsageException(
+            "--mirror "
+                + name
+                + ": no such mirror in "
+                + configFile
+                + (meant != null
+                    ? "; did you mean " + meant + "?"
+                    : "; its mirrors are " + String.join(", ", known)));
+      }
+      chosen.add(m);
+    }
+    return chosen;
   }
 
   /**

@@ -31,29 +31,33 @@ final class PlanCommand extends MirrorCommand implements Callable<Integer> {
 
   @Option(names = "--policy", hidden = true)
   void policy(String value) {
-    policy = value;
+    flags.policy = value;
   }
 
   @Option(names = "--allow-errors", hidden = true)
   void allowErrors(int value) {
-    allowErrors = value;
+    flags.allowErrors = value;
   }
 
   @Option(names = "--hostname", hidden = true)
   void hostname(String value) {
-    hostname = value;
+    flags.hostname = value;
   }
 
   @Override
   public Integer call() throws Exception {
-    List<Prepared> runs = prepareAll();
-    if (runs == null) return usageExit;
+    List<MirrorRun.Setup> runs;
+    try {
+      runs = prepareAll().runs();
+    } catch (Usage e) {
+      return usage(e);
+    }
     Map<String, String> plans = new LinkedHashMap<>();
     int code =
         each(
             runs,
-            p ->
-                open(
+            (p, run) ->
+                run.run(
                     p,
                     engine -> {
                       PlanReport plan = engine.plan();
@@ -62,8 +66,9 @@ final class PlanCommand extends MirrorCommand implements Callable<Integer> {
                       } else {
                         out().print(json ? plan.json() + "\n" : plan.summary());
                       }
-                      if (report != null) Files.writeString(report, plan.json());
-                      return exit(plan.outcome(), plan.reason());
+                      // --report only: the file's report key is the sync's.
+                      if (flags.report != null) Files.writeString(flags.report, plan.json());
+                      return exit(p.name(), plan.outcome(), plan.reason());
                     }),
             !json);
     if (runs.size() > 1 && json) out().print(byMirror(plans));

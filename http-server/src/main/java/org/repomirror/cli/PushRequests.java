@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.repomirror.sync.MirrorLayout;
 
 /**
  * An upstream's push that no sync has yet served, as ftpsync's {@code Archive-Update-Required}
@@ -17,13 +18,16 @@ final class PushRequests {
   /** Runs of one sync command for one mirror at most, however often the upstream pushes. */
   static final int MAX_RUNS = 5;
 
-  static final String FILE = ".repomirror/update-required";
-
   private PushRequests() {}
+
+  /** Where a mirror keeps an upstream's request to run again. */
+  static Path file(Path mirror) {
+    return new MirrorLayout(mirror).updateRequired();
+  }
 
   /** Leaves a request in the mirror, saying when it came. */
   static void request(Path mirror, Instant now) throws IOException {
-    Path file = mirror.resolve(FILE);
+    Path file = file(mirror);
     Files.createDirectories(file.getParent());
     Files.writeString(file, now + "\n");
   }
@@ -31,13 +35,13 @@ final class PushRequests {
   /** Takes the request, if there is one: the run about to start serves it. */
   static void take(Path mirror) {
     try {
-      Files.deleteIfExists(mirror.resolve(FILE));
+      Files.deleteIfExists(file(mirror));
     } catch (IOException e) {
       // A request that cannot be removed is served again by one more run, at most MAX_RUNS.
     }
   }
 
   static boolean pending(Path mirror) {
-    return Files.exists(mirror.resolve(FILE));
+    return Files.exists(file(mirror));
   }
 }

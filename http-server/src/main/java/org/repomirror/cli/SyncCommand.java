@@ -55,7 +55,7 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
       paramLabel = "POLICY",
       description = "strict (default) or mirror-as-is.")
   void policy(String value) {
-    policy = value;
+    flags.policy = value;
   }
 
   @Option(
@@ -63,7 +63,7 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Publish a suite with up to N bad files.")
   void allowErrors(int value) {
-    allowErrors = value;
+    flags.allowErrors = value;
   }
 
   @Option(
@@ -71,7 +71,7 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = "Names the trace file project/trace/NAME (default: this machine's).")
   void hostname(String value) {
-    hostname = value;
+    flags.hostname = value;
   }
 
   @Option(
@@ -90,38 +90,47 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Instant start = null;
-    if (at != null) {
-      try {
-        start = StartAt.parse(at);
-      } catch (DateTimeParseException e) {
-        fail("--at: not an ISO-8601 time with a zone or offset: " + at);
-        return usageExit;
-      }
-      Instant now = clock.instant();
-      if (!start.isAfter(now)) {
-        fail(
-            "--at "
-                + at
-                + " is "
-                + StartAt.format(java.time.Duration.between(start, now))
-                + " ago; give a time to come, or leave --at out to start now");
-        return usageExit;
-      }
+    Chosen chosen;
+    Instant start;
+    try {
+      start = at != null ? startAt() : null;
+      chosen = prepareAll();
+    } catch (Usage e) {
+      return usage(e);
     }
-    List<Prepared> runs = prepareAll();
-    if (runs == null) return usageExit;
     if (start != null) {
       new StartAt(clock, sleeper, System.console() != null, out()).waitUntil(start);
     }
-    int code = each(runs, this::syncUntilCurrent);
+    List<MirrorRun.Setup> runs = chosen.runs();
+    int code = each(runs, this::syncUntilCurrent, true);
     if (metricsFile != null) {
       writeMetricsFile(
           runs.size() == 1 && runs.getFirst().name() == null
               ? new SyncMetrics(runs.getFirst().mirror(), Clock.systemUTC())
-              : SyncMetrics.of(file, null, Clock.systemUTC()));
+              : SyncMetrics.of(chosen.file(), null, Clock.systemUTC()));
     }
     return code;
+  }
+
+  /** When {@code --at} says to start: a time to come. */
+  private Instant startAt() throws Usage {
+    Instant start;
+    try {
+      start = StartAt.parse(at);
+    } catch (DateTimeParseException e) {
+      throw new Usage(null, "--at: not an ISO-8601 time with a zone or offset: " + at);
+    }
+    Instant now = clock.instant();
+    if (!start.isAfter(now)) {
+      throw new Usage(
+          null,
+          "--at "
+              + at
+              + " is "
+              + StartAt.format(java.time.Duration.between(start, now))
+              + " ago; give a time to come, or leave --at out to start now");
+    }
+    return start;
   }
 
   /**
@@ -129,36 +138,37 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
    * PushRequests}), at most {@link PushRequests#MAX_RUNS} times in all. A run takes the request
    * once it has the mirror's index, which no other run can then open.
    */
-  private int syncUntilCurrent(Prepared p) throws IOException, InterruptedException {
+  private MirrorRun.Ended syncUntilCurrent(MirrorRun.Setup p, MirrorRun run)
+      throws IOException, InterruptedException {
     if (pushed) PushRequests.request(p.mirror(), Instant.now());
-    int code;
-    int run = 0;
+    MirrorRun.Ended ended;
+    int runs = 0;
     while (true) {
-      code =
-          open(
+      ended =
+          run.run(
               p,
               engine -> {
                 PushRequests.take(p.mirror());
                 return syncOnce(p, engine);
               });
-      run++;
-      if (busy
-          || interrupted
-          || run >= PushRequests.MAX_RUNS
+      runs++;
+      if (ended.busy()
+          || ended.interrupted()
+          || runs >= PushRequests.MAX_RUNS
           || !PushRequests.pending(p.mirror())) {
-        break;
+        return ended;
       }
-      out().println(name() + ": the upstream pushed again during the run: syncing again");
+      out().println(name(p.name()) + ": the upstream pushed again during the run: syncing again");
     }
-    return code;
   }
 
-  private int syncOnce(Prepared p, SyncEngine engine) throws IOException, InterruptedException {
+  private int syncOnce(MirrorRun.Setup p, SyncEngine engine)
+      throws IOException, InterruptedException {
     if (finalSync) engine.finalSync();
     SyncReport result = engine.run();
     out().print(result.summary());
     writeReports(p, result);
-    return exit(result.outcome(), result.reason());
+    return exit(p.name(), result.outcome(), result.reason());
   }
 
   /**
@@ -177,18 +187,17 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
-      err().println(name() + ": cannot write --metrics-file: " + IoErrors.describe(e));
+      err().println(name(null) + ": cannot write --metrics-file: " + IoErrors.describe(e));
     }
   }
 
-  private void writeReports(Prepared p, SyncReport result) throws IOException {
+  private void writeReports(MirrorRun.Setup p, SyncReport result) throws IOException {
     Path reports = Files.createDirectories(new MirrorLayout(p.mirror()).reports());
     result.writeJson(
         reports.resolve(
             (finalSync ? "final-" : "sync-")
                 + Instant.now().toString().replace(':', '-')
                 + ".json"));
-    Path r = report != null ? report : p.config().report();
-    if (r != null) result.writeJson(r);
+    if (p.config().report() != null) result.writeJson(p.config().report());
   }
 }

@@ -132,7 +132,7 @@ class MainTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip())
         .isEqualTo(
-            "sync: --dist stable: not a dists folder; give the path from the upstream root,"
+            "sync: --dist: 'stable' is not a dists folder; give the path from the upstream root,"
                 + " e.g. dists/stable");
   }
 }

@@ -180,7 +180,7 @@ class MessagesTest {
     assertThat(bare.code()).isEqualTo(2);
     assertThat(bare.err())
         .isEqualTo(
-            "sync: --upstream must be an http:// or https:// URL (file:// only with --mode tree),"
+            "sync: --upstream: must be an http:// or https:// URL (file:// only with --mode tree),"
                 + " got 'repository.maemo.org'; did you mean http://repository.maemo.org?\n");
     Run address =
         run("sync", "--root", tmp.toString(), "--upstream", "127.0.0.1:8080/", "--dist", "dists/x");
@@ -193,7 +193,7 @@ class MessagesTest {
         run("sync", "--root", tmp.toString(), "--upstream", "localhost:8080", "--dist", "dists/x");
     assertThat(hostPort.err())
         .isEqualTo(
-            "sync: --upstream must be an http:// or https:// URL (file:// only with --mode tree),"
+            "sync: --upstream: must be an http:// or https:// URL (file:// only with --mode tree),"
                 + " got 'localhost:8080'; did you mean http://localhost:8080?\n");
     assertThat(spaced.err() + bare.err() + address.err())
         .doesNotContain("Exception")

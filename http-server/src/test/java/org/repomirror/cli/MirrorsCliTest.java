@@ -250,7 +250,7 @@ class MirrorsCliTest {
     assertThat(r.out()).startsWith("on-push: maemo\n");
     assertThat(served.resolve("maemo/extras-devel/dists/fremantle/Release")).isRegularFile();
     assertThat(served.resolve("debian")).doesNotExist();
-    assertThat(served.resolve("maemo/" + PushRequests.FILE))
+    assertThat(PushRequests.file(served.resolve("maemo")))
         .as("the push was served by the run it started")
         .doesNotExist();
   }

@@ -80,7 +80,7 @@ class RunningSyncTest {
                     + " ("
                     + holder
                     + "); it runs again when done, for this push");
-        assertThat(mirror.resolve(PushRequests.FILE)).as("left for the running sync").exists();
+        assertThat(PushRequests.file(mirror)).as("left for the running sync").exists();
       } finally {
         release.countDown();
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("the held sync ends").isTrue();
@@ -88,7 +88,7 @@ class RunningSyncTest {
       String output = Files.readString(log);
       assertThat(first.exitValue()).as(output).isZero();
       assertThat(output).contains("sync: the upstream pushed again during the run: syncing again");
-      assertThat(mirror.resolve(PushRequests.FILE)).as("served by the second run").doesNotExist();
+      assertThat(PushRequests.file(mirror)).as("served by the second run").doesNotExist();
       assertThat(mirror.resolve("dists/stable/InRelease")).isRegularFile();
       Cli.Run after = Cli.run("status", "--root", mirror.toString());
       assertThat(after.out()).startsWith("Last runs:\n");

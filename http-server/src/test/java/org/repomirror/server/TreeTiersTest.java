@@ -252,6 +252,6 @@ class TreeTiersTest {
             "--root",
             tmp.toString());
     assertThat(checksumOverHttp.code()).isEqualTo(2);
-    assertThat(checksumOverHttp.err()).contains("--checksum needs --mode tree from a file://");
+    assertThat(checksumOverHttp.err()).contains("--checksum: needs --mode tree from a file://");
   }
 }

@@ -40,6 +40,11 @@ public record MirrorLayout(Path root) {
     return state().resolve("lock");
   }
 
+  /** An upstream's push that came while a sync ran, for that sync to run again. */
+  public Path updateRequired() {
+    return state().resolve("update-required");
+  }
+
   /** Whether a path of the tree is written by this instance itself, never mirrored. */
   public static boolean ownOutput(String path) {
     return path.startsWith("project/repomirror/") || path.startsWith(TraceFile.DIRECTORY);

@@ -1,8 +1,11 @@
 package org.repomirror.sync;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.repomirror.apt.SuiteSelection;
+import org.repomirror.config.SyncConfig;
+import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
 
 /**
@@ -50,6 +53,33 @@ public record SyncOptions(
         maxDelete,
         transfer,
         localHostname());
+  }
+
+  /** The options of a run with these settings: the engine's view of a checked configuration. */
+  public static SyncOptions of(SyncConfig c) {
+    return new SyncOptions(
+        c.dists(),
+        new SuiteSelection(
+            new LinkedHashSet<>(c.components()),
+            new LinkedHashSet<>(c.architectures()),
+            c.binaries(),
+            c.sources(),
+            c.installer(),
+            new LinkedHashSet<>(c.installerVersions())),
+        c.verifiesSignatures(),
+        c.allowErrors(),
+        c.deleteGrace(),
+        c.maxDelete(),
+        new Transfer.Settings(
+            c.connections(),
+            c.retries(),
+            c.retryBackoff(),
+            c.maxRetryAfter(),
+            new Throttle(c.bwlimit().bytes()),
+            c.policy().equals("strict")
+                ? Transfer.MismatchPolicy.STRICT
+                : Transfer.MismatchPolicy.MIRROR_AS_IS),
+        c.hostname() != null ? c.hostname() : localHostname());
   }
 
   /** The host name, as {@code hostname} prints it, or "localhost" when it cannot be found. */

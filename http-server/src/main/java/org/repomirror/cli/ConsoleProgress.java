@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.repomirror.report.Progress;
+import org.repomirror.run.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

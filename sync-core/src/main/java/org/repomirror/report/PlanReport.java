@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.util.List;
+import org.repomirror.apt.SuiteOutcome;
+import org.repomirror.tree.TreeOutcome;
 
 /**
  * What a sync would do, from {@code repomirror plan}: per suite (and the tree pass) and in total,

@@ -1,6 +1,5 @@
 package org.repomirror.report;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -9,6 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import org.repomirror.apt.SuiteOutcome;
+import org.repomirror.run.Change;
+import org.repomirror.run.Failure;
+import org.repomirror.tree.TreeOutcome;
 
 /**
  * The outcome of one sync run, for people ({@link #summary}) and machines (JSON). Immutable.
@@ -57,21 +60,6 @@ public record SyncReport(
     failures = List.copyOf(failures);
     warnings = List.copyOf(warnings);
     changes = List.copyOf(changes);
-  }
-
-  /** A path this run changed. */
-  public record Change(String path, Action action) {
-    /** What happened to it. */
-    public enum Action {
-      /** New or replaced. */
-      FETCHED,
-      DELETED;
-
-      @JsonValue
-      public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-      }
-    }
   }
 
   /**
@@ -200,23 +188,6 @@ public record SyncReport(
           listedAbsent);
     }
   }
-
-  /**
-   * One file that could not be mirrored as signed.
-   *
-   * @param expectedSize -1 when no size was known
-   * @param actualSize -1 when nothing was received
-   * @param actualHash the received bytes' checksum in the algorithm of the expected one, or null
-   */
-  public record Failure(
-      String path,
-      String url,
-      long expectedSize,
-      String expectedHash,
-      long actualSize,
-      String actualHash,
-      String reason,
-      FileAction action) {}
 
   /** A few lines for the terminal. */
   public String summary() {

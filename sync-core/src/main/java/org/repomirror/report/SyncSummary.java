@@ -1,5 +1,9 @@
 package org.repomirror.report;
 
+import org.repomirror.apt.SuiteOutcome;
+import org.repomirror.run.Change;
+import org.repomirror.run.Failure;
+
 /** The terminal summary of a {@link SyncReport}: a line per suite, the tree, totals, verdict. */
 final class SyncSummary {
   private SyncSummary() {}
@@ -23,7 +27,7 @@ final class SyncSummary {
     if (r.suites().size() > 1) {
       s.append("  (a file several suites share counts in each suite, once in the total)\n");
     }
-    for (SyncReport.Failure f : r.failures()) {
+    for (Failure f : r.failures()) {
       s.append(String.format("  %s: %s -> %s%n", f.path(), f.reason(), f.action()));
     }
     if (r.finalSync() != null) finalSync(s, r);
@@ -108,7 +112,7 @@ final class SyncSummary {
             f.suiteReruns()));
     s.append("  proved: ").append(f.proof()).append('\n');
     s.append(String.format("  changes: %d%n", r.changes().size()));
-    for (SyncReport.Change c : r.changes()) {
+    for (Change c : r.changes()) {
       s.append(String.format("    %-8s %s%n", c.action().label(), c.path()));
     }
     for (String d : f.differences()) s.append("  difference: ").append(d).append('\n');

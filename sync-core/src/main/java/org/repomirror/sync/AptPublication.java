@@ -6,8 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.repomirror.report.SuiteOutcome;
+import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.report.SyncReport;
+import org.repomirror.run.Failure;
 import org.repomirror.transfer.FetchOutcome;
 
 /**
@@ -53,7 +54,7 @@ final class AptPublication {
                     !replacing.contains(path)
                         || wantedBy.get(path).stream().allMatch(SuiteWork::unchanged));
     ctx.checkStop();
-    Map<String, SyncReport.Failure> failures = recordFailures(pool);
+    Map<String, Failure> failures = recordFailures(pool);
     Set<String> wanted = AptPass.allWanted(suites);
     SuiteReports reports = new SuiteReports(prepared, pool, failures);
     List<SyncReport.SuiteReport> done = new ArrayList<>();
@@ -104,10 +105,10 @@ final class AptPublication {
   }
 
   /** Each failed pool file once in the ledger, and kept-as-is ones as warnings too. */
-  private Map<String, SyncReport.Failure> recordFailures(PoolTransfer.Result pool) {
-    Map<String, SyncReport.Failure> failures = new java.util.LinkedHashMap<>();
+  private Map<String, Failure> recordFailures(PoolTransfer.Result pool) {
+    Map<String, Failure> failures = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, FetchOutcome> e : pool.failed().entrySet()) {
-      SyncReport.Failure f = Failures.of(e.getValue(), ctx.options().transfer().policy());
+      Failure f = Failures.of(e.getValue(), ctx.options().transfer().policy());
       failures.put(e.getKey(), f);
       ctx.ledger().fail(RunLedger.Scope.APT, f);
       if (pool.fetched().contains(e.getKey())) {

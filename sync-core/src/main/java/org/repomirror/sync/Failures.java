@@ -2,8 +2,8 @@ package org.repomirror.sync;
 
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
-import org.repomirror.report.FileAction;
-import org.repomirror.report.SyncReport;
+import org.repomirror.run.Failure;
+import org.repomirror.run.FileAction;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.Transfer;
 
@@ -22,13 +22,13 @@ final class Failures {
   /**
    * @param outcome anything but {@link FetchOutcome.Fetched}
    */
-  static SyncReport.Failure of(FetchOutcome outcome, Transfer.MismatchPolicy policy) {
+  static Failure of(FetchOutcome outcome, Transfer.MismatchPolicy policy) {
     Hashes expected = outcome.task().expected().hashes();
     long size = outcome.task().expected().size();
     String path = outcome.task().localPath();
     return switch (outcome) {
       case FetchOutcome.Missing m ->
-          new SyncReport.Failure(
+          new Failure(
               path,
               m.url(),
               size,
@@ -38,10 +38,10 @@ final class Failures {
               status(m.status(), "404 Not Found"),
               FileAction.MISSING);
       case FetchOutcome.Refused r ->
-          new SyncReport.Failure(
+          new Failure(
               path, r.url(), size, strongest(expected), -1, null, r.reason(), FileAction.REFUSED);
       case FetchOutcome.Failed f ->
-          new SyncReport.Failure(
+          new Failure(
               path,
               f.url(),
               size,

@@ -12,10 +12,13 @@ import java.util.Optional;
 import java.util.Set;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.ReleaseFetcher;
-import org.repomirror.report.SuiteOutcome;
+import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.report.SyncReport;
-import org.repomirror.report.TreeOutcome;
+import org.repomirror.run.Change;
+import org.repomirror.run.Failure;
+import org.repomirror.run.Phase;
 import org.repomirror.source.Upstream;
+import org.repomirror.tree.TreeOutcome;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.verify.TreeVerifier;
 import org.repomirror.verify.VerifyReport;
@@ -73,7 +76,7 @@ final class FinalSync {
       List<SyncReport.SuiteReport> suites,
       SyncReport.TreeReport tree,
       List<String> lacking,
-      List<SyncReport.Failure> failures,
+      List<Failure> failures,
       boolean guardTripped,
       int reruns,
       long filesChecked) {}
@@ -86,14 +89,14 @@ final class FinalSync {
       RunContext ctx,
       ReleaseVerifier verifier,
       Findings f,
-      List<SyncReport.Change> changes,
+      List<Change> changes,
       Instant synced,
       long startNanos)
       throws IOException, InterruptedException {
     long t = System.nanoTime();
     Set<String> touched = new HashSet<>();
-    for (SyncReport.Change c : changes) {
-      if (c.action() == SyncReport.Change.Action.FETCHED) touched.add(c.path());
+    for (Change c : changes) {
+      if (c.action() == Change.Action.FETCHED) touched.add(c.path());
     }
     VerifyReport proof =
         TreeVerifier.ofTouched(
@@ -140,7 +143,7 @@ final class FinalSync {
     for (String path : f.lacking()) {
       differences.add(path + ": an index references it, but the upstream's listing lacks it");
     }
-    for (SyncReport.Failure failure : f.failures()) {
+    for (Failure failure : f.failures()) {
       differences.add(failure.path() + ": " + failure.reason() + " -> " + failure.action());
     }
     for (VerifyReport.Problem p : proof.problems()) {

@@ -22,6 +22,7 @@ import org.repomirror.debian.ReleaseFile;
 import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.SyncPlanner;
 import org.repomirror.plan.Wanted;
+import org.repomirror.run.Phase;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 

@@ -5,11 +5,11 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.Wanted;
 import org.repomirror.report.PlanReport;
-import org.repomirror.report.SuiteOutcome;
 
 /**
  * Turns a prepared apt pass into the items of a plan: what each suite would fetch, keep and delete,

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
 import org.repomirror.report.PlanReport;
-import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.tree.TreeLister;
 

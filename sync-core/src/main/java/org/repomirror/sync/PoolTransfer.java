@@ -13,7 +13,8 @@ import org.repomirror.index.FileState;
 import org.repomirror.plan.Wanted;
 import org.repomirror.publish.Publication;
 import org.repomirror.publish.Publisher;
-import org.repomirror.report.SyncReport;
+import org.repomirror.run.Change;
+import org.repomirror.run.Phase;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 
@@ -107,7 +108,7 @@ final class PoolTransfer {
       }
     }
     now.carryOut(ctx.index(), ctx.publisher());
-    now.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+    now.records().forEach(r -> ctx.ledger().change(r.path(), Change.Action.FETCHED));
     ctx.ledger().phase(Phase.PUBLISH, t);
   }
 

@@ -11,6 +11,7 @@ import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
 import org.repomirror.publish.Publisher;
 import org.repomirror.report.RunRecord;
+import org.repomirror.run.Phase;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 

@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.repomirror.report.SyncReport;
+import org.repomirror.run.Change;
+import org.repomirror.run.Failure;
+import org.repomirror.run.Phase;
 
 /**
  * What one run found and did: failures (by the pass that found them), warnings, the paths it
@@ -25,9 +27,9 @@ final class RunLedger {
   }
 
   private final boolean everyChange;
-  private final Map<Scope, List<SyncReport.Failure>> failures = new EnumMap<>(Scope.class);
+  private final Map<Scope, List<Failure>> failures = new EnumMap<>(Scope.class);
   private final List<String> warnings = new ArrayList<>();
-  private final List<SyncReport.Change> changes = new ArrayList<>();
+  private final List<Change> changes = new ArrayList<>();
   private final Map<Phase, Long> phaseMillis = new LinkedHashMap<>();
   private final AtomicLong bytesFetched = new AtomicLong();
   private long changesOmitted;
@@ -41,7 +43,7 @@ final class RunLedger {
     for (Scope s : Scope.values()) failures.put(s, new ArrayList<>());
   }
 
-  synchronized void fail(Scope scope, SyncReport.Failure f) {
+  synchronized void fail(Scope scope, Failure f) {
     failures.get(scope).add(f);
   }
 
@@ -50,8 +52,8 @@ final class RunLedger {
     failures.get(scope).clear();
   }
 
-  synchronized List<SyncReport.Failure> failures() {
-    List<SyncReport.Failure> all = new ArrayList<>();
+  synchronized List<Failure> failures() {
+    List<Failure> all = new ArrayList<>();
     failures.values().forEach(all::addAll);
     return all;
   }
@@ -64,15 +66,15 @@ final class RunLedger {
     return List.copyOf(warnings);
   }
 
-  synchronized void change(String path, SyncReport.Change.Action action) {
+  synchronized void change(String path, Change.Action action) {
     if (everyChange || changes.size() < MAX_CHANGES_REPORTED) {
-      changes.add(new SyncReport.Change(path, action));
+      changes.add(new Change(path, action));
     } else {
       changesOmitted++;
     }
   }
 
-  synchronized List<SyncReport.Change> changes() {
+  synchronized List<Change> changes() {
     return List.copyOf(changes);
   }
 

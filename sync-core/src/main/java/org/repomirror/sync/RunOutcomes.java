@@ -2,11 +2,12 @@ package org.repomirror.sync;
 
 import java.util.List;
 import java.util.Optional;
-import org.repomirror.report.FileAction;
+import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.report.RunOutcome;
-import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
-import org.repomirror.report.TreeOutcome;
+import org.repomirror.run.Failure;
+import org.repomirror.run.FileAction;
+import org.repomirror.tree.TreeOutcome;
 import org.repomirror.trust.ReleaseVerifier;
 
 /** How a run's findings add up to one outcome, the reason for it, and the signatures line. */
@@ -17,7 +18,7 @@ final class RunOutcomes {
   record Findings(
       List<SyncReport.SuiteReport> suites,
       SyncReport.TreeReport tree,
-      List<SyncReport.Failure> failures,
+      List<Failure> failures,
       boolean guardTripped,
       SyncReport.FinalReport verdict) {}
 

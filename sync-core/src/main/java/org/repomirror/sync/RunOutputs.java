@@ -6,6 +6,7 @@ import java.time.Instant;
 import org.repomirror.publish.ManifestPublisher;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.TraceFile;
+import org.repomirror.run.Phase;
 
 /**
  * The files a mirror writes into its own served tree: the manifest of the tree, for downstream

@@ -1,7 +1,7 @@
 package org.repomirror.sync;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.repomirror.report.Progress;
+import org.repomirror.run.Progress;
 
 /**
  * A run's progress as its passes report it: the plan is complete once every pass of the run (the

@@ -11,7 +11,7 @@ import org.repomirror.index.Index;
 import org.repomirror.report.RunRecord;
 import org.repomirror.report.SuiteStatus;
 import org.repomirror.report.SyncReport;
-import org.repomirror.report.TreeOutcome;
+import org.repomirror.tree.TreeOutcome;
 
 /**
  * What the index keeps of runs between them: a summary of each run (for {@code status} and a plan's

@@ -21,7 +21,8 @@ import org.repomirror.index.FileState;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.publish.Publication;
 import org.repomirror.publish.Publisher;
-import org.repomirror.report.SyncReport;
+import org.repomirror.run.Change;
+import org.repomirror.run.Phase;
 import org.repomirror.transfer.FetchOutcome;
 
 /**
@@ -84,7 +85,7 @@ final class SuitePublisher {
     long t = System.nanoTime();
     p.carryOut(ctx.index(), ctx.publisher());
     ctx.ledger().phase(Phase.PUBLISH, t);
-    p.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+    p.records().forEach(r -> ctx.ledger().change(r.path(), Change.Action.FETCHED));
     return references;
   }
 

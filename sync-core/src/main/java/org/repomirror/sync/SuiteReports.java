@@ -4,9 +4,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.repomirror.report.FileAction;
-import org.repomirror.report.SuiteOutcome;
+import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.report.SyncReport;
+import org.repomirror.run.Failure;
+import org.repomirror.run.FileAction;
 import org.repomirror.transfer.FetchOutcome;
 
 /**
@@ -15,13 +16,10 @@ import org.repomirror.transfer.FetchOutcome;
  */
 final class SuiteReports {
   private final PoolTransfer.Result pool;
-  private final Map<String, SyncReport.Failure> failures;
+  private final Map<String, Failure> failures;
   private final Set<String> reused = new HashSet<>();
 
-  SuiteReports(
-      AptPass.Prepared prepared,
-      PoolTransfer.Result pool,
-      Map<String, SyncReport.Failure> failures) {
+  SuiteReports(AptPass.Prepared prepared, PoolTransfer.Result pool, Map<String, Failure> failures) {
     this.pool = pool;
     this.failures = failures;
     prepared.pool().reuse().forEach(w -> reused.add(w.path()));
@@ -49,7 +47,7 @@ final class SuiteReports {
         bytes += pool.bytes().getOrDefault(path, 0L);
       }
       if (reused.contains(path)) unchanged++;
-      SyncReport.Failure f = failures.get(path);
+      Failure f = failures.get(path);
       if (f != null && f.action() == FileAction.MISSING) {
         missing++;
       } else if (f != null) {

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.FetchedRelease;
+import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.Wanted;
-import org.repomirror.report.SuiteOutcome;
 import org.repomirror.transfer.FetchOutcome;
 
 /**

@@ -6,7 +6,7 @@ import java.util.Set;
 import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.publish.Generations;
-import org.repomirror.report.SyncReport;
+import org.repomirror.run.Change;
 
 /** Deletes the files whose grace period is over, as {@link DeletionPolicy} decides. */
 final class Sweep {
@@ -46,7 +46,7 @@ final class Sweep {
         ctx.files().deleteIfExists(ctx.layout().resolve(path));
         pruneEmptyFolders(ctx, path);
         batch.delete(path).unmarkForDeletion(path);
-        ctx.ledger().change(path, SyncReport.Change.Action.DELETED);
+        ctx.ledger().change(path, Change.Action.DELETED);
       }
       batch.commit();
     }

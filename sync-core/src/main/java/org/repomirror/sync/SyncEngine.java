@@ -14,19 +14,21 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.ReleaseFetcher;
+import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.publish.PublishIntents;
 import org.repomirror.publish.Publisher;
-import org.repomirror.report.FileAction;
 import org.repomirror.report.PlanReport;
-import org.repomirror.report.Progress;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.RunRecord;
-import org.repomirror.report.SuiteOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
+import org.repomirror.run.Failure;
+import org.repomirror.run.FileAction;
+import org.repomirror.run.Phase;
+import org.repomirror.run.Progress;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
 import org.repomirror.transfer.StagingContents;
@@ -382,7 +384,7 @@ public final class SyncEngine {
       long deleted,
       Outcome o,
       Instant started) {
-    List<SyncReport.Failure> failures = ctx.ledger().failures();
+    List<Failure> failures = ctx.ledger().failures();
     long missing = failures.stream().filter(f -> f.action() == FileAction.MISSING).count();
     long transferMillis = Math.max(1, ctx.ledger().millis(Phase.TRANSFER));
     long fetched = apt.filesFetched() + (tree == null ? 0 : tree.fetched() + tree.links());

@@ -27,10 +27,12 @@ import org.repomirror.index.FileState;
 import org.repomirror.publish.Publication;
 import org.repomirror.publish.Publisher;
 import org.repomirror.report.SyncReport;
-import org.repomirror.report.TreeOutcome;
+import org.repomirror.run.Change;
+import org.repomirror.run.Phase;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 import org.repomirror.tree.TreeLister;
+import org.repomirror.tree.TreeOutcome;
 import org.repomirror.tree.format.TreeEntry;
 
 /**
@@ -99,7 +101,7 @@ final class TreeChunks implements AutoCloseable {
   private Void publish(Publication chunk) throws IOException {
     long t = System.nanoTime();
     chunk.carryOut(ctx.index(), ctx.publisher());
-    chunk.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+    chunk.records().forEach(r -> ctx.ledger().change(r.path(), Change.Action.FETCHED));
     ctx.ledger().phase(Phase.PUBLISH, t);
     return null;
   }
@@ -230,7 +232,7 @@ final class TreeChunks implements AutoCloseable {
     }
     p.carryOut(ctx.index(), ctx.publisher());
     linksMade = links.size();
-    p.records().forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+    p.records().forEach(r -> ctx.ledger().change(r.path(), Change.Action.FETCHED));
   }
 
   /**
@@ -246,9 +248,7 @@ final class TreeChunks implements AutoCloseable {
     if (holdBack == null) {
       long t = System.nanoTime();
       deferred.carryOut(ctx.index(), ctx.publisher());
-      deferred
-          .records()
-          .forEach(r -> ctx.ledger().change(r.path(), SyncReport.Change.Action.FETCHED));
+      deferred.records().forEach(r -> ctx.ledger().change(r.path(), Change.Action.FETCHED));
       ctx.ledger().phase(Phase.PUBLISH, t);
       return;
     }

@@ -18,6 +18,7 @@ import org.repomirror.index.Index;
 import org.repomirror.report.PlanReport;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
+import org.repomirror.run.Change;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.HttpUpstream;
@@ -133,7 +134,7 @@ class FinalSyncTest {
       assertThat(last.finalSync().identical()).isTrue();
       Set<String> reported = new TreeSet<>();
       last.changes().forEach(c -> reported.add(c.path()));
-      assertThat(last.changes()).allMatch(c -> c.action() == SyncReport.Change.Action.FETCHED);
+      assertThat(last.changes()).allMatch(c -> c.action() == Change.Action.FETCHED);
       assertThat(last.finalSync().filesVerified()).isEqualTo(changedUpstream.size());
       assertThat(reported).isEqualTo(changedUpstream);
     }

@@ -3,12 +3,14 @@ package org.repomirror.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.repomirror.report.FileAction;
-import org.repomirror.report.SyncReport;
+import org.repomirror.run.Change;
+import org.repomirror.run.Failure;
+import org.repomirror.run.FileAction;
+import org.repomirror.run.Phase;
 
 class RunLedgerTest {
-  private static SyncReport.Failure failure(String path) {
-    return new SyncReport.Failure(path, "u", 1, null, -1, null, "why", FileAction.MISSING);
+  private static Failure failure(String path) {
+    return new Failure(path, "u", 1, null, -1, null, "why", FileAction.MISSING);
   }
 
   @Test
@@ -18,7 +20,7 @@ class RunLedgerTest {
     ledger.fail(RunLedger.Scope.TREE, failure("notes.txt"));
     ledger.warn("the Release changed");
     ledger.restart(RunLedger.Scope.APT);
-    assertThat(ledger.failures()).extracting(SyncReport.Failure::path).containsExactly("notes.txt");
+    assertThat(ledger.failures()).extracting(Failure::path).containsExactly("notes.txt");
     assertThat(ledger.warnings()).containsExactly("the Release changed");
   }
 
@@ -27,8 +29,8 @@ class RunLedgerTest {
     RunLedger ordinary = new RunLedger(false);
     RunLedger last = new RunLedger(true);
     for (int i = 0; i < RunLedger.MAX_CHANGES_REPORTED + 5; i++) {
-      ordinary.change("p" + i, SyncReport.Change.Action.FETCHED);
-      last.change("p" + i, SyncReport.Change.Action.FETCHED);
+      ordinary.change("p" + i, Change.Action.FETCHED);
+      last.change("p" + i, Change.Action.FETCHED);
     }
     assertThat(ordinary.changes()).hasSize(RunLedger.MAX_CHANGES_REPORTED);
     assertThat(ordinary.changesOmitted()).isEqualTo(5);

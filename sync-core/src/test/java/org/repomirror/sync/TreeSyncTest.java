@@ -22,12 +22,12 @@ import org.repomirror.index.Index;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
-import org.repomirror.report.TreeOutcome;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.testing.FaultyFileStore;
 import org.repomirror.testing.TreeSnapshot;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.DirectoryLister;
+import org.repomirror.tree.TreeOutcome;
 import org.repomirror.tree.format.Manifest;
 import org.repomirror.tree.format.TreeEntry;
 

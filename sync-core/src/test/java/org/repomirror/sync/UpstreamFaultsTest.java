@@ -17,9 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.repomirror.index.Index;
 import org.repomirror.publish.Generations;
-import org.repomirror.report.FileAction;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
+import org.repomirror.run.Failure;
+import org.repomirror.run.FileAction;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.HttpUpstream;
@@ -108,7 +109,7 @@ class UpstreamFaultsTest {
         assertThat(report.outcome()).isEqualTo(RunOutcome.PROBLEMS);
         assertThat(report.failures())
             .singleElement()
-            .extracting(SyncReport.Failure::action)
+            .extracting(Failure::action)
             .isEqualTo(FileAction.QUARANTINED);
         assertThat(mirror.resolve(".repomirror/quarantine/" + DEB)).exists();
         assertThat(mirror.resolve(DEB)).doesNotExist();

@@ -1,4 +1,4 @@
-package org.repomirror.report;
+package org.repomirror.tree;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 

@@ -1,4 +1,4 @@
-package org.repomirror.report;
+package org.repomirror.apt;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 

@@ -1,4 +1,4 @@
-package org.repomirror.report;
+package org.repomirror.run;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 

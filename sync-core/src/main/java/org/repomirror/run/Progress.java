@@ -1,4 +1,4 @@
-package org.repomirror.report;
+package org.repomirror.run;
 
 /**
  * Receives a sync's progress as it happens: work planned (the indexes, then the pool, or the tree a

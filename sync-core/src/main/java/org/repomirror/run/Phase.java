@@ -1,10 +1,10 @@
-package org.repomirror.sync;
+package org.repomirror.run;
 
 /**
  * The phases a run's time is told in, by the names its report and {@code status} use. Phases may
  * overlap: the pool is published while the transfer goes on.
  */
-enum Phase {
+public enum Phase {
   /** Fetching and verifying Release files, and listing a tree. */
   LIST("list"),
   /** Deciding what to fetch, reuse and delete. */
@@ -27,7 +27,7 @@ enum Phase {
   }
 
   /** The name reports and the run records use, e.g. {@code transfer}. */
-  String label() {
+  public String label() {
     return label;
   }
 }

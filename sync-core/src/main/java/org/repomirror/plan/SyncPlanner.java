@@ -2,7 +2,7 @@ package org.repomirror.plan;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,26 +21,65 @@ public final class SyncPlanner {
   private SyncPlanner() {}
 
   public static SyncPlan plan(Collection<Wanted> wanted, IndexView index, DiskView disk) {
-    Map<String, Wanted> unique = new LinkedHashMap<>();
-    List<String> conflicts = new ArrayList<>();
-    for (Wanted w : wanted) {
-      Wanted first = unique.putIfAbsent(w.path(), w);
-      if (first != null && !sameContent(first, w)) conflicts.add(w.path());
+    Planning planning = new Planning(index, disk);
+    wanted.forEach(planning::decide);
+    return planning.plan();
+  }
+
+  /** What to do about one wanted file. */
+  public enum Decision {
+    /** A new path: fetch it. */
+    FETCH,
+    /** The mirror has other content at the path: fetch it, to publish with what wants it. */
+    REPLACE,
+    /** The mirror has it as wanted. */
+    REUSE,
+    /** The path was decided already, for an earlier want of it. */
+    SEEN
+  }
+
+  /**
+   * A plan made one wanted file at a time, as indexes are read: each path is decided when first
+   * wanted, so that its fetch can start at once. Not thread-safe.
+   */
+  public static final class Planning {
+    private final IndexView index;
+    private final DiskView disk;
+    private final Map<String, Wanted> first = new HashMap<>();
+    private final List<Wanted> fetch = new ArrayList<>();
+    private final List<Wanted> replace = new ArrayList<>();
+    private final List<Wanted> reuse = new ArrayList<>();
+    private final List<String> conflicts = new ArrayList<>();
+
+    public Planning(IndexView index, DiskView disk) {
+      this.index = index;
+      this.disk = disk;
     }
-    List<Wanted> fetch = new ArrayList<>();
-    List<Wanted> replace = new ArrayList<>();
-    List<Wanted> reuse = new ArrayList<>();
-    for (Wanted w : unique.values()) {
+
+    /** Decides a wanted file: one stat, and one index read, when its path is new to the plan. */
+    public Decision decide(Wanted w) {
+      Wanted earlier = first.putIfAbsent(w.path(), w);
+      if (earlier != null) {
+        if (!sameContent(earlier, w)) conflicts.add(w.path());
+        return Decision.SEEN;
+      }
       Optional<DiskView.OnDisk> there = disk.stat(w.path());
       if (there.isEmpty()) {
         fetch.add(w);
-      } else if (current(w, index.file(w.path()), there.get())) {
-        reuse.add(w);
-      } else {
-        replace.add(w);
+        return Decision.FETCH;
       }
+      if (current(w, index.file(w.path()), there.get())) {
+        reuse.add(w);
+        return Decision.REUSE;
+      }
+      replace.add(w);
+      return Decision.REPLACE;
     }
-    return new SyncPlan(fetch, replace, reuse, conflicts);
+
+    /** The plan of every file decided so far. */
+    public SyncPlan plan() {
+      return new SyncPlan(fetch, replace, reuse, conflicts);
+    }
   }
 
   /** Whether the mirror's copy is the wanted file, as far as the index and one stat can tell. */

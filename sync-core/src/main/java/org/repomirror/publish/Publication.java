@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.repomirror.fs.FileStore;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 
@@ -89,11 +88,11 @@ public final class Publication {
   }
 
   /** Deletes the staged files instead: nothing of this publication becomes visible. */
-  public void discard(FileStore files) throws IOException {
-    for (Publisher.Staged s : content) files.deleteIfExists(s.staged());
-    for (Publisher.Staged s : metadata) files.deleteIfExists(s.staged());
+  public void discard(Publisher publisher) throws IOException {
+    for (Publisher.Staged s : content) publisher.discard(s.staged());
+    for (Publisher.Staged s : metadata) publisher.discard(s.staged());
     for (Generation g : generations) {
-      for (Publisher.Staged s : g.staged()) files.deleteIfExists(s.staged());
+      for (Publisher.Staged s : g.staged()) publisher.discard(s.staged());
     }
   }
 }

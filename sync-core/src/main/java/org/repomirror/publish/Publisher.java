@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.repomirror.fs.CrashPoint;
 import org.repomirror.fs.FileStore;
+import org.repomirror.store.LocalTree;
+import org.repomirror.store.PublishedTree;
 
 /**
  * Moves verified files from staging into the served tree in two stages: content first (pool and
@@ -27,6 +29,7 @@ public final class Publisher {
   private final Path root;
   private final FileStore files;
   private final Generations generations;
+  private final PublishedTree tree;
 
   /** Folders known to exist in this run: a check per file would cost a syscall per segment. */
   private final Set<Path> madeDirectories = new HashSet<>();
@@ -35,6 +38,21 @@ public final class Publisher {
     this.root = root;
     this.files = files;
     this.generations = new Generations(root, files);
+    this.tree = new LocalTree(root, files);
+  }
+
+  /** The published tree, to read. */
+  public PublishedTree tree() {
+    return tree;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The filesystem seam every change goes through. */
+  public FileStore files() {
+    return files;
   }
 
   /** The suites' generations this publisher switches. */
@@ -93,6 +111,23 @@ public final class Publisher {
       directories.add(target.getParent());
     }
     for (Path dir : directories) files.fsyncDirectory(dir);
+  }
+
+  /**
+   * Deletes a published file, and the folders that leaves empty up to the first that holds
+   * anything, as rsync --delete does: a package gone from the archive leaves no {@code
+   * pool/main/n/newcomer/}.
+   */
+  public void delete(String path) throws IOException {
+    files.deleteIfExists(root.resolve(path));
+    for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      if (!files.deleteIfEmptyFolder(root.resolve(path.substring(0, slash)))) return;
+    }
+  }
+
+  /** Throws away a staged file that will not be published. */
+  public void discard(Path staged) throws IOException {
+    files.deleteIfExists(staged);
   }
 
   private static int releaseRank(String path) {

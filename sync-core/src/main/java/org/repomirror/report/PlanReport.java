@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.List;
 import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.tree.TreeOutcome;
+import org.repomirror.tree.TreeResult;
 
 /**
  * What a sync would do, from {@code repomirror plan}: per suite (and the tree pass) and in total,
@@ -77,7 +78,7 @@ public record PlanReport(
           name, state.label(), reason, files, fetchFiles, fetchBytes, unchangedFiles, deleteFiles);
     }
 
-    public static Item tree(SyncReport.TreeReport t) {
+    public static Item tree(TreeResult t) {
       return new Item(
           "tree (" + t.source() + ")",
           t.outcome().label(),

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
-import org.repomirror.tree.TreeOutcome;
+import org.repomirror.tree.TreeResult;
 
 /**
  * The outcome of one sync run, for people ({@link #summary}) and machines (JSON). Immutable.
@@ -46,7 +46,7 @@ public record SyncReport(
     double megabytesPerSecond,
     List<Failure> failures,
     List<String> warnings,
-    TreeReport tree,
+    TreeResult tree,
     List<Change> changes,
     long changesOmitted,
     Double plannedSeconds,
@@ -97,43 +97,6 @@ public record SyncReport(
           filesChecked, filesVerified, bytesVerified / 1e6, suitesChecked);
     }
   }
-
-  /**
-   * The tree pass, in tree mode.
-   *
-   * @param source directory, autoindex or manifest
-   * @param verification how the files it fetched were verified: manifest-sha256, source-sha256 or
-   *     size-mtime (files of this run's apt suites are verified against the signed indexes, and
-   *     counted in the suites)
-   * @param markedForDeletion paths the upstream no longer has, deleted after the grace period
-   * @param skipped entries left out by rule: hidden, unsafe names, links leaving the tree, special
-   *     files
-   * @param notMirrored every listed entry that is not in the mirror, and why: the skipped ones, and
-   *     those the upstream refused when fetched (404, 403, 410); at most 10,000
-   * @param notMirroredOmitted such entries beyond that limit
-   */
-  public record TreeReport(
-      String source,
-      String verification,
-      TreeOutcome outcome,
-      String reason,
-      long listed,
-      long fetched,
-      long unchanged,
-      long failed,
-      long links,
-      long markedForDeletion,
-      long skipped,
-      long bytesFetched,
-      List<NotMirrored> notMirrored,
-      long notMirroredOmitted) {
-    public TreeReport {
-      notMirrored = List.copyOf(notMirrored);
-    }
-  }
-
-  /** An entry of the upstream's listing that the mirror does not hold, and why. */
-  public record NotMirrored(String path, String reason) {}
 
   /**
    * One suite.

@@ -3,6 +3,7 @@ package org.repomirror.report;
 import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
+import org.repomirror.tree.TreeResult;
 
 /** The terminal summary of a {@link SyncReport}: a line per suite, the tree, totals, verdict. */
 final class SyncSummary {
@@ -66,7 +67,7 @@ final class SyncSummary {
   /** Not-mirrored entries listed on the terminal; the JSON report has them all. */
   private static final int NOT_MIRRORED_SHOWN = 20;
 
-  private static void tree(StringBuilder s, SyncReport.TreeReport tree) {
+  private static void tree(StringBuilder s, TreeResult tree) {
     s.append(
         String.format(
             "%-40s %-14s listed %d, fetched %d, unchanged %d, failed %d, links %d, to delete %d,"

@@ -24,8 +24,9 @@ public interface Progress {
   void planned(long files, long bytes);
 
   /**
-   * Everything the run will move is planned: from now on a share of the whole can be told. A final
-   * sync that syncs a suite again plans more after this.
+   * Everything the caller will move is planned. A run's own progress forwards it once every pass of
+   * the run (the apt suites, then the tree) has said so: from then on a share of the whole can be
+   * told. A final sync that syncs a suite again plans more after this.
    */
   void planComplete();
 

@@ -83,6 +83,7 @@ public final class SampleRepository {
   private boolean sha512;
   private boolean contents;
   private boolean selfListing;
+  private String malformed;
   private SigningKey key;
   private long seed = 42;
   private Suite patchedFrom;
@@ -147,6 +148,15 @@ public final class SampleRepository {
   /** Adds a Contents-<arch>.gz per component, and lists the uncompressed one, which is absent. */
   public SampleRepository contents() {
     this.contents = true;
+    return this;
+  }
+
+  /**
+   * Ends the Packages of a component with a stanza that does not parse (its Size is not a number),
+   * listed in the Release with its true checksums: an archive whose index generator broke.
+   */
+  public SampleRepository malformed(String component) {
+    this.malformed = component;
     return this;
   }
 
@@ -252,6 +262,11 @@ public final class SampleRepository {
           && (p.architecture().equals(arch) || p.architecture().equals("all"))) {
         text.append(stanza(p)).append('\n');
       }
+    }
+    if (component.equals(malformed)) {
+      text.append("Package: broken\nFilename: pool/broken.deb\nSize: many\nSHA256: ")
+          .append("0".repeat(64))
+          .append("\n\n");
     }
     byte[] plain = text.toString().getBytes(StandardCharsets.UTF_8);
     indexes.listedOnly.put(dir + "Packages", plain);

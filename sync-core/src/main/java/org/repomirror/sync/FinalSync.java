@@ -1,7 +1,6 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,12 +12,16 @@ import java.util.Set;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.ReleaseFetcher;
 import org.repomirror.apt.SuiteOutcome;
+import org.repomirror.index.Index;
 import org.repomirror.report.SyncReport;
 import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
+import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 import org.repomirror.source.Upstream;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.tree.TreeOutcome;
+import org.repomirror.tree.TreeResult;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.verify.TreeVerifier;
 import org.repomirror.verify.VerifyReport;
@@ -53,63 +56,47 @@ final class FinalSync {
     }
   }
 
-  /** The suites whose Release upstream differs from the one just published. */
+  /** The suites, of those given, whose Release upstream differs from the one just published. */
   static List<String> changedReleases(
-      MirrorLayout layout, ReleaseFetcher releases, List<SyncReport.SuiteReport> suites)
-      throws IOException {
+      PublishedTree tree, ReleaseFetcher releases, List<String> dists) throws IOException {
     List<String> changed = new ArrayList<>();
-    for (SyncReport.SuiteReport s : suites) {
-      if (!s.outcome().settled()) continue;
+    for (String dist : dists) {
       for (String name : List.of("InRelease", "Release")) {
-        Path local = layout.resolve(s.dist() + "/" + name);
-        if (!Files.exists(local)) continue;
-        if (!releases.sameAs(s.dist() + "/" + name, Files.readAllBytes(local)))
-          changed.add(s.dist());
+        Optional<byte[]> published = tree.read(dist + "/" + name);
+        if (published.isEmpty()) continue;
+        if (!releases.sameAs(dist + "/" + name, published.get())) changed.add(dist);
         break;
       }
     }
     return changed;
   }
 
-  /** The inputs of a verdict. */
-  record Findings(
-      List<SyncReport.SuiteReport> suites,
-      SyncReport.TreeReport tree,
-      List<String> lacking,
-      List<Failure> failures,
-      boolean guardTripped,
-      int reruns,
-      long filesChecked) {}
-
   /**
    * Everything the run wrote re-read from disk and hashed, each suite's chain from its signature
    * down; and a verdict that lists every difference.
    */
   static SyncReport.FinalReport verdict(
-      RunContext ctx,
+      Path root,
+      Index index,
+      RunLedger ledger,
       ReleaseVerifier verifier,
-      Findings f,
-      List<Change> changes,
-      Instant synced,
-      long startNanos)
+      SyncEngine.Findings f,
+      Instant synced)
       throws IOException, InterruptedException {
-    long t = System.nanoTime();
     Set<String> touched = new HashSet<>();
-    for (Change c : changes) {
+    for (Change c : ledger.changes()) {
       if (c.action() == Change.Action.FETCHED) touched.add(c.path());
     }
-    VerifyReport proof =
-        TreeVerifier.ofTouched(
-                ctx.layout().root(),
-                ctx.index(),
-                verifier,
-                2 * Runtime.getRuntime().availableProcessors(),
-                touched)
-            .run();
-    ctx.ledger().phase(Phase.VERIFY, t);
-    List<String> differences = differences(f, proof);
+    VerifyReport proof;
+    try (Ledger.Timing t = ledger.time(Phase.VERIFY)) {
+      proof =
+          TreeVerifier.ofTouched(
+                  root, index, verifier, 2 * Runtime.getRuntime().availableProcessors(), touched)
+              .run();
+    }
+    List<String> differences = differences(f, ledger.failures(), proof);
     boolean identical = differences.isEmpty();
-    long pending = ctx.index().pendingDeletes().size();
+    long pending = index.pendingDeletes().size();
     String verdict =
         identical
             ? "identical to upstream as of "
@@ -122,28 +109,30 @@ final class FinalSync {
         identical,
         verdict,
         differences,
-        (System.nanoTime() - startNanos) / 1e9,
-        f.reruns(),
-        f.filesChecked(),
+        (System.nanoTime() - f.startNanos()) / 1e9,
+        f.apt().reruns(),
+        f.apt().filesChecked(),
         proof.files(),
         proof.bytesHashed(),
         proof.suites().size());
   }
 
-  private static List<String> differences(Findings f, VerifyReport proof) {
+  private static List<String> differences(
+      SyncEngine.Findings f, List<Failure> failures, VerifyReport proof) {
     List<String> differences = new ArrayList<>();
-    for (SyncReport.SuiteReport s : f.suites()) {
+    for (SyncReport.SuiteReport s : f.apt().suites()) {
       if (!s.outcome().settled() || s.outcome() == SuiteOutcome.CHANGED) {
         differences.add(s.dist() + ": " + s.outcome() + " (" + s.reason() + ")");
       }
     }
-    if (f.tree() != null && f.tree().outcome() == TreeOutcome.LISTING_FAILED) {
-      differences.add("tree: the listing failed (" + f.tree().reason() + ")");
+    TreeResult tree = f.tree().report();
+    if (tree != null && tree.outcome() == TreeOutcome.LISTING_FAILED) {
+      differences.add("tree: the listing failed (" + tree.reason() + ")");
     }
-    for (String path : f.lacking()) {
+    for (String path : f.tree().lacking()) {
       differences.add(path + ": an index references it, but the upstream's listing lacks it");
     }
-    for (Failure failure : f.failures()) {
+    for (Failure failure : failures) {
       differences.add(failure.path() + ": " + failure.reason() + " -> " + failure.action());
     }
     for (VerifyReport.Problem p : proof.problems()) {

@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.repomirror.apt.SuiteOutcome;
+import org.repomirror.apt.Wanting;
+import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.Wanted;
@@ -27,8 +29,9 @@ final class PlanMaker {
       long unchanged,
       long delete) {}
 
-  private final RunContext ctx;
-  private final AptPass.Prepared prepared;
+  private final Index index;
+  private final Wanting wanting;
+  private final SyncPlan pool;
   private final Set<String> toFetch = new HashSet<>();
   private final Set<String> reused = new HashSet<>();
   private final Set<String> allWanted;
@@ -39,28 +42,32 @@ final class PlanMaker {
   private long absentBytes;
   private long indexReused;
 
-  PlanMaker(RunContext ctx, AptPass.Prepared prepared) {
-    this.ctx = ctx;
-    this.prepared = prepared;
-    prepared.pool().toFetch().forEach(w -> toFetch.add(w.path()));
-    prepared.pool().reuse().forEach(w -> reused.add(w.path()));
-    this.allWanted = AptPass.allWanted(prepared.suites());
+  /**
+   * @param pool the plan of every file the suites want besides their indexes
+   */
+  PlanMaker(Index index, Wanting wanting, SyncPlan pool) {
+    this.index = index;
+    this.wanting = wanting;
+    this.pool = pool;
+    pool.toFetch().forEach(w -> toFetch.add(w.path()));
+    pool.reuse().forEach(w -> reused.add(w.path()));
+    this.allWanted = wanting.allWanted();
   }
 
   List<PlanReport.Item> items() {
     List<PlanReport.Item> items = new ArrayList<>();
-    for (SuiteWork s : prepared.suites()) items.add(item(s));
+    for (Wanting.Suite s : wanting.suites()) items.add(item(s));
     return items;
   }
 
-  private PlanReport.Item item(SuiteWork s) {
-    if (s.ended() != null) {
-      return PlanReport.Item.suite(s.dist, s.ended(), s.reason(), 0, 0, 0, 0, 0);
+  private PlanReport.Item item(Wanting.Suite s) {
+    if (s instanceof Wanting.Ended e) {
+      return PlanReport.Item.suite(e.dist(), e.outcome(), e.reason(), 0, 0, 0, 0, 0);
     }
     long fetch = 0;
     long bytes = 0;
     long unchanged = 0;
-    for (Wanted w : s.wanted.values()) {
+    for (Wanted w : Wanting.wanted(s).values()) {
       if (toFetch.contains(w.path())) {
         fetch++;
         bytes += w.size();
@@ -68,17 +75,17 @@ final class PlanMaker {
         unchanged++;
       }
     }
-    Set<String> references = new LinkedHashSet<>(s.wanted.keySet());
-    if (s.changed()) {
-      IndexCount i = indexes(s, references);
+    Set<String> references = new LinkedHashSet<>(Wanting.wanted(s).keySet());
+    if (s instanceof Wanting.Changed c) {
+      IndexCount i = indexes(c, references);
       fetch += i.files;
       bytes += i.bytes;
-      unchanged += s.indexPlan.reuse().size();
+      unchanged += c.indexes().plan().reuse().size();
     }
-    long delete = deletions(s, references);
+    long delete = deletions(s.dist(), references);
     return PlanReport.Item.suite(
-        s.dist,
-        s.changed() ? SuiteOutcome.CHANGED : SuiteOutcome.UNCHANGED,
+        s.dist(),
+        s instanceof Wanting.Changed ? SuiteOutcome.CHANGED : SuiteOutcome.UNCHANGED,
         null,
         references.size(),
         fetch,
@@ -90,14 +97,14 @@ final class PlanMaker {
   private record IndexCount(long files, long bytes) {}
 
   /** The indexes and Release files a changed suite would fetch; adds them to its references. */
-  private IndexCount indexes(SuiteWork s, Set<String> references) {
+  private IndexCount indexes(Wanting.Changed s, Set<String> references) {
     long files = 0;
     long bytes = 0;
-    SyncPlan plan = s.indexPlan;
+    SyncPlan plan = s.indexes().plan();
     plan.reuse().forEach(w -> references.add(w.path()));
     for (Wanted w : plan.toFetch()) {
-      boolean found = s.presentIndexes.contains(w.path());
-      if (s.listedAbsent.contains(w.path()) || (w.mayBeAbsent() && !found)) {
+      boolean found = s.indexes().present().contains(w.path());
+      if (s.indexes().listedAbsent().contains(w.path()) || (w.mayBeAbsent() && !found)) {
         absentFiles++;
         absentBytes += w.size();
         continue;
@@ -106,7 +113,7 @@ final class PlanMaker {
       files++;
       bytes += w.size();
     }
-    for (var raw : s.fetched().raw()) {
+    for (var raw : s.release().raw()) {
       references.add(raw.path());
       files++;
       bytes += raw.bytes().length;
@@ -117,16 +124,16 @@ final class PlanMaker {
     return new IndexCount(files, bytes);
   }
 
-  private long deletions(SuiteWork s, Set<String> references) {
-    Set<String> before = ctx.index().references(s.dist).orElse(Set.of());
+  private long deletions(String dist, Set<String> references) {
+    Set<String> before = index.references(dist).orElse(Set.of());
     if (before.isEmpty()) return 0;
-    Set<String> elsewhere = ctx.index().referencedBySuites(s.dist);
+    Set<String> elsewhere = index.referencedBySuites(dist);
     List<String> marks =
         DeletionPolicy.marks(
                 before,
                 references,
                 p -> allWanted.contains(p) || elsewhere.contains(p),
-                ctx.index().pendingDeletes())
+                index.pendingDeletes())
             .toMark();
     deletions.addAll(marks);
     return marks.size();
@@ -134,15 +141,15 @@ final class PlanMaker {
 
   /** Call after {@link #items}. */
   Totals totals() {
-    SyncPlan.Amount pool = SyncPlan.Amount.of(prepared.pool().toFetch());
+    SyncPlan.Amount fetch = SyncPlan.Amount.of(pool.toFetch());
     return new Totals(
-        pool.files(),
-        pool.bytes(),
+        fetch.files(),
+        fetch.bytes(),
         indexFiles,
         indexBytes,
         absentFiles,
         absentBytes,
-        prepared.pool().reuse().size() + indexReused,
+        pool.reuse().size() + indexReused,
         deletions.size());
   }
 }

@@ -6,73 +6,97 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.repomirror.apt.IndexReader;
+import org.repomirror.apt.Released;
 import org.repomirror.apt.SuiteOutcome;
+import org.repomirror.apt.SuiteReleases;
+import org.repomirror.apt.Wanting;
+import org.repomirror.plan.SyncPlan;
+import org.repomirror.plan.SyncPlanner;
 import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
 import org.repomirror.report.PlanReport;
 import org.repomirror.report.SyncReport;
+import org.repomirror.transfer.FetchOutcome;
+import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.TreeLister;
+import org.repomirror.tree.TreePass;
+import org.repomirror.tree.TreeResult;
 
 /**
- * A plan: the apt pass prepared as a sync prepares it (reading one variant of each index), the tree
- * listed without fetching, a probe of the upstream, and the report of what a sync would do. Not
- * thread-safe.
+ * A plan: the apt suites' steps as a sync runs them, up to the planner (reading one variant of each
+ * index), the tree listed without fetching, a probe of the upstream, and the report of what a sync
+ * would do. Not thread-safe.
  */
 final class PlanRun {
-  private final RunContext ctx;
-  private final AptPass apt;
-  private final TreeLister tree;
-  private final Function<Set<String>, Predicate<String>> excludedFromTree;
-  private final Set<String> keep;
+  /**
+   * The tree pass of a plan, in tree mode.
+   *
+   * @param excluded what the tree pass leaves alone, given what the apt suites want
+   */
+  record Tree(
+      TreeLister lister, TreePass.Parts parts, Function<Set<String>, Predicate<String>> excluded) {}
+
+  private final AptSync.Parts parts;
+  private final SyncOptions options;
+  private final SuiteReleases releases;
+  private final IndexReader indexes;
+  private final Tree tree;
 
   /**
-   * @param tree the tree's lister in tree mode, else null
-   * @param excludedFromTree what the tree pass leaves alone, given what the apt suites want
-   * @param keep what the published suites reference
+   * @param tree the tree pass in tree mode, else null
    */
   PlanRun(
-      RunContext ctx,
-      AptPass apt,
-      TreeLister tree,
-      Function<Set<String>, Predicate<String>> excludedFromTree,
-      Set<String> keep) {
-    this.ctx = ctx;
-    this.apt = apt;
+      AptSync.Parts parts,
+      SyncOptions options,
+      SuiteReleases releases,
+      IndexReader indexes,
+      Tree tree) {
+    this.parts = parts;
+    this.options = options;
+    this.releases = releases;
+    this.indexes = indexes;
     this.tree = tree;
-    this.excludedFromTree = excludedFromTree;
-    this.keep = keep;
   }
 
   PlanReport run(String upstream) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    AptPass.Prepared prepared = apt.prepare(ctx.options().dists(), AptPass.IndexFetch.TO_READ);
-    PlanMaker maker = new PlanMaker(ctx, prepared);
+    Released released = releases.fetch(options.dists());
+    SyncPlanner.Planning planning =
+        new SyncPlanner.Planning(parts.index()::file, parts.publisher().tree());
+    Wanting wanting = Wanting.nothingRead(released);
+    if (!released.trustFailure()) {
+      try (Transfer.Session session = parts.transfer().open(parts.progress(), parts.ledger())) {
+        wanting = indexes.read(released, IndexReader.Mode.TO_READ, session, planning::decide);
+      }
+    }
+    SyncPlan pool = planning.plan();
+    PlanMaker maker = new PlanMaker(parts.index(), wanting, pool);
     List<PlanReport.Item> items = new ArrayList<>(maker.items());
     PlanMaker.Totals totals = maker.totals();
-    List<Wanted> candidates = new ArrayList<>(prepared.pool().toFetch());
-    SyncReport.TreeReport t = null;
-    if (tree != null && !prepared.trustFailure()) {
-      Predicate<String> excluded = excludedFromTree.apply(AptPass.allWanted(prepared.suites()));
-      TreePass dry = new TreePass(ctx, tree, excluded, true);
-      t = dry.run(keep);
+    List<Wanted> candidates = new ArrayList<>(pool.toFetch());
+    TreeResult t = null;
+    if (tree != null && !released.trustFailure()) {
+      Predicate<String> excluded = tree.excluded().apply(wanting.allWanted());
+      TreePass dry = new TreePass(tree.parts(), tree.lister(), excluded, true);
+      t = dry.run(parts.index().referencedBySuites(null));
       items.add(PlanReport.Item.tree(t));
       candidates.addAll(dry.probeCandidates());
     }
+    discardStaged(wanting); // a plan publishes nothing
     long poolFiles = totals.poolFiles() + (t == null ? 0 : t.fetched());
     long poolBytes = totals.poolBytes() + (t == null ? 0 : t.bytesFetched());
     long files = poolFiles + totals.indexFiles();
     long bytes = poolBytes + totals.indexBytes();
     double listSeconds = (System.nanoTime() - t0) / 1e9;
     TransferEstimate.Estimate e =
-        prepared.trustFailure()
+        released.trustFailure()
             ? new TransferEstimate.None("a signature failed: nothing would be fetched")
-            : Probe.estimate(ctx, candidates, files, bytes);
+            : Probe.estimate(parts, options.transfer().connections(), candidates, files, bytes);
     Double total =
         e instanceof TransferEstimate.Seconds s ? Double.valueOf(listSeconds + s.seconds()) : null;
-    SuitePublisher staged = new SuitePublisher(ctx);
-    for (SuiteWork s : prepared.suites()) staged.discard(s); // a plan publishes nothing
     RunOutcomes.Findings f =
-        new RunOutcomes.Findings(asReports(prepared), t, ctx.ledger().failures(), false, null);
+        new RunOutcomes.Findings(asReports(wanting), t, parts.ledger().failures(), false, null);
     return new PlanReport(
         upstream,
         items,
@@ -90,17 +114,33 @@ final class PlanRun {
         total == null
             ? e.basis()
             : String.format("listing %.1f s as measured now; transfer %s", listSeconds, e.basis()),
-        ctx.ledger().warnings(),
+        parts.ledger().warnings(),
         RunOutcomes.outcome(f),
         RunOutcomes.reason(f));
   }
 
+  private void discardStaged(Wanting wanting) throws IOException {
+    for (Wanting.Suite s : wanting.suites()) {
+      Wanting.Indexes indexes =
+          switch (s) {
+            case Wanting.Changed c -> c.indexes();
+            case Wanting.Ended e -> e.indexes();
+            case Wanting.Unchanged u -> Wanting.Indexes.NONE;
+          };
+      for (FetchOutcome.Fetched f : indexes.staged().values()) {
+        parts.publisher().discard(f.staged());
+      }
+    }
+  }
+
   /** The suites as a run's outcome reads them: those that can go on count as changed. */
-  private static List<SyncReport.SuiteReport> asReports(AptPass.Prepared prepared) {
+  private static List<SyncReport.SuiteReport> asReports(Wanting wanting) {
     List<SyncReport.SuiteReport> reports = new ArrayList<>();
-    for (SuiteWork s : prepared.suites()) {
-      SuiteOutcome o = s.ended() != null ? s.ended() : SuiteOutcome.CHANGED;
-      reports.add(SyncReport.SuiteReport.early(s.dist, o, s.reason(), s.signatures));
+    for (Wanting.Suite s : wanting.suites()) {
+      reports.add(
+          s instanceof Wanting.Ended e
+              ? SyncReport.SuiteReport.early(e.dist(), e.outcome(), e.reason(), e.signatures())
+              : SyncReport.SuiteReport.early(s.dist(), SuiteOutcome.CHANGED, null, s.signatures()));
     }
     return reports;
   }

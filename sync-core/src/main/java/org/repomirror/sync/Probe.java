@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.repomirror.index.Index;
 import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
 import org.repomirror.publish.Publisher;
 import org.repomirror.report.RunRecord;
+import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
@@ -28,29 +30,33 @@ final class Probe {
 
   private Probe() {}
 
+  /**
+   * @param connections as many as the sync would use
+   */
   static TransferEstimate.Estimate estimate(
-      RunContext ctx, List<Wanted> candidates, long files, long bytes)
+      AptSync.Parts parts, int connections, List<Wanted> candidates, long files, long bytes)
       throws IOException, InterruptedException {
     if (files == 0) return new TransferEstimate.Seconds(0, "nothing to fetch");
-    int connections = ctx.options().transfer().connections();
     List<Wanted> sample = sample(candidates, connections, bytes);
     List<TransferEstimate.Sample> samples = new ArrayList<>();
     List<FetchOutcome.Fetched> fetched = new ArrayList<>();
-    long t = System.nanoTime();
-    for (FetchOutcome o : ctx.transfer().fetchAll(tasks(sample), x -> {})) {
-      if (o instanceof FetchOutcome.Fetched f) {
-        if (f.bytesTransferred() > 0) {
-          samples.add(new TransferEstimate.Sample(f.bytesTransferred(), f.elapsedNanos()));
+    TransferEstimate.Publishing publishing;
+    try (Ledger.Timing t = parts.ledger().time(Phase.PROBE)) {
+      for (FetchOutcome o : parts.transfer().fetchAll(tasks(sample), x -> {})) {
+        if (o instanceof FetchOutcome.Fetched f) {
+          if (f.bytesTransferred() > 0) {
+            samples.add(new TransferEstimate.Sample(f.bytesTransferred(), f.elapsedNanos()));
+          }
+          fetched.add(f);
         }
-        fetched.add(f);
       }
+      publishing = publishing(parts, fetched);
     }
-    TransferEstimate.Publishing publishing = publishing(ctx, fetched);
-    ctx.ledger().phase(Phase.PROBE, t);
     TransferEstimate.Estimate probed =
         TransferEstimate.fromProbe(files, bytes, samples, connections, sample.size(), publishing);
     if (probed instanceof TransferEstimate.Seconds) return probed;
-    TransferEstimate.Estimate history = TransferEstimate.fromHistory(files, bytes, history(ctx));
+    TransferEstimate.Estimate history =
+        TransferEstimate.fromHistory(files, bytes, history(parts.index()));
     if (history instanceof TransferEstimate.Seconds) return history;
     return new TransferEstimate.None(probed.basis() + ", and " + history.basis());
   }
@@ -63,18 +69,20 @@ final class Probe {
    * the cost per byte. They are published into a folder of staging and deleted.
    */
   private static TransferEstimate.Publishing publishing(
-      RunContext ctx, List<FetchOutcome.Fetched> fetched) throws IOException {
-    Path scratch = ctx.layout().staging().resolve("probe-publish");
-    String base = ctx.layout().root().relativize(scratch) + "/";
+      AptSync.Parts parts, List<FetchOutcome.Fetched> fetched) throws IOException {
+    Path staging = parts.transfer().staging();
+    Publisher publisher = parts.publisher();
+    Path scratch = staging.resolve("probe-publish");
+    String base = publisher.root().relativize(scratch) + "/";
     try {
       List<Publisher.Staged> tiny = new ArrayList<>();
       for (int i = 0; i < TINY_FILES; i++) {
-        Path f = ctx.layout().staging().resolve("probe-tiny-" + i);
+        Path f = staging.resolve("probe-tiny-" + i);
         Files.write(f, new byte[1024]);
         tiny.add(new Publisher.Staged(f, base + "t" + i + "/file"));
       }
       long t0 = System.nanoTime();
-      ctx.publisher().publishContent(tiny);
+      publisher.publishContent(tiny);
       double perFile = (System.nanoTime() - t0) / 1e9 / TINY_FILES;
       List<Publisher.Staged> sample = new ArrayList<>();
       long bytes = 0;
@@ -83,13 +91,13 @@ final class Probe {
         bytes += fetched.get(i).bytesTransferred();
       }
       long t1 = System.nanoTime();
-      ctx.publisher().publishContent(sample);
+      publisher.publishContent(sample);
       double seconds = (System.nanoTime() - t1) / 1e9;
       double perByte = bytes > 0 ? Math.max(0, seconds - perFile * sample.size()) / bytes : 0;
       return new TransferEstimate.Publishing(perFile, perByte);
     } finally {
-      ctx.files().deleteTree(scratch);
-      for (FetchOutcome.Fetched f : fetched) ctx.files().deleteIfExists(f.staged());
+      publisher.files().deleteTree(scratch);
+      for (FetchOutcome.Fetched f : fetched) publisher.discard(f.staged());
     }
   }
 
@@ -119,9 +127,9 @@ final class Probe {
   }
 
   /** The transfer phases of the last runs that fetched anything. */
-  private static List<TransferEstimate.Run> history(RunContext ctx) throws IOException {
+  private static List<TransferEstimate.Run> history(Index index) throws IOException {
     List<TransferEstimate.Run> runs = new ArrayList<>();
-    for (String json : ctx.index().runs(20)) {
+    for (String json : index.runs(20)) {
       RunRecord r = RunRecord.parse(json);
       long ms = r.millis(Phase.TRANSFER.label());
       if (ms > 0 && r.counts().fetched() > 0) {

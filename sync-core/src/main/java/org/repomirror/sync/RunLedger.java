@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
+import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 
 /**
@@ -16,15 +17,9 @@ import org.repomirror.run.Phase;
  * changed, the time of each phase and the bytes it fetched. A final sync that syncs the suites
  * again starts their failures afresh: only the last attempt counts. Thread-safe.
  */
-final class RunLedger {
+final class RunLedger implements Ledger {
   /** Changed paths listed in an ordinary run's report; a final sync lists every one. */
   static final int MAX_CHANGES_REPORTED = 10_000;
-
-  /** The pass a failure belongs to. */
-  enum Scope {
-    APT,
-    TREE
-  }
 
   private final boolean everyChange;
   private final Map<Scope, List<Failure>> failures = new EnumMap<>(Scope.class);
@@ -43,7 +38,8 @@ final class RunLedger {
     for (Scope s : Scope.values()) failures.put(s, new ArrayList<>());
   }
 
-  synchronized void fail(Scope scope, Failure f) {
+  @Override
+  public synchronized void fail(Scope scope, Failure f) {
     failures.get(scope).add(f);
   }
 
@@ -58,7 +54,8 @@ final class RunLedger {
     return all;
   }
 
-  synchronized void warn(String warning) {
+  @Override
+  public synchronized void warn(String warning) {
     warnings.add(warning);
   }
 
@@ -66,7 +63,8 @@ final class RunLedger {
     return List.copyOf(warnings);
   }
 
-  synchronized void change(String path, Change.Action action) {
+  @Override
+  public synchronized void changed(String path, Change.Action action) {
     if (everyChange || changes.size() < MAX_CHANGES_REPORTED) {
       changes.add(new Change(path, action));
     } else {
@@ -82,9 +80,15 @@ final class RunLedger {
     return changesOmitted;
   }
 
-  /** Adds a phase's time since {@code startNanos}; passes may add to one phase concurrently. */
-  synchronized void phase(Phase phase, long startNanos) {
-    phaseMillis.merge(phase, (System.nanoTime() - startNanos) / 1_000_000, Long::sum);
+  @Override
+  public Timing time(Phase phase) {
+    long start = System.nanoTime();
+    return () -> add(phase, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Adds time to a phase. */
+  synchronized void add(Phase phase, long millis) {
+    phaseMillis.merge(phase, millis, Long::sum);
   }
 
   /** Each phase's wall time in milliseconds, by its label, in the order they first ran. */
@@ -98,7 +102,8 @@ final class RunLedger {
     return phaseMillis.getOrDefault(phase, 0L);
   }
 
-  void fetched(long bytes) {
+  @Override
+  public void fetched(long bytes) {
     bytesFetched.addAndGet(bytes);
   }
 

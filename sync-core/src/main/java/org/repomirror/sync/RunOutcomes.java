@@ -8,6 +8,7 @@ import org.repomirror.report.SyncReport;
 import org.repomirror.run.Failure;
 import org.repomirror.run.FileAction;
 import org.repomirror.tree.TreeOutcome;
+import org.repomirror.tree.TreeResult;
 import org.repomirror.trust.ReleaseVerifier;
 
 /** How a run's findings add up to one outcome, the reason for it, and the signatures line. */
@@ -17,7 +18,7 @@ final class RunOutcomes {
   /** What a run found, for its outcome. */
   record Findings(
       List<SyncReport.SuiteReport> suites,
-      SyncReport.TreeReport tree,
+      TreeResult tree,
       List<Failure> failures,
       boolean guardTripped,
       SyncReport.FinalReport verdict) {}

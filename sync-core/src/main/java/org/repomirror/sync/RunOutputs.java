@@ -1,11 +1,13 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Instant;
+import org.repomirror.index.Index;
 import org.repomirror.publish.ManifestPublisher;
+import org.repomirror.publish.Publisher;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.TraceFile;
+import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 
 /**
@@ -17,31 +19,35 @@ import org.repomirror.run.Phase;
 final class RunOutputs {
   private RunOutputs() {}
 
-  static void write(RunContext ctx, RunOutcome outcome, Instant started, Instant finished)
+  /** What the trace file says of the run. */
+  record Trace(Instant started, Instant finished, String hostname, String upstream) {}
+
+  static void write(
+      Index index, Publisher publisher, RunLedger ledger, RunOutcome outcome, Trace trace)
       throws IOException {
     if (outcome == RunOutcome.TRUST_FAILURE) return;
-    long t = System.nanoTime();
-    boolean changed = !ctx.ledger().changes().isEmpty() || ctx.ledger().changesOmitted() > 0;
-    boolean missing = !Files.exists(ctx.layout().resolve(MirrorLayout.manifest()));
-    if (changed || (missing && holdsFiles(ctx))) {
-      ManifestPublisher.publish(ctx.layout().root(), ctx.index(), MirrorLayout::ownOutput);
+    boolean changed = !ledger.changes().isEmpty() || ledger.changesOmitted() > 0;
+    boolean missing = !publisher.tree().exists(MirrorLayout.manifest());
+    try (Ledger.Timing t = ledger.time(Phase.PUBLISH)) {
+      if (changed || (missing && holdsFiles(index))) {
+        ManifestPublisher.publish(publisher.root(), index, MirrorLayout::ownOutput);
+      }
     }
-    ctx.ledger().phase(Phase.PUBLISH, t);
     if (outcome == RunOutcome.OK) {
       TraceFile.of(
-              started,
-              finished,
+              trace.started(),
+              trace.finished(),
               version(),
-              ctx.options().hostname(),
-              ctx.upstream().url(""),
-              ctx.ledger().bytesFetched())
-          .write(ctx.layout().root(), ctx.options().hostname());
+              trace.hostname(),
+              trace.upstream(),
+              ledger.bytesFetched())
+          .write(publisher.root(), trace.hostname());
     }
   }
 
-  private static boolean holdsFiles(RunContext ctx) {
+  private static boolean holdsFiles(Index index) {
     boolean[] any = {false};
-    ctx.index().forEachPath("", p -> any[0] = true);
+    index.forEachPath("", p -> any[0] = true);
     return any[0];
   }
 

@@ -19,19 +19,15 @@ final class RunProgress implements Progress {
     this.passesToPlan = new AtomicInteger(passes);
   }
 
-  /** One pass has planned all it moves. */
-  void passPlanned() {
-    if (passesToPlan.decrementAndGet() == 0) out.planComplete();
-  }
-
   @Override
   public void planned(long files, long bytes) {
     out.planned(files, bytes);
   }
 
+  /** One pass has planned all it moves: the plan is complete once every pass has. */
   @Override
   public void planComplete() {
-    out.planComplete();
+    if (passesToPlan.decrementAndGet() == 0) out.planComplete();
   }
 
   @Override

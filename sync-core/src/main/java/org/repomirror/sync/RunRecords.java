@@ -12,6 +12,7 @@ import org.repomirror.report.RunRecord;
 import org.repomirror.report.SuiteStatus;
 import org.repomirror.report.SyncReport;
 import org.repomirror.tree.TreeOutcome;
+import org.repomirror.tree.TreeResult;
 
 /**
  * What the index keeps of runs between them: a summary of each run (for {@code status} and a plan's
@@ -129,7 +130,7 @@ final class RunRecords {
               s.bytesFetched(),
               s.failed() + s.missing()));
     }
-    SyncReport.TreeReport t = r.tree();
+    TreeResult t = r.tree();
     if (t != null) {
       boolean ok = t.outcome() == TreeOutcome.MIRRORED || t.outcome() == TreeOutcome.UNCHANGED;
       statuses.put(

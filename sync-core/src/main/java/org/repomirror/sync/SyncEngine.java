@@ -2,7 +2,6 @@ package org.repomirror.sync;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,19 +13,17 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.ReleaseFetcher;
-import org.repomirror.apt.SuiteOutcome;
+import org.repomirror.apt.SuiteReleases;
 import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.publish.PublishIntents;
 import org.repomirror.publish.Publisher;
+import org.repomirror.publish.Sweep;
 import org.repomirror.report.PlanReport;
-import org.repomirror.report.RunOutcome;
 import org.repomirror.report.RunRecord;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
-import org.repomirror.run.Failure;
-import org.repomirror.run.FileAction;
 import org.repomirror.run.Phase;
 import org.repomirror.run.Progress;
 import org.repomirror.source.Upstream;
@@ -34,16 +31,19 @@ import org.repomirror.source.UpstreamValidators;
 import org.repomirror.transfer.StagingContents;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.TreeLister;
+import org.repomirror.tree.TreePass;
+import org.repomirror.tree.TreeResult;
 import org.repomirror.trust.ReleaseVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mirrors apt suites (and, in tree mode, the whole tree) from an upstream. Orchestration only: it
- * takes the mirror's lock, recovers an interrupted run, runs the apt pass ({@link AptPass}, {@link
- * AptPublication}), the tree pass ({@link TreePass}) and the deletion sweep, publishes the manifest
- * and trace, and reports. {@link #plan} runs the same preparation and reports it instead. Not
- * thread-safe: one run at a time per mirror root, which the lock enforces across processes.
+ * Mirrors apt suites (and, in tree mode, the whole tree) from an upstream. The runner: it takes the
+ * mirror's lock, recovers an interrupted run, runs the apt suites' steps ({@link AptSync}), the
+ * tree pass ({@link TreePass}) and the deletion sweep ({@link Sweep}), writes the mirror's own
+ * outputs, and makes the report from the ledger and the steps' values. {@link #plan} runs the same
+ * steps up to the planner and reports them instead. Not thread-safe: one run at a time per mirror
+ * root, which the lock enforces across processes.
  */
 public final class SyncEngine {
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
@@ -59,7 +59,7 @@ public final class SyncEngine {
   private TreeLister tree;
   private boolean finalSync;
   private volatile boolean stopRequested;
-  private volatile RunContext running;
+  private volatile Run running;
 
   /**
    * @param verifier checks Release signatures; null only when verification is disabled
@@ -117,6 +117,26 @@ public final class SyncEngine {
   }
 
   /**
+   * The parts of one run.
+   *
+   * @param started the run's start: it names the run in the records it writes
+   */
+  private record Run(
+      RunLedger ledger,
+      Transfer transfer,
+      Publisher publisher,
+      RunProgress progress,
+      long started) {
+    AptSync.Parts apt(Index index) {
+      return new AptSync.Parts(index, publisher, transfer, ledger, progress);
+    }
+
+    TreePass.Parts tree(Index index) {
+      return new TreePass.Parts(index, publisher, transfer, ledger, progress, started);
+    }
+  }
+
+  /**
    * Runs the apt suites, the tree pass in tree mode, then due deletions; publishes the manifest and
    * the trace file, and reports.
    *
@@ -124,7 +144,6 @@ public final class SyncEngine {
    * @throws MirrorBusyException when another sync holds this mirror
    * @throws IOException when the disk fails: the published tree is intact
    */
-  @SuppressWarnings("try") // the lock is held for the block, not used in it
   public SyncReport run() throws IOException, InterruptedException {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
@@ -149,50 +168,89 @@ public final class SyncEngine {
    */
   public void stop() {
     stopRequested = true;
-    RunContext ctx = running;
-    if (ctx != null) ctx.transfer().stop();
+    Run r = running;
+    if (r != null) r.transfer().stop();
   }
 
   /** Records the run as interrupted, with what it kept, for {@code status}. */
   private SyncInterrupted interrupted(Instant started) throws IOException {
-    RunContext ctx = running;
-    long published =
-        ctx == null ? 0 : ctx.ledger().changes().size() + ctx.ledger().changesOmitted();
+    Run r = running;
+    long published = r == null ? 0 : r.ledger().changes().size() + r.ledger().changesOmitted();
     SyncInterrupted stopped =
         new SyncInterrupted(published, StagingContents.read(layout.staging()));
     RunRecords.recordInterrupted(
         index,
         new RunRecord.Period(started.toString(), clock.instant().toString()),
         upstream.url(""),
-        tree == null ? "apt" : "tree",
-        ctx == null ? 0 : ctx.ledger().bytesFetched(),
+        mode(),
+        r == null ? 0 : r.ledger().bytesFetched(),
         stopped);
     return stopped;
   }
 
   private SyncReport runLocked(Instant started) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    RunContext ctx = context(new RunLedger(finalSync), started.toEpochMilli());
+    Run run = start(new RunLedger(finalSync), started);
     if (finalSync) FinalSync.checkUpdateLocks(upstream, options.dists());
-    int rolledBack = ctx.publisher().generations().recover();
-    if (rolledBack > 0) log.info("rolled back {} leftovers of an interrupted switch", rolledBack);
-    int recovered = PublishIntents.recover(layout.root(), index, ctx.nowMillis());
-    if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
-    AptRun apt = runApt(ctx);
+    recover(run);
+    AptReports.Summary apt = syncSuites(run);
     TreeRun treeRun = new TreeRun(null, List.of());
     DeletionPolicy.Sweep swept = DeletionPolicy.Sweep.NOTHING;
     if (!apt.trustFailure()) {
-      if (tree != null) treeRun = runTree(ctx, apt.result().wanted());
-      ctx.checkStop();
-      swept = Sweep.run(ctx, apt.result().wanted(), clock.millis());
+      if (tree != null) treeRun = syncTree(run, apt.wanted());
+      if (run.transfer().stopped()) throw new Transfer.Stopped();
+      swept =
+          new Sweep(
+                  index, run.publisher(), run.ledger(), options.deleteGrace(), options.maxDelete())
+              .run(apt.wanted(), clock.millis());
     }
-    SyncReport.TreeReport treeReport = treeRun.report();
-    Outcome o = outcome(ctx, apt, treeReport, treeRun.lacking(), swept.guardTripped(), t0);
-    RunOutputs.write(ctx, o.outcome(), started, clock.instant());
+    Findings findings = new Findings(apt, treeRun, swept.guardTripped(), t0);
+    Outcome o = outcome(run, findings);
+    RunOutputs.write(
+        index, run.publisher(), run.ledger(), o.outcome(), outputs(started, clock.instant()));
     Staging.clean(layout);
-    SyncReport report = report(ctx, apt, treeReport, swept.delete().size(), o, started);
-    RunRecords.record(index, report, tree == null ? "apt" : "tree");
+    SyncReport report =
+        Reports.sync(run.ledger(), apt, treeRun.report(), swept, o, context(started, apt));
+    RunRecords.record(index, report, mode());
     return report;
+  }
+
+  private void recover(Run run) throws IOException {
+    int rolledBack = run.publisher().generations().recover();
+    if (rolledBack > 0) log.info("rolled back {} leftovers of an interrupted switch", rolledBack);
+    int recovered = PublishIntents.recover(layout.root(), index, run.started());
+    if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
+  }
+
+  /**
+   * The apt suites' steps; in a final sync, again while a Release changed during the run, up to
+   * {@value FinalSync#MAX_SUITE_RERUNS} times.
+   */
+  private AptReports.Summary syncSuites(Run run) throws IOException, InterruptedException {
+    AptSync apt = new AptSync(run.apt(index), options, releases(), clock, run.started());
+    AptReports.Summary summary = AptReports.of(apt.run());
+    long fetched = summary.filesFetched();
+    int reruns = 0;
+    List<String> changed = changedReleases(summary);
+    while (!changed.isEmpty() && reruns < FinalSync.MAX_SUITE_RERUNS) {
+      run.ledger()
+          .warn(
+              String.join(", ", changed)
+                  + ": the Release changed during the run; syncing the suites again");
+      run.ledger().restart(RunLedger.Scope.APT);
+      reruns++;
+      summary = AptReports.of(apt.run());
+      fetched += summary.filesFetched();
+      changed = changedReleases(summary);
+    }
+    if (!changed.isEmpty()) summary = summary.changing(changed);
+    return summary.rerun(reruns, fetched);
+  }
+
+  private List<String> changedReleases(AptReports.Summary summary) throws IOException {
+    if (!finalSync) return List.of();
+    return FinalSync.changedReleases(
+        new Publisher(layout.root(), files).tree(), releases(), summary.settled());
   }
 
   /**
@@ -200,95 +258,45 @@ public final class SyncEngine {
    *
    * @param report null when there was no tree pass
    */
-  private record TreeRun(SyncReport.TreeReport report, List<String> lacking) {}
+  record TreeRun(TreeResult report, List<String> lacking) {}
 
-  private TreeRun runTree(RunContext ctx, Set<String> aptWanted)
+  private TreeRun syncTree(Run run, Set<String> aptWanted)
       throws IOException, InterruptedException {
-    TreePass pass = new TreePass(ctx, tree, excludedFromTree(aptWanted), false);
-    long t = System.nanoTime();
+    TreePass pass = new TreePass(run.tree(index), tree, excludedFromTree(aptWanted), false);
     Set<String> keep = index.referencedBySuites(null);
-    SyncReport.TreeReport report = pass.run(keep);
-    ctx.ledger().phase(Phase.TREE, t);
+    TreeResult report;
+    try (var t = run.ledger().time(Phase.TREE)) {
+      report = pass.run(keep);
+    }
     List<String> lacking = pass.lacking(keep, report);
     for (String p : lacking) {
-      ctx.ledger().warn(p + ": an index references it, but the upstream's listing lacks it");
+      run.ledger().warn(p + ": an index references it, but the upstream's listing lacks it");
     }
     return new TreeRun(report, lacking);
   }
 
-  /** The outcome of a run and, for a final sync, its verdict. */
-  private record Outcome(RunOutcome outcome, String reason, SyncReport.FinalReport verdict) {}
+  /** What a run found, for its outcome. */
+  record Findings(AptReports.Summary apt, TreeRun tree, boolean guardTripped, long startNanos) {}
 
-  private Outcome outcome(
-      RunContext ctx,
-      AptRun apt,
-      SyncReport.TreeReport treeReport,
-      List<String> lacking,
-      boolean guardTripped,
-      long t0)
-      throws IOException, InterruptedException {
-    List<SyncReport.SuiteReport> suites = apt.result().suites();
+  /** The outcome of a run and, for a final sync, its verdict. */
+  record Outcome(
+      org.repomirror.report.RunOutcome outcome, String reason, SyncReport.FinalReport verdict) {}
+
+  private Outcome outcome(Run run, Findings f) throws IOException, InterruptedException {
     SyncReport.FinalReport verdict = null;
-    if (finalSync && !apt.trustFailure()) {
-      FinalSync.Findings f =
-          new FinalSync.Findings(
-              suites,
-              treeReport,
-              lacking,
-              ctx.ledger().failures(),
-              guardTripped,
-              apt.reruns(),
-              apt.result().filesChecked());
+    if (finalSync && !f.apt().trustFailure()) {
       verdict =
           FinalSync.verdict(
-              ctx, verifier.orElse(null), f, ctx.ledger().changes(), clock.instant(), t0);
+              layout.root(), index, run.ledger(), verifier.orElse(null), f, clock.instant());
     }
     RunOutcomes.Findings findings =
         new RunOutcomes.Findings(
-            suites, treeReport, ctx.ledger().failures(), guardTripped, verdict);
+            f.apt().suites(),
+            f.tree().report(),
+            run.ledger().failures(),
+            f.guardTripped(),
+            verdict);
     return new Outcome(RunOutcomes.outcome(findings), RunOutcomes.reason(findings), verdict);
-  }
-
-  /** The apt pass, and how often a final sync ran it again. */
-  private record AptRun(AptPublication.Result result, int reruns, long filesFetched) {
-    boolean trustFailure() {
-      return result.suites().stream().anyMatch(s -> s.outcome() == SuiteOutcome.TRUST_FAILURE);
-    }
-  }
-
-  private AptRun runApt(RunContext ctx) throws IOException, InterruptedException {
-    AptPass pass = aptPass(ctx);
-    AptPublication.Result r =
-        new AptPublication(ctx).carryOut(pass.prepare(options.dists(), AptPass.IndexFetch.ALL));
-    long fetched = r.filesFetched();
-    int reruns = 0;
-    List<String> changed =
-        finalSync ? FinalSync.changedReleases(layout, releases(), r.suites()) : List.of();
-    while (!changed.isEmpty() && reruns < FinalSync.MAX_SUITE_RERUNS) {
-      ctx.ledger()
-          .warn(
-              String.join(", ", changed)
-                  + ": the Release changed during the run; syncing the suites again");
-      ctx.ledger().restart(RunLedger.Scope.APT);
-      reruns++;
-      r = new AptPublication(ctx).carryOut(pass.prepare(options.dists(), AptPass.IndexFetch.ALL));
-      fetched += r.filesFetched();
-      changed = FinalSync.changedReleases(layout, releases(), r.suites());
-    }
-    if (!changed.isEmpty()) r = markChanging(r, changed);
-    return new AptRun(r, reruns, fetched);
-  }
-
-  private static AptPublication.Result markChanging(AptPublication.Result r, List<String> changed) {
-    List<SyncReport.SuiteReport> suites = new ArrayList<>();
-    for (SyncReport.SuiteReport s : r.suites()) {
-      suites.add(
-          changed.contains(s.dist())
-              ? s.withOutcome(SuiteOutcome.CHANGING, "the Release kept changing during the run")
-              : s);
-    }
-    return new AptPublication.Result(
-        suites, r.filesFetched(), r.filesUnchanged(), r.filesChecked(), r.wanted());
   }
 
   /**
@@ -297,62 +305,67 @@ public final class SyncEngine {
    * index, a probe of a few files), into staging, and deleted again; nothing is published, and only
    * the estimate is recorded in the index, for the next run's report.
    */
-  @SuppressWarnings("try")
   public PlanReport plan() throws IOException, InterruptedException {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
-      RunContext ctx = context(new RunLedger(false), started.toEpochMilli());
+      Run run = start(new RunLedger(false), started);
+      AptSync apt = new AptSync(run.apt(index), options, releases(), clock, run.started());
+      PlanRun.Tree treePass =
+          tree == null ? null : new PlanRun.Tree(tree, run.tree(index), this::excludedFromTree);
       PlanReport report =
           new PlanRun(
-                  ctx, aptPass(ctx), tree, this::excludedFromTree, index.referencedBySuites(null))
+                  run.apt(index),
+                  options,
+                  new SuiteReleases(releases(), run.ledger(), clock),
+                  apt.indexReader(),
+                  treePass)
               .run(upstream.url(""));
       RunRecords.rememberPlan(index, clock, report.estimatedSeconds());
       return report;
     }
   }
 
-  private RunContext context(RunLedger ledger, long nowMillis) {
+  private Run start(RunLedger ledger, Instant started) throws IOException {
     Transfer transfer =
         new Transfer(upstream, layout.staging(), layout.quarantine(), options.transfer());
-    RunContext ctx =
-        new RunContext(
-            layout,
-            upstream,
-            index,
+    Run run =
+        new Run(
+            ledger,
             transfer,
             new Publisher(layout.root(), files),
-            files,
             new RunProgress(progress, tree == null ? 1 : 2),
-            ledger,
-            options,
-            clock,
-            nowMillis,
-            nowMillis);
-    running = ctx;
+            started.toEpochMilli());
+    running = run;
     if (stopRequested) transfer.stop();
-    return ctx;
+    return run;
   }
 
-  private AptPass aptPass(RunContext ctx) {
-    return new AptPass(ctx, releases(), options.selection());
+  private String mode() {
+    return tree == null ? "apt" : "tree";
+  }
+
+  private Reports.Context context(Instant started, AptReports.Summary apt) {
+    return new Reports.Context(
+        started,
+        clock.instant(),
+        upstream.url(""),
+        RunOutcomes.signatures(options.dists(), verifier, apt.suites()),
+        RunRecords.takePlannedEstimate(index));
+  }
+
+  private RunOutputs.Trace outputs(Instant started, Instant finished) {
+    return new RunOutputs.Trace(started, finished, options.hostname(), upstream.url(""));
   }
 
   private ReleaseFetcher releases() {
-    return new ReleaseFetcher(upstream, verifier, this::previousValidators, this::published);
-  }
-
-  /** The mirror's published copy of a file, or empty. */
-  private Optional<byte[]> published(String path) throws IOException {
-    try {
-      return Optional.of(Files.readAllBytes(layout.resolve(path)));
-    } catch (java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
-    }
+    Publisher published = new Publisher(layout.root(), files);
+    return new ReleaseFetcher(
+        upstream, verifier, this::previousValidators, path -> published.tree().read(path));
   }
 
   /** Validators for a conditional request, only when our published copy is still there. */
   private UpstreamValidators previousValidators(String url, String localPath) {
-    if (!Files.exists(layout.resolve(localPath))) return null;
+    if (!new Publisher(layout.root(), files).tree().exists(localPath)) return null;
     return index.validators(url).orElse(null);
   }
 
@@ -377,44 +390,6 @@ public final class SyncEngine {
     };
   }
 
-  private SyncReport report(
-      RunContext ctx,
-      AptRun apt,
-      SyncReport.TreeReport tree,
-      long deleted,
-      Outcome o,
-      Instant started) {
-    List<Failure> failures = ctx.ledger().failures();
-    long missing = failures.stream().filter(f -> f.action() == FileAction.MISSING).count();
-    long transferMillis = Math.max(1, ctx.ledger().millis(Phase.TRANSFER));
-    long fetched = apt.filesFetched() + (tree == null ? 0 : tree.fetched() + tree.links());
-    long unchanged = apt.result().filesUnchanged() + (tree == null ? 0 : tree.unchanged());
-    return new SyncReport(
-        started.toString(),
-        clock.instant().toString(),
-        upstream.url(""),
-        RunOutcomes.signatures(options.dists(), verifier, apt.result().suites()),
-        apt.result().suites(),
-        ctx.ledger().phases(),
-        fetched,
-        unchanged,
-        failures.size() - missing,
-        missing,
-        deleted,
-        ctx.ledger().bytesFetched(),
-        ctx.ledger().bytesFetched() / 1e6 / (transferMillis / 1000.0),
-        failures,
-        ctx.ledger().warnings(),
-        tree,
-        ctx.ledger().changes(),
-        ctx.ledger().changesOmitted(),
-        RunRecords.takePlannedEstimate(index),
-        o.verdict(),
-        o.outcome(),
-        o.reason());
-  }
-
-  /** Whether a path is written by this instance itself, never mirrored from an upstream. */
   /**
    * The sync or plan running on a mirror, as it names itself ({@code process 4242 since
    * 2026-12-01T10:00:00Z}); empty when none is. Safe beside that run.
@@ -423,6 +398,7 @@ public final class SyncEngine {
     return MirrorLock.heldBy(new MirrorLayout(mirror));
   }
 
+  /** Whether a path is written by this instance itself, never mirrored from an upstream. */
   public static boolean ownOutput(String path) {
     return MirrorLayout.ownOutput(path);
   }

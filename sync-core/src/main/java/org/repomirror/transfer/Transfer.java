@@ -14,10 +14,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +29,8 @@ import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 import org.repomirror.fs.CrashPoint;
 import org.repomirror.fs.StagingNames;
+import org.repomirror.run.Ledger;
+import org.repomirror.run.Progress;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.LocalWriteException;
 import org.repomirror.source.Upstream;
@@ -107,6 +111,16 @@ public final class Transfer {
     upstream.stop();
   }
 
+  /** Where files wait, verified, until they are published. */
+  public Path staging() {
+    return staging;
+  }
+
+  /** What becomes of a file whose bytes still mismatch after a fresh second fetch. */
+  public MismatchPolicy policy() {
+    return settings.policy();
+  }
+
   public boolean stopped() {
     return stopped;
   }
@@ -152,76 +166,168 @@ public final class Transfer {
   public List<FetchOutcome> fetchAll(List<FetchTask> tasks, Consumer<FetchOutcome> progress)
       throws IOException, InterruptedException {
     if (tasks.isEmpty()) return List.of();
+    try (Session session =
+        open(Math.min(settings.connections(), tasks.size()), Progress.NONE, Ledger.NONE)) {
+      List<Future<FetchOutcome>> futures = new ArrayList<>(tasks.size());
+      for (FetchTask task : tasks) futures.add(session.enqueue(task, progress));
+      List<FetchOutcome> outcomes = new ArrayList<>(tasks.size());
+      for (Future<FetchOutcome> f : futures) outcomes.add(session.outcome(f));
+      return outcomes;
+    }
+  }
+
+  /**
+   * Opens a transfer that takes its files as they become known, over the configured number of
+   * connections; close it when done.
+   *
+   * @param progress hears of each file planned (its bytes to move) and done
+   * @param ledger counts the bytes received
+   */
+  public Session open(Progress progress, Ledger ledger) throws IOException, Stopped {
+    return open(settings.connections(), progress, ledger);
+  }
+
+  private Session open(int connections, Progress progress, Ledger ledger)
+      throws IOException, Stopped {
     if (stopped) throw new Stopped();
     before();
-    AtomicInteger threadNumber = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(settings.connections(), tasks.size()),
-            r -> {
-              Thread t = new Thread(r, "transfer-" + threadNumber.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    running = pool;
-    if (stopped) pool.shutdownNow(); // stopped between the check above and now
-    // The first failure, after which the files not yet started are not fetched at all.
-    AtomicReference<Throwable> broken = new AtomicReference<>();
-    try {
-      List<Future<FetchOutcome>> futures = new ArrayList<>(tasks.size());
-      for (FetchTask task : tasks) {
-        futures.add(
+    return new Session(connections, progress, ledger);
+  }
+
+  /**
+   * A transfer under way that is handed its files one at a time, each with whom to tell of its
+   * outcome; files wait for a free connection in the order they came. The first failure (a full
+   * disk, an unwritable staging folder, a listener's {@link UncheckedIOException}) ends it: the
+   * files not yet started are not fetched, and {@link #finish} throws it. Submit and finish from
+   * one thread; the listeners are called from the workers.
+   */
+  public final class Session implements AutoCloseable {
+    private final ExecutorService pool;
+    private final Progress progress;
+    private final Ledger ledger;
+    private final List<Future<FetchOutcome>> submitted = new ArrayList<>();
+    private final AtomicReference<Throwable> broken = new AtomicReference<>();
+
+    private Session(int connections, Progress progress, Ledger ledger) {
+      this.progress = progress;
+      this.ledger = ledger;
+      AtomicInteger threadNumber = new AtomicInteger();
+      this.pool =
+          Executors.newFixedThreadPool(
+              Math.max(1, connections),
+              r -> {
+                Thread t = new Thread(r, "transfer-" + threadNumber.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      running = pool;
+      if (stopped) pool.shutdownNow(); // stopped between the check and now
+    }
+
+    /**
+     * Queues a file; once the transfer was stopped or broken, nothing (then {@link #check} and
+     * {@link #finish} throw why).
+     *
+     * @param done told of its outcome, from a worker thread
+     */
+    public void submit(FetchTask task, Consumer<FetchOutcome> done) {
+      progress.planned(1, bytesToMove(task, before));
+      enqueue(task, done);
+    }
+
+    private Future<FetchOutcome> enqueue(FetchTask task, Consumer<FetchOutcome> done) {
+      Future<FetchOutcome> f;
+      try {
+        f =
             pool.submit(
                 () -> {
                   if (broken.get() != null) throw new CancellationException("an earlier failure");
                   if (stopped) throw new Stopped();
                   try {
                     FetchOutcome o = fetch(task);
-                    progress.accept(o);
+                    counted(o);
+                    done.accept(o);
                     return o;
                   } catch (Exception | Error e) {
                     broken.compareAndSet(null, e);
                     throw e;
                   }
-                }));
+                });
+      } catch (RejectedExecutionException e) {
+        f = CompletableFuture.failedFuture(new Stopped());
       }
-      return outcomes(futures, broken);
-    } finally {
-      running = null;
-      // After a failure, the downloads under way stop at their next write; none may write to
-      // staging once this returns (a full disk's clean-up of staging follows).
-      pool.shutdownNow();
-      if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
-        log.warn("transfer workers still running two minutes after the transfer ended");
+      submitted.add(f);
+      return f;
+    }
+
+    /** Counts a finished file; one not fetched stands for its share of the plan. */
+    private void counted(FetchOutcome o) {
+      if (o instanceof FetchOutcome.Fetched f) {
+        ledger.fetched(f.bytesTransferred());
+        progress.done(1, f.bytesTransferred());
+      } else {
+        progress.done(1, plannedShare(o.task()));
       }
     }
-  }
 
-  /**
-   * Each task's outcome, in task order; the first failure of the transfer instead, or {@link
-   * Stopped}.
-   */
-  private List<FetchOutcome> outcomes(
-      List<Future<FetchOutcome>> futures, AtomicReference<Throwable> broken)
-      throws IOException, InterruptedException {
-    List<FetchOutcome> outcomes = new ArrayList<>(futures.size());
-    for (Future<FetchOutcome> f : futures) {
+    /** What becomes of a file that still mismatches after a fresh second fetch. */
+    public MismatchPolicy policy() {
+      return settings.policy();
+    }
+
+    /**
+     * Throws what ended the transfer early, if anything has: the first local failure, or {@link
+     * Stopped}.
+     */
+    public void check() throws IOException, InterruptedException {
+      if (stopped) throw new Stopped();
+      Throwable cause = broken.get();
+      if (cause != null) throw failure(cause);
+    }
+
+    /**
+     * Waits for every file submitted so far.
+     *
+     * @throws Stopped when the transfer was stopped
+     * @throws IOException the first local failure, which ended the transfer
+     */
+    public void finish() throws IOException, InterruptedException {
+      for (Future<FetchOutcome> f : List.copyOf(submitted)) outcome(f);
+    }
+
+    /** One file's outcome; the transfer's first failure instead, or {@link Stopped}. */
+    private FetchOutcome outcome(Future<FetchOutcome> f) throws IOException, InterruptedException {
       try {
-        outcomes.add(f.get());
+        return f.get();
       } catch (CancellationException e) {
         if (stopped) throw new Stopped();
         throw e;
       } catch (ExecutionException e) {
         if (stopped) throw new Stopped();
-        // A local failure (a full disk, an unwritable staging folder) ends the run.
-        Throwable cause = broken.get() != null ? broken.get() : e.getCause();
-        if (cause instanceof IOException io) throw io;
-        if (cause instanceof UncheckedIOException u) throw u.getCause();
-        if (cause instanceof InterruptedException ie) throw ie;
-        throw new IllegalStateException("a transfer worker failed", cause);
+        throw failure(broken.get() != null ? broken.get() : e.getCause());
       }
     }
-    return outcomes;
+
+    /** A local failure (a full disk, an unwritable staging folder) ends the run. */
+    private RuntimeException failure(Throwable cause) throws IOException, InterruptedException {
+      if (cause instanceof IOException io) throw io;
+      if (cause instanceof UncheckedIOException u) throw u.getCause();
+      if (cause instanceof InterruptedException ie) throw ie;
+      return new IllegalStateException("a transfer worker failed", cause);
+    }
+
+    /**
+     * Ends the workers: after a failure, the downloads under way stop at their next write; none
+     * writes to staging once this returns (a full disk's clean-up of staging follows).
+     */
+    @Override
+    public void close() throws InterruptedException {
+      running = null;
+      pool.shutdownNow();
+      if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+        log.warn("transfer workers still running two minutes after the transfer ended");
+      }
+    }
   }
 
   /** Fetches and verifies one file. */

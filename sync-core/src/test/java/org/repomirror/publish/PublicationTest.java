@@ -100,7 +100,7 @@ class PublicationTest {
   @Test
   void aDiscardedPublicationLeavesNothingStaged() throws Exception {
     Publication p = suite();
-    p.discard(new FaultyFileStore(0));
+    p.discard(new Publisher(root(), new FaultyFileStore(0)));
     try (var left = Files.walk(tmp.resolve("staging"))) {
       assertThat(left.filter(Files::isRegularFile).toList()).isEmpty();
     }

@@ -16,7 +16,7 @@ import org.repomirror.fs.FileStore;
 public final class FaultyFileStore implements FileStore {
   private final int failingMove;
   private final AtomicInteger moves = new AtomicInteger();
-  private final AtomicInteger fileStats = new AtomicInteger();
+  private final List<Path> fileStats = new ArrayList<>();
   private final List<Path> moved = new ArrayList<>();
 
   /**
@@ -45,13 +45,17 @@ public final class FaultyFileStore implements FileStore {
   @Override
   public Optional<Stat> stat(Path path) throws IOException {
     Optional<Stat> stat = SYSTEM.stat(path);
-    if (stat.filter(Stat::isFile).isPresent()) fileStats.incrementAndGet();
+    if (stat.filter(Stat::isFile).isPresent()) {
+      synchronized (this) {
+        fileStats.add(path);
+      }
+    }
     return stat;
   }
 
-  /** How many stats found a regular file. */
-  public int fileStats() {
-    return fileStats.get();
+  /** The paths of the stats that found a regular file, as many times as each was statted. */
+  public synchronized List<Path> fileStats() {
+    return List.copyOf(fileStats);
   }
 
   @Override

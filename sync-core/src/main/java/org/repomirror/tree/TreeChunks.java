@@ -1,8 +1,7 @@
-package org.repomirror.sync;
+package org.repomirror.tree;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,20 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.repomirror.apt.Dists;
 import org.repomirror.apt.PoolIndexReader;
 import org.repomirror.debian.FormatException;
-import org.repomirror.debian.HashAlgorithm;
-import org.repomirror.debian.Hashes;
 import org.repomirror.debian.IndexVariants;
 import org.repomirror.index.FileRecord;
-import org.repomirror.index.FileState;
+import org.repomirror.publish.FileRecords;
 import org.repomirror.publish.Publication;
 import org.repomirror.publish.Publisher;
-import org.repomirror.report.SyncReport;
 import org.repomirror.run.Change;
+import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.transfer.Failures;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
-import org.repomirror.tree.TreeLister;
-import org.repomirror.tree.TreeOutcome;
+import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.format.TreeEntry;
 
 /**
@@ -49,13 +47,14 @@ final class TreeChunks implements AutoCloseable {
   static final int CHUNK = 1000;
   private static final int MAX_NOT_MIRRORED_REPORTED = 10_000;
 
-  private final RunContext ctx;
+  private final TreePass.Parts parts;
+  private final Transfer.Session session;
   private final Publication deferred = new Publication();
   private final List<String> deferredPaths = new ArrayList<>();
   private final Map<String, java.nio.file.Path> deferredFiles = new LinkedHashMap<>();
   private final List<TreeEntry> links = new ArrayList<>();
   private final Set<String> refused = new HashSet<>();
-  private final List<SyncReport.NotMirrored> notMirrored = new ArrayList<>();
+  private final List<NotMirrored> notMirrored = new ArrayList<>();
   private final AtomicLong notMirroredOmitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private ExecutorService publishing;
@@ -65,8 +64,9 @@ final class TreeChunks implements AutoCloseable {
   private long linksMade;
   private long bytes;
 
-  TreeChunks(RunContext ctx) {
-    this.ctx = ctx;
+  TreeChunks(TreePass.Parts parts, Transfer.Session session) {
+    this.parts = parts;
+    this.session = session;
   }
 
   /** Hears of an entry the listing leaves out by rule; called from the lister's threads. */
@@ -84,25 +84,25 @@ final class TreeChunks implements AutoCloseable {
    */
   void fetchAndPublish(List<TreePass.Fetch> chunk, boolean last)
       throws IOException, InterruptedException {
-    List<FetchTask> tasks = chunk.stream().map(TreePass.Fetch::task).toList();
-    ctx.progress().planned(tasks.size(), ctx.transfer().bytesToMove(tasks));
-    if (last) ctx.progress().passPlanned();
+    Map<FetchTask, FetchOutcome> outcomes = new ConcurrentHashMap<>();
+    try (Ledger.Timing t = parts.ledger().time(Phase.TRANSFER)) {
+      for (TreePass.Fetch f : chunk) session.submit(f.task(), o -> outcomes.put(o.task(), o));
+      if (last) parts.progress().planComplete();
+      session.finish();
+    }
     if (chunk.isEmpty()) return;
-    long tTransfer = System.nanoTime();
-    List<FetchOutcome> outcomes = ctx.transfer().fetchAll(tasks, ctx::counted);
-    ctx.ledger().phase(Phase.TRANSFER, tTransfer);
     Publication now = new Publication();
-    for (int i = 0; i < outcomes.size(); i++) take(outcomes.get(i), chunk.get(i), now);
+    for (TreePass.Fetch f : chunk) take(outcomes.get(f.task()), f, now);
     awaitPublished();
     inFlight = publishing().submit(() -> publish(now));
   }
 
   /** On the publishing thread: one chunk's renames into place and its records. */
   private Void publish(Publication chunk) throws IOException {
-    long t = System.nanoTime();
-    chunk.carryOut(ctx.index(), ctx.publisher());
-    chunk.records().forEach(r -> ctx.ledger().change(r.path(), Change.Action.FETCHED));
-    ctx.ledger().phase(Phase.PUBLISH, t);
+    try (Ledger.Timing t = parts.ledger().time(Phase.PUBLISH)) {
+      chunk.carryOut(parts.index(), parts.publisher());
+    }
+    chunk.records().forEach(r -> parts.ledger().changed(r.path(), Change.Action.FETCHED));
     return null;
   }
 
@@ -162,15 +162,7 @@ final class TreeChunks implements AutoCloseable {
         long mtime = fetch.mtimeMillis() >= 0 ? fetch.mtimeMillis() : f.mtimeMillis();
         Files.setLastModifiedTime(f.staged(), FileTime.fromMillis(mtime));
         String path = f.task().localPath();
-        FileRecord r =
-            new FileRecord(
-                path,
-                f.size(),
-                mtime,
-                f.hashes(),
-                FileState.PUBLISHED,
-                ctx.generation(),
-                ctx.nowMillis());
+        FileRecord r = FileRecords.fetched(f, mtime, parts.run());
         Publisher.Staged s = new Publisher.Staged(f.staged(), path);
         if (Dists.isMetadata(path)) {
           deferred.metadata(s, r);
@@ -188,8 +180,8 @@ final class TreeChunks implements AutoCloseable {
           refuse(r.task().localPath(), Failures.status(r.status(), r.reason()));
       case FetchOutcome.Failed f -> {
         failed++;
-        if (f.kept() != null && !f.quarantined()) ctx.files().deleteIfExists(f.kept());
-        ctx.ledger().fail(RunLedger.Scope.TREE, Failures.of(f, ctx.options().transfer().policy()));
+        if (f.kept() != null && !f.quarantined()) parts.publisher().discard(f.kept());
+        parts.ledger().fail(Ledger.Scope.TREE, Failures.of(f, session.policy()));
       }
     }
   }
@@ -205,7 +197,7 @@ final class TreeChunks implements AutoCloseable {
   private void notMirrored(String path, String reason) {
     synchronized (notMirrored) {
       if (notMirrored.size() < MAX_NOT_MIRRORED_REPORTED) {
-        notMirrored.add(new SyncReport.NotMirrored(path, reason));
+        notMirrored.add(new NotMirrored(path, reason));
       } else {
         notMirroredOmitted.incrementAndGet();
       }
@@ -217,22 +209,13 @@ final class TreeChunks implements AutoCloseable {
     if (links.isEmpty()) return;
     Publication p = new Publication();
     for (TreeEntry e : links) {
-      byte[] t = e.linkTarget().getBytes(StandardCharsets.UTF_8);
       p.link(
           new Publisher.Link(e.path(), e.linkTarget(), e.mtimeMillis()),
-          new FileRecord(
-              e.path(),
-              t.length,
-              Math.max(0, e.mtimeMillis()),
-              Hashes.of(HashAlgorithm.SHA256, HashAlgorithm.SHA256.hex(t)),
-              FileState.PUBLISHED,
-              ctx.generation(),
-              ctx.nowMillis(),
-              e.linkTarget()));
+          FileRecords.link(e.path(), e.linkTarget(), e.mtimeMillis(), parts.run()));
     }
-    p.carryOut(ctx.index(), ctx.publisher());
+    p.carryOut(parts.index(), parts.publisher());
     linksMade = links.size();
-    p.records().forEach(r -> ctx.ledger().change(r.path(), Change.Action.FETCHED));
+    p.records().forEach(r -> parts.ledger().changed(r.path(), Change.Action.FETCHED));
   }
 
   /**
@@ -246,14 +229,15 @@ final class TreeChunks implements AutoCloseable {
             ? "the listing failed"
             : failed > 0 ? "the tree pass had failures" : refusedReference();
     if (holdBack == null) {
-      long t = System.nanoTime();
-      deferred.carryOut(ctx.index(), ctx.publisher());
-      deferred.records().forEach(r -> ctx.ledger().change(r.path(), Change.Action.FETCHED));
-      ctx.ledger().phase(Phase.PUBLISH, t);
+      try (Ledger.Timing t = parts.ledger().time(Phase.PUBLISH)) {
+        deferred.carryOut(parts.index(), parts.publisher());
+      }
+      deferred.records().forEach(r -> parts.ledger().changed(r.path(), Change.Action.FETCHED));
       return;
     }
-    deferred.discard(ctx.files());
-    ctx.ledger()
+    deferred.discard(parts.publisher());
+    parts
+        .ledger()
         .warn(
             deferredPaths.size()
                 + " changed files under dists/ were not published: "
@@ -290,20 +274,20 @@ final class TreeChunks implements AutoCloseable {
     return skipped.get();
   }
 
-  List<SyncReport.NotMirrored> notMirrored() {
+  List<NotMirrored> notMirrored() {
     synchronized (notMirrored) {
       return List.copyOf(notMirrored);
     }
   }
 
-  SyncReport.TreeReport report(
+  TreeResult report(
       TreeLister lister,
       TreeOutcome outcome,
       String reason,
       long listed,
       long unchanged,
       long marked) {
-    return new SyncReport.TreeReport(
+    return new TreeResult(
         lister.source(),
         verification(lister),
         outcome,

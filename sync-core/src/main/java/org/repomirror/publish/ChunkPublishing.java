@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.publish;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +13,10 @@ import org.repomirror.transfer.FetchOutcome;
  * next ones: the connections never wait for the disk's renames and fsyncs, nor for the slowest file
  * of a chunk. A chunk is {@value #CHUNK_FILES} files or {@value #CHUNK_BYTES} bytes, whichever
  * comes first, and one batch in the index. A failure to publish ends the transfer: the next file
- * offered throws it, and {@link #finish} rethrows it. Outcomes are offered from the transfer's
- * workers; the rest is called by one thread.
+ * offered throws it, and {@link #finish} rethrows it. A publishing that holds its files publishes
+ * none until it is released: the apt pool's files wait until every index is read, for only then is
+ * it known which suites want each. Outcomes are offered from the transfer's workers; the rest is
+ * called by one thread.
  */
 final class ChunkPublishing {
   static final int CHUNK_FILES = 1000;
@@ -29,13 +31,27 @@ final class ChunkPublishing {
   private final LinkedBlockingQueue<FetchOutcome> queue = new LinkedBlockingQueue<>();
   private final ChunkSink sink;
   private final Thread thread;
+  private volatile boolean held;
   private volatile boolean closed;
   private volatile boolean abandoned;
   private volatile Throwable failure;
 
   ChunkPublishing(ChunkSink sink) {
+    this(sink, false);
+  }
+
+  /**
+   * @param held publish nothing until {@link #release}
+   */
+  ChunkPublishing(ChunkSink sink, boolean held) {
     this.sink = sink;
+    this.held = held;
     this.thread = Thread.ofPlatform().name("publish").daemon().start(this::drain);
+  }
+
+  /** Lets the files offered so far, and all the next ones, be published. */
+  void release() {
+    held = false;
   }
 
   /** Hands over a fetched file; throws the publishing thread's failure, if it had one. */
@@ -54,6 +70,7 @@ final class ChunkPublishing {
    */
   void finish(boolean publishRest) throws IOException, InterruptedException {
     abandoned = !publishRest;
+    if (publishRest) held = false;
     closed = true;
     thread.join();
     Throwable f = failure;
@@ -64,27 +81,39 @@ final class ChunkPublishing {
   }
 
   private void drain() {
-    List<FetchOutcome> chunk = new ArrayList<>();
-    long bytes = 0;
+    List<FetchOutcome> pending = new ArrayList<>();
     try {
       while (!abandoned) {
         FetchOutcome o = queue.poll(20, TimeUnit.MILLISECONDS);
-        if (o == null) {
-          if (!closed) continue;
-          if (!queue.isEmpty()) continue; // offered before the close, seen only now
+        if (o != null) {
+          pending.add(o);
+        } else if (closed && queue.isEmpty()) { // an offer before the close is seen first
           break;
         }
-        chunk.add(o);
-        bytes += Math.max(0, o.task().expected().size());
-        if (chunk.size() >= CHUNK_FILES || bytes >= CHUNK_BYTES) {
-          sink.publish(chunk);
-          chunk = new ArrayList<>();
-          bytes = 0;
-        }
+        if (!held) publishChunks(pending, false);
       }
-      if (!abandoned && !chunk.isEmpty()) sink.publish(chunk);
+      if (!abandoned) publishChunks(pending, true);
     } catch (Throwable e) { // kept for the transfer's workers and for finish
       failure = e;
     }
+  }
+
+  /** Publishes the whole chunks pending, and with {@code all} the rest too; removes them. */
+  private void publishChunks(List<FetchOutcome> pending, boolean all) throws IOException {
+    int from = 0;
+    long bytes = 0;
+    for (int i = 0; i < pending.size(); i++) {
+      bytes += Math.max(0, pending.get(i).task().expected().size());
+      if (i + 1 - from >= CHUNK_FILES || bytes >= CHUNK_BYTES) {
+        sink.publish(new ArrayList<>(pending.subList(from, i + 1)));
+        from = i + 1;
+        bytes = 0;
+      }
+    }
+    if (all && from < pending.size()) {
+      sink.publish(new ArrayList<>(pending.subList(from, pending.size())));
+      from = pending.size();
+    }
+    pending.subList(0, from).clear();
   }
 }

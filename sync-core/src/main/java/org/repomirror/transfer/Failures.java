@@ -1,18 +1,16 @@
-package org.repomirror.sync;
+package org.repomirror.transfer;
 
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 import org.repomirror.run.Failure;
 import org.repomirror.run.FileAction;
-import org.repomirror.transfer.FetchOutcome;
-import org.repomirror.transfer.Transfer;
 
 /** How a fetch that did not succeed is reported. */
-final class Failures {
+public final class Failures {
   private Failures() {}
 
   /** Whether a mismatched file is kept as the upstream serves it (mirror-as-is). */
-  static boolean keptAsIs(FetchOutcome.Failed f, Transfer.MismatchPolicy policy) {
+  public static boolean keptAsIs(FetchOutcome.Failed f, Transfer.MismatchPolicy policy) {
     return policy == Transfer.MismatchPolicy.MIRROR_AS_IS
         && f.kept() != null
         && !f.quarantined()
@@ -22,7 +20,7 @@ final class Failures {
   /**
    * @param outcome anything but {@link FetchOutcome.Fetched}
    */
-  static Failure of(FetchOutcome outcome, Transfer.MismatchPolicy policy) {
+  public static Failure of(FetchOutcome outcome, Transfer.MismatchPolicy policy) {
     Hashes expected = outcome.task().expected().hashes();
     long size = outcome.task().expected().size();
     String path = outcome.task().localPath();
@@ -57,7 +55,7 @@ final class Failures {
   }
 
   /** A status line for a refusal or a 404: {@code HTTP 403}, or the default when there was none. */
-  static String status(int status, String otherwise) {
+  public static String status(int status, String otherwise) {
     return status > 0 ? "HTTP " + status : otherwise;
   }
 

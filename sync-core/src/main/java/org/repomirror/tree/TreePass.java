@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.tree;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,11 +20,12 @@ import org.repomirror.index.Index;
 import org.repomirror.plan.DiskView;
 import org.repomirror.plan.TreePlanner;
 import org.repomirror.plan.Wanted;
-import org.repomirror.report.SyncReport;
+import org.repomirror.publish.Publisher;
+import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.run.Progress;
 import org.repomirror.transfer.FetchTask;
-import org.repomirror.tree.TreeLister;
-import org.repomirror.tree.TreeOutcome;
+import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.format.TreeEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +37,17 @@ import org.slf4j.LoggerFactory;
  * it finished. Paths the listing no longer has are marked for deletion, but only after a complete
  * listing. Not thread-safe, but the lister calls it from several threads.
  */
-final class TreePass {
+public final class TreePass {
   private static final Logger log = LoggerFactory.getLogger(TreePass.class);
   private static final int PROBE_FILES = 64;
   private static final int LOOKUP_BATCH = 256;
   private static final Object END = new Object();
 
-  private final RunContext ctx;
+  private final Parts parts;
   private final TreeLister lister;
   private final Predicate<String> excluded;
   private final boolean dryRun;
-  private final TreeChunks chunks;
+  private TreeChunks chunks;
   private final DiskView disk;
   private final ProvenFolders proven;
 
@@ -73,18 +74,36 @@ final class TreePass {
   record Fetch(FetchTask task, long mtimeMillis) {}
 
   /**
+   * What a tree pass works with.
+   *
+   * @param run the run's start, epoch ms: in the records it writes and the deletions it marks
+   */
+  public record Parts(
+      Index index,
+      Publisher publisher,
+      Transfer transfer,
+      Ledger ledger,
+      Progress progress,
+      long run) {}
+
+  /**
    * @param excluded paths the tree pass leaves alone: the run's apt suites, the mirror's own
    *     outputs
+   * @param dryRun a plan's pass: list and count, fetch and write nothing
    */
-  TreePass(RunContext ctx, TreeLister lister, Predicate<String> excluded, boolean dryRun) {
-    this.ctx = ctx;
+  public TreePass(Parts parts, TreeLister lister, Predicate<String> excluded, boolean dryRun)
+      throws IOException {
+    this.parts = parts;
     this.lister = lister;
     this.excluded = excluded;
     this.dryRun = dryRun;
-    this.chunks = new TreeChunks(ctx);
-    this.disk = ctx.disk();
+    this.disk = parts.publisher().tree();
     this.proven =
-        new ProvenFolders(ctx.index(), ctx.files(), ctx.layout(), System.currentTimeMillis());
+        new ProvenFolders(
+            parts.index(),
+            parts.publisher().files(),
+            parts.publisher().root(),
+            ProvenFolders.filesystemNow(parts.transfer().staging()));
   }
 
   /**
@@ -92,14 +111,24 @@ final class TreePass {
    *
    * @param keep paths apt suites reference: never marked for deletion here
    */
-  SyncReport.TreeReport run(Set<String> keep) throws IOException, InterruptedException {
-    if (dryRun) return plan(keep);
+  public TreeResult run(Set<String> keep) throws IOException, InterruptedException {
+    if (dryRun) {
+      chunks = new TreeChunks(parts, null);
+      return plan(keep);
+    }
+    try (Transfer.Session session = parts.transfer().open(parts.progress(), parts.ledger())) {
+      chunks = new TreeChunks(parts, session);
+      return mirror(keep);
+    }
+  }
+
+  private TreeResult mirror(Set<String> keep) throws IOException, InterruptedException {
     AtomicReference<Throwable> listingError = new AtomicReference<>();
     AtomicReference<TreeLister.Result> result = new AtomicReference<>();
     Thread listing =
         Thread.ofPlatform().name("tree-list").daemon().start(() -> list(result, listingError));
     List<Fetch> chunk = new ArrayList<>(TreeChunks.CHUNK);
-    try (chunks) {
+    try (TreeChunks closing = chunks) {
       try {
         for (Object w = work.take(); w != END; w = work.take()) {
           if (w instanceof TreeEntry link) {
@@ -118,7 +147,7 @@ final class TreePass {
       listing.join();
       chunks.fetchAndPublish(chunk, true);
       chunks.awaitPublished();
-      ctx.checkStop();
+      if (parts.transfer().stopped()) throw new Transfer.Stopped();
       chunks.publishLinks();
       chunks.publishDeferredMetadata(listingError.get() == null);
     }
@@ -126,23 +155,20 @@ final class TreePass {
   }
 
   private void list(AtomicReference<TreeLister.Result> result, AtomicReference<Throwable> error) {
-    long t = System.nanoTime();
-    try {
+    try (Ledger.Timing t = parts.ledger().time(Phase.LIST)) {
       try {
-        result.set(lister.list(ctx.index(), this::consider, chunks::skip));
+        result.set(lister.list(parts.index(), this::consider, chunks::skip));
       } finally {
         decideTheRest(); // what was listed before a failure is still fetched
       }
     } catch (Throwable e) {
       if (error.get() == null) error.set(e);
     } finally {
-      ctx.ledger().phase(Phase.LIST, t);
       putUninterruptibly(END);
     }
   }
 
-  private SyncReport.TreeReport report(
-      Set<String> keep, TreeLister.Result result, Throwable listingError) {
+  private TreeResult report(Set<String> keep, TreeLister.Result result, Throwable listingError) {
     TreeOutcome outcome;
     String reason = null;
     long marked = 0;
@@ -176,7 +202,7 @@ final class TreePass {
   /** Decides a batch of entries against their records, then empties it. */
   private void decide(List<TreeEntry> batch) {
     List<Optional<FileRecord>> known =
-        ctx.index().files(batch.stream().map(TreeEntry::path).toList());
+        parts.index().files(batch.stream().map(TreeEntry::path).toList());
     for (int i = 0; i < batch.size(); i++) decide(batch.get(i), known.get(i));
     batch.clear();
   }
@@ -214,13 +240,14 @@ final class TreePass {
   }
 
   /** A dry run: what the tree pass would fetch and mark for deletion, nothing written. */
-  private SyncReport.TreeReport plan(Set<String> keep) throws IOException, InterruptedException {
-    TreeLister.Result result = lister.list(ctx.index(), this::consider, chunks::skip);
+  private TreeResult plan(Set<String> keep) throws IOException, InterruptedException {
+    TreeLister.Result result = lister.list(parts.index(), this::consider, chunks::skip);
     decideTheRest();
     long toDelete = 0;
     if (result == TreeLister.Result.LISTED) {
       long[] n = {0};
-      ctx.index()
+      parts
+          .index()
           .forEachPath(
               "",
               p -> {
@@ -228,7 +255,7 @@ final class TreePass {
               });
       toDelete = n[0];
     }
-    return new SyncReport.TreeReport(
+    return new TreeResult(
         lister.source(),
         TreeChunks.verification(lister),
         result == TreeLister.Result.UNCHANGED ? TreeOutcome.UNCHANGED : TreeOutcome.PLANNED,
@@ -246,7 +273,7 @@ final class TreePass {
   }
 
   /** A few of the files a dry run would fetch, to measure the upstream with. */
-  List<Wanted> probeCandidates() {
+  public List<Wanted> probeCandidates() {
     synchronized (probeCandidates) {
       return List.copyOf(probeCandidates);
     }
@@ -256,7 +283,7 @@ final class TreePass {
    * The paths the apt suites reference that a complete listing did not show: the upstream lacks
    * files its own indexes reference. Empty when the listing was not complete.
    */
-  List<String> lacking(Set<String> keep, SyncReport.TreeReport report) {
+  public List<String> lacking(Set<String> keep, TreeResult report) {
     if (report.outcome() != TreeOutcome.MIRRORED
         && report.outcome() != TreeOutcome.MIRRORED_WITH_FAILURES) {
       return List.of();
@@ -277,15 +304,16 @@ final class TreePass {
    * forgets pending deletions of paths it has again.
    */
   private long markDeletions(Set<String> keep) {
-    Map<String, Long> pending = ctx.index().pendingDeletes();
+    Map<String, Long> pending = parts.index().pendingDeletes();
     long[] marked = {0};
-    try (Index.Batch batch = ctx.index().batch()) {
-      ctx.index()
+    try (Index.Batch batch = parts.index().batch()) {
+      parts
+          .index()
           .forEachPath(
               "",
               p -> {
                 if (gone(p, keep) && !pending.containsKey(p)) {
-                  batch.markForDeletion(p, ctx.nowMillis());
+                  batch.markForDeletion(p, parts.run());
                   marked[0]++;
                 }
               });

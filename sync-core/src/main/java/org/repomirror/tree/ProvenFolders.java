@@ -1,7 +1,9 @@
-package org.repomirror.sync;
+package org.repomirror.tree;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.repomirror.fs.FileStore;
@@ -30,19 +32,33 @@ final class ProvenFolders {
 
   private final Index index;
   private final FileStore files;
-  private final MirrorLayout layout;
+  private final Path root;
   private final long runStartMillis;
   private final Map<String, Folder> folders = new ConcurrentHashMap<>();
 
   /**
-   * @param runStartMillis the real time the run began, as the filesystem's clock tells it (not the
-   *     run's clock, which tests set elsewhere)
+   * @param runStartMillis the time the run began, as the filesystem's clock tells it ({@link
+   *     #filesystemNow}; not the run's clock, which tests set elsewhere)
    */
-  ProvenFolders(Index index, FileStore files, MirrorLayout layout, long runStartMillis) {
+  ProvenFolders(Index index, FileStore files, Path root, long runStartMillis) {
     this.index = index;
     this.files = files;
-    this.layout = layout;
+    this.root = root;
     this.runStartMillis = runStartMillis;
+  }
+
+  /**
+   * Now, as the filesystem tells it: the mtime of a file just made in a folder of it. This is the
+   * clock the folders' mtimes are compared with (a network filesystem's server keeps its own).
+   */
+  static long filesystemNow(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    Path probe = Files.createTempFile(folder, "clock", ".tmp");
+    try {
+      return Files.getLastModifiedTime(probe).toMillis();
+    } finally {
+      Files.deleteIfExists(probe);
+    }
   }
 
   /** A folder as first seen in this run. */
@@ -107,7 +123,7 @@ final class ProvenFolders {
   private long mtime(String folder) {
     try {
       return files
-          .stat(layout.resolve(folder))
+          .stat(root.resolve(folder))
           .filter(s -> s.kind() == FileStore.Stat.Kind.DIRECTORY)
           .map(FileStore.Stat::mtimeMillis)
           .orElse(-1L);

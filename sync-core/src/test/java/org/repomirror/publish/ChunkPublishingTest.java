@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

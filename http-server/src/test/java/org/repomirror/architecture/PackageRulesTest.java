@@ -3,11 +3,19 @@ package org.repomirror.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +33,10 @@ class PackageRulesTest {
     "org.repomirror.plan..",
     "org.repomirror.publish..",
     "org.repomirror.report..",
+    "org.repomirror.run..",
+    "org.repomirror.sample..",
     "org.repomirror.source..",
+    "org.repomirror.store..",
     "org.repomirror.sync..",
     "org.repomirror.transfer..",
     "org.repomirror.tree..",
@@ -47,6 +58,15 @@ class PackageRulesTest {
     "java.nio.channels.."
   };
 
+  /** The steps of a run, each in the package of its concept (DESIGN.md maps them). */
+  private static final String[] STEPS = {
+    "org.repomirror.apt..",
+    "org.repomirror.transfer..",
+    "org.repomirror.publish..",
+    "org.repomirror.tree..",
+    "org.repomirror.store.."
+  };
+
   private static JavaClasses classes;
 
   @BeforeAll
@@ -54,6 +74,8 @@ class PackageRulesTest {
     classes =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // sync-core's test classes reach this module as a jar, which the option above misses
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("org.repomirror");
   }
 
@@ -78,6 +100,88 @@ class PackageRulesTest {
         .dependOnClassesThat()
         .haveSimpleName("RocksIndex")
         .because("planning is a pure function of views of the index and the disk");
+  }
+
+  /** A call or reference that reads the time itself: the time of day, or a stopwatch. */
+  private static boolean readsTheClock(JavaAccess<?> access) {
+    String owner = access.getTargetOwner().getName();
+    String name = access.getName();
+    return (owner.equals("java.lang.System")
+            && (name.equals("currentTimeMillis") || name.equals("nanoTime")))
+        || (owner.startsWith("java.time.") && (name.equals("now") || name.startsWith("system")))
+        || (owner.equals("org.repomirror.run.Ticker") && name.equals("SYSTEM"));
+  }
+
+  private static ArchCondition<JavaClass> readTheClock(Predicate<JavaAccess<?>> reads) {
+    return new ArchCondition<>("read the clock") {
+      @Override
+      public void check(JavaClass c, ConditionEvents events) {
+        for (JavaAccess<?> a : c.getAccessesFromSelf()) {
+          if (reads.test(a)) events.add(SimpleConditionEvent.satisfied(a, a.getDescription()));
+        }
+      }
+    };
+  }
+
+  static ArchRule theStepsAndThePlannerReadNoClock() {
+    List<String> packages = new ArrayList<>(List.of(STEPS));
+    packages.add("org.repomirror.plan..");
+    return noClasses()
+        .that()
+        .resideInAnyPackage(packages.toArray(String[]::new))
+        .should(readTheClock(PackageRulesTest::readsTheClock))
+        .because(
+            "time comes as an argument, a Clock for the time of day and a Ticker for durations,"
+                + " so that tests set both");
+  }
+
+  @Test
+  void stepsAndThePlannerReadNoClock() {
+    theStepsAndThePlannerReadNoClock().check(classes);
+  }
+
+  @Test
+  void syncCoreReadsTheTimeOfDayOnlyFromAClock() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(SYNC_CORE)
+        .and()
+        .doNotHaveFullyQualifiedName("org.repomirror.run.Ticker")
+        .should(
+            readTheClock(
+                a ->
+                    readsTheClock(a)
+                        && !a.getName().startsWith("system")
+                        && !a.getName().equals("SYSTEM")))
+        .because("the clock is an argument everywhere in sync-core; nanoTime is read by Ticker")
+        .check(classes);
+  }
+
+  @Test
+  void theStepsDoNotImportTheReport() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(STEPS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.repomirror.report..")
+        .because(
+            "the report is made once, at the end of a run, from the ledger and the steps' values")
+        .check(classes);
+  }
+
+  @Test
+  void aStepThatReadsTheClockIsNamed() {
+    // Held to the steps' rule, the runner breaks it: it must fail, naming the class and the call.
+    EvaluationResult r =
+        noClasses()
+            .that()
+            .resideInAPackage("org.repomirror.verify..")
+            .should(readTheClock(PackageRulesTest::readsTheClock))
+            .evaluate(classes);
+    assertThat(r.hasViolation()).isTrue();
+    assertThat(r.getFailureReport().getDetails())
+        .anyMatch(line -> line.contains("TreeVerifier") && line.contains("Ticker.SYSTEM"));
   }
 
   @Test

@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -42,6 +42,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
       ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
 
   private final URI base;
+  private final Clock clock;
   private final CloseableHttpClient client;
   private final Set<HttpGet> underWay = ConcurrentHashMap.newKeySet();
 
@@ -51,6 +52,14 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
    * @param connections connections kept to the upstream
    */
   public HttpUpstream(URI base, Duration readTimeout, int connections) {
+    this(base, readTimeout, connections, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock tells how far off a Retry-After date is
+   */
+  public HttpUpstream(URI base, Duration readTimeout, int connections, Clock clock) {
+    this.clock = clock;
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
     this.client =
@@ -279,14 +288,14 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     }
   }
 
-  private static long retryAfterMillis(ClassicHttpResponse response) {
+  private long retryAfterMillis(ClassicHttpResponse response) {
     String v = header(response, "Retry-After");
     if (v == null) return 0;
     try {
       return Math.min(Long.parseLong(v.strip()), 300) * 1000;
     } catch (NumberFormatException e) {
       return parseHttpDate(v)
-          .map(t -> Math.max(0, Math.min(t - Instant.now().toEpochMilli(), 300_000)))
+          .map(t -> Math.max(0, Math.min(t - clock.millis(), 300_000)))
           .orElse(0L);
     }
   }

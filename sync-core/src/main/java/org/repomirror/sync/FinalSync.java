@@ -18,6 +18,8 @@ import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.run.Ticker;
+import org.repomirror.source.UpdateLocks;
 import org.repomirror.source.Upstream;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.tree.TreeOutcome;
@@ -109,7 +111,7 @@ final class FinalSync {
         identical,
         verdict,
         differences,
-        (System.nanoTime() - f.startNanos()) / 1e9,
+        (Ticker.SYSTEM.nanos() - f.startNanos()) / 1e9,
         f.apt().reruns(),
         f.apt().filesChecked(),
         proof.files(),

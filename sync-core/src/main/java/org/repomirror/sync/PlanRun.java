@@ -15,8 +15,10 @@ import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.SyncPlanner;
 import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
+import org.repomirror.report.PlanItems;
 import org.repomirror.report.PlanReport;
 import org.repomirror.report.SyncReport;
+import org.repomirror.run.Ticker;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.TreeLister;
@@ -60,7 +62,7 @@ final class PlanRun {
   }
 
   PlanReport run(String upstream) throws IOException, InterruptedException {
-    long t0 = System.nanoTime();
+    long t0 = Ticker.SYSTEM.nanos();
     Released released = releases.fetch(options.dists());
     SyncPlanner.Planning planning =
         new SyncPlanner.Planning(parts.index()::file, parts.publisher().tree());
@@ -71,9 +73,9 @@ final class PlanRun {
       }
     }
     SyncPlan pool = planning.plan();
-    PlanMaker maker = new PlanMaker(parts.index(), wanting, pool);
+    PlanItems maker = new PlanItems(parts.index(), wanting, pool);
     List<PlanReport.Item> items = new ArrayList<>(maker.items());
-    PlanMaker.Totals totals = maker.totals();
+    PlanItems.Totals totals = maker.totals();
     List<Wanted> candidates = new ArrayList<>(pool.toFetch());
     TreeResult t = null;
     if (tree != null && !released.trustFailure()) {
@@ -88,7 +90,7 @@ final class PlanRun {
     long poolBytes = totals.poolBytes() + (t == null ? 0 : t.bytesFetched());
     long files = poolFiles + totals.indexFiles();
     long bytes = poolBytes + totals.indexBytes();
-    double listSeconds = (System.nanoTime() - t0) / 1e9;
+    double listSeconds = (Ticker.SYSTEM.nanos() - t0) / 1e9;
     TransferEstimate.Estimate e =
         released.trustFailure()
             ? new TransferEstimate.None("a signature failed: nothing would be fetched")

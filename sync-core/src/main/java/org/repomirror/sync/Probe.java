@@ -14,6 +14,7 @@ import org.repomirror.publish.Publisher;
 import org.repomirror.report.RunRecord;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.run.Ticker;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 
@@ -81,18 +82,18 @@ final class Probe {
         Files.write(f, new byte[1024]);
         tiny.add(new Publisher.Staged(f, base + "t" + i + "/file"));
       }
-      long t0 = System.nanoTime();
+      long t0 = Ticker.SYSTEM.nanos();
       publisher.publishContent(tiny);
-      double perFile = (System.nanoTime() - t0) / 1e9 / TINY_FILES;
+      double perFile = (Ticker.SYSTEM.nanos() - t0) / 1e9 / TINY_FILES;
       List<Publisher.Staged> sample = new ArrayList<>();
       long bytes = 0;
       for (int i = 0; i < fetched.size(); i++) {
         sample.add(new Publisher.Staged(fetched.get(i).staged(), base + "s" + i + "/file"));
         bytes += fetched.get(i).bytesTransferred();
       }
-      long t1 = System.nanoTime();
+      long t1 = Ticker.SYSTEM.nanos();
       publisher.publishContent(sample);
-      double seconds = (System.nanoTime() - t1) / 1e9;
+      double seconds = (Ticker.SYSTEM.nanos() - t1) / 1e9;
       double perByte = bytes > 0 ? Math.max(0, seconds - perFile * sample.size()) / bytes : 0;
       return new TransferEstimate.Publishing(perFile, perByte);
     } finally {

@@ -11,6 +11,7 @@ import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.run.Ticker;
 
 /**
  * What one run found and did: failures (by the pass that found them), warnings, the paths it
@@ -82,8 +83,8 @@ final class RunLedger implements Ledger {
 
   @Override
   public Timing time(Phase phase) {
-    long start = System.nanoTime();
-    return () -> add(phase, (System.nanoTime() - start) / 1_000_000);
+    long start = Ticker.SYSTEM.nanos();
+    return () -> add(phase, (Ticker.SYSTEM.nanos() - start) / 1_000_000);
   }
 
   /** Adds time to a phase. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -22,12 +23,16 @@ import org.repomirror.publish.Publisher;
 import org.repomirror.publish.Sweep;
 import org.repomirror.report.PlanReport;
 import org.repomirror.report.RunRecord;
+import org.repomirror.report.RunRecords;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
 import org.repomirror.run.Phase;
 import org.repomirror.run.Progress;
+import org.repomirror.run.RunProgress;
+import org.repomirror.run.Ticker;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
+import org.repomirror.transfer.Staging;
 import org.repomirror.transfer.StagingContents;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.TreeLister;
@@ -152,10 +157,10 @@ public final class SyncEngine {
       } catch (Transfer.Stopped e) {
         throw interrupted(started);
       } catch (UncheckedIOException e) {
-        Staging.abandon(layout, e);
+        Staging.abandon(layout.staging(), e);
         throw e.getCause();
       } catch (IOException | RuntimeException e) {
-        Staging.abandon(layout, e); // the index too may fail with a full disk
+        Staging.abandon(layout.staging(), e); // the index too may fail with a full disk
         throw e;
       }
     }
@@ -178,22 +183,30 @@ public final class SyncEngine {
     long published = r == null ? 0 : r.ledger().changes().size() + r.ledger().changesOmitted();
     SyncInterrupted stopped =
         new SyncInterrupted(published, StagingContents.read(layout.staging()));
+    StagingContents kept = stopped.kept();
     RunRecords.recordInterrupted(
         index,
-        new RunRecord.Period(started.toString(), clock.instant().toString()),
-        upstream.url(""),
-        mode(),
-        r == null ? 0 : r.ledger().bytesFetched(),
-        stopped);
+        new RunRecord(
+            new RunRecord.Period(started.toString(), clock.instant().toString()),
+            upstream.url(""),
+            mode(),
+            RunRecord.INTERRUPTED,
+            new RunRecord.Counts(published, 0, 0, 0, r == null ? 0 : r.ledger().bytesFetched()),
+            Map.of(),
+            Optional.of(
+                new RunRecord.Kept(
+                    kept.whole().size(),
+                    kept.partial().size(),
+                    kept.wholeBytes() + kept.partialBytes()))));
     return stopped;
   }
 
   private SyncReport runLocked(Instant started) throws IOException, InterruptedException {
-    long t0 = System.nanoTime();
+    long t0 = Ticker.SYSTEM.nanos();
     Run run = start(new RunLedger(finalSync), started);
     if (finalSync) FinalSync.checkUpdateLocks(upstream, options.dists());
     recover(run);
-    AptReports.Summary apt = syncSuites(run);
+    Reports.AptSummary apt = syncSuites(run);
     TreeRun treeRun = new TreeRun(null, List.of());
     DeletionPolicy.Sweep swept = DeletionPolicy.Sweep.NOTHING;
     if (!apt.trustFailure()) {
@@ -208,7 +221,7 @@ public final class SyncEngine {
     Outcome o = outcome(run, findings);
     RunOutputs.write(
         index, run.publisher(), run.ledger(), o.outcome(), outputs(started, clock.instant()));
-    Staging.clean(layout);
+    Staging.clean(layout.staging());
     SyncReport report =
         Reports.sync(run.ledger(), apt, treeRun.report(), swept, o, context(started, apt));
     RunRecords.record(index, report, mode());
@@ -226,9 +239,9 @@ public final class SyncEngine {
    * The apt suites' steps; in a final sync, again while a Release changed during the run, up to
    * {@value FinalSync#MAX_SUITE_RERUNS} times.
    */
-  private AptReports.Summary syncSuites(Run run) throws IOException, InterruptedException {
+  private Reports.AptSummary syncSuites(Run run) throws IOException, InterruptedException {
     AptSync apt = new AptSync(run.apt(index), options, releases(), clock, run.started());
-    AptReports.Summary summary = AptReports.of(apt.run());
+    Reports.AptSummary summary = Reports.apt(apt.run());
     long fetched = summary.filesFetched();
     int reruns = 0;
     List<String> changed = changedReleases(summary);
@@ -239,7 +252,7 @@ public final class SyncEngine {
                   + ": the Release changed during the run; syncing the suites again");
       run.ledger().restart(RunLedger.Scope.APT);
       reruns++;
-      summary = AptReports.of(apt.run());
+      summary = Reports.apt(apt.run());
       fetched += summary.filesFetched();
       changed = changedReleases(summary);
     }
@@ -247,7 +260,7 @@ public final class SyncEngine {
     return summary.rerun(reruns, fetched);
   }
 
-  private List<String> changedReleases(AptReports.Summary summary) throws IOException {
+  private List<String> changedReleases(Reports.AptSummary summary) throws IOException {
     if (!finalSync) return List.of();
     return FinalSync.changedReleases(
         new Publisher(layout.root(), files).tree(), releases(), summary.settled());
@@ -276,7 +289,7 @@ public final class SyncEngine {
   }
 
   /** What a run found, for its outcome. */
-  record Findings(AptReports.Summary apt, TreeRun tree, boolean guardTripped, long startNanos) {}
+  record Findings(Reports.AptSummary apt, TreeRun tree, boolean guardTripped, long startNanos) {}
 
   /** The outcome of a run and, for a final sync, its verdict. */
   record Outcome(
@@ -327,7 +340,13 @@ public final class SyncEngine {
 
   private Run start(RunLedger ledger, Instant started) throws IOException {
     Transfer transfer =
-        new Transfer(upstream, layout.staging(), layout.quarantine(), options.transfer());
+        new Transfer(
+            upstream,
+            layout.staging(),
+            layout.quarantine(),
+            options.transfer(),
+            clock,
+            Ticker.SYSTEM);
     Run run =
         new Run(
             ledger,
@@ -344,7 +363,7 @@ public final class SyncEngine {
     return tree == null ? "apt" : "tree";
   }
 
-  private Reports.Context context(Instant started, AptReports.Summary apt) {
+  private Reports.Context context(Instant started, Reports.AptSummary apt) {
     return new Reports.Context(
         started,
         clock.instant(),

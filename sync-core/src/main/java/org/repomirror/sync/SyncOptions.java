@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.repomirror.apt.SuiteSelection;
 import org.repomirror.config.SyncConfig;
+import org.repomirror.run.Ticker;
 import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
 
@@ -75,7 +76,7 @@ public record SyncOptions(
             c.retries(),
             c.retryBackoff(),
             c.maxRetryAfter(),
-            new Throttle(c.bwlimit().bytes()),
+            new Throttle(c.bwlimit().bytes(), Ticker.SYSTEM),
             c.policy().equals("strict")
                 ? Transfer.MismatchPolicy.STRICT
                 : Transfer.MismatchPolicy.MIRROR_AS_IS),

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -31,6 +32,7 @@ import org.repomirror.fs.CrashPoint;
 import org.repomirror.fs.StagingNames;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Progress;
+import org.repomirror.run.Ticker;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.LocalWriteException;
 import org.repomirror.source.Upstream;
@@ -86,17 +88,31 @@ public final class Transfer {
   private final Path staging;
   private final Path quarantine;
   private final Settings settings;
+  private final Clock clock;
+  private final Ticker ticker;
   private volatile boolean stopped;
   private volatile ExecutorService running;
 
   /** What staging held before this transfer wrote to it; read once, when first needed. */
   private volatile StagingContents before;
 
-  public Transfer(Upstream upstream, Path staging, Path quarantine, Settings settings) {
+  /**
+   * @param clock dates a file the upstream gives no Last-Modified
+   * @param ticker times each download, for a plan's probe
+   */
+  public Transfer(
+      Upstream upstream,
+      Path staging,
+      Path quarantine,
+      Settings settings,
+      Clock clock,
+      Ticker ticker) {
     this.upstream = upstream;
     this.staging = staging;
     this.quarantine = quarantine;
     this.settings = settings;
+    this.clock = clock;
+    this.ticker = ticker;
   }
 
   /**
@@ -342,7 +358,7 @@ public final class Transfer {
             ? EnumSet.of(HashAlgorithm.SHA256)
             : EnumSet.of(HashAlgorithm.SHA256, wanted.strongest());
     String url = upstream.url(task.upstreamPath());
-    long started = System.nanoTime();
+    long started = ticker.nanos();
     Optional<FetchOutcome.Fetched> left = verifiedInStaging(task, staged, algorithms, started);
     if (left.isPresent()) return left.get();
     Received last = null;
@@ -362,13 +378,7 @@ public final class Transfer {
             part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         CrashPoint.reached("staged");
         return new FetchOutcome.Fetched(
-            task,
-            staged,
-            r.size,
-            r.hashes,
-            r.mtimeMillis,
-            r.transferred,
-            System.nanoTime() - started);
+            task, staged, r.size, r.hashes, r.mtimeMillis, r.transferred, ticker.nanos() - started);
       }
       log.warn(
           "{}: got {} bytes, {} {}; expected {} bytes, {}{}",
@@ -451,7 +461,7 @@ public final class Transfer {
             hashes,
             Files.getLastModifiedTime(staged).toMillis(),
             0,
-            System.nanoTime() - started));
+            ticker.nanos() - started));
   }
 
   /** Downloads into the part file, retrying transient failures and resuming where it broke off. */
@@ -482,7 +492,7 @@ public final class Transfer {
           hasher[0].close();
         }
         transferred += d.bytes();
-        long mtime = d.lastModifiedMillis().orElse(System.currentTimeMillis());
+        long mtime = d.lastModifiedMillis().orElse(clock.millis());
         Files.setLastModifiedTime(part, FileTime.fromMillis(mtime));
         return new Received(hasher[0].count(), hasher[0].hashes(), mtime, transferred);
       } catch (FetchException e) {

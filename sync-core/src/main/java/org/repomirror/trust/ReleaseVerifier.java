@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +33,19 @@ public final class ReleaseVerifier {
 
   private final Keyring keyring;
   private final boolean allowLegacy;
+  private final Clock clock;
 
   public ReleaseVerifier(Keyring keyring, boolean allowLegacy) {
+    this(keyring, allowLegacy, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock tells whether a key has expired
+   */
+  public ReleaseVerifier(Keyring keyring, boolean allowLegacy, Clock clock) {
     this.keyring = keyring;
     this.allowLegacy = allowLegacy;
+    this.clock = clock;
   }
 
   /**
@@ -179,7 +189,7 @@ public final class ReleaseVerifier {
   }
 
   /** One signature by a known key: valid, of the expected type, by a key not revoked. */
-  private static SignatureInfo checkOne(
+  private SignatureInfo checkOne(
       PGPSignature sig, PGPPublicKey key, String keyId, byte[] data, int expectedType)
       throws TrustException {
     if (sig.getSignatureType() != expectedType) {
@@ -214,7 +224,7 @@ public final class ReleaseVerifier {
         legacyReason(key, sig));
   }
 
-  private static String legacyReason(PGPPublicKey key, PGPSignature sig) {
+  private String legacyReason(PGPPublicKey key, PGPSignature sig) {
     List<String> reasons = new ArrayList<>();
     int algorithm = key.getAlgorithm();
     if (algorithm == PublicKeyAlgorithmTags.DSA) reasons.add("DSA key");
@@ -225,7 +235,8 @@ public final class ReleaseVerifier {
       reasons.add(digestName(hash) + " digest");
     }
     long valid = key.getValidSeconds();
-    if (valid > 0 && key.getCreationTime().toInstant().plusSeconds(valid).isBefore(Instant.now())) {
+    if (valid > 0
+        && key.getCreationTime().toInstant().plusSeconds(valid).isBefore(clock.instant())) {
       reasons.add("expired key");
     }
     return reasons.isEmpty() ? null : String.join(", ", reasons);

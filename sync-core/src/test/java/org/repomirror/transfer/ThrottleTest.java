@@ -3,11 +3,12 @@ package org.repomirror.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.repomirror.run.Ticker;
 
 class ThrottleTest {
   @Test
   void holdsTheRate() throws Exception {
-    Throttle throttle = new Throttle(1_000_000); // 1 MB/s, one second of burst
+    Throttle throttle = new Throttle(1_000_000, Ticker.SYSTEM); // 1 MB/s, one second of burst
     long start = System.nanoTime();
     for (int i = 0; i < 30; i++) {
       throttle.acquire(100_000); // 3 MB in all

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.run.Ticker;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.source.LocalUpstream;
 
@@ -46,7 +48,9 @@ class TransferTest {
             staging,
             tmp.resolve("quarantine"),
             new Transfer.Settings(
-                2, 1, Duration.ZERO, Duration.ZERO, Throttle.NONE, Transfer.MismatchPolicy.STRICT));
+                2, 1, Duration.ZERO, Duration.ZERO, Throttle.NONE, Transfer.MismatchPolicy.STRICT),
+            Clock.systemUTC(),
+            Ticker.SYSTEM);
     AtomicInteger offered = new AtomicInteger();
     assertThatThrownBy(
             () ->

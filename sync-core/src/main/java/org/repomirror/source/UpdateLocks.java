@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.source;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,16 +9,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.repomirror.debian.FormatException;
-import org.repomirror.source.FetchException;
-import org.repomirror.source.LocalUpstream;
-import org.repomirror.source.Upstream;
 import org.repomirror.tree.format.AutoindexParser;
 
 /**
  * Finds the lock file Debian's ftpsync keeps at the top of an archive while it updates it: {@code
  * Archive-Update-in-Progress-<hostname>}.
  */
-final class UpdateLocks {
+public final class UpdateLocks {
   static final String PREFIX = "Archive-Update-in-Progress-";
 
   private UpdateLocks() {}
@@ -27,7 +24,7 @@ final class UpdateLocks {
    * @param base a folder of the upstream, "" or ending in a slash
    * @return the lock file's path, when there is one
    */
-  static Optional<String> find(Upstream upstream, String base) throws IOException {
+  public static Optional<String> find(Upstream upstream, String base) throws IOException {
     if (upstream instanceof LocalUpstream local) {
       try (DirectoryStream<Path> names =
           Files.newDirectoryStream(local.root().resolve(base), PREFIX + "*")) {

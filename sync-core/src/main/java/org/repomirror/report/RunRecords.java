@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,9 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.repomirror.index.Index;
-import org.repomirror.report.RunRecord;
-import org.repomirror.report.SuiteStatus;
-import org.repomirror.report.SyncReport;
 import org.repomirror.tree.TreeOutcome;
 import org.repomirror.tree.TreeResult;
 
@@ -18,7 +15,7 @@ import org.repomirror.tree.TreeResult;
  * What the index keeps of runs between them: a summary of each run (for {@code status} and a plan's
  * rates), and the estimate of the last plan until the next run reports it.
  */
-final class RunRecords {
+public final class RunRecords {
   static final String PLAN_KEY = "plan";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +23,7 @@ final class RunRecords {
   private RunRecords() {}
 
   /** Keeps a plan's estimate (null for none) for the next run's report. */
-  static void rememberPlan(Index index, Clock clock, Double estimatedSeconds)
+  public static void rememberPlan(Index index, Clock clock, Double estimatedSeconds)
       throws JsonProcessingException {
     Map<String, Object> plan = new LinkedHashMap<>();
     plan.put("created", clock.instant().toString());
@@ -38,7 +35,7 @@ final class RunRecords {
   }
 
   /** The estimate of the plan made since the last run, if any; used once. */
-  static Double takePlannedEstimate(Index index) {
+  public static Double takePlannedEstimate(Index index) {
     Optional<String> plan = index.meta(PLAN_KEY);
     if (plan.isEmpty()) return null;
     try (Index.Batch batch = index.batch()) {
@@ -58,7 +55,7 @@ final class RunRecords {
    *
    * @param mode apt or tree
    */
-  static void record(Index index, SyncReport r, String mode) {
+  public static void record(Index index, SyncReport r, String mode) {
     RunRecord run =
         new RunRecord(
             new RunRecord.Period(r.started(), r.finished()),
@@ -81,33 +78,10 @@ final class RunRecords {
     }
   }
 
-  /**
-   * Keeps a summary of a run that was stopped before it finished, with what it kept in staging.
-   *
-   * @param bytesFetched the bytes it received, kept ones included
-   */
-  static void recordInterrupted(
-      Index index,
-      RunRecord.Period period,
-      String upstream,
-      String mode,
-      long bytesFetched,
-      SyncInterrupted stopped) {
-    RunRecord run =
-        new RunRecord(
-            period,
-            upstream,
-            mode,
-            RunRecord.INTERRUPTED,
-            new RunRecord.Counts(stopped.published(), 0, 0, 0, bytesFetched),
-            Map.of(),
-            Optional.of(
-                new RunRecord.Kept(
-                    stopped.kept().whole().size(),
-                    stopped.kept().partial().size(),
-                    stopped.kept().wholeBytes() + stopped.kept().partialBytes())));
+  /** Keeps the summary of a run that was stopped before it finished. */
+  public static void recordInterrupted(Index index, RunRecord run) {
     try (Index.Batch batch = index.batch()) {
-      batch.putRun(period.started(), run.toJson());
+      batch.putRun(run.period().started(), run.toJson());
       batch.commit();
     }
   }

@@ -1,20 +1,19 @@
-package org.repomirror.sync;
+package org.repomirror.run;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.repomirror.run.Progress;
 
 /**
  * A run's progress as its passes report it: the plan is complete once every pass of the run (the
  * apt pass, then the tree pass in tree mode) has planned what it moves. Thread-safe.
  */
-final class RunProgress implements Progress {
+public final class RunProgress implements Progress {
   private final Progress out;
   private final AtomicInteger passesToPlan;
 
   /**
    * @param passes how many passes plan work in this run
    */
-  RunProgress(Progress out, int passes) {
+  public RunProgress(Progress out, int passes) {
     this.out = out;
     this.passesToPlan = new AtomicInteger(passes);
   }

@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.transfer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * next run reuses them after hashing them again (the transfer does), then clears what it did not
  * take.
  */
-final class Staging {
+public final class Staging {
   private static final Logger log = LoggerFactory.getLogger(Staging.class);
 
   private Staging() {}
@@ -26,8 +26,7 @@ final class Staging {
    * At the end of a run that went through: removes every whole file an earlier interrupted run left
    * and this one did not take, and every folder (as older versions left); partial downloads stay.
    */
-  static void clean(MirrorLayout layout) throws IOException {
-    Path staging = layout.staging();
+  public static void clean(Path staging) throws IOException {
     if (!Files.isDirectory(staging)) return;
     List<Path> deepestFirst;
     try (Stream<Path> walk = Files.walk(staging)) {
@@ -48,7 +47,7 @@ final class Staging {
   }
 
   /** Whether a failure, or one of its causes, is a full disk (ENOSPC). */
-  static boolean diskFull(Throwable failure) {
+  public static boolean diskFull(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (String.valueOf(t.getMessage()).contains("No space left on device")) return true;
     }
@@ -60,12 +59,12 @@ final class Staging {
    * space back; otherwise verified files and partial downloads stay for the next run. The published
    * tree is untouched either way.
    */
-  static void abandon(MirrorLayout layout, Exception cause) {
+  public static void abandon(Path staging, Exception cause) {
     if (!diskFull(cause)) return;
-    try (Stream<Path> files = Files.walk(layout.staging())) {
+    try (Stream<Path> files = Files.walk(staging)) {
       for (Path p : files.filter(Files::isRegularFile).toList()) Files.deleteIfExists(p);
     } catch (IOException | UncheckedIOException e) {
-      log.warn("could not clean {}: {}", layout.staging(), e.toString());
+      log.warn("could not clean {}: {}", staging, e.toString());
     }
   }
 }

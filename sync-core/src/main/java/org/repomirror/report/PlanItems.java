@@ -1,4 +1,4 @@
-package org.repomirror.sync;
+package org.repomirror.report;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,15 +11,14 @@ import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.plan.SyncPlan;
 import org.repomirror.plan.Wanted;
-import org.repomirror.report.PlanReport;
 
 /**
  * Turns a prepared apt pass into the items of a plan: what each suite would fetch, keep and delete,
  * counted the way a sync counts it, and the distinct totals. Pure but for the index reads.
  */
-final class PlanMaker {
+public final class PlanItems {
   /** Distinct totals over the suites. */
-  record Totals(
+  public record Totals(
       long poolFiles,
       long poolBytes,
       long indexFiles,
@@ -45,7 +44,7 @@ final class PlanMaker {
   /**
    * @param pool the plan of every file the suites want besides their indexes
    */
-  PlanMaker(Index index, Wanting wanting, SyncPlan pool) {
+  public PlanItems(Index index, Wanting wanting, SyncPlan pool) {
     this.index = index;
     this.wanting = wanting;
     this.pool = pool;
@@ -54,7 +53,7 @@ final class PlanMaker {
     this.allWanted = wanting.allWanted();
   }
 
-  List<PlanReport.Item> items() {
+  public List<PlanReport.Item> items() {
     List<PlanReport.Item> items = new ArrayList<>();
     for (Wanting.Suite s : wanting.suites()) items.add(item(s));
     return items;
@@ -140,7 +139,7 @@ final class PlanMaker {
   }
 
   /** Call after {@link #items}. */
-  Totals totals() {
+  public Totals totals() {
     SyncPlan.Amount fetch = SyncPlan.Amount.of(pool.toFetch());
     return new Totals(
         fetch.files(),

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Reads the generations a sync keeps of each suite's dists folder: which one the served folder
  * holds (its marker), and the files of any kept one. The layout is the sync's ({@code
- * org.repomirror.publish.Generations}): {@code .repomirror/generations/<suite, '/' as %2F>/<id>/},
+ * org.repomirror.store.Generations}): {@code .repomirror/generations/<suite, '/' as %2F>/<id>/},
  * and a marker {@code .repomirror-generation} in the served folder naming the id. The state folder
  * is the mirror's: the served root's, or, for a mirror of a {@code mirrors} list kept in a folder
  * of the served tree, that folder's ({@code debian/.repomirror/generations/dists%2Fbookworm/} for

@@ -171,6 +171,30 @@ class PackageRulesTest {
   }
 
   @Test
+  void theStepsReachThePublishedTreeOnlyThroughThePort() {
+    List<String> packages = new ArrayList<>(List.of(STEPS));
+    packages.add("org.repomirror.plan..");
+    noClasses()
+        .that()
+        .resideInAnyPackage(packages.toArray(String[]::new))
+        .and()
+        .resideOutsideOfPackage("org.repomirror.store..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.repomirror.store.LocalTree")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.repomirror.store.Generations")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.repomirror.fs.FileStore")
+        .because(
+            "the steps read, place, switch and delete through PublishedTree, so that another store"
+                + " fits without touching them")
+        .check(classes);
+  }
+
+  @Test
   void aStepThatReadsTheClockIsNamed() {
     // Held to the steps' rule, the runner breaks it: it must fail, naming the class and the call.
     EvaluationResult r =

@@ -10,9 +10,9 @@ import java.util.function.LongConsumer;
 import org.repomirror.debian.HashAlgorithm;
 
 /**
- * A file's checksum, its bytes read once in large blocks with the JDK's digest (SHA-NI where the
- * CPU has it): the one place a file on disk is hashed whole. Thread-safe: each thread reads into a
- * buffer of its own.
+ * A file's (or a stream's) checksum, its bytes read once in large blocks with the JDK's digest
+ * (SHA-NI where the CPU has it): the one place a file on disk is hashed whole. Thread-safe: each
+ * thread reads into a buffer of its own.
  */
 public final class FileHashes {
   private static final ThreadLocal<byte[]> BUFFERS =
@@ -32,13 +32,23 @@ public final class FileHashes {
    */
   public static String hex(Path file, HashAlgorithm algorithm, LongConsumer hashed)
       throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return hex(in, algorithm, hashed);
+    }
+  }
+
+  /** The lowercase hex checksum of what a stream holds; the stream is read to its end. */
+  public static String hex(InputStream in, HashAlgorithm algorithm) throws IOException {
+    return hex(in, algorithm, n -> {});
+  }
+
+  private static String hex(InputStream in, HashAlgorithm algorithm, LongConsumer hashed)
+      throws IOException {
     MessageDigest d = algorithm.newDigest();
     byte[] buffer = BUFFERS.get();
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        d.update(buffer, 0, n);
-        hashed.accept(n);
-      }
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      d.update(buffer, 0, n);
+      hashed.accept(n);
     }
     return HexFormat.of().formatHex(d.digest());
   }

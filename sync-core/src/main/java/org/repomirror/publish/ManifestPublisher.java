@@ -1,13 +1,12 @@
 package org.repomirror.publish;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
 import org.repomirror.debian.HashAlgorithm;
@@ -15,6 +14,7 @@ import org.repomirror.fs.FileHashes;
 import org.repomirror.fs.StagingNames;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.tree.format.Manifest;
 import org.repomirror.tree.format.TreeEntry;
 
@@ -31,10 +31,9 @@ public final class ManifestPublisher {
    * @param excluded paths to leave out (this instance's own outputs)
    * @return whether the published manifest changed
    */
-  public static boolean publish(Path root, Index index, Predicate<String> excluded)
+  public static boolean publish(PublishedTree tree, Index index, Predicate<String> excluded)
       throws IOException {
-    Path target = root.resolve(Manifest.PATH);
-    Path staged = StagingNames.of(root.resolve(".repomirror/staging"), Manifest.PATH);
+    Path staged = StagingNames.of(tree.staging(), Manifest.PATH);
     try (OutputStream file = Files.newOutputStream(staged);
         Manifest.Writer out = new Manifest.Writer(new FastGzip(file))) {
       index.forEachFile(
@@ -50,18 +49,20 @@ public final class ManifestPublisher {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    if (Files.exists(target)
-        && FileHashes.hex(staged, HashAlgorithm.SHA256)
-            .equals(FileHashes.hex(target, HashAlgorithm.SHA256))) {
-      Files.delete(staged);
+    if (sameAsPublished(tree, staged)) {
+      tree.discard(staged);
       return false;
     }
-    try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.createDirectories(target.getParent());
-    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    tree.placeContent(List.of(new PublishedTree.Staged(staged, Manifest.PATH)));
     return true;
+  }
+
+  private static boolean sameAsPublished(PublishedTree tree, Path staged) throws IOException {
+    if (!tree.exists(Manifest.PATH)) return false;
+    try (InputStream published = tree.open(Manifest.PATH)) {
+      return FileHashes.hex(staged, HashAlgorithm.SHA256)
+          .equals(FileHashes.hex(published, HashAlgorithm.SHA256));
+    }
   }
 
   /** gzip at level 1: a third of the CPU of the default for a slightly larger file. */

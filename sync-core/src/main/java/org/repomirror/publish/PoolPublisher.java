@@ -12,6 +12,7 @@ import org.repomirror.index.Index;
 import org.repomirror.run.Change;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.Failures;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.Transfer;
@@ -27,7 +28,7 @@ import org.repomirror.transfer.Transfer;
  */
 public final class PoolPublisher {
   private final Index index;
-  private final Publisher publisher;
+  private final PublishedTree published;
   private final Ledger ledger;
   private final Transfer.MismatchPolicy policy;
   private final long run;
@@ -42,9 +43,13 @@ public final class PoolPublisher {
    * @param run the run's start, epoch ms, for the records
    */
   public PoolPublisher(
-      Index index, Publisher publisher, Ledger ledger, Transfer.MismatchPolicy policy, long run) {
+      Index index,
+      PublishedTree published,
+      Ledger ledger,
+      Transfer.MismatchPolicy policy,
+      long run) {
     this.index = index;
-    this.publisher = publisher;
+    this.published = published;
     this.ledger = ledger;
     this.policy = policy;
     this.run = run;
@@ -98,7 +103,7 @@ public final class PoolPublisher {
           deferred.put(path, staged);
         }
       }
-      now.carryOut(index, publisher);
+      now.carryOut(index, published);
       now.records().forEach(r -> ledger.changed(r.path(), Change.Action.FETCHED));
     }
   }
@@ -108,11 +113,12 @@ public final class PoolPublisher {
     return switch (o) {
       case FetchOutcome.Fetched f ->
           new Transferred.Staged(
-              new Publisher.Staged(f.staged(), f.task().localPath()),
+              new PublishedTree.Staged(f.staged(), f.task().localPath()),
               FileRecords.fetched(f, f.mtimeMillis(), run));
       case FetchOutcome.Failed f when Failures.keptAsIs(f, policy) ->
           new Transferred.Staged(
-              new Publisher.Staged(f.kept(), f.task().localPath()), FileRecords.keptAsIs(f, run));
+              new PublishedTree.Staged(f.kept(), f.task().localPath()),
+              FileRecords.keptAsIs(f, run));
       default -> null;
     };
   }

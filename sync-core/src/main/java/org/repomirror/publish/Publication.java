@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
+import org.repomirror.store.PublishedTree;
 
 /**
  * What one step of a sync makes visible, carried out in the one order that is safe: the records
@@ -16,42 +17,42 @@ import org.repomirror.index.Index;
  * PublishIntents#recover} turns into records. Not thread-safe; carried out once.
  */
 public final class Publication {
-  private final List<Publisher.Staged> content = new ArrayList<>();
-  private final List<Publisher.Staged> metadata = new ArrayList<>();
-  private final List<Publisher.Link> links = new ArrayList<>();
+  private final List<PublishedTree.Staged> content = new ArrayList<>();
+  private final List<PublishedTree.Staged> metadata = new ArrayList<>();
+  private final List<PublishedTree.Link> links = new ArrayList<>();
   private final List<Generation> generations = new ArrayList<>();
   private final List<FileRecord> records = new ArrayList<>();
   private final List<Consumer<Index.Batch>> alsoRecorded = new ArrayList<>();
 
   /** A file nothing published references yet (a new pool file, a by-hash object). */
-  public Publication content(Publisher.Staged staged, FileRecord record) {
+  public Publication content(PublishedTree.Staged staged, FileRecord record) {
     content.add(staged);
     records.add(record);
     return this;
   }
 
   /** A file that references others: published after all content. */
-  public Publication metadata(Publisher.Staged staged, FileRecord record) {
+  public Publication metadata(PublishedTree.Staged staged, FileRecord record) {
     metadata.add(staged);
     records.add(record);
     return this;
   }
 
-  public Publication link(Publisher.Link link, FileRecord record) {
+  public Publication link(PublishedTree.Link link, FileRecord record) {
     links.add(link);
     records.add(record);
     return this;
   }
 
   /** A suite's new generation: its dists folder's new files, switched in with the rest. */
-  private record Generation(String dist, long id, List<Publisher.Staged> staged) {}
+  private record Generation(String dist, long id, List<PublishedTree.Staged> staged) {}
 
   /**
    * A suite's metadata as a new generation of its dists folder: published after everything else, in
    * one switch.
    */
   public Publication generation(
-      String dist, long id, List<Publisher.Staged> staged, List<FileRecord> records) {
+      String dist, long id, List<PublishedTree.Staged> staged, List<FileRecord> records) {
     generations.add(new Generation(dist, id, List.copyOf(staged)));
     this.records.addAll(records);
     return this;
@@ -73,13 +74,13 @@ public final class Publication {
   }
 
   /** Makes everything visible and recorded; a publication with nothing in it writes nothing. */
-  public void carryOut(Index index, Publisher publisher) throws IOException {
+  public void carryOut(Index index, PublishedTree published) throws IOException {
     if (isEmpty()) return;
     PublishIntents.declare(index, records);
-    publisher.publishContent(content);
-    publisher.publishLinks(links);
-    publisher.publishMetadata(metadata);
-    for (Generation g : generations) publisher.publishGeneration(g.dist(), g.id(), g.staged());
+    published.placeContent(content);
+    published.placeLinks(links);
+    published.placeMetadata(metadata);
+    for (Generation g : generations) published.switchGeneration(g.dist(), g.id(), g.staged());
     try (Index.Batch batch = index.batch()) {
       for (FileRecord r : records) batch.put(r).deleteIntent(r.path());
       alsoRecorded.forEach(c -> c.accept(batch));
@@ -88,11 +89,11 @@ public final class Publication {
   }
 
   /** Deletes the staged files instead: nothing of this publication becomes visible. */
-  public void discard(Publisher publisher) throws IOException {
-    for (Publisher.Staged s : content) publisher.discard(s.staged());
-    for (Publisher.Staged s : metadata) publisher.discard(s.staged());
+  public void discard(PublishedTree published) throws IOException {
+    for (PublishedTree.Staged s : content) published.discard(s.staged());
+    for (PublishedTree.Staged s : metadata) published.discard(s.staged());
     for (Generation g : generations) {
-      for (Publisher.Staged s : g.staged()) publisher.discard(s.staged());
+      for (PublishedTree.Staged s : g.staged()) published.discard(s.staged());
     }
   }
 }

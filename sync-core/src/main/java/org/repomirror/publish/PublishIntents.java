@@ -1,15 +1,15 @@
 package org.repomirror.publish;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.fs.FileHashes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
+import org.repomirror.plan.DiskView;
+import org.repomirror.store.PublishedTree;
 
 /**
  * What makes a crash between renaming files into the served tree and recording them harmless: the
@@ -36,13 +36,13 @@ public final class PublishIntents {
    *
    * @return how many files were recorded
    */
-  public static int recover(Path root, Index index, long nowMillis) throws IOException {
+  public static int recover(PublishedTree tree, Index index, long nowMillis) throws IOException {
     List<FileRecord> intents = index.intents();
     if (intents.isEmpty()) return 0;
     int recovered = 0;
     try (Index.Batch batch = index.batch()) {
       for (FileRecord r : intents) {
-        if (isThere(root.resolve(r.path()), r)) {
+        if (isThere(tree, r)) {
           Optional<FileRecord> known = index.file(r.path());
           if (known.isEmpty() || !known.get().hashes().equals(r.hashes())) {
             batch.put(r);
@@ -62,14 +62,15 @@ public final class PublishIntents {
    * its size and then its checksum, since a publication rolled back leaves the old file, which may
    * well have the same size.
    */
-  private static boolean isThere(Path p, FileRecord r) throws IOException {
-    if (r.isLink()) {
-      return Files.isSymbolicLink(p) && Files.readSymbolicLink(p).toString().equals(r.linkTarget());
-    }
-    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != r.size()) {
+  private static boolean isThere(PublishedTree tree, FileRecord r) throws IOException {
+    if (r.isLink()) return tree.linkTarget(r.path()).filter(r.linkTarget()::equals).isPresent();
+    Optional<DiskView.OnDisk> there = tree.stat(r.path());
+    if (there.isEmpty() || !there.get().regularFile() || there.get().size() != r.size()) {
       return false;
     }
     HashAlgorithm a = r.hashes().strongest();
-    return FileHashes.hex(p, a).equals(r.hashes().get(a).orElse(""));
+    try (InputStream in = tree.open(r.path())) {
+      return FileHashes.hex(in, a).equals(r.hashes().get(a).orElse(""));
+    }
   }
 }

@@ -26,6 +26,7 @@ import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.Failures;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.Transfer;
@@ -39,7 +40,7 @@ import org.repomirror.transfer.Transfer;
  */
 public final class SuitesPublisher {
   private final Index index;
-  private final Publisher publisher;
+  private final PublishedTree published;
   private final Ledger ledger;
   private final Clock clock;
   private final long run;
@@ -59,9 +60,14 @@ public final class SuitesPublisher {
    * @param run the run's start, epoch ms, for the records
    */
   public SuitesPublisher(
-      Index index, Publisher publisher, Ledger ledger, Clock clock, long run, Settings settings) {
+      Index index,
+      PublishedTree published,
+      Ledger ledger,
+      Clock clock,
+      long run,
+      Settings settings) {
     this.index = index;
-    this.publisher = publisher;
+    this.published = published;
     this.ledger = ledger;
     this.clock = clock;
     this.run = run;
@@ -78,7 +84,7 @@ public final class SuitesPublisher {
     }
     for (Map.Entry<String, Transferred.Staged> left : pool.deferred().entrySet()) {
       if (!taken.contains(left.getKey())) {
-        publisher.discard(left.getValue().staged().staged()); // wanted only by suites not published
+        published.discard(left.getValue().staged().staged()); // wanted only by suites not published
       }
     }
     return new Published(done, failures);
@@ -124,7 +130,7 @@ public final class SuitesPublisher {
 
   /** Why a suite was not published, what stays served instead, and the way past it. */
   private String notPublished(String dist, long blocking) throws IOException {
-    boolean served = publisher.generations().current(dist).isPresent();
+    boolean served = published.currentGeneration(dist).isPresent();
     return blocking
         + " file(s) bad or missing; "
         + (served ? "the previous metadata stays published" : "nothing of it is published yet")
@@ -171,10 +177,10 @@ public final class SuitesPublisher {
       Set<String> taken)
       throws IOException {
     Publication p = new Publication();
-    List<Publisher.Staged> folder = new ArrayList<>();
+    List<PublishedTree.Staged> folder = new ArrayList<>();
     List<FileRecord> folderRecords = new ArrayList<>();
     for (FetchOutcome.Fetched f : s.indexes().staged().values()) {
-      folder.add(new Publisher.Staged(f.staged(), f.task().localPath()));
+      folder.add(new PublishedTree.Staged(f.staged(), f.task().localPath()));
       folderRecords.add(FileRecords.fetched(f, f.mtimeMillis(), run));
     }
     for (RawFile raw : s.release().raw()) {
@@ -203,23 +209,23 @@ public final class SuitesPublisher {
           marks.toUnmark().forEach(batch::unmarkForDeletion);
         });
     try (Ledger.Timing t = ledger.time(Phase.PUBLISH)) {
-      p.carryOut(index, publisher);
+      p.carryOut(index, published);
     }
     p.records().forEach(r -> ledger.changed(r.path(), Change.Action.FETCHED));
   }
 
   /** The id of a suite's next generation: the clock's now, and later than the current one's. */
   private long nextGeneration(String dist) throws IOException {
-    return Math.max(clock.millis(), publisher.generations().current(dist).orElse(0L) + 1);
+    return Math.max(clock.millis(), published.currentGeneration(dist).orElse(0L) + 1);
   }
 
   /** Throws away what a suite that is not published staged. */
   private void discard(Wanting.Indexes indexes) throws IOException {
-    for (FetchOutcome.Fetched f : indexes.staged().values()) publisher.discard(f.staged());
+    for (FetchOutcome.Fetched f : indexes.staged().values()) published.discard(f.staged());
   }
 
   /** A Release file into staging, with the upstream's Last-Modified or the run's start. */
-  private Publisher.Staged stage(RawFile raw, long mtime) throws IOException {
+  private PublishedTree.Staged stage(RawFile raw, long mtime) throws IOException {
     Path staged = StagingNames.of(settings.staging(), raw.path());
     try (FileChannel out =
         FileChannel.open(
@@ -230,6 +236,6 @@ public final class SuitesPublisher {
       out.write(ByteBuffer.wrap(raw.bytes()));
     }
     Files.setLastModifiedTime(staged, FileTime.fromMillis(mtime));
-    return new Publisher.Staged(staged, raw.path());
+    return new PublishedTree.Staged(staged, raw.path());
   }
 }

@@ -9,6 +9,7 @@ import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.run.Change;
 import org.repomirror.run.Ledger;
+import org.repomirror.store.PublishedTree;
 
 /**
  * Deletes the files whose grace period is over, as {@link DeletionPolicy} decides, and retires the
@@ -16,7 +17,7 @@ import org.repomirror.run.Ledger;
  */
 public final class Sweep {
   private final Index index;
-  private final Publisher publisher;
+  private final PublishedTree published;
   private final Ledger ledger;
   private final Duration grace;
   private final int maxDelete;
@@ -25,9 +26,9 @@ public final class Sweep {
    * @param grace how long a file no suite references stays before it is deleted
    * @param maxDelete more deletions due than this is taken for a broken upstream: none is made
    */
-  public Sweep(Index index, Publisher publisher, Ledger ledger, Duration grace, int maxDelete) {
+  public Sweep(Index index, PublishedTree published, Ledger ledger, Duration grace, int maxDelete) {
     this.index = index;
-    this.publisher = publisher;
+    this.published = published;
     this.ledger = ledger;
     this.grace = grace;
     this.maxDelete = maxDelete;
@@ -61,7 +62,7 @@ public final class Sweep {
         return sweep;
       }
       for (String path : sweep.delete()) {
-        publisher.delete(path);
+        published.delete(path);
         batch.delete(path).unmarkForDeletion(path);
         ledger.changed(path, Change.Action.DELETED);
       }
@@ -72,14 +73,13 @@ public final class Sweep {
 
   /** Removes the generations of every suite that no pin can reach any more. */
   private void retireGenerations(long nowMillis) throws IOException {
-    Generations generations = publisher.generations();
-    for (String dist : generations.suites()) {
-      Optional<Long> current = generations.current(dist);
+    for (String dist : published.suitesWithGenerations()) {
+      Optional<Long> current = published.currentGeneration(dist);
       if (current.isEmpty()) continue;
       for (long id :
           DeletionPolicy.retiredGenerations(
-              generations.kept(dist), current.get(), nowMillis, grace)) {
-        generations.remove(dist, id);
+              published.keptGenerations(dist), current.get(), nowMillis, grace)) {
+        published.retireGeneration(dist, id);
       }
     }
   }

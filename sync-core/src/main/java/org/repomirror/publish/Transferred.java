@@ -3,6 +3,7 @@ package org.repomirror.publish;
 import java.util.Map;
 import java.util.Set;
 import org.repomirror.index.FileRecord;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.FetchOutcome;
 
 /**
@@ -25,5 +26,5 @@ public record Transferred(
   public static final Transferred NOTHING = new Transferred(Map.of(), Map.of(), Set.of(), Map.of());
 
   /** A verified file in staging with the record it will have. */
-  public record Staged(Publisher.Staged staged, FileRecord record) {}
+  public record Staged(PublishedTree.Staged staged, FileRecord record) {}
 }

@@ -1,10 +1,6 @@
 package org.repomirror.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -64,13 +60,9 @@ public record TraceFile(Instant finished, Map<String, String> fields) {
   }
 
   /** Writes the trace under the root, atomically. */
-  public void write(Path root, String host) throws IOException {
-    Path target = root.resolve(DIRECTORY + host);
-    Files.createDirectories(target.getParent());
-    Path tmp = root.resolve(".repomirror/staging/trace-" + host);
-    Files.createDirectories(tmp.getParent());
-    Files.writeString(tmp, render(), StandardCharsets.UTF_8);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  /** Where the trace of a host goes, relative to the mirror's root. */
+  public static String path(String host) {
+    return DIRECTORY + host;
   }
 
   /**

@@ -3,15 +3,36 @@ package org.repomirror.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.repomirror.plan.DiskView;
 
 /**
- * The tree a mirror serves, as the sync reads it: what is at a path, and a published file's bytes.
- * Paths are relative to the mirror's root. The local filesystem is one implementation ({@link
- * LocalTree}); implementations are thread-safe.
+ * The tree a mirror serves, behind one interface: every change a sync makes to what clients see,
+ * and every read it makes of it, goes through here. Verified files wait in staging; content is
+ * placed whole and atomically; a suite's metadata is switched in one step as a new generation of
+ * its dists folder; what no suite wants any more is deleted. Paths are relative to the tree's root.
+ * The local filesystem is one implementation ({@link LocalTree}); an object store is meant to be
+ * another, without the planner or the steps knowing. Reads are thread-safe; one run changes a tree
+ * at a time.
  */
 public interface PublishedTree extends DiskView {
+  /**
+   * A verified file in staging and where it goes.
+   *
+   * @param localPath relative to the tree's root
+   */
+  record Staged(Path staged, String localPath) {}
+
+  /**
+   * A symbolic link to make.
+   *
+   * @param mtimeMillis the link's own mtime, or -1 to leave it as made
+   */
+  record Link(String localPath, String target, long mtimeMillis) {}
+
   /**
    * Opens a published file.
    *
@@ -32,4 +53,61 @@ public interface PublishedTree extends DiskView {
   default boolean exists(String path) {
     return stat(path).isPresent();
   }
+
+  /**
+   * A folder's mtime, which changes whenever an entry in it is made, removed or renamed; empty when
+   * there is no folder at the path, or the tree has no such thing.
+   */
+  OptionalLong folderMtime(String path) throws IOException;
+
+  /** Where files wait, verified, until they are placed: a local folder. */
+  Path staging();
+
+  /** Throws away a staged file that will not be placed. */
+  void discard(Path staged) throws IOException;
+
+  /**
+   * Places content that no published metadata references yet (pool files, by-hash objects), each
+   * file whole: durable first, then visible in one step.
+   */
+  void placeContent(List<Staged> staged) throws IOException;
+
+  /** Makes each link beside its path and puts it in place, so that it appears whole. */
+  void placeLinks(List<Link> links) throws IOException;
+
+  /**
+   * Places metadata once everything it references is in place: indexes first, then Release.gpg,
+   * Release and InRelease, so that a client that sees the new Release also sees what it lists.
+   */
+  void placeMetadata(List<Staged> staged) throws IOException;
+
+  /**
+   * Makes a new generation of a suite's dists folder, the staged files put in or over what it
+   * serves, and switches to it in one step: a reader sees the old generation or the new one.
+   *
+   * @param id larger than the current generation's (the epoch ms of its making)
+   */
+  void switchGeneration(String dist, long id, List<Staged> staged) throws IOException;
+
+  /** The generation a suite's dists folder serves; empty before the first. */
+  Optional<Long> currentGeneration(String dist) throws IOException;
+
+  /** The generations kept of a suite, for clients pinned to them, oldest first. */
+  List<Long> keptGenerations(String dist) throws IOException;
+
+  /** The suites that have generations. */
+  List<String> suitesWithGenerations() throws IOException;
+
+  /** Removes a kept generation that no pinned client can reach any more. */
+  void retireGeneration(String dist, long id) throws IOException;
+
+  /**
+   * Finishes or rolls back what an interrupted switch left.
+   *
+   * @return how many leftovers were removed
+   */
+  int recoverGenerations() throws IOException;
+
+  /** Deletes a published file, and the folders that leaves empty, as rsync --delete does. */
+  void delete(String path) throws IOException;
 }

@@ -18,12 +18,12 @@ import org.repomirror.plan.SyncPlanner;
 import org.repomirror.plan.Wanted;
 import org.repomirror.publish.PoolPublisher;
 import org.repomirror.publish.Published;
-import org.repomirror.publish.Publisher;
 import org.repomirror.publish.SuitesPublisher;
 import org.repomirror.publish.Transferred;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 import org.repomirror.run.Progress;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.FetchTask;
 import org.repomirror.transfer.Transfer;
 
@@ -68,7 +68,11 @@ final class AptSync {
 
   /** What the steps work with. */
   record Parts(
-      Index index, Publisher publisher, Transfer transfer, RunLedger ledger, Progress progress) {}
+      Index index,
+      PublishedTree published,
+      Transfer transfer,
+      RunLedger ledger,
+      Progress progress) {}
 
   private final Parts parts;
   private final SyncOptions options;
@@ -91,10 +95,10 @@ final class AptSync {
     Released released = new SuiteReleases(releases, parts.ledger(), clock).fetch(options.dists());
     if (released.trustFailure()) return new Untrusted(released);
     SyncPlanner.Planning planning =
-        new SyncPlanner.Planning(parts.index()::file, parts.publisher().tree());
+        new SyncPlanner.Planning(parts.index()::file, parts.published());
     PoolPublisher pool =
         new PoolPublisher(
-            parts.index(), parts.publisher(), parts.ledger(), parts.transfer().policy(), run);
+            parts.index(), parts.published(), parts.ledger(), parts.transfer().policy(), run);
     Wanting wanting;
     Transferred transferred;
     boolean whole = false;
@@ -121,14 +125,13 @@ final class AptSync {
   }
 
   IndexReader indexReader() {
-    return new IndexReader(
-        options.selection(), parts.index(), parts.publisher().tree(), parts.ledger());
+    return new IndexReader(options.selection(), parts.index(), parts.published(), parts.ledger());
   }
 
   private SuitesPublisher suitesPublisher() {
     return new SuitesPublisher(
         parts.index(),
-        parts.publisher(),
+        parts.published(),
         parts.ledger(),
         clock,
         run,

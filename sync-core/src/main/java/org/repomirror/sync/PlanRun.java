@@ -65,7 +65,7 @@ final class PlanRun {
     long t0 = Ticker.SYSTEM.nanos();
     Released released = releases.fetch(options.dists());
     SyncPlanner.Planning planning =
-        new SyncPlanner.Planning(parts.index()::file, parts.publisher().tree());
+        new SyncPlanner.Planning(parts.index()::file, parts.published());
     Wanting wanting = Wanting.nothingRead(released);
     if (!released.trustFailure()) {
       try (Transfer.Session session = parts.transfer().open(parts.progress(), parts.ledger())) {
@@ -130,7 +130,7 @@ final class PlanRun {
             case Wanting.Unchanged u -> Wanting.Indexes.NONE;
           };
       for (FetchOutcome.Fetched f : indexes.staged().values()) {
-        parts.publisher().discard(f.staged());
+        parts.published().discard(f.staged());
       }
     }
   }

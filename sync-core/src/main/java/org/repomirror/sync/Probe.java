@@ -10,11 +10,11 @@ import java.util.Random;
 import org.repomirror.index.Index;
 import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
-import org.repomirror.publish.Publisher;
 import org.repomirror.report.RunRecord;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 import org.repomirror.run.Ticker;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 
@@ -64,41 +64,45 @@ final class Probe {
 
   private static final int TINY_FILES = 64;
 
+  /** Where the probe places its files, in a hidden folder of the tree, and deletes them. */
+  private static final String SCRATCH = MirrorLayout.STATE + "/probe-publish/";
+
   /**
    * What publishing costs on this disk, measured the way the sync publishes: tiny files for the
    * cost per file, then the probe's own fetched files (not yet flushed to disk, as in a sync) for
-   * the cost per byte. They are published into a folder of staging and deleted.
+   * the cost per byte. They are placed in a hidden folder of the tree and deleted.
    */
   private static TransferEstimate.Publishing publishing(
       AptSync.Parts parts, List<FetchOutcome.Fetched> fetched) throws IOException {
-    Path staging = parts.transfer().staging();
-    Publisher publisher = parts.publisher();
-    Path scratch = staging.resolve("probe-publish");
-    String base = publisher.root().relativize(scratch) + "/";
+    PublishedTree published = parts.published();
+    Path staging = published.staging();
+    List<String> placed = new ArrayList<>();
     try {
-      List<Publisher.Staged> tiny = new ArrayList<>();
+      List<PublishedTree.Staged> tiny = new ArrayList<>();
       for (int i = 0; i < TINY_FILES; i++) {
         Path f = staging.resolve("probe-tiny-" + i);
         Files.write(f, new byte[1024]);
-        tiny.add(new Publisher.Staged(f, base + "t" + i + "/file"));
+        tiny.add(new PublishedTree.Staged(f, SCRATCH + "t" + i + "/file"));
       }
       long t0 = Ticker.SYSTEM.nanos();
-      publisher.publishContent(tiny);
+      tiny.forEach(s -> placed.add(s.localPath()));
+      published.placeContent(tiny);
       double perFile = (Ticker.SYSTEM.nanos() - t0) / 1e9 / TINY_FILES;
-      List<Publisher.Staged> sample = new ArrayList<>();
+      List<PublishedTree.Staged> sample = new ArrayList<>();
       long bytes = 0;
       for (int i = 0; i < fetched.size(); i++) {
-        sample.add(new Publisher.Staged(fetched.get(i).staged(), base + "s" + i + "/file"));
+        sample.add(new PublishedTree.Staged(fetched.get(i).staged(), SCRATCH + "s" + i + "/file"));
         bytes += fetched.get(i).bytesTransferred();
       }
       long t1 = Ticker.SYSTEM.nanos();
-      publisher.publishContent(sample);
+      sample.forEach(s -> placed.add(s.localPath()));
+      published.placeContent(sample);
       double seconds = (Ticker.SYSTEM.nanos() - t1) / 1e9;
       double perByte = bytes > 0 ? Math.max(0, seconds - perFile * sample.size()) / bytes : 0;
       return new TransferEstimate.Publishing(perFile, perByte);
     } finally {
-      publisher.files().deleteTree(scratch);
-      for (FetchOutcome.Fetched f : fetched) publisher.discard(f.staged());
+      for (String path : placed) published.delete(path);
+      for (FetchOutcome.Fetched f : fetched) published.discard(f.staged());
     }
   }
 

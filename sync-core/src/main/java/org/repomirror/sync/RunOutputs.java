@@ -1,14 +1,19 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import org.repomirror.fs.StagingNames;
 import org.repomirror.index.Index;
 import org.repomirror.publish.ManifestPublisher;
-import org.repomirror.publish.Publisher;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.TraceFile;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.store.PublishedTree;
 
 /**
  * The files a mirror writes into its own served tree: the manifest of the tree, for downstream
@@ -23,25 +28,31 @@ final class RunOutputs {
   record Trace(Instant started, Instant finished, String hostname, String upstream) {}
 
   static void write(
-      Index index, Publisher publisher, RunLedger ledger, RunOutcome outcome, Trace trace)
+      Index index, PublishedTree published, RunLedger ledger, RunOutcome outcome, Trace trace)
       throws IOException {
     if (outcome == RunOutcome.TRUST_FAILURE) return;
     boolean changed = !ledger.changes().isEmpty() || ledger.changesOmitted() > 0;
-    boolean missing = !publisher.tree().exists(MirrorLayout.manifest());
+    boolean missing = !published.exists(MirrorLayout.manifest());
     try (Ledger.Timing t = ledger.time(Phase.PUBLISH)) {
       if (changed || (missing && holdsFiles(index))) {
-        ManifestPublisher.publish(publisher.root(), index, MirrorLayout::ownOutput);
+        ManifestPublisher.publish(published, index, MirrorLayout::ownOutput);
       }
     }
     if (outcome == RunOutcome.OK) {
-      TraceFile.of(
-              trace.started(),
-              trace.finished(),
-              version(),
-              trace.hostname(),
-              trace.upstream(),
-              ledger.bytesFetched())
-          .write(publisher.root(), trace.hostname());
+      String path = TraceFile.path(trace.hostname());
+      Path staged = StagingNames.of(published.staging(), path);
+      Files.writeString(
+          staged,
+          TraceFile.of(
+                  trace.started(),
+                  trace.finished(),
+                  version(),
+                  trace.hostname(),
+                  trace.upstream(),
+                  ledger.bytesFetched())
+              .render(),
+          StandardCharsets.UTF_8);
+      published.placeContent(List.of(new PublishedTree.Staged(staged, path)));
     }
   }
 

@@ -19,7 +19,6 @@ import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.publish.PublishIntents;
-import org.repomirror.publish.Publisher;
 import org.repomirror.publish.Sweep;
 import org.repomirror.report.PlanReport;
 import org.repomirror.report.RunRecord;
@@ -31,7 +30,8 @@ import org.repomirror.run.Progress;
 import org.repomirror.run.RunProgress;
 import org.repomirror.run.Ticker;
 import org.repomirror.source.Upstream;
-import org.repomirror.source.UpstreamValidators;
+import org.repomirror.store.LocalTree;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.Staging;
 import org.repomirror.transfer.StagingContents;
 import org.repomirror.transfer.Transfer;
@@ -129,15 +129,15 @@ public final class SyncEngine {
   private record Run(
       RunLedger ledger,
       Transfer transfer,
-      Publisher publisher,
+      PublishedTree published,
       RunProgress progress,
       long started) {
     AptSync.Parts apt(Index index) {
-      return new AptSync.Parts(index, publisher, transfer, ledger, progress);
+      return new AptSync.Parts(index, published, transfer, ledger, progress);
     }
 
     TreePass.Parts tree(Index index) {
-      return new TreePass.Parts(index, publisher, transfer, ledger, progress, started);
+      return new TreePass.Parts(index, published, transfer, ledger, progress, started);
     }
   }
 
@@ -214,13 +214,13 @@ public final class SyncEngine {
       if (run.transfer().stopped()) throw new Transfer.Stopped();
       swept =
           new Sweep(
-                  index, run.publisher(), run.ledger(), options.deleteGrace(), options.maxDelete())
+                  index, run.published(), run.ledger(), options.deleteGrace(), options.maxDelete())
               .run(apt.wanted(), clock.millis());
     }
     Findings findings = new Findings(apt, treeRun, swept.guardTripped(), t0);
     Outcome o = outcome(run, findings);
     RunOutputs.write(
-        index, run.publisher(), run.ledger(), o.outcome(), outputs(started, clock.instant()));
+        index, run.published(), run.ledger(), o.outcome(), outputs(started, clock.instant()));
     Staging.clean(layout.staging());
     SyncReport report =
         Reports.sync(run.ledger(), apt, treeRun.report(), swept, o, context(started, apt));
@@ -229,9 +229,9 @@ public final class SyncEngine {
   }
 
   private void recover(Run run) throws IOException {
-    int rolledBack = run.publisher().generations().recover();
+    int rolledBack = run.published().recoverGenerations();
     if (rolledBack > 0) log.info("rolled back {} leftovers of an interrupted switch", rolledBack);
-    int recovered = PublishIntents.recover(layout.root(), index, run.started());
+    int recovered = PublishIntents.recover(run.published(), index, run.started());
     if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
   }
 
@@ -240,11 +240,11 @@ public final class SyncEngine {
    * {@value FinalSync#MAX_SUITE_RERUNS} times.
    */
   private Reports.AptSummary syncSuites(Run run) throws IOException, InterruptedException {
-    AptSync apt = new AptSync(run.apt(index), options, releases(), clock, run.started());
+    AptSync apt = new AptSync(run.apt(index), options, releases(run), clock, run.started());
     Reports.AptSummary summary = Reports.apt(apt.run());
     long fetched = summary.filesFetched();
     int reruns = 0;
-    List<String> changed = changedReleases(summary);
+    List<String> changed = changedReleases(run, summary);
     while (!changed.isEmpty() && reruns < FinalSync.MAX_SUITE_RERUNS) {
       run.ledger()
           .warn(
@@ -254,16 +254,15 @@ public final class SyncEngine {
       reruns++;
       summary = Reports.apt(apt.run());
       fetched += summary.filesFetched();
-      changed = changedReleases(summary);
+      changed = changedReleases(run, summary);
     }
     if (!changed.isEmpty()) summary = summary.changing(changed);
     return summary.rerun(reruns, fetched);
   }
 
-  private List<String> changedReleases(Reports.AptSummary summary) throws IOException {
+  private List<String> changedReleases(Run run, Reports.AptSummary summary) throws IOException {
     if (!finalSync) return List.of();
-    return FinalSync.changedReleases(
-        new Publisher(layout.root(), files).tree(), releases(), summary.settled());
+    return FinalSync.changedReleases(run.published(), releases(run), summary.settled());
   }
 
   /**
@@ -322,14 +321,14 @@ public final class SyncEngine {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
       Run run = start(new RunLedger(false), started);
-      AptSync apt = new AptSync(run.apt(index), options, releases(), clock, run.started());
+      AptSync apt = new AptSync(run.apt(index), options, releases(run), clock, run.started());
       PlanRun.Tree treePass =
           tree == null ? null : new PlanRun.Tree(tree, run.tree(index), this::excludedFromTree);
       PlanReport report =
           new PlanRun(
                   run.apt(index),
                   options,
-                  new SuiteReleases(releases(), run.ledger(), clock),
+                  new SuiteReleases(releases(run), run.ledger(), clock),
                   apt.indexReader(),
                   treePass)
               .run(upstream.url(""));
@@ -351,7 +350,7 @@ public final class SyncEngine {
         new Run(
             ledger,
             transfer,
-            new Publisher(layout.root(), files),
+            new LocalTree(layout.root(), layout.staging(), files),
             new RunProgress(progress, tree == null ? 1 : 2),
             started.toEpochMilli());
     running = run;
@@ -376,16 +375,17 @@ public final class SyncEngine {
     return new RunOutputs.Trace(started, finished, options.hostname(), upstream.url(""));
   }
 
-  private ReleaseFetcher releases() {
-    Publisher published = new Publisher(layout.root(), files);
+  /**
+   * Fetches Releases conditionally, with the validators of the last fetch only while our published
+   * copy is still there, and verifies an unchanged one's published copy.
+   */
+  private ReleaseFetcher releases(Run run) {
+    PublishedTree published = run.published();
     return new ReleaseFetcher(
-        upstream, verifier, this::previousValidators, path -> published.tree().read(path));
-  }
-
-  /** Validators for a conditional request, only when our published copy is still there. */
-  private UpstreamValidators previousValidators(String url, String localPath) {
-    if (!new Publisher(layout.root(), files).tree().exists(localPath)) return null;
-    return index.validators(url).orElse(null);
+        upstream,
+        verifier,
+        (url, localPath) -> published.exists(localPath) ? index.validators(url).orElse(null) : null,
+        published::read);
   }
 
   /** What the tree pass leaves alone: the apt suites' files and folders, and our own outputs. */

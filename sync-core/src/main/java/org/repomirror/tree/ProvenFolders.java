@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
+import org.repomirror.store.PublishedTree;
 
 /**
  * The mirror's folders whose files the index vouches for without a stat of each. A folder's mtime
@@ -31,8 +31,7 @@ final class ProvenFolders {
   static final long RACY_MILLIS = 2_000;
 
   private final Index index;
-  private final FileStore files;
-  private final Path root;
+  private final PublishedTree tree;
   private final long runStartMillis;
   private final Map<String, Folder> folders = new ConcurrentHashMap<>();
 
@@ -40,10 +39,9 @@ final class ProvenFolders {
    * @param runStartMillis the time the run began, as the filesystem's clock tells it ({@link
    *     #filesystemNow}; not the run's clock, which tests set elsewhere)
    */
-  ProvenFolders(Index index, FileStore files, Path root, long runStartMillis) {
+  ProvenFolders(Index index, PublishedTree tree, long runStartMillis) {
     this.index = index;
-    this.files = files;
-    this.root = root;
+    this.tree = tree;
     this.runStartMillis = runStartMillis;
   }
 
@@ -122,11 +120,7 @@ final class ProvenFolders {
   /** The folder's mtime, or -1 when there is no folder at the path. */
   private long mtime(String folder) {
     try {
-      return files
-          .stat(root.resolve(folder))
-          .filter(s -> s.kind() == FileStore.Stat.Kind.DIRECTORY)
-          .map(FileStore.Stat::mtimeMillis)
-          .orElse(-1L);
+      return tree.folderMtime(folder).orElse(-1L);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -23,10 +23,10 @@ import org.repomirror.debian.IndexVariants;
 import org.repomirror.index.FileRecord;
 import org.repomirror.publish.FileRecords;
 import org.repomirror.publish.Publication;
-import org.repomirror.publish.Publisher;
 import org.repomirror.run.Change;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.Failures;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
@@ -100,7 +100,7 @@ final class TreeChunks implements AutoCloseable {
   /** On the publishing thread: one chunk's renames into place and its records. */
   private Void publish(Publication chunk) throws IOException {
     try (Ledger.Timing t = parts.ledger().time(Phase.PUBLISH)) {
-      chunk.carryOut(parts.index(), parts.publisher());
+      chunk.carryOut(parts.index(), parts.published());
     }
     chunk.records().forEach(r -> parts.ledger().changed(r.path(), Change.Action.FETCHED));
     return null;
@@ -163,7 +163,7 @@ final class TreeChunks implements AutoCloseable {
         Files.setLastModifiedTime(f.staged(), FileTime.fromMillis(mtime));
         String path = f.task().localPath();
         FileRecord r = FileRecords.fetched(f, mtime, parts.run());
-        Publisher.Staged s = new Publisher.Staged(f.staged(), path);
+        PublishedTree.Staged s = new PublishedTree.Staged(f.staged(), path);
         if (Dists.isMetadata(path)) {
           deferred.metadata(s, r);
           deferredPaths.add(path);
@@ -180,7 +180,7 @@ final class TreeChunks implements AutoCloseable {
           refuse(r.task().localPath(), Failures.status(r.status(), r.reason()));
       case FetchOutcome.Failed f -> {
         failed++;
-        if (f.kept() != null && !f.quarantined()) parts.publisher().discard(f.kept());
+        if (f.kept() != null && !f.quarantined()) parts.published().discard(f.kept());
         parts.ledger().fail(Ledger.Scope.TREE, Failures.of(f, session.policy()));
       }
     }
@@ -210,10 +210,10 @@ final class TreeChunks implements AutoCloseable {
     Publication p = new Publication();
     for (TreeEntry e : links) {
       p.link(
-          new Publisher.Link(e.path(), e.linkTarget(), e.mtimeMillis()),
+          new PublishedTree.Link(e.path(), e.linkTarget(), e.mtimeMillis()),
           FileRecords.link(e.path(), e.linkTarget(), e.mtimeMillis(), parts.run()));
     }
-    p.carryOut(parts.index(), parts.publisher());
+    p.carryOut(parts.index(), parts.published());
     linksMade = links.size();
     p.records().forEach(r -> parts.ledger().changed(r.path(), Change.Action.FETCHED));
   }
@@ -230,12 +230,12 @@ final class TreeChunks implements AutoCloseable {
             : failed > 0 ? "the tree pass had failures" : refusedReference();
     if (holdBack == null) {
       try (Ledger.Timing t = parts.ledger().time(Phase.PUBLISH)) {
-        deferred.carryOut(parts.index(), parts.publisher());
+        deferred.carryOut(parts.index(), parts.published());
       }
       deferred.records().forEach(r -> parts.ledger().changed(r.path(), Change.Action.FETCHED));
       return;
     }
-    deferred.discard(parts.publisher());
+    deferred.discard(parts.published());
     parts
         .ledger()
         .warn(

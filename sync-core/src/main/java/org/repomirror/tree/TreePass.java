@@ -20,10 +20,10 @@ import org.repomirror.index.Index;
 import org.repomirror.plan.DiskView;
 import org.repomirror.plan.TreePlanner;
 import org.repomirror.plan.Wanted;
-import org.repomirror.publish.Publisher;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 import org.repomirror.run.Progress;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.FetchTask;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.format.TreeEntry;
@@ -80,7 +80,7 @@ public final class TreePass {
    */
   public record Parts(
       Index index,
-      Publisher publisher,
+      PublishedTree published,
       Transfer transfer,
       Ledger ledger,
       Progress progress,
@@ -97,13 +97,12 @@ public final class TreePass {
     this.lister = lister;
     this.excluded = excluded;
     this.dryRun = dryRun;
-    this.disk = parts.publisher().tree();
+    this.disk = parts.published();
     this.proven =
         new ProvenFolders(
             parts.index(),
-            parts.publisher().files(),
-            parts.publisher().root(),
-            ProvenFolders.filesystemNow(parts.transfer().staging()));
+            parts.published(),
+            ProvenFolders.filesystemNow(parts.published().staging()));
   }
 
   /**

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.fs.FileStore;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
+import org.repomirror.store.LocalTree;
+import org.repomirror.store.PublishedTree;
 import org.repomirror.testing.FakeIndex;
 import org.repomirror.testing.FaultyFileStore;
 
@@ -24,11 +27,11 @@ class PublicationTest {
     return tmp.resolve("mirror");
   }
 
-  private Publisher.Staged stage(String path, String content) throws IOException {
+  private PublishedTree.Staged stage(String path, String content) throws IOException {
     Path staged = tmp.resolve("staging").resolve(path);
     Files.createDirectories(staged.getParent());
     Files.writeString(staged, content);
-    return new Publisher.Staged(staged, path);
+    return new PublishedTree.Staged(staged, path);
   }
 
   private static FileRecord record(String path, String content) {
@@ -62,7 +65,7 @@ class PublicationTest {
   void contentGoesFirstThenIndexesThenReleaseFilesThenOneBatch() throws Exception {
     FakeIndex index = new FakeIndex();
     FaultyFileStore files = new FaultyFileStore(0);
-    suite().carryOut(index, new Publisher(root(), files));
+    suite().carryOut(index, new LocalTree(root(), tmp.resolve("staging"), files));
     assertThat(files.moved())
         .extracting(p -> root().relativize(p).toString())
         .containsExactly(
@@ -79,7 +82,8 @@ class PublicationTest {
     Files.writeString(root().resolve("dists/s/InRelease"), "old");
     FakeIndex index = new FakeIndex();
     FaultyFileStore files = new FaultyFileStore(3); // the third rename: the Release
-    assertThatThrownBy(() -> suite().carryOut(index, new Publisher(root(), files)))
+    assertThatThrownBy(
+            () -> suite().carryOut(index, new LocalTree(root(), tmp.resolve("staging"), files)))
         .hasMessageContaining("No space left on device");
     assertThat(Files.readString(root().resolve("dists/s/InRelease")))
         .as("no new Release is visible before all it lists")
@@ -88,7 +92,9 @@ class PublicationTest {
     assertThat(index.file("pool/a.deb")).as("nothing recorded but intents").isEmpty();
     assertThat(index.intents()).extracting(FileRecord::path).contains("pool/a.deb");
 
-    int recovered = PublishIntents.recover(root(), index, 42);
+    int recovered =
+        PublishIntents.recover(
+            new LocalTree(root(), tmp.resolve("staging"), FileStore.SYSTEM), index, 42);
     assertThat(recovered).as("the pool file and the index that made it").isEqualTo(2);
     assertThat(index.file("pool/a.deb")).isPresent();
     assertThat(index.pendingDeletes())
@@ -100,7 +106,7 @@ class PublicationTest {
   @Test
   void aDiscardedPublicationLeavesNothingStaged() throws Exception {
     Publication p = suite();
-    p.discard(new Publisher(root(), new FaultyFileStore(0)));
+    p.discard(new LocalTree(root(), tmp.resolve("staging"), new FaultyFileStore(0)));
     try (var left = Files.walk(tmp.resolve("staging"))) {
       assertThat(left.filter(Files::isRegularFile).toList()).isEmpty();
     }
@@ -121,8 +127,8 @@ class PublicationTest {
             1,
             1,
             "sdk.tgz");
-    p.link(new Publisher.Link("sdk/latest", "sdk.tgz", 1000), link);
-    p.carryOut(index, new Publisher(root(), new FaultyFileStore(0)));
+    p.link(new PublishedTree.Link("sdk/latest", "sdk.tgz", 1000), link);
+    p.carryOut(index, new LocalTree(root(), tmp.resolve("staging"), new FaultyFileStore(0)));
     assertThat(Files.readSymbolicLink(root().resolve("sdk/latest"))).isEqualTo(Path.of("sdk.tgz"));
     assertThat(index.file("sdk/latest")).hasValue(link);
     try (var dir = Files.list(root().resolve("sdk"))) {

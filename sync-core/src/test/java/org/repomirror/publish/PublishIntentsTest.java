@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.fs.FileStore;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
 import org.repomirror.index.Index;
 import org.repomirror.sample.SampleRepository;
+import org.repomirror.store.LocalTree;
 import org.repomirror.testing.FakeIndex;
 
 class PublishIntentsTest {
@@ -46,7 +48,10 @@ class PublishIntentsTest {
               record("pool/known.deb", 3, b)));
       assertThat(index.intents()).hasSize(3);
 
-      assertThat(PublishIntents.recover(root, index, 42)).isEqualTo(1);
+      assertThat(
+              PublishIntents.recover(
+                  new LocalTree(root, tmp.resolve("staging"), FileStore.SYSTEM), index, 42))
+          .isEqualTo(1);
 
       assertThat(index.intents()).isEmpty();
       assertThat(index.file("pool/renamed.deb")).isPresent();
@@ -69,7 +74,12 @@ class PublishIntentsTest {
         SampleRepository.hex("SHA-256", "new".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     FakeIndex index = new FakeIndex();
     PublishIntents.declare(index, List.of(record("dists/s/Packages", 3, newHash)));
-    assertThat(PublishIntents.recover(tmp.resolve("mirror"), index, 42)).isZero();
+    assertThat(
+            PublishIntents.recover(
+                new LocalTree(tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM),
+                index,
+                42))
+        .isZero();
     assertThat(index.file("dists/s/Packages")).isEmpty();
     assertThat(index.intents()).isEmpty();
   }

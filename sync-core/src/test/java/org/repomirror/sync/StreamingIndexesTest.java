@@ -64,14 +64,25 @@ class StreamingIndexesTest {
   }
 
   /**
-   * Holds every readable variant of contrib's Packages until the upstream has received a request
-   * for a pool file, or the hold gives up; counts the holds that a pool request ended.
+   * Holds every file of contrib's index folder (each variant of its Packages and each by-hash copy,
+   * whichever a sync asks for first) until the upstream has received a request for a pool file
+   * since the hold was set, or the hold gives up; counts the holds that a pool request ended.
    */
-  private static AtomicInteger holdContribUntilAPoolRequest(ScriptedUpstream upstream) {
+  private AtomicInteger holdContribUntilAPoolRequest(ScriptedUpstream upstream) throws Exception {
+    upstream.clearRequests();
     AtomicInteger endedByAPoolRequest = new AtomicInteger();
-    for (String variant : List.of("Packages.xz", "Packages.gz", "Packages")) {
+    List<String> held;
+    try (var files = Files.walk(upstreamRoot().resolve(CONTRIB))) {
+      held =
+          files
+              .filter(Files::isRegularFile)
+              .map(f -> upstreamRoot().relativize(f).toString())
+              .toList();
+    }
+    assertThat(held).contains(CONTRIB + "Packages.xz").anyMatch(p -> p.contains("/by-hash/"));
+    for (String path : held) {
       upstream.beforeFirst(
-          path -> path.equals(CONTRIB + variant),
+          path::equals,
           () -> {
             long deadline = System.nanoTime() + HOLD.toNanos();
             while (System.nanoTime() < deadline) {

@@ -1,4 +1,4 @@
-package org.repomirror.publish;
+package org.repomirror.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,13 +120,13 @@ public final class Generations {
    * @param id the new generation's id: larger than the current one's (epoch ms of its making)
    * @param staged the new files, by path relative to the mirror root, all under the suite's folder
    */
-  public void publish(String dist, long id, List<Publisher.Staged> staged) throws IOException {
+  public void publish(String dist, long id, List<PublishedTree.Staged> staged) throws IOException {
     Path served = root.resolve(dist);
     Path kept = folder(dist, id);
     files.deleteTree(kept); // what an interrupted attempt at this id left
     files.createDirectories(kept);
     if (Files.isDirectory(served)) link(served, kept, true);
-    for (Publisher.Staged s : staged) {
+    for (PublishedTree.Staged s : staged) {
       Path target = kept.resolve(served.relativize(root.resolve(s.localPath())).toString());
       files.createDirectories(target.getParent());
       files.fsync(s.staged());

@@ -1,0 +1,199 @@
+package org.repomirror.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.repomirror.fs.FileStore;
+import org.repomirror.testing.FaultyFileStore;
+
+/**
+ * What every published tree guarantees, whatever it stores files in: the sync's crash, disk-full
+ * and consistency properties, held against the port. Each implementation is made over a filesystem
+ * seam, so that a disk can be made to fail under it.
+ */
+class PublishedTreeContractTest {
+  @TempDir Path tmp;
+
+  /** Each implementation, made in a folder over a filesystem seam. */
+  static Stream<BiFunction<Path, FileStore, PublishedTree>> trees() {
+    return Stream.of(
+        (dir, files) -> new LocalTree(dir.resolve("root"), dir.resolve("staging"), files));
+  }
+
+  private static PublishedTree.Staged stage(PublishedTree tree, String path, String content)
+      throws IOException {
+    Path staged = tree.staging().resolve(path.replace('/', '_'));
+    Files.createDirectories(staged.getParent());
+    Files.writeString(staged, content);
+    return new PublishedTree.Staged(staged, path);
+  }
+
+  private static String read(PublishedTree tree, String path) throws IOException {
+    return new String(tree.read(path).orElseThrow(), StandardCharsets.UTF_8);
+  }
+
+  /** A suite's dists folder at generation {@code id}: a Release and the index it lists. */
+  private static void generation(PublishedTree tree, long id) throws IOException {
+    tree.switchGeneration(
+        "dists/s",
+        id,
+        List.of(
+            stage(tree, "dists/s/main/Packages", "packages of " + id),
+            stage(tree, "dists/s/Release", "release of " + id)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void placedContentIsReadWholeFromItsPathAndLeavesStaging(
+      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    PublishedTree.Staged deb = stage(tree, "pool/main/h/hello/hello.deb", "a package");
+    tree.placeContent(List.of(deb));
+    assertThat(read(tree, "pool/main/h/hello/hello.deb")).isEqualTo("a package");
+    assertThat(tree.stat("pool/main/h/hello/hello.deb"))
+        .hasValueSatisfying(s -> assertThat(s.size()).isEqualTo(9));
+    assertThat(deb.staged()).doesNotExist();
+    assertThat(tree.read("pool/absent.deb")).isEmpty();
+    assertThat(tree.exists("pool/absent.deb")).isFalse();
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void aFullDiskWhilePlacingMetadataShowsNoReleaseBeforeWhatItLists(
+      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
+    generation(make.apply(tmp, FileStore.SYSTEM), 1);
+    PublishedTree failing = make.apply(tmp, new FaultyFileStore(1));
+    List<PublishedTree.Staged> metadata =
+        List.of(
+            stage(failing, "dists/t/Release", "new release"),
+            stage(failing, "dists/t/main/Packages", "new packages"));
+    assertThatThrownBy(() -> failing.placeMetadata(metadata))
+        .hasMessageContaining("No space left on device");
+    assertThat(failing.exists("dists/t/Release"))
+        .as("the index is placed first, and its placing failed: no Release")
+        .isFalse();
+    assertThat(read(failing, "dists/s/Release")).isEqualTo("release of 1");
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void aSwitchShowsTheWholeOldGenerationOrTheWholeNewToReadersMeanwhile(
+      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    generation(tree, 1);
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    List<String> wrong = new ArrayList<>();
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger reads = new AtomicInteger();
+    Thread reader =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (!done.get()) {
+                    try {
+                      String release = read(tree, "dists/s/Release");
+                      seen.add(release);
+                      if (!release.matches("release of \\d+")) wrong.add(release);
+                      reads.incrementAndGet();
+                    } catch (IOException | RuntimeException e) {
+                      synchronized (wrong) {
+                        wrong.add(e.toString());
+                      }
+                    }
+                  }
+                });
+    for (long id = 2; id <= 30; id++) generation(tree, id);
+    done.set(true);
+    reader.join(10_000);
+    assertThat(wrong).as("never a partial Release, never none").isEmpty();
+    assertThat(reads.get()).isPositive();
+    assertThat(tree.currentGeneration("dists/s")).hasValue(30L);
+    assertThat(read(tree, "dists/s/main/Packages")).isEqualTo("packages of 30");
+    assertThat(tree.keptGenerations("dists/s")).contains(1L, 29L, 30L);
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void aSwitchThatFailsLeavesTheServedGenerationAndRecoveringClearsWhatItLeft(
+      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
+    generation(make.apply(tmp, FileStore.SYSTEM), 1);
+    PublishedTree failing = make.apply(tmp, new FaultyFileStore(2));
+    assertThatThrownBy(() -> generation(failing, 2)).hasMessageContaining("No space left");
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    assertThat(tree.currentGeneration("dists/s")).hasValue(1L);
+    assertThat(read(tree, "dists/s/Release")).isEqualTo("release of 1");
+    assertThat(tree.recoverGenerations()).as("the half-made generation 2").isPositive();
+    assertThat(tree.keptGenerations("dists/s")).containsExactly(1L);
+    generation(tree, 3);
+    assertThat(read(tree, "dists/s/Release")).isEqualTo("release of 3");
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void retiringAGenerationKeepsTheServedOne(BiFunction<Path, FileStore, PublishedTree> make)
+      throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    generation(tree, 1);
+    generation(tree, 2);
+    assertThat(tree.suitesWithGenerations()).containsExactly("dists/s");
+    tree.retireGeneration("dists/s", 1);
+    assertThat(tree.keptGenerations("dists/s")).containsExactly(2L);
+    assertThat(read(tree, "dists/s/Release")).isEqualTo("release of 2");
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void deletingAFileTakesTheFoldersItLeavesEmptyAndNoOthers(
+      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    tree.placeContent(
+        List.of(
+            stage(tree, "pool/main/n/newcomer/newcomer.deb", "gone soon"),
+            stage(tree, "pool/main/h/hello/hello.deb", "stays")));
+    assertThat(tree.folderMtime("pool/main/n/newcomer")).isPresent();
+    tree.delete("pool/main/n/newcomer/newcomer.deb");
+    assertThat(tree.exists("pool/main/n/newcomer/newcomer.deb")).isFalse();
+    assertThat(tree.folderMtime("pool/main/n")).as("left empty, so deleted").isEmpty();
+    assertThat(tree.folderMtime("pool/main")).as("holds h/").isPresent();
+    assertThat(read(tree, "pool/main/h/hello/hello.deb")).isEqualTo("stays");
+    assertThat(tree.folderMtime("pool/main/h/hello/hello.deb")).as("a file").isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void aDiscardedFileLeavesStagingAndNeverAppears(BiFunction<Path, FileStore, PublishedTree> make)
+      throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    PublishedTree.Staged s = stage(tree, "pool/unwanted.deb", "x");
+    tree.discard(s.staged());
+    assertThat(s.staged()).doesNotExist();
+    assertThat(tree.exists("pool/unwanted.deb")).isFalse();
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void linksAppearWholeAndNameTheirTarget(BiFunction<Path, FileStore, PublishedTree> make)
+      throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    tree.placeContent(List.of(stage(tree, "sdk/sdk-1.tgz", "sdk")));
+    tree.placeLinks(List.of(new PublishedTree.Link("sdk/latest", "sdk-1.tgz", -1)));
+    assertThat(tree.linkTarget("sdk/latest")).hasValue("sdk-1.tgz");
+    assertThat(tree.stat("sdk/latest"))
+        .hasValueSatisfying(s -> assertThat(s.regularFile()).as("not followed").isFalse());
+  }
+}

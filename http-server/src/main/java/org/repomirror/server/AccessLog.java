@@ -4,7 +4,7 @@ package org.repomirror.server;
  * Receives one entry per answered request, on the connection's event loop. Implementations must not
  * block. Thread-safe.
  */
-public interface AccessLog extends AutoCloseable {
+interface AccessLog extends AutoCloseable {
   /** Discards every entry. */
   AccessLog OFF = entry -> {};
 

@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param referer the Referer header, or null
  * @param userAgent the User-Agent header, or null
  */
-public record AccessLogEntry(
+record AccessLogEntry(
     String remoteAddress,
     long epochMillis,
     String requestLine,

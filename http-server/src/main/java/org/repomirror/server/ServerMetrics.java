@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The server's Prometheus metrics: requests by status code, body bytes, connections. Thread-safe.
  */
-public final class ServerMetrics {
+final class ServerMetrics {
   /** The Content-Type of {@link #writeText}. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 

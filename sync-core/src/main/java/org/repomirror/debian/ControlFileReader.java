@@ -14,7 +14,7 @@ import java.util.Optional;
  * larger than its cap, fails with a {@link FormatException} rather than growing without bound.
  * Lines starting with {@code #} are comments. Not thread-safe.
  */
-public final class ControlFileReader implements Closeable {
+final class ControlFileReader implements Closeable {
   /** Large enough for the hash lists of any real Release file. */
   public static final int DEFAULT_MAX_FIELD_SIZE = 16 * 1024 * 1024;
 

@@ -10,7 +10,8 @@ import org.repomirror.debian.Hashes;
  * @param mtimeMillis the mtime set on disk (the upstream's Last-Modified)
  * @param hashes every checksum known for it, at least the one it was verified with
  * @param state where it stands
- * @param generation the sync run that last wrote this record
+ * @param run the start of the sync run that last wrote this record, in epoch milliseconds (a
+ *     suite's generation is another thing: the id of one version of its dists folder)
  * @param since when the state began, in epoch milliseconds (for grace periods)
  * @param linkTarget for a symbolic link (tree mode), where it points; null for a regular file. A
  *     link's size is its target's length in bytes and its hashes are those of the target string.
@@ -21,7 +22,7 @@ public record FileRecord(
     long mtimeMillis,
     Hashes hashes,
     FileState state,
-    long generation,
+    long run,
     long since,
     String linkTarget) {
 
@@ -32,9 +33,9 @@ public record FileRecord(
       long mtimeMillis,
       Hashes hashes,
       FileState state,
-      long generation,
+      long run,
       long since) {
-    this(path, size, mtimeMillis, hashes, state, generation, since, null);
+    this(path, size, mtimeMillis, hashes, state, run, since, null);
   }
 
   public boolean isLink() {

@@ -9,10 +9,10 @@ import java.util.function.Consumer;
 import org.repomirror.source.UpstreamValidators;
 
 /**
- * The mirror's file index: path → size, mtime, hashes, state, generation; plus the upstream's
- * validators (ETag, Last-Modified) per URL, what each suite references, pending deletions and a
- * summary of each run. Reads see the last committed batch. Implementations are thread-safe; a
- * {@link Batch} is used by one thread.
+ * The mirror's file index: path → size, mtime, hashes, state, the run that wrote it; plus the
+ * upstream's validators (ETag, Last-Modified) per URL, what each suite references, pending
+ * deletions and a summary of each run. Reads see the last committed batch. Implementations are
+ * thread-safe; a {@link Batch} is used by one thread.
  */
 public interface Index extends AutoCloseable {
 

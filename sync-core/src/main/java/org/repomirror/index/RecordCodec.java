@@ -12,7 +12,7 @@ import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 
 /**
- * The on-disk form of a {@link FileRecord}: a version byte, size, mtime, a state code, generation,
+ * The on-disk form of a {@link FileRecord}: a version byte, size, mtime, a state code, the run,
  * since, the hashes (an algorithm code, a length, raw bytes each), and (from version 2) the link
  * target. Every code is an explicit byte, never an enum ordinal, so that reordering or adding
  * constants cannot change what old records mean.
@@ -30,7 +30,7 @@ final class RecordCodec {
       out.writeLong(r.size());
       out.writeLong(r.mtimeMillis());
       out.writeByte(r.state().code());
-      out.writeLong(r.generation());
+      out.writeLong(r.run());
       out.writeLong(r.since());
       out.writeByte(r.hashes().values().size());
       for (Map.Entry<HashAlgorithm, String> h : r.hashes().values().entrySet()) {
@@ -59,7 +59,7 @@ final class RecordCodec {
       long size = in.readLong();
       long mtime = in.readLong();
       FileState state = FileState.ofCode(in.readUnsignedByte());
-      long generation = in.readLong();
+      long run = in.readLong();
       long since = in.readLong();
       int n = in.readUnsignedByte();
       EnumMap<HashAlgorithm, String> hashes = new EnumMap<>(HashAlgorithm.class);
@@ -69,8 +69,7 @@ final class RecordCodec {
         hashes.put(a, HexFormat.of().formatHex(raw));
       }
       String linkTarget = version >= 2 && in.readBoolean() ? in.readUTF() : null;
-      return new FileRecord(
-          path, size, mtime, new Hashes(hashes), state, generation, since, linkTarget);
+      return new FileRecord(path, size, mtime, new Hashes(hashes), state, run, since, linkTarget);
     } catch (IOException | RuntimeException e) {
       if (e instanceof IndexException ie) throw ie;
       throw new IndexException("corrupt record for " + path + ": " + e, e);

@@ -17,17 +17,6 @@ import org.repomirror.plan.Wanted;
  * counted the way a sync counts it, and the distinct totals. Pure but for the index reads.
  */
 public final class PlanItems {
-  /** Distinct totals over the suites. */
-  public record Totals(
-      long poolFiles,
-      long poolBytes,
-      long indexFiles,
-      long indexBytes,
-      long absentFiles,
-      long absentBytes,
-      long unchanged,
-      long delete) {}
-
   private final Index index;
   private final Wanting wanting;
   private final SyncPlan pool;
@@ -139,9 +128,9 @@ public final class PlanItems {
   }
 
   /** Call after {@link #items}. */
-  public Totals totals() {
+  public PlanReport.Totals totals() {
     SyncPlan.Amount fetch = SyncPlan.Amount.of(pool.toFetch());
-    return new Totals(
+    return new PlanReport.Totals(
         fetch.files(),
         fetch.bytes(),
         indexFiles,

@@ -1,5 +1,7 @@
 package org.repomirror.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -10,33 +12,16 @@ import org.repomirror.tree.TreeResult;
 
 /**
  * What a sync would do, from {@code repomirror plan}: per suite (and the tree pass) and in total,
- * the files and bytes to fetch, the files to delete, and how long it should take. Immutable.
+ * the files and bytes to fetch, the files to delete, and how long it should take. Immutable. In
+ * JSON one flat object: each group's fields sit at the top level.
  *
  * @param items each suite, then the tree pass; a file several suites share counts in each
- * @param fetchFiles distinct files to fetch: {@code poolFiles + indexFiles}
- * @param poolFiles pool files (and, in tree mode, the tree's files) to fetch
- * @param indexFiles indexes, by-hash copies and Release files to fetch
- * @param mayBeAbsentFiles listed index variants upstreams usually do not carry (an uncompressed
- *     Packages beside its .xz, by-hash folders of weaker hashes): not counted in the fetch
- * @param estimatedSeconds listing (as long as this plan took) plus transfer; null when there is no
- *     estimate, and {@code estimateBasis} says why
- * @param estimateBasis where the rates come from (a probe, earlier runs), or why there is none
  */
 public record PlanReport(
     String upstream,
     List<Item> items,
-    long fetchFiles,
-    long fetchBytes,
-    long poolFiles,
-    long poolBytes,
-    long indexFiles,
-    long indexBytes,
-    long mayBeAbsentFiles,
-    long mayBeAbsentBytes,
-    long unchangedFiles,
-    long deleteFiles,
-    Double estimatedSeconds,
-    String estimateBasis,
+    @JsonUnwrapped Totals totals,
+    @JsonUnwrapped Estimate estimate,
     List<String> warnings,
     RunOutcome outcome,
     String reason) {
@@ -45,6 +30,59 @@ public record PlanReport(
     items = List.copyOf(items);
     warnings = List.copyOf(warnings);
   }
+
+  /**
+   * Distinct files over the suites and the tree pass.
+   *
+   * @param poolFiles pool files (and, in tree mode, the tree's files) to fetch
+   * @param indexFiles indexes, by-hash copies and Release files to fetch
+   * @param mayBeAbsentFiles listed index variants upstreams usually do not carry (an uncompressed
+   *     Packages beside its .xz, by-hash folders of weaker hashes): not counted in the fetch
+   * @param deleteFiles paths that would be marked for deletion
+   */
+  public record Totals(
+      long poolFiles,
+      long poolBytes,
+      long indexFiles,
+      long indexBytes,
+      long mayBeAbsentFiles,
+      long mayBeAbsentBytes,
+      long unchangedFiles,
+      long deleteFiles) {
+
+    /** Distinct files to fetch: pool and indexes. */
+    @JsonProperty
+    public long fetchFiles() {
+      return poolFiles + indexFiles;
+    }
+
+    @JsonProperty
+    public long fetchBytes() {
+      return poolBytes + indexBytes;
+    }
+
+    /** These and what a tree pass would do besides. */
+    public Totals with(TreeResult t) {
+      return new Totals(
+          poolFiles + t.moved().fetched(),
+          poolBytes + t.moved().bytesFetched(),
+          indexFiles,
+          indexBytes,
+          mayBeAbsentFiles,
+          mayBeAbsentBytes,
+          unchangedFiles + t.seen().unchanged(),
+          deleteFiles + t.seen().markedForDeletion());
+    }
+  }
+
+  /**
+   * How long the sync should take.
+   *
+   * @param estimatedSeconds listing (as long as this plan took) plus transfer; null when there is
+   *     no estimate, and the basis says why
+   * @param estimateBasis where the rates come from (a probe, earlier runs), or why there is none
+   */
+  public record Estimate(Double estimatedSeconds, String estimateBasis) {}
 
   /**
    * One suite, or the tree pass.
@@ -80,14 +118,14 @@ public record PlanReport(
 
     public static Item tree(TreeResult t) {
       return new Item(
-          "tree (" + t.source() + ")",
+          "tree (" + t.from().source() + ")",
           t.outcome().label(),
           t.reason(),
-          t.listed(),
-          t.fetched(),
-          t.bytesFetched(),
-          t.unchanged(),
-          t.markedForDeletion());
+          t.seen().listed(),
+          t.moved().fetched(),
+          t.moved().bytesFetched(),
+          t.seen().unchanged(),
+          t.seen().markedForDeletion());
     }
   }
 
@@ -114,25 +152,26 @@ public record PlanReport(
             "total (distinct files)",
             "",
             "",
-            fetchFiles,
-            String.format("%.1f", fetchBytes / 1e6),
-            unchangedFiles,
-            deleteFiles));
+            totals.fetchFiles(),
+            String.format("%.1f", totals.fetchBytes() / 1e6),
+            totals.unchangedFiles(),
+            totals.deleteFiles()));
     s.append(
         String.format(
             "  of which pool %d files (%.1f MB), indexes %d files (%.1f MB); listed but usually"
                 + " absent upstream, not counted: %d files (%.1f MB)%n",
-            poolFiles,
-            poolBytes / 1e6,
-            indexFiles,
-            indexBytes / 1e6,
-            mayBeAbsentFiles,
-            mayBeAbsentBytes / 1e6));
+            totals.poolFiles(),
+            totals.poolBytes() / 1e6,
+            totals.indexFiles(),
+            totals.indexBytes() / 1e6,
+            totals.mayBeAbsentFiles(),
+            totals.mayBeAbsentBytes() / 1e6));
     s.append(
-        estimatedSeconds == null
-            ? String.format("estimated duration: no estimate (%s)%n", estimateBasis)
+        estimate.estimatedSeconds() == null
+            ? String.format("estimated duration: no estimate (%s)%n", estimate.estimateBasis())
             : String.format(
-                "estimated duration: %s (%s)%n", duration(estimatedSeconds), estimateBasis));
+                "estimated duration: %s (%s)%n",
+                duration(estimate.estimatedSeconds()), estimate.estimateBasis()));
     for (String w : warnings) s.append("  warning: ").append(w).append('\n');
     s.append("outcome: ").append(outcome);
     if (reason != null) s.append(" (").append(reason).append(')');

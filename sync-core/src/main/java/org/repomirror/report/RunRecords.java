@@ -58,21 +58,21 @@ public final class RunRecords {
   public static void record(Index index, SyncReport r, String mode) {
     RunRecord run =
         new RunRecord(
-            new RunRecord.Period(r.started(), r.finished()),
-            r.upstream(),
+            new RunRecord.Period(r.run().started(), r.run().finished()),
+            r.run().upstream(),
             mode,
             r.outcome().label(),
             new RunRecord.Counts(
-                r.filesFetched(),
-                r.filesFailed(),
-                r.filesMissing(),
-                r.filesDeleted(),
-                r.bytesFetched()),
-            r.phaseMillis(),
+                r.totals().filesFetched(),
+                r.totals().filesFailed(),
+                r.totals().filesMissing(),
+                r.totals().filesDeleted(),
+                r.totals().bytesFetched()),
+            r.run().phaseMillis(),
             Optional.empty());
     Map<String, SuiteStatus> statuses = statusesAfter(index, r);
     try (Index.Batch batch = index.batch()) {
-      batch.putRun(r.started(), run.toJson());
+      batch.putRun(r.run().started(), run.toJson());
       batch.putMeta(SuiteStatus.INDEX_KEY, SuiteStatus.toJson(statuses));
       batch.commit();
     }
@@ -96,13 +96,13 @@ public final class RunRecords {
           s.dist(),
           SuiteStatus.after(
               statuses.get(s.dist()),
-              r.finished(),
+              r.run().finished(),
               s.outcome().label(),
               s.outcome().settled(),
               seconds,
-              s.fetched(),
-              s.bytesFetched(),
-              s.failed() + s.missing()));
+              s.counts().fetched(),
+              s.counts().bytesFetched(),
+              s.counts().failed() + s.counts().missing()));
     }
     TreeResult t = r.tree();
     if (t != null) {
@@ -111,18 +111,18 @@ public final class RunRecords {
           SuiteStatus.TREE,
           SuiteStatus.after(
               statuses.get(SuiteStatus.TREE),
-              r.finished(),
+              r.run().finished(),
               t.outcome().label(),
               ok,
               seconds,
-              t.fetched(),
-              t.bytesFetched(),
-              t.failed()));
+              t.moved().fetched(),
+              t.moved().bytesFetched(),
+              t.moved().failed()));
     }
     return statuses;
   }
 
   private static double seconds(SyncReport r) {
-    return new RunRecord.Period(r.started(), r.finished()).length().toMillis() / 1000.0;
+    return new RunRecord.Period(r.run().started(), r.run().finished()).length().toMillis() / 1000.0;
   }
 }

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * @param bytesFetched their bytes
  * @param failures its files that run could not fetch or verify
  */
-public record SuiteStatus(
+record SuiteStatus(
     String lastAttempt,
     String outcome,
     boolean ok,

@@ -17,14 +17,14 @@ final class SyncSummary {
         String.format(
             "total: %d fetched (%.1f MB, %.1f MB/s), %d unchanged, %d failed, %d missing, %d"
                 + " deleted; signatures %s%n",
-            r.filesFetched(),
-            r.bytesFetched() / 1e6,
+            r.totals().filesFetched(),
+            r.totals().bytesFetched() / 1e6,
             r.megabytesPerSecond(),
-            r.filesUnchanged(),
-            r.filesFailed(),
-            r.filesMissing(),
-            r.filesDeleted(),
-            r.signatureVerification()));
+            r.totals().filesUnchanged(),
+            r.totals().filesFailed(),
+            r.totals().filesMissing(),
+            r.totals().filesDeleted(),
+            r.run().signatureVerification()));
     if (r.suites().size() > 1) {
       s.append("  (a file several suites share counts in each suite, once in the total)\n");
     }
@@ -43,15 +43,17 @@ final class SyncSummary {
         suite.outcome() == SuiteOutcome.UNCHANGED
             ? String.format(
                 "holds %d files, all on disk%s",
-                suite.files(),
-                suite.repaired() > 0 ? " (" + suite.repaired() + " fetched again)" : "")
+                suite.counts().files(),
+                suite.counts().repaired() > 0
+                    ? " (" + suite.counts().repaired() + " fetched again)"
+                    : "")
             : String.format(
                 "%d files: fetched %d, unchanged %d, failed %d, missing %d%s",
-                suite.files(),
-                suite.fetched(),
-                suite.unchanged(),
-                suite.failed(),
-                suite.missing(),
+                suite.counts().files(),
+                suite.counts().fetched(),
+                suite.counts().unchanged(),
+                suite.counts().failed(),
+                suite.counts().missing(),
                 suite.listedAbsent().isEmpty()
                     ? ""
                     : "; listed but absent upstream " + suite.listedAbsent().size());
@@ -72,18 +74,18 @@ final class SyncSummary {
         String.format(
             "%-40s %-14s listed %d, fetched %d, unchanged %d, failed %d, links %d, to delete %d,"
                 + " not mirrored %d (verified by %s)%s%n",
-            "tree (" + tree.source() + ")",
+            "tree (" + tree.from().source() + ")",
             tree.outcome(),
-            tree.listed(),
-            tree.fetched(),
-            tree.unchanged(),
-            tree.failed(),
-            tree.links(),
-            tree.markedForDeletion(),
-            tree.notMirrored().size() + tree.notMirroredOmitted(),
-            tree.verification(),
+            tree.seen().listed(),
+            tree.moved().fetched(),
+            tree.seen().unchanged(),
+            tree.moved().failed(),
+            tree.moved().links(),
+            tree.seen().markedForDeletion(),
+            tree.unmirrored().count(),
+            tree.from().verification(),
             tree.reason() == null ? "" : " (" + tree.reason() + ")"));
-    tree.notMirrored().stream()
+    tree.unmirrored().notMirrored().stream()
         .limit(NOT_MIRRORED_SHOWN)
         .forEach(
             n ->
@@ -92,7 +94,7 @@ final class SyncSummary {
                     .append(": ")
                     .append(n.reason())
                     .append('\n'));
-    long more = tree.notMirrored().size() + tree.notMirroredOmitted() - NOT_MIRRORED_SHOWN;
+    long more = tree.unmirrored().count() - NOT_MIRRORED_SHOWN;
     if (more > 0)
       s.append("  ... and ").append(more).append(" more not mirrored (see the JSON report)\n");
   }
@@ -100,20 +102,22 @@ final class SyncSummary {
   private static void finalSync(StringBuilder s, SyncReport r) {
     SyncReport.FinalReport f = r.finalSync();
     s.append("final sync:\n  phases:");
-    r.phaseMillis().forEach((phase, ms) -> s.append(String.format(" %s %.1f s,", phase, ms / 1e3)));
+    r.run()
+        .phaseMillis()
+        .forEach((phase, ms) -> s.append(String.format(" %s %.1f s,", phase, ms / 1e3)));
     s.setLength(s.length() - 1);
     s.append('\n');
     s.append(
         String.format(
             "  took %.1f s%s; %d suite rerun(s)%n",
             f.actualSeconds(),
-            r.plannedSeconds() == null
+            r.run().plannedSeconds() == null
                 ? " (no plan was made)"
-                : String.format(" (planned %.1f s)", r.plannedSeconds()),
+                : String.format(" (planned %.1f s)", r.run().plannedSeconds()),
             f.suiteReruns()));
-    s.append("  proved: ").append(f.proof()).append('\n');
-    s.append(String.format("  changes: %d%n", r.changes().size()));
-    for (Change c : r.changes()) {
+    s.append("  proved: ").append(f.proof().line()).append('\n');
+    s.append(String.format("  changes: %d%n", r.findings().changes().size()));
+    for (Change c : r.findings().changes()) {
       s.append(String.format("    %-8s %s%n", c.action().label(), c.path()));
     }
     for (String d : f.differences()) s.append("  difference: ").append(d).append('\n');

@@ -15,7 +15,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  * Builds real {@code .deb} files: an ar archive of {@code debian-binary}, {@code control.tar.gz}
  * and {@code data.tar.gz}, as {@code dpkg-deb} reads them.
  */
-public final class DebBuilder {
+final class DebBuilder {
   private static final long MTIME = 1_700_000_000L;
 
   private DebBuilder() {}

@@ -113,10 +113,8 @@ final class FinalSync {
         differences,
         (Ticker.SYSTEM.nanos() - f.startNanos()) / 1e9,
         f.apt().reruns(),
-        f.apt().filesChecked(),
-        proof.files(),
-        proof.bytesHashed(),
-        proof.suites().size());
+        new SyncReport.FinalReport.Proof(
+            f.apt().filesChecked(), proof.files(), proof.bytesHashed(), proof.suites().size()));
   }
 
   private static List<String> differences(

@@ -75,7 +75,7 @@ final class PlanRun {
     SyncPlan pool = planning.plan();
     PlanItems maker = new PlanItems(parts.index(), wanting, pool);
     List<PlanReport.Item> items = new ArrayList<>(maker.items());
-    PlanItems.Totals totals = maker.totals();
+    PlanReport.Totals totals = maker.totals();
     List<Wanted> candidates = new ArrayList<>(pool.toFetch());
     TreeResult t = null;
     if (tree != null && !released.trustFailure()) {
@@ -86,15 +86,17 @@ final class PlanRun {
       candidates.addAll(dry.probeCandidates());
     }
     discardStaged(wanting); // a plan publishes nothing
-    long poolFiles = totals.poolFiles() + (t == null ? 0 : t.fetched());
-    long poolBytes = totals.poolBytes() + (t == null ? 0 : t.bytesFetched());
-    long files = poolFiles + totals.indexFiles();
-    long bytes = poolBytes + totals.indexBytes();
+    if (t != null) totals = totals.with(t);
     double listSeconds = (Ticker.SYSTEM.nanos() - t0) / 1e9;
     TransferEstimate.Estimate e =
         released.trustFailure()
             ? new TransferEstimate.None("a signature failed: nothing would be fetched")
-            : Probe.estimate(parts, options.transfer().connections(), candidates, files, bytes);
+            : Probe.estimate(
+                parts,
+                options.transfer().connections(),
+                candidates,
+                totals.fetchFiles(),
+                totals.fetchBytes());
     Double total =
         e instanceof TransferEstimate.Seconds s ? Double.valueOf(listSeconds + s.seconds()) : null;
     RunOutcomes.Findings f =
@@ -102,20 +104,13 @@ final class PlanRun {
     return new PlanReport(
         upstream,
         items,
-        files,
-        bytes,
-        poolFiles,
-        poolBytes,
-        totals.indexFiles(),
-        totals.indexBytes(),
-        totals.absentFiles(),
-        totals.absentBytes(),
-        totals.unchanged() + (t == null ? 0 : t.unchanged()),
-        totals.delete() + (t == null ? 0 : t.markedForDeletion()),
-        total,
-        total == null
-            ? e.basis()
-            : String.format("listing %.1f s as measured now; transfer %s", listSeconds, e.basis()),
+        totals,
+        new PlanReport.Estimate(
+            total,
+            total == null
+                ? e.basis()
+                : String.format(
+                    "listing %.1f s as measured now; transfer %s", listSeconds, e.basis())),
         parts.ledger().warnings(),
         RunOutcomes.outcome(f),
         RunOutcomes.reason(f));

@@ -16,7 +16,6 @@ import org.repomirror.publish.Transferred;
 import org.repomirror.report.SyncReport;
 import org.repomirror.run.Failure;
 import org.repomirror.run.FileAction;
-import org.repomirror.run.Phase;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.tree.TreeResult;
 
@@ -49,36 +48,33 @@ final class Reports {
       AptSummary apt,
       TreeResult tree,
       DeletionPolicy.Sweep swept,
-      SyncEngine.Outcome o,
+      SyncReport.Ending ending,
       Context c) {
     List<Failure> failures = ledger.failures();
     long missing = failures.stream().filter(f -> f.action() == FileAction.MISSING).count();
-    long transferMillis = Math.max(1, ledger.millis(Phase.TRANSFER));
-    long fetched = apt.filesFetched() + (tree == null ? 0 : tree.fetched() + tree.links());
-    long unchanged = apt.filesChecked() + (tree == null ? 0 : tree.unchanged());
+    long fetched =
+        apt.filesFetched() + (tree == null ? 0 : tree.moved().fetched() + tree.moved().links());
+    long unchanged = apt.filesChecked() + (tree == null ? 0 : tree.seen().unchanged());
     return new SyncReport(
-        c.started().toString(),
-        c.finished().toString(),
-        c.upstream(),
-        c.signatures(),
+        new SyncReport.Run(
+            c.started().toString(),
+            c.finished().toString(),
+            c.upstream(),
+            c.signatures(),
+            c.plannedSeconds(),
+            ledger.phases()),
         apt.suites(),
-        ledger.phases(),
-        fetched,
-        unchanged,
-        failures.size() - missing,
-        missing,
-        swept.delete().size(),
-        ledger.bytesFetched(),
-        ledger.bytesFetched() / 1e6 / (transferMillis / 1000.0),
-        failures,
-        ledger.warnings(),
+        new SyncReport.Totals(
+            fetched,
+            unchanged,
+            failures.size() - missing,
+            missing,
+            swept.delete().size(),
+            ledger.bytesFetched()),
+        new SyncReport.Findings(
+            failures, ledger.warnings(), ledger.changes(), ledger.changesOmitted()),
         tree,
-        ledger.changes(),
-        ledger.changesOmitted(),
-        c.plannedSeconds(),
-        o.verdict(),
-        o.outcome(),
-        o.reason());
+        ending);
   }
 
   /**
@@ -195,13 +191,8 @@ final class Reports {
         s.dist(),
         p.outcome(),
         p.reason(),
-        files,
-        c.fetched,
-        c.unchanged,
-        c.failed,
-        c.missing,
-        repaired,
-        c.bytes,
+        new SyncReport.SuiteReport.Counts(
+            files, c.fetched, c.unchanged, c.failed, c.missing, repaired, c.bytes),
         s.signatures(),
         listedAbsent);
   }

@@ -218,7 +218,7 @@ public final class SyncEngine {
               .run(apt.wanted(), clock.millis());
     }
     Findings findings = new Findings(apt, treeRun, swept.guardTripped(), t0);
-    Outcome o = outcome(run, findings);
+    SyncReport.Ending o = outcome(run, findings);
     RunOutputs.write(
         index, run.published(), run.ledger(), o.outcome(), outputs(started, clock.instant()));
     Staging.clean(layout.staging());
@@ -290,11 +290,7 @@ public final class SyncEngine {
   /** What a run found, for its outcome. */
   record Findings(Reports.AptSummary apt, TreeRun tree, boolean guardTripped, long startNanos) {}
 
-  /** The outcome of a run and, for a final sync, its verdict. */
-  record Outcome(
-      org.repomirror.report.RunOutcome outcome, String reason, SyncReport.FinalReport verdict) {}
-
-  private Outcome outcome(Run run, Findings f) throws IOException, InterruptedException {
+  private SyncReport.Ending outcome(Run run, Findings f) throws IOException, InterruptedException {
     SyncReport.FinalReport verdict = null;
     if (finalSync && !f.apt().trustFailure()) {
       verdict =
@@ -308,7 +304,8 @@ public final class SyncEngine {
             run.ledger().failures(),
             f.guardTripped(),
             verdict);
-    return new Outcome(RunOutcomes.outcome(findings), RunOutcomes.reason(findings), verdict);
+    return new SyncReport.Ending(
+        RunOutcomes.outcome(findings), RunOutcomes.reason(findings), verdict);
   }
 
   /**
@@ -332,7 +329,7 @@ public final class SyncEngine {
                   apt.indexReader(),
                   treePass)
               .run(upstream.url(""));
-      RunRecords.rememberPlan(index, clock, report.estimatedSeconds());
+      RunRecords.rememberPlan(index, clock, report.estimate().estimatedSeconds());
       return report;
     }
   }

@@ -288,20 +288,12 @@ final class TreeChunks implements AutoCloseable {
       long unchanged,
       long marked) {
     return new TreeResult(
-        lister.source(),
-        verification(lister),
+        new TreeResult.Source(lister.source(), verification(lister)),
         outcome,
         reason,
-        listed,
-        fetched,
-        unchanged,
-        failed,
-        linksMade,
-        marked,
-        skipped.get(),
-        bytes,
-        notMirrored(),
-        notMirroredOmitted.get());
+        new TreeResult.Seen(listed, unchanged, skipped.get(), marked),
+        new TreeResult.Moved(fetched, failed, linksMade, bytes),
+        new TreeResult.Unmirrored(notMirrored(), notMirroredOmitted.get()));
   }
 
   static String verification(TreeLister lister) {

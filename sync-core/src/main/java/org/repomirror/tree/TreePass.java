@@ -255,20 +255,12 @@ public final class TreePass {
       toDelete = n[0];
     }
     return new TreeResult(
-        lister.source(),
-        TreeChunks.verification(lister),
+        new TreeResult.Source(lister.source(), TreeChunks.verification(lister)),
         result == TreeLister.Result.UNCHANGED ? TreeOutcome.UNCHANGED : TreeOutcome.PLANNED,
         null,
-        listed.get(),
-        plannedFiles.get(),
-        unchanged.get(),
-        0,
-        0,
-        toDelete,
-        chunks.skipped(),
-        plannedBytes.get(),
-        chunks.notMirrored(),
-        0);
+        new TreeResult.Seen(listed.get(), unchanged.get(), chunks.skipped(), toDelete),
+        new TreeResult.Moved(plannedFiles.get(), 0, 0, plannedBytes.get()),
+        new TreeResult.Unmirrored(chunks.notMirrored(), 0));
   }
 
   /** A few of the files a dry run would fetch, to measure the upstream with. */

@@ -103,12 +103,12 @@ class FinalSyncTest {
       assertThat(last.outcome()).as(last.summary()).isEqualTo(RunOutcome.OK);
       assertThat(last.finalSync().identical()).isTrue();
       assertThat(last.finalSync().verdict()).startsWith("identical to upstream as of ");
-      assertThat(last.changes()).isEmpty();
-      assertThat(last.phaseMillis()).containsKeys("list", "verify", "publish");
-      assertThat(last.finalSync().filesVerified())
+      assertThat(last.findings().changes()).isEmpty();
+      assertThat(last.run().phaseMillis()).containsKeys("list", "verify", "publish");
+      assertThat(last.finalSync().proof().filesVerified())
           .as("nothing written, nothing to re-hash")
           .isZero();
-      assertThat(last.finalSync().suitesChecked()).isEqualTo(1);
+      assertThat(last.finalSync().proof().suitesChecked()).isEqualTo(1);
       assertThat(last.summary()).contains("verdict: identical to upstream as of");
     }
   }
@@ -133,9 +133,9 @@ class FinalSyncTest {
       assertThat(last.outcome()).as(last.summary()).isEqualTo(RunOutcome.OK);
       assertThat(last.finalSync().identical()).isTrue();
       Set<String> reported = new TreeSet<>();
-      last.changes().forEach(c -> reported.add(c.path()));
-      assertThat(last.changes()).allMatch(c -> c.action() == Change.Action.FETCHED);
-      assertThat(last.finalSync().filesVerified()).isEqualTo(changedUpstream.size());
+      last.findings().changes().forEach(c -> reported.add(c.path()));
+      assertThat(last.findings().changes()).allMatch(c -> c.action() == Change.Action.FETCHED);
+      assertThat(last.finalSync().proof().filesVerified()).isEqualTo(changedUpstream.size());
       assertThat(reported).isEqualTo(changedUpstream);
     }
   }
@@ -202,21 +202,21 @@ class FinalSyncTest {
           .singleElement()
           .extracting(PlanReport.Item::state)
           .isEqualTo("changed");
-      assertThat(first.fetchFiles()).isGreaterThanOrEqualTo(2);
-      assertThat(first.estimateBasis()).contains("probe");
+      assertThat(first.totals().fetchFiles()).isGreaterThanOrEqualTo(2);
+      assertThat(first.estimate().estimateBasis()).contains("probe");
       assertThat(mirror().resolve("dists")).as("nothing published").doesNotExist();
       assertThat(mirror().resolve("pool")).as("the probe's files are not kept").doesNotExist();
 
       SyncReport synced = sync(upstream, false);
-      assertThat(synced.plannedSeconds()).isEqualTo(first.estimatedSeconds());
+      assertThat(synced.run().plannedSeconds()).isEqualTo(first.estimate().estimatedSeconds());
 
       Thread.sleep(1100);
       suite(1, true);
       PlanReport second = plan(upstream);
       long newcomerBytes =
           Files.size(upstreamRoot().resolve("pool/main/n/newcomer/newcomer_1.0_amd64.deb"));
-      assertThat(second.fetchBytes()).isGreaterThan(newcomerBytes);
-      assertThat(second.estimateBasis()).contains("probe");
+      assertThat(second.totals().fetchBytes()).isGreaterThan(newcomerBytes);
+      assertThat(second.estimate().estimateBasis()).contains("probe");
       assertThat(mirror().resolve("pool/main/n/newcomer/newcomer_1.0_amd64.deb")).doesNotExist();
       assertThat(second.summary()).contains("dists/stable").contains("estimated duration");
     }

@@ -133,13 +133,13 @@ class ProgressTest {
       for (String name : List.of("InRelease", "Release", "Release.gpg")) {
         releaseFiles += Files.size(upstreamRoot.resolve("dists/stable/" + name));
       }
-      assertThat(report.bytesFetched())
+      assertThat(report.totals().bytesFetched())
           .as("what the upstream sent besides the Release files")
           .isEqualTo(upstream.bodyBytesSent() - sentBefore - releaseFiles);
       assertThat(resumed.sum("planned", true))
           .as("the plan holds what the run moved, and the listed files the upstream lacks")
           .isEqualTo(resumed.sum("done", true))
-          .isGreaterThanOrEqualTo(report.bytesFetched())
+          .isGreaterThanOrEqualTo(report.totals().bytesFetched())
           .as("a resumed run plans less than the pool: the rest was kept")
           .isLessThan(poolBytes);
       assertThat(resumed.sum("planned", false)).isEqualTo(resumed.sum("done", false));

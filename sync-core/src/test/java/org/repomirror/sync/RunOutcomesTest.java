@@ -34,7 +34,12 @@ class RunOutcomesTest {
 
   private static TreeResult tree(TreeOutcome outcome, String reason) {
     return new TreeResult(
-        "autoindex", "size-mtime", outcome, reason, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0);
+        new TreeResult.Source("autoindex", "size-mtime"),
+        outcome,
+        reason,
+        new TreeResult.Seen(0, 0, 0, 0),
+        new TreeResult.Moved(0, 0, 0, 0),
+        new TreeResult.Unmirrored(List.of(), 0));
   }
 
   private static SyncReport.FinalReport verdict(boolean identical) {
@@ -44,10 +49,7 @@ class RunOutcomesTest {
         List.of(),
         1,
         0,
-        0,
-        0,
-        0,
-        1);
+        new SyncReport.FinalReport.Proof(0, 0, 0, 1));
   }
 
   private static RunOutcomes.Findings findings(

@@ -128,8 +128,8 @@ class SecondLevelTest {
       }
       assertThat(plan.items().getFirst().files())
           .as("the plan counts them as the sync does")
-          .isEqualTo(first.suites().getFirst().files());
-      assertThat(plan.fetchFiles()).isEqualTo(first.filesFetched());
+          .isEqualTo(first.suites().getFirst().counts().files());
+      assertThat(plan.totals().fetchFiles()).isEqualTo(first.totals().filesFetched());
 
       Generations generations = new Generations(mirror(), org.repomirror.fs.FileStore.SYSTEM);
       long current = generations.current("dists/stable").orElseThrow();

@@ -143,7 +143,7 @@ class StreamingIndexesTest {
         assertThat(Files.readAllBytes(mirror().resolve(path)))
             .isEqualTo(Files.readAllBytes(upstreamRoot().resolve(path)));
       }
-      assertThat(report.suites().getFirst().fetched())
+      assertThat(report.suites().getFirst().counts().fetched())
           .as("three packages, and the indexes and Release files")
           .isGreaterThan(3);
     }

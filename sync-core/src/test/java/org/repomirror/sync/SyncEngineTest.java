@@ -112,7 +112,7 @@ class SyncEngineTest {
       SyncReport swept =
           sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT, later, 1000);
       assertThat(swept.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.UNCHANGED);
-      assertThat(swept.filesDeleted()).isGreaterThanOrEqualTo(1);
+      assertThat(swept.totals().filesDeleted()).isGreaterThanOrEqualTo(1);
       assertThat(mirror().resolve(newcomer)).doesNotExist();
       assertThat(mirror().resolve("pool/main/n"))
           .as("the folders the deletion emptied go with it, as rsync --delete's do")
@@ -163,7 +163,7 @@ class SyncEngineTest {
       SyncReport guarded =
           sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT, later, 2);
       assertThat(guarded.outcome()).isEqualTo(RunOutcome.PROBLEMS);
-      assertThat(guarded.filesDeleted()).isZero();
+      assertThat(guarded.totals().filesDeleted()).isZero();
       assertThat(guarded.warnings()).anyMatch(w -> w.contains("max-delete"));
       assertThat(mirror().resolve("pool/main/h/hello/hello_2.10-3_amd64.deb")).exists();
     }
@@ -179,7 +179,7 @@ class SyncEngineTest {
       // The Release lists the plain Packages files, which the upstream does not carry.
       assertThat(first.suites().getFirst().listedAbsent()).isNotEmpty();
       assertThat(tree(mirror())).isEqualTo(tree(upstreamRoot()));
-      assertThat(first.filesFetched()).isGreaterThanOrEqualTo(suite.packages().size());
+      assertThat(first.totals().filesFetched()).isGreaterThanOrEqualTo(suite.packages().size());
 
       upstream.clearRequests();
       SyncReport second = sync(upstream, key, "dists/stable", Transfer.MismatchPolicy.STRICT);
@@ -187,7 +187,7 @@ class SyncEngineTest {
       assertThat(second.suites().getFirst().outcome()).isEqualTo(SuiteOutcome.UNCHANGED);
       assertThat(upstream.requests()).hasSize(1);
       assertThat(upstream.requests().getFirst().path()).isEqualTo("dists/stable/InRelease");
-      assertThat(second.bytesFetched()).isZero();
+      assertThat(second.totals().bytesFetched()).isZero();
     }
   }
 

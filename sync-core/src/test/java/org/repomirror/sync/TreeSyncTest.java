@@ -119,10 +119,10 @@ class TreeSyncTest {
     assertThat(first.outcome()).as(first.summary()).isEqualTo(RunOutcome.OK);
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected()).containsKey("sdk/latest");
     assertThat(first.tree().outcome()).isEqualTo(TreeOutcome.MIRRORED);
-    assertThat(first.tree().verification()).isEqualTo("size-mtime");
-    assertThat(first.tree().links()).isEqualTo(2);
-    assertThat(first.tree().skipped()).isEqualTo(3); // two escaping links and .htaccess
-    assertThat(first.tree().notMirrored())
+    assertThat(first.tree().from().verification()).isEqualTo("size-mtime");
+    assertThat(first.tree().moved().links()).isEqualTo(2);
+    assertThat(first.tree().seen().skipped()).isEqualTo(3); // two escaping links and .htaccess
+    assertThat(first.tree().unmirrored().notMirrored())
         .anyMatch(n -> n.path().equals("escape") && n.reason().contains("leaves the tree"))
         .anyMatch(n -> n.path().equals("absolute"))
         .anyMatch(n -> n.path().equals(".htaccess"))
@@ -138,13 +138,15 @@ class TreeSyncTest {
 
     SyncReport again = sync();
     assertThat(again.outcome()).as(again.summary()).isEqualTo(RunOutcome.OK);
-    assertThat(again.tree().fetched()).isZero();
-    assertThat(again.tree().unchanged()).isEqualTo(again.tree().listed()).isEqualTo(9);
+    assertThat(again.tree().moved().fetched()).isZero();
+    assertThat(again.tree().seen().unchanged())
+        .isEqualTo(again.tree().seen().listed())
+        .isEqualTo(9);
 
     write("notes/100%.txt", "all of it, revised".getBytes(), 1_400_000_100_000L);
     write("sdk/new tool+1~2.tar.gz", "new".getBytes(), 1_400_000_200_000L);
     SyncReport changed = sync();
-    assertThat(changed.tree().fetched()).as(changed.summary()).isEqualTo(2);
+    assertThat(changed.tree().moved().fetched()).as(changed.summary()).isEqualTo(2);
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
   }
 
@@ -191,21 +193,21 @@ class TreeSyncTest {
 
     Files.delete(upstream().resolve("releases/fremantle/notes.html"));
     SyncReport marked = sync();
-    assertThat(marked.tree().markedForDeletion()).isEqualTo(1);
+    assertThat(marked.tree().seen().markedForDeletion()).isEqualTo(1);
     assertThat(mirror().resolve("releases/fremantle/notes.html")).as("grace period").exists();
 
     Clock later = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1));
     SyncReport swept = sync(later, 1000);
-    assertThat(swept.filesDeleted()).isEqualTo(1);
+    assertThat(swept.totals().filesDeleted()).isEqualTo(1);
     assertThat(mirror().resolve("releases/fremantle/notes.html")).doesNotExist();
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
 
     for (int i = 0; i < 5; i++) Files.delete(upstream().resolve("bulk/file" + i));
-    assertThat(sync().tree().markedForDeletion()).isEqualTo(5);
+    assertThat(sync().tree().seen().markedForDeletion()).isEqualTo(5);
     Clock evenLater = Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(2));
     SyncReport guarded = sync(evenLater, 2);
     assertThat(guarded.outcome()).isEqualTo(RunOutcome.PROBLEMS);
-    assertThat(guarded.filesDeleted()).isZero();
+    assertThat(guarded.totals().filesDeleted()).isZero();
     assertThat(guarded.warnings()).anyMatch(w -> w.contains("max-delete"));
     assertThat(mirror().resolve("bulk/file3")).exists();
   }
@@ -218,12 +220,12 @@ class TreeSyncTest {
     byte[] content = Files.readAllBytes(notes);
     FileTime mtime = Files.getLastModifiedTime(notes);
     Files.delete(notes);
-    assertThat(sync().tree().markedForDeletion()).isEqualTo(1);
+    assertThat(sync().tree().seen().markedForDeletion()).isEqualTo(1);
     Files.write(notes, content);
     Files.setLastModifiedTime(notes, mtime);
     assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
     SyncReport later = sync(Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1)), 1000);
-    assertThat(later.filesDeleted()).isZero();
+    assertThat(later.totals().filesDeleted()).isZero();
     assertThat(mirror().resolve("notes/100%.txt")).exists();
   }
 
@@ -235,11 +237,11 @@ class TreeSyncTest {
     FileTime mtime = Files.getLastModifiedTime(notes);
     Files.writeString(notes, "NOTES RELEASE"); // same length, same mtime
     Files.setLastModifiedTime(notes, mtime);
-    assertThat(sync().tree().fetched()).as("size and mtime cannot tell").isZero();
+    assertThat(sync().tree().moved().fetched()).as("size and mtime cannot tell").isZero();
 
     SyncReport summed = sync(Clock.systemUTC(), 1000, true);
-    assertThat(summed.tree().verification()).isEqualTo("source-sha256");
-    assertThat(summed.tree().fetched()).isEqualTo(1);
+    assertThat(summed.tree().from().verification()).isEqualTo("source-sha256");
+    assertThat(summed.tree().moved().fetched()).isEqualTo(1);
     assertThat(mirror().resolve("releases/fremantle/notes.html")).hasContent("NOTES RELEASE");
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
   }
@@ -251,7 +253,7 @@ class TreeSyncTest {
     Files.delete(mirror().resolve("index.html"));
     Files.write(mirror().resolve("notes/100%.txt"), "tampered".getBytes());
     SyncReport repaired = sync();
-    assertThat(repaired.tree().fetched()).isEqualTo(2);
+    assertThat(repaired.tree().moved().fetched()).isEqualTo(2);
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(expected());
   }
 
@@ -274,16 +276,16 @@ class TreeSyncTest {
     }
     SyncReport first = sync();
     assertThat(first.outcome()).as(first.summary()).isEqualTo(RunOutcome.OK);
-    assertThat(first.tree().fetched()).isEqualTo(files).isGreaterThan(4 * 256);
+    assertThat(first.tree().moved().fetched()).isEqualTo(files).isGreaterThan(4 * 256);
     SyncReport again = sync();
-    assertThat(again.tree().listed()).isEqualTo(files);
-    assertThat(again.tree().unchanged()).isEqualTo(files);
-    assertThat(again.tree().fetched()).isZero();
+    assertThat(again.tree().seen().listed()).isEqualTo(files);
+    assertThat(again.tree().seen().unchanged()).isEqualTo(files);
+    assertThat(again.tree().moved().fetched()).isZero();
     Files.delete(mirror().resolve("area/f11/file-600"));
     write("area/f3/file-7", "changed".getBytes(), 1_700_000_000_000L);
     SyncReport repaired = sync();
-    assertThat(repaired.tree().fetched()).isEqualTo(2);
-    assertThat(repaired.tree().unchanged()).isEqualTo(files - 2);
+    assertThat(repaired.tree().moved().fetched()).isEqualTo(2);
+    assertThat(repaired.tree().seen().unchanged()).isEqualTo(files - 2);
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(TreeSnapshot.of(upstream(), 1));
   }
 
@@ -306,8 +308,8 @@ class TreeSyncTest {
   private int fileStatsOfANoChangeSync() throws Exception {
     FaultyFileStore counting = new FaultyFileStore(0);
     SyncReport report = sync(counting);
-    assertThat(report.tree().unchanged()).as(report.summary()).isEqualTo(9);
-    assertThat(report.tree().fetched()).isZero();
+    assertThat(report.tree().seen().unchanged()).as(report.summary()).isEqualTo(9);
+    assertThat(report.tree().moved().fetched()).isZero();
     return (int)
         counting.fileStats().stream()
             .filter(p -> !SyncEngine.ownOutput(mirror().relativize(p).toString()))
@@ -356,7 +358,7 @@ class TreeSyncTest {
     Files.write(notes, "NOTES RELEASE".getBytes()); // the same size, in place
     Files.setLastModifiedTime(notes, notesMtime);
     SyncReport repaired = sync();
-    assertThat(repaired.tree().fetched())
+    assertThat(repaired.tree().moved().fetched())
         .as("the deleted file and the one replaced by a rename, found through their folders")
         .isEqualTo(2);
     assertThat(mirror().resolve("notes/100%.txt")).hasContent("all of it");
@@ -383,7 +385,7 @@ class TreeSyncTest {
     Files.delete(mirror().resolve("notes/100%.txt"));
     SyncReport next = sync();
     assertThat(next.outcome()).as(next.summary()).isEqualTo(RunOutcome.OK);
-    assertThat(next.tree().fetched()).isEqualTo(1);
+    assertThat(next.tree().moved().fetched()).isEqualTo(1);
     assertThat(mirror().resolve("notes/100%.txt")).hasContent("all of it");
   }
 

@@ -47,6 +47,9 @@ class IndexReaderTest {
         .components("main", "contrib")
         .architectures("amd64", "arm64")
         .signedBy(KEY)
+        .add("hello", "2.10-1", "amd64", "main", 3000)
+        .add("world", "1.0-1", "arm64", "contrib", 2000)
+        .add("extra", "0.1-1", "amd64", "contrib", 1000)
         .write();
   }
 
@@ -83,6 +86,7 @@ class IndexReaderTest {
   private static Set<String> packagesOf(SampleRepository.Suite suite) {
     Set<String> paths = new java.util.HashSet<>();
     suite.packages().forEach(p -> paths.add(p.filename()));
+    assertThat(paths).as("the archive's packages").hasSize(3);
     return paths;
   }
 

@@ -97,6 +97,19 @@ class StreamingIndexesTest {
     return endedByAPoolRequest;
   }
 
+  /**
+   * Dates the new Release files a minute later: written in the same second as the first, with the
+   * same length, their validators (mtime and length, as nginx makes them) would match, and the
+   * upstream would rightly answer 304.
+   */
+  private void laterThanTheFirst() throws java.io.IOException {
+    java.nio.file.attribute.FileTime later =
+        java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(60));
+    for (String name : List.of("InRelease", "Release", "Release.gpg")) {
+      Files.setLastModifiedTime(upstreamRoot().resolve("dists/stable/" + name), later);
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
@@ -156,6 +169,7 @@ class StreamingIndexesTest {
       assertThat(sync(upstream).outcome()).isEqualTo(RunOutcome.OK);
       Map<String, String> before = TreeSnapshot.served(mirror(), false);
       suite(2).malformed("contrib").write();
+      laterThanTheFirst();
       AtomicInteger released = holdContribUntilAPoolRequest(upstream);
 
       SyncReport report = sync(upstream);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +18,13 @@ import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
 import org.repomirror.plan.Wanted;
 import org.repomirror.run.Progress;
-import org.repomirror.run.Ticker;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.store.LocalTree;
 import org.repomirror.testing.FakeIndex;
 import org.repomirror.testing.RecordingLedger;
-import org.repomirror.transfer.Throttle;
+import org.repomirror.testing.TestTransfers;
 import org.repomirror.transfer.Transfer;
 
 /**
@@ -68,15 +66,7 @@ class IndexReaderTest {
       throws Exception {
     Files.createDirectories(tmp.resolve("mirror"));
     LocalTree tree = new LocalTree(tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM);
-    Transfer transfer =
-        new Transfer(
-            new LocalUpstream(tmp.resolve("archive")),
-            Files.createDirectories(tmp.resolve("staging")),
-            tmp.resolve("quarantine"),
-            new Transfer.Settings(
-                4, 1, Duration.ZERO, Duration.ZERO, Throttle.NONE, Transfer.MismatchPolicy.STRICT),
-            Clock.systemUTC(),
-            Ticker.SYSTEM);
+    Transfer transfer = TestTransfers.strict(new LocalUpstream(tmp.resolve("archive")), tmp);
     try (Transfer.Session session = transfer.open(Progress.NONE, ledger)) {
       return new IndexReader(SuiteSelection.all(), index, tree, ledger)
           .read(released, mode, session, heard::add);

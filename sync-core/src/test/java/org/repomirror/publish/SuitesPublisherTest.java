@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,17 +20,16 @@ import org.repomirror.apt.Wanting;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.fs.FileStore;
 import org.repomirror.run.Progress;
-import org.repomirror.run.Ticker;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.store.LocalTree;
 import org.repomirror.testing.FakeIndex;
 import org.repomirror.testing.RecordingLedger;
+import org.repomirror.testing.TestTransfers;
 import org.repomirror.testing.TreeSnapshot;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
-import org.repomirror.transfer.Throttle;
 import org.repomirror.transfer.Transfer;
 
 /**
@@ -74,15 +72,7 @@ class SuitesPublisherTest {
     ReleaseFetcher fetcher =
         new ReleaseFetcher(
             upstream, Optional.empty(), (url, path) -> null, path -> Optional.empty());
-    Transfer transfer =
-        new Transfer(
-            upstream,
-            Files.createDirectories(tmp.resolve("staging")),
-            tmp.resolve("quarantine"),
-            new Transfer.Settings(
-                4, 1, Duration.ZERO, Duration.ZERO, Throttle.NONE, Transfer.MismatchPolicy.STRICT),
-            Clock.systemUTC(),
-            Ticker.SYSTEM);
+    Transfer transfer = TestTransfers.strict(upstream, tmp);
     try (Transfer.Session session = transfer.open(Progress.NONE, ledger)) {
       return new IndexReader(SuiteSelection.all(), index, tree(), ledger)
           .read(

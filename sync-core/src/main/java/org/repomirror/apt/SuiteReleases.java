@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.repomirror.debian.FormatException;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
@@ -37,12 +38,15 @@ public final class SuiteReleases {
   }
 
   /**
-   * @param dists the suites' dists folders, each once, in the order given
+   * @param dists the suites' dists folders, in the order given; each is fetched once, however its
+   *     slashes are spelled
    */
   public Released fetch(List<String> dists) throws IOException {
     List<Released.Suite> suites = new ArrayList<>();
     try (Ledger.Timing t = ledger.time(Phase.LIST)) {
-      for (String d : new LinkedHashSet<>(dists)) suites.add(fetch(Dists.normalize(d)));
+      Set<String> once = new LinkedHashSet<>();
+      for (String d : dists) once.add(Dists.normalize(d)); // dists/stable and dists/stable/ alike
+      for (String d : once) suites.add(fetch(d));
     }
     return new Released(suites);
   }

@@ -108,11 +108,11 @@ class SuiteReleasesTest {
 
     Released r =
         releases(archive, ARCHIVE_KEY)
-            .fetch(List.of("dists/stable", "dists/nosuch/", "dists/stable"));
+            .fetch(List.of("dists/stable", "dists/nosuch/", "/dists/stable/", "dists/stable"));
 
     assertThat(r.suites())
         .extracting(Released.Suite::dist)
-        .as("each suite once, in the order given, its path normalized")
+        .as("each suite once however it is spelled, in the order given, its path normalized")
         .containsExactly("dists/stable", "dists/nosuch");
     assertThat(r.suites().get(0)).isInstanceOf(Released.Changed.class);
     Released.Ended e = (Released.Ended) r.suites().get(1);

@@ -24,7 +24,8 @@
 #           failed runs out of all runs. Not in the default set (about 12 minutes).
 #
 # Environment for the serve scenario: SIZES="1k 64k" and CONNS="50" pick rows, IDLE=no skips
-# the idle-connection RSS test, SMALL_FILE_CACHE=0 turns repomirror's small-file cache off.
+# the idle-connection RSS test, SMALL_FILE_CACHE=0 turns repomirror's small-file cache off,
+# MIRROR=no serves a plain folder rather than one a repomirror sync keeps.
 #
 # Runs the contenders alternately, several times, and prints medians and ratios. Results go to
 # bench/results/<scenario>-<date>.csv. Traffic stays on 127.0.0.1. Needs root for apt-get only

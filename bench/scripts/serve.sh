@@ -4,13 +4,24 @@ need nginx wrk python3
 ulimit -n "$(ulimit -Hn)"
 
 serve_dir="$work/serve"
+src="$serve_dir/src"
 root="$serve_dir/root"
-mkdir -p "$root/pool" "$serve_dir/nginx"
+mkdir -p "$src/pool" "$serve_dir/nginx"
 declare -A sizes=([1k]=1024 [64k]=65536 [1m]=1048576 [20m]=20971520)
 for name in "${!sizes[@]}"; do
-  f="$root/pool/file-$name.bin"
+  f="$src/pool/file-$name.bin"
   [[ -f "$f" && $(stat -c %s "$f") == "${sizes[$name]}" ]] || head -c "${sizes[$name]}" /dev/urandom > "$f"
 done
+# The served root is a mirror, as in use: repomirror's tree sync makes it from the files above, and
+# every server reads the same root. MIRROR=no serves the plain folder instead, whose files
+# repomirror looks at on every request.
+if [[ "${MIRROR:-yes}" == yes ]]; then
+  "$top/repomirror" sync --mode tree --upstream "file://$src" --root "$root" --hostname bench \
+    --max-delete 1000000 > "$serve_dir/sync.log" 2>&1 || { echo "FAILED: the tree sync that makes the served root; see $serve_dir/sync.log" >&2; exit 1; }
+else
+  rm -rf "$root"
+  cp -a "$src" "$root"
+fi
 
 nginx_port=18081
 nginx_ofc_port=18082 # the same nginx, with open_file_cache: beside repomirror's small-file cache

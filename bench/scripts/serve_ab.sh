@@ -5,17 +5,25 @@
 # per run; a wrk run with errors or non-2xx answers says so loudly instead of a figure. The servers
 # run on CPU 1 and wrk on CPU 0 (PIN=no leaves placement to the scheduler): unpinned, a server that
 # shares wrk's core loses a third of its rate, and which one does changes from run to run.
-# Usage: serve_ab.sh A.jar B.jar WORK [N] [D]   (WORK: a scratch folder; sizes: SIZES="1k 64k")
+# Usage: serve_ab.sh A.jar B.jar WORK [N] [D]   (WORK: a scratch folder; sizes: SIZES="1k 64k";
+# MIRROR=no serves a plain folder rather than a mirror root)
 set -euo pipefail
 a=$1 b=$2 work=$3 n=${4:-5} d=${5:-10}
 java="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 ulimit -n "$(ulimit -Hn)"
-mkdir -p "$work/root/pool" "$work/nginx"
+mkdir -p "$work/src/pool" "$work/nginx"
 declare -A bytes=([1k]=1024 [64k]=65536)
 for size in 1k 64k; do
-  f="$work/root/pool/file-$size.bin"
+  f="$work/src/pool/file-$size.bin"
   [[ -f "$f" ]] || head -c "${bytes[$size]}" /dev/urandom > "$f"
 done
+# The served root is a mirror that B's tree sync keeps, as in use (MIRROR=no: a plain folder).
+if [[ "${MIRROR:-yes}" == yes ]]; then
+  "$java" -jar "$b" sync --mode tree --upstream "file://$work/src" --root "$work/root" \
+    --hostname bench --max-delete 1000000 > "$work/sync.log" 2>&1 || { echo "FAILED: the tree sync; see $work/sync.log" >&2; exit 1; }
+else
+  rm -rf "$work/root"; cp -a "$work/src" "$work/root"
+fi
 cat > "$work/nginx/nginx.conf" <<NGINX
 worker_processes 1;
 pid $work/nginx/nginx.pid;

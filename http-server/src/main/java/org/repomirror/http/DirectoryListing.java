@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.repomirror.store.ServedTree.Entry;
 
 /**
  * The HTML index of a directory: directories first, then files, each sorted by name, with the
@@ -17,13 +18,6 @@ import java.util.Locale;
 public final class DirectoryListing {
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-
-  /**
-   * One row.
-   *
-   * @param size bytes; ignored for directories
-   */
-  public record Entry(String name, boolean directory, long size, long mtimeSecond) {}
 
   private DirectoryListing() {}
 

@@ -15,6 +15,7 @@ import org.repomirror.http.CachePolicy;
 import org.repomirror.http.ContentTypes;
 import org.repomirror.http.RequestPath;
 import org.repomirror.http.Validators;
+import org.repomirror.store.ServedTree;
 
 /**
  * The answer to a request for a file: its preconditions (412, 304), its range (416, 206 or the

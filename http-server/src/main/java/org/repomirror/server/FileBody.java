@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import org.repomirror.http.ByteRange;
+import org.repomirror.store.ServedTree;
 
 /**
  * One way a file's answer goes out, once its preconditions and range are settled: the head of a 200

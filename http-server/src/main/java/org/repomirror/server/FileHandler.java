@@ -32,12 +32,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import org.repomirror.http.CachePolicy;
 import org.repomirror.http.ContentTypes;
 import org.repomirror.http.DirectoryListing;
 import org.repomirror.http.HttpDates;
 import org.repomirror.http.RequestPath;
 import org.repomirror.http.RequestRejected;
+import org.repomirror.store.ServedTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,8 +257,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       log.debug("rejected {}: {}", request.uri(), e.getMessage());
       return x.error(HttpResponseStatus.valueOf(e.status()));
     }
-    ServedTree.Resolved resolved = pinning.resolve(pins, clientAddress(ctx), headers, path);
-    return switch (resolved != null ? resolved : tree.resolve(path)) {
+    Optional<ServedTree.Resolved> pinned = pinning.resolve(pins, clientAddress(ctx), headers, path);
+    return switch (pinned.isPresent() ? pinned.get() : tree.resolve(path.relative())) {
       case ServedTree.RegularFile file when !path.trailingSlash() -> files.serve(x, path, file);
       case ServedTree.Directory dir when path.trailingSlash() -> serveListing(x, path, dir);
       case ServedTree.Directory dir -> redirectToDirectory(x);

@@ -11,6 +11,7 @@ import static io.netty.handler.codec.http.HttpHeaderNames.IF_UNMODIFIED_SINCE;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.repomirror.http.HttpDates;
 import org.repomirror.http.Validators;
+import org.repomirror.store.ServedTree;
 
 /**
  * A file's validators (its ETag and Last-Modified, from size and mtime as nginx makes them) and its

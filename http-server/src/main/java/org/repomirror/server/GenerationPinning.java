@@ -5,10 +5,13 @@ import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.repomirror.http.RequestPath;
+import org.repomirror.store.ServedTree;
 
 /**
  * Serves each client one generation of a suite's metadata: the one it fetched the suite's Release,
@@ -37,29 +40,28 @@ final class GenerationPinning {
     }
   }
 
-  private final GenerationStore store;
+  private final ServedTree tree;
   private final PinTable table;
   private final boolean enabled;
   private final TrustedProxies proxies;
   private final LongAdder olderServed = new LongAdder();
   private final ConcurrentHashMap<String, long[]> currentCache = new ConcurrentHashMap<>();
 
-  GenerationPinning(
-      GenerationStore store, PinTable table, boolean enabled, TrustedProxies proxies) {
-    this.store = store;
+  GenerationPinning(ServedTree tree, PinTable table, boolean enabled, TrustedProxies proxies) {
+    this.tree = tree;
     this.table = table;
     this.enabled = enabled;
     this.proxies = proxies;
   }
 
   /**
-   * What to answer a request with instead of the tree, or null to let the tree answer.
+   * What to answer a request with instead of the tree as it is now; empty to let the tree answer.
    *
    * @param remote the address the connection comes from, or null when it has none
    */
-  ServedTree.Resolved resolve(
+  Optional<ServedTree.Resolved> resolve(
       Connection c, InetAddress remote, HttpHeaders headers, RequestPath path) {
-    if (!enabled) return null;
+    if (!enabled) return Optional.empty();
     if (remote != null && proxies.trusts(remote)) {
       List<String> forwarded = headers.getAll(X_FORWARDED_FOR);
       InetAddress client =
@@ -70,24 +72,27 @@ final class GenerationPinning {
   }
 
   /** The same, for a client known by its address (null: by its connection alone). */
-  private ServedTree.Resolved resolve(Connection c, InetAddress client, RequestPath path) {
-    if (!enabled || path.trailingSlash()) return null;
+  private Optional<ServedTree.Resolved> resolve(
+      Connection c, InetAddress client, RequestPath path) {
+    if (!enabled || path.trailingSlash()) return Optional.empty();
     List<String> segments = path.segments();
     if (segments.size() >= 3
         && RELEASE_FILES.contains(segments.getLast())
         && segments.subList(0, segments.size() - 2).contains("dists")) {
       return release(c, client, path);
     }
-    if (c.pins.isEmpty() && table.isEmpty()) return null; // the common case: a pool download
+    if (c.pins.isEmpty() && table.isEmpty()) return Optional.empty(); // a pool download, mostly
     return pinned(c, client, path.relative());
   }
 
   /** A Release file: from the generation the client is pinned to, or pins it to the current. */
-  private ServedTree.Resolved release(Connection c, InetAddress client, RequestPath path) {
+  private Optional<ServedTree.Resolved> release(
+      Connection c, InetAddress client, RequestPath path) {
     String rel = path.relative();
     String dist = rel.substring(0, rel.lastIndexOf('/'));
-    long current = store.current(dist);
-    if (current < 0) return null; // the sync keeps no generations of it
+    OptionalLong served = tree.generation(dist);
+    if (served.isEmpty()) return Optional.empty(); // the sync keeps no generations of it
+    long current = served.getAsLong();
     String name = path.segments().getLast();
     boolean signature = name.equals("Release.gpg");
     PinTable.Pin pin = answering(usable(c.pins.get(dist)), signature);
@@ -114,29 +119,31 @@ final class GenerationPinning {
   }
 
   /** Anything else under a suite the client is pinned to; the tree for the rest. */
-  private ServedTree.Resolved pinned(Connection c, InetAddress client, String rel) {
+  private Optional<ServedTree.Resolved> pinned(Connection c, InetAddress client, String rel) {
     PinTable.Pin pin = longestPrefix(c.pins, rel);
     if (pin == null && client != null) {
       pin = longestPrefix(table.live(client), rel);
       if (pin != null) c.pins.put(pin.dist(), pin);
     }
-    if (pin == null) return null;
-    if (table.tooOld(pin) || !store.exists(pin.dist(), pin.generation())) {
+    if (pin == null) return Optional.empty();
+    if (table.tooOld(pin) || !tree.hasGeneration(pin.dist(), pin.generation())) {
       c.pins.remove(pin.dist()); // lapsed, or the sync removed it: the tree as it is now
-      return null;
+      return Optional.empty();
     }
     table.touch(client, pin);
     return serve(pin, rel.substring(pin.dist().length() + 1), currentOf(pin.dist()));
   }
 
-  private ServedTree.Resolved serve(PinTable.Pin pin, String below, long current) {
-    ServedTree.Resolved r = store.file(pin.dist(), pin.generation(), below);
-    if (r instanceof ServedTree.RegularFile && pin.generation() != current) olderServed.increment();
+  private Optional<ServedTree.Resolved> serve(PinTable.Pin pin, String below, long current) {
+    Optional<ServedTree.Resolved> r = tree.inGeneration(pin.dist(), pin.generation(), below);
+    if (r.orElse(null) instanceof ServedTree.RegularFile && pin.generation() != current) {
+      olderServed.increment();
+    }
     return r;
   }
 
   private PinTable.Pin usable(PinTable.Pin p) {
-    return p != null && !table.tooOld(p) && store.exists(p.dist(), p.generation()) ? p : null;
+    return p != null && !table.tooOld(p) && tree.hasGeneration(p.dist(), p.generation()) ? p : null;
   }
 
   private static PinTable.Pin longestPrefix(Map<String, PinTable.Pin> pins, String rel) {
@@ -155,7 +162,7 @@ final class GenerationPinning {
     long now = table.now();
     long[] cached = currentCache.get(dist);
     if (cached != null && now - cached[1] < CURRENT_TTL_NANOS) return cached[0];
-    long current = store.current(dist);
+    long current = tree.generation(dist).orElse(-1);
     currentCache.put(dist, new long[] {current, now});
     return current;
   }
@@ -170,6 +177,6 @@ final class GenerationPinning {
   }
 
   long generationsKept() {
-    return store.kept();
+    return tree.generationsKept();
   }
 }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.repomirror.http.ByteRange;
+import org.repomirror.store.ServedTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -31,6 +31,7 @@ import org.repomirror.config.HostPort;
 import org.repomirror.config.PinningConfig;
 import org.repomirror.config.ServerConfig;
 import org.repomirror.http.CachePolicy;
+import org.repomirror.store.ServedTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public final class RepoServer implements AutoCloseable {
   private static GenerationPinning pinning(ServerConfig config, ServedTree tree) {
     PinningConfig p = config.pinning();
     return new GenerationPinning(
-        new GenerationStore(tree.root()),
+        tree,
         new PinTable(p.window(), p.tableSize(), p.maxAge(), Ticker.systemTicker()),
         p.enabled(),
         new TrustedProxies(p.trustedProxies()));
@@ -74,7 +75,7 @@ public final class RepoServer implements AutoCloseable {
     }
     this.config = config;
     this.accessLog = accessLog;
-    ServedTree tree = new ServedTree(config.root());
+    ServedTree tree = ServedTree.local(config.root(), System::nanoTime);
     SslContext ssl = config.tls() == null ? null : sslContext(config);
     this.limiter = new ConnectionLimiter(config.maxConnections(), connections);
     this.metrics = new ServerMetrics(limiter);

@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import org.repomirror.http.HttpDates;
 import org.repomirror.http.Validators;
+import org.repomirror.store.ServedTree;
 
 /**
  * The encoded head of the whole-file 200 response to each small cached file, up to and without the

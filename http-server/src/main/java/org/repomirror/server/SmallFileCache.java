@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
+import org.repomirror.store.ServedTree;
 
 /**
  * The bytes of small files, bounded in total size, so that hot files (Release, InRelease, small

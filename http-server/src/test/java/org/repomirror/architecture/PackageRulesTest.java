@@ -1,8 +1,10 @@
 package org.repomirror.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -15,6 +17,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,14 +82,70 @@ class PackageRulesTest {
             .importPackages("org.repomirror");
   }
 
+  /** The port's read face, and the types it hands out. */
+  private static final DescribedPredicate<JavaClass> THE_READ_PORT =
+      DescribedPredicate.describe(
+          "the read port store.ServedTree",
+          c -> c.getName().matches("org\\.repomirror\\.store\\.ServedTree(\\$.*)?"));
+
   static ArchRule serverImportsNothingOfTheEngine() {
     return noClasses()
         .that()
         .resideInAnyPackage("org.repomirror.server..", "org.repomirror.http..")
         .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(SYNC_CORE)
-        .because("the server serves a tree; it must run, and be read, without the sync engine");
+        .dependOnClassesThat(
+            JavaClass.Predicates.resideInAnyPackage(SYNC_CORE).and(not(THE_READ_PORT)))
+        .because(
+            "the server serves a tree through the read port; it must run, and be read, without"
+                + " the sync engine");
+  }
+
+  /** A call that finds a file by itself: a path made, resolved or walked, or a file listed. */
+  private static boolean findsAFile(JavaAccess<?> access) {
+    String owner = access.getTargetOwner().getName();
+    String name = access.getName();
+    return owner.equals("java.nio.file.Files")
+        || owner.equals("java.nio.file.Paths")
+        || (owner.equals("java.nio.file.Path")
+            && Set.of("of", "resolve", "resolveSibling", "relativize", "toRealPath", "getParent")
+                .contains(name))
+        || (owner.equals("java.io.File") && name.equals("<init>"));
+  }
+
+  static ArchRule theServerReachesTheTreeOnlyThroughThePort(String... packages) {
+    return noClasses()
+        .that()
+        .resideInAnyPackage(packages)
+        .should(
+            new ArchCondition<>("find a file by itself") {
+              @Override
+              public void check(JavaClass c, ConditionEvents events) {
+                for (JavaAccess<?> a : c.getAccessesFromSelf()) {
+                  if (findsAFile(a)) {
+                    events.add(SimpleConditionEvent.satisfied(a, a.getDescription()));
+                  }
+                }
+              }
+            })
+        .because(
+            "the server sends only what store.ServedTree resolved, so that another store fits"
+                + " without touching it");
+  }
+
+  @Test
+  void theServerReachesThePublishedTreeOnlyThroughThePort() {
+    theServerReachesTheTreeOnlyThroughThePort("org.repomirror.server..", "org.repomirror.http..")
+        .check(classes);
+  }
+
+  @Test
+  void aServerThatFindsFilesByItselfIsNamed() {
+    // The port's local implementation finds files itself: held to the rule, it must fail.
+    EvaluationResult r =
+        theServerReachesTheTreeOnlyThroughThePort("org.repomirror.store..").evaluate(classes);
+    assertThat(r.hasViolation()).isTrue();
+    assertThat(r.getFailureReport().getDetails())
+        .anyMatch(line -> line.contains("LocalServedTree") && line.contains("Path.resolve"));
   }
 
   static ArchRule thePlannerDoesNoIo() {

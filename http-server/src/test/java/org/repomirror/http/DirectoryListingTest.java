@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.repomirror.store.ServedTree;
 
 class DirectoryListingTest {
   @Test
@@ -14,10 +15,10 @@ class DirectoryListingTest {
             DirectoryListing.render(
                 "/pool/",
                 List.of(
-                    new DirectoryListing.Entry("b.deb", false, 42, 0),
-                    new DirectoryListing.Entry("zdir", true, 0, 0),
-                    new DirectoryListing.Entry("a <x>&\"y\".deb", false, 7, 86_400),
-                    new DirectoryListing.Entry("libstdc++6 1.deb", false, 1, 0))),
+                    new ServedTree.Entry("b.deb", false, 42, 0),
+                    new ServedTree.Entry("zdir", true, 0, 0),
+                    new ServedTree.Entry("a <x>&\"y\".deb", false, 7, 86_400),
+                    new ServedTree.Entry("libstdc++6 1.deb", false, 1, 0))),
             StandardCharsets.UTF_8);
     assertThat(html).contains("<a href=\"../\">");
     assertThat(html.indexOf("zdir/")).isLessThan(html.indexOf("a &lt;x&gt;"));

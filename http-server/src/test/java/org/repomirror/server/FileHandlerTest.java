@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.http.CachePolicy;
+import org.repomirror.store.ServedTree;
 
 /**
  * The handler in an {@link EmbeddedChannel}: what it writes, in which order, and when it closes.
@@ -38,6 +39,7 @@ class FileHandlerTest {
         new ServerMetrics(
             new ConnectionLimiter(10, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
     ConnectionGuard guard = new ConnectionGuard(Duration.ofSeconds(5).toNanos(), metrics);
+    ServedTree tree = ServedTree.local(root, System::nanoTime);
     channel =
         new EmbeddedChannel(
             guard,
@@ -45,12 +47,12 @@ class FileHandlerTest {
             new HttpResponseEncoder(),
             new FileHandler(
                 new FileHandler.Site(
-                    new ServedTree(root),
+                    tree,
                     new SmallFileCache(1 << 20),
                     new ResponseHeads(),
                     new CachePolicy(Duration.ofSeconds(60), true),
                     new GenerationPinning(
-                        new GenerationStore(root.toRealPath()),
+                        tree,
                         new PinTable(
                             Duration.ofMinutes(2),
                             100,

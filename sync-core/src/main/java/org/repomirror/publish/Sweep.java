@@ -61,8 +61,8 @@ public final class Sweep {
         batch.commit();
         return sweep;
       }
+      published.delete(sweep.delete());
       for (String path : sweep.delete()) {
-        published.delete(path);
         batch.delete(path).unmarkForDeletion(path);
         ledger.changed(path, Change.Action.DELETED);
       }

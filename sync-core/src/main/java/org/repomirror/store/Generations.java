@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * generation in a hidden marker file, which the server reads to pin each client to the generation
  * it started with. Pool files are never part of a generation.
  *
- * <p>The layout is a contract with {@code org.repomirror.server.GenerationStore}, which reads it
- * without depending on this module; {@code GenerationPinningTest} checks the two agree.
+ * <p>{@link KeptGenerations} reads this layout for the server; {@code GenerationPinningTest} checks
+ * the two agree.
  *
  * <p>Not thread-safe: one run publishes at a time.
  */

@@ -19,13 +19,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.repomirror.fs.CrashPoint;
 import org.repomirror.fs.FileStore;
+import org.repomirror.run.Ticker;
 
 /**
  * The published tree on a local filesystem, under one root, with staging on the same filesystem so
  * that placing a file is one atomic rename of a complete, fsync'd file: a client never sees a
  * partial one. A suite's generations are kept and switched as {@link Generations} lays them out.
- * Every call goes through a {@link FileStore}, so that tests can make the disk fail. Reads are
- * thread-safe; one run changes the tree at a time.
+ * Every call of the sync goes through a {@link FileStore}, so that tests can make the disk fail;
+ * the server's reads go to the filesystem as {@link LocalServedTree} does. Reads are thread-safe;
+ * one run changes the tree at a time.
  */
 public final class LocalTree implements PublishedTree {
   private static final int FSYNC_THREADS = 8;
@@ -33,7 +35,11 @@ public final class LocalTree implements PublishedTree {
   private final Path root;
   private final Path staging;
   private final FileStore files;
+  private final Ticker ticker;
   private final Generations generations;
+
+  /** The server's reads, made once the root exists (a first sync makes it). */
+  private volatile LocalServedTree served;
 
   /** Folders known to exist in this run: a check per file would cost a syscall per segment. */
   private final Set<Path> madeDirectories = new HashSet<>();
@@ -41,11 +47,13 @@ public final class LocalTree implements PublishedTree {
   /**
    * @param staging where verified files wait, on the root's filesystem
    * @param files the filesystem seam every call goes through (a faulty one, in tests)
+   * @param ticker for how long the server's reads trust the shape of a folder
    */
-  public LocalTree(Path root, Path staging, FileStore files) {
+  public LocalTree(Path root, Path staging, FileStore files, Ticker ticker) {
     this.root = root;
     this.staging = staging;
     this.files = files;
+    this.ticker = ticker;
     this.generations = new Generations(root, files);
   }
 
@@ -88,6 +96,46 @@ public final class LocalTree implements PublishedTree {
         .orElse(OptionalLong.empty());
   }
 
+  private ServedTree served() {
+    LocalServedTree s = served;
+    if (s != null) return s;
+    try {
+      return served = new LocalServedTree(root, ticker::nanos);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public Resolved resolve(String path) {
+    return served().resolve(path);
+  }
+
+  @Override
+  public List<Entry> list(Directory folder) throws IOException {
+    return served().list(folder);
+  }
+
+  @Override
+  public OptionalLong generation(String dist) {
+    return served().generation(dist);
+  }
+
+  @Override
+  public boolean hasGeneration(String dist, long id) {
+    return served().hasGeneration(dist, id);
+  }
+
+  @Override
+  public Optional<Resolved> inGeneration(String dist, long id, String below) {
+    return served().inGeneration(dist, id, below);
+  }
+
+  @Override
+  public long generationsKept() {
+    return served().generationsKept();
+  }
+
   @Override
   public Path staging() {
     return staging;
@@ -105,6 +153,10 @@ public final class LocalTree implements PublishedTree {
 
   @Override
   public void placeLinks(List<Link> links) throws IOException {
+    changing(() -> makeLinks(links));
+  }
+
+  private void makeLinks(List<Link> links) throws IOException {
     Set<Path> directories = new LinkedHashSet<>();
     for (Link l : links) {
       Path target = root.resolve(l.localPath());
@@ -127,7 +179,7 @@ public final class LocalTree implements PublishedTree {
 
   @Override
   public void switchGeneration(String dist, long id, List<Staged> staged) throws IOException {
-    generations.publish(dist, id, staged);
+    changing(() -> generations.publish(dist, id, staged));
   }
 
   @Override
@@ -147,17 +199,26 @@ public final class LocalTree implements PublishedTree {
 
   @Override
   public void retireGeneration(String dist, long id) throws IOException {
-    generations.remove(dist, id);
+    changing(() -> generations.remove(dist, id));
   }
 
   @Override
   public int recoverGenerations() throws IOException {
-    return generations.recover();
+    int[] removed = {0};
+    changing(() -> removed[0] = generations.recover());
+    return removed[0];
   }
 
   /** Deletes the file, then each folder that leaves empty, up to the first that holds anything. */
   @Override
-  public void delete(String path) throws IOException {
+  public void delete(List<String> paths) throws IOException {
+    changing(
+        () -> {
+          for (String path : paths) deleteWithFolders(path);
+        });
+  }
+
+  private void deleteWithFolders(String path) throws IOException {
     files.deleteIfExists(root.resolve(path));
     for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
       if (!files.deleteIfEmptyFolder(root.resolve(path.substring(0, slash)))) return;
@@ -177,16 +238,27 @@ public final class LocalTree implements PublishedTree {
   private void moveAll(List<Staged> staged, String crashPoint) throws IOException {
     fsyncAll(staged);
     Set<Path> directories = new LinkedHashSet<>();
-    for (Staged s : staged) {
-      Path target = root.resolve(s.localPath());
-      ensureDirectory(target.getParent());
-      CrashPoint.reached(crashPoint);
-      files.moveAtomically(s.staged(), target);
-      directories.add(target.getParent());
-    }
+    changing(
+        () -> {
+          for (Staged s : staged) {
+            Path target = root.resolve(s.localPath());
+            ensureDirectory(target.getParent());
+            CrashPoint.reached(crashPoint);
+            files.moveAtomically(s.staged(), target);
+            directories.add(target.getParent());
+          }
+        });
     for (Path dir : directories) {
       files.fsyncDirectory(dir); // the renames themselves survive a crash
     }
+  }
+
+  /**
+   * Makes a change between the two marks of the mirror's change counter, so that a server that
+   * holds what it saw of a path looks again.
+   */
+  private void changing(ChangeCounter.Change change) throws IOException {
+    ChangeCounter.around(root, change);
   }
 
   private void ensureDirectory(Path dir) throws IOException {

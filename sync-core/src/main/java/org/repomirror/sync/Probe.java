@@ -101,7 +101,7 @@ final class Probe {
       double perByte = bytes > 0 ? Math.max(0, seconds - perFile * sample.size()) / bytes : 0;
       return new TransferEstimate.Publishing(perFile, perByte);
     } finally {
-      for (String path : placed) published.delete(path);
+      published.delete(placed);
       for (FetchOutcome.Fetched f : fetched) published.discard(f.staged());
     }
   }

@@ -347,7 +347,7 @@ public final class SyncEngine {
         new Run(
             ledger,
             transfer,
-            new LocalTree(layout.root(), layout.staging(), files),
+            new LocalTree(layout.root(), layout.staging(), files, Ticker.SYSTEM),
             new RunProgress(progress, tree == null ? 1 : 2),
             started.toEpochMilli());
     running = run;

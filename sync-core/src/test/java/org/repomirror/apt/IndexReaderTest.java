@@ -18,6 +18,7 @@ import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
 import org.repomirror.plan.Wanted;
 import org.repomirror.run.Progress;
+import org.repomirror.run.Ticker;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.LocalUpstream;
@@ -65,7 +66,9 @@ class IndexReaderTest {
   private Wanting read(Released released, IndexReader.Mode mode, List<Wanted> heard)
       throws Exception {
     Files.createDirectories(tmp.resolve("mirror"));
-    LocalTree tree = new LocalTree(tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM);
+    LocalTree tree =
+        new LocalTree(
+            tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM);
     Transfer transfer = TestTransfers.strict(new LocalUpstream(tmp.resolve("archive")), tmp);
     try (Transfer.Session session = transfer.open(Progress.NONE, ledger)) {
       return new IndexReader(SuiteSelection.all(), index, tree, ledger)

@@ -11,6 +11,7 @@ import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 import org.repomirror.fs.FileStore;
+import org.repomirror.run.Ticker;
 import org.repomirror.store.LocalTree;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.testing.FakeIndex;
@@ -27,7 +28,8 @@ class PoolPublisherTest {
   @TempDir Path tmp;
 
   private PublishedTree tree() {
-    return new LocalTree(tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM);
+    return new LocalTree(
+        tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM);
   }
 
   private FetchOutcome.Fetched fetched(String path) throws Exception {

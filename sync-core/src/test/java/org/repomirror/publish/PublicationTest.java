@@ -14,6 +14,7 @@ import org.repomirror.debian.Hashes;
 import org.repomirror.fs.FileStore;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
+import org.repomirror.run.Ticker;
 import org.repomirror.store.LocalTree;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.testing.FakeIndex;
@@ -65,7 +66,7 @@ class PublicationTest {
   void contentGoesFirstThenIndexesThenReleaseFilesThenOneBatch() throws Exception {
     FakeIndex index = new FakeIndex();
     FaultyFileStore files = new FaultyFileStore(0);
-    suite().carryOut(index, new LocalTree(root(), tmp.resolve("staging"), files));
+    suite().carryOut(index, new LocalTree(root(), tmp.resolve("staging"), files, Ticker.SYSTEM));
     assertThat(files.moved())
         .extracting(p -> root().relativize(p).toString())
         .containsExactly(
@@ -83,7 +84,10 @@ class PublicationTest {
     FakeIndex index = new FakeIndex();
     FaultyFileStore files = new FaultyFileStore(3); // the third rename: the Release
     assertThatThrownBy(
-            () -> suite().carryOut(index, new LocalTree(root(), tmp.resolve("staging"), files)))
+            () ->
+                suite()
+                    .carryOut(
+                        index, new LocalTree(root(), tmp.resolve("staging"), files, Ticker.SYSTEM)))
         .hasMessageContaining("No space left on device");
     assertThat(Files.readString(root().resolve("dists/s/InRelease")))
         .as("no new Release is visible before all it lists")
@@ -94,7 +98,9 @@ class PublicationTest {
 
     int recovered =
         PublishIntents.recover(
-            new LocalTree(root(), tmp.resolve("staging"), FileStore.SYSTEM), index, 42);
+            new LocalTree(root(), tmp.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM),
+            index,
+            42);
     assertThat(recovered).as("the pool file and the index that made it").isEqualTo(2);
     assertThat(index.file("pool/a.deb")).isPresent();
     assertThat(index.pendingDeletes())
@@ -106,7 +112,7 @@ class PublicationTest {
   @Test
   void aDiscardedPublicationLeavesNothingStaged() throws Exception {
     Publication p = suite();
-    p.discard(new LocalTree(root(), tmp.resolve("staging"), new FaultyFileStore(0)));
+    p.discard(new LocalTree(root(), tmp.resolve("staging"), new FaultyFileStore(0), Ticker.SYSTEM));
     try (var left = Files.walk(tmp.resolve("staging"))) {
       assertThat(left.filter(Files::isRegularFile).toList()).isEmpty();
     }
@@ -128,7 +134,9 @@ class PublicationTest {
             1,
             "sdk.tgz");
     p.link(new PublishedTree.Link("sdk/latest", "sdk.tgz", 1000), link);
-    p.carryOut(index, new LocalTree(root(), tmp.resolve("staging"), new FaultyFileStore(0)));
+    p.carryOut(
+        index,
+        new LocalTree(root(), tmp.resolve("staging"), new FaultyFileStore(0), Ticker.SYSTEM));
     assertThat(Files.readSymbolicLink(root().resolve("sdk/latest"))).isEqualTo(Path.of("sdk.tgz"));
     assertThat(index.file("sdk/latest")).hasValue(link);
     try (var dir = Files.list(root().resolve("sdk"))) {

@@ -13,6 +13,7 @@ import org.repomirror.fs.FileStore;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.FileState;
 import org.repomirror.index.Index;
+import org.repomirror.run.Ticker;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.store.LocalTree;
 import org.repomirror.testing.FakeIndex;
@@ -50,7 +51,9 @@ class PublishIntentsTest {
 
       assertThat(
               PublishIntents.recover(
-                  new LocalTree(root, tmp.resolve("staging"), FileStore.SYSTEM), index, 42))
+                  new LocalTree(root, tmp.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM),
+                  index,
+                  42))
           .isEqualTo(1);
 
       assertThat(index.intents()).isEmpty();
@@ -76,7 +79,8 @@ class PublishIntentsTest {
     PublishIntents.declare(index, List.of(record("dists/s/Packages", 3, newHash)));
     assertThat(
             PublishIntents.recover(
-                new LocalTree(tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM),
+                new LocalTree(
+                    tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM),
                 index,
                 42))
         .isZero();

@@ -20,6 +20,7 @@ import org.repomirror.apt.Wanting;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.fs.FileStore;
 import org.repomirror.run.Progress;
+import org.repomirror.run.Ticker;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.LocalUpstream;
@@ -51,7 +52,7 @@ class SuitesPublisherTest {
   }
 
   private LocalTree tree() {
-    return new LocalTree(mirror(), tmp.resolve("staging"), FileStore.SYSTEM);
+    return new LocalTree(mirror(), tmp.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM);
   }
 
   /** The archive written, its indexes read into staging, and its pool already in the mirror. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.fs.FileStore;
 import org.repomirror.index.Index;
 import org.repomirror.plan.DeletionPolicy;
+import org.repomirror.run.Ticker;
 import org.repomirror.store.LocalTree;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.testing.FakeIndex;
@@ -26,7 +27,8 @@ class SweepTest {
   @TempDir Path tmp;
 
   private PublishedTree tree() {
-    return new LocalTree(tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM);
+    return new LocalTree(
+        tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM);
   }
 
   private void place(String... paths) throws IOException {

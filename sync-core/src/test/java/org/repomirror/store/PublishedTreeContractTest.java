@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.repomirror.fs.FileStore;
+import org.repomirror.run.Ticker;
 import org.repomirror.testing.FaultyFileStore;
 
 /**
@@ -32,7 +33,8 @@ class PublishedTreeContractTest {
   /** Each implementation, made in a folder over a filesystem seam. */
   static Stream<BiFunction<Path, FileStore, PublishedTree>> trees() {
     return Stream.of(
-        (dir, files) -> new LocalTree(dir.resolve("root"), dir.resolve("staging"), files));
+        (dir, files) ->
+            new LocalTree(dir.resolve("root"), dir.resolve("staging"), files, Ticker.SYSTEM));
   }
 
   private static PublishedTree.Staged stage(PublishedTree tree, String path, String content)
@@ -166,7 +168,7 @@ class PublishedTreeContractTest {
             stage(tree, "pool/main/n/newcomer/newcomer.deb", "gone soon"),
             stage(tree, "pool/main/h/hello/hello.deb", "stays")));
     assertThat(tree.folderMtime("pool/main/n/newcomer")).isPresent();
-    tree.delete("pool/main/n/newcomer/newcomer.deb");
+    tree.delete(List.of("pool/main/n/newcomer/newcomer.deb"));
     assertThat(tree.exists("pool/main/n/newcomer/newcomer.deb")).isFalse();
     assertThat(tree.folderMtime("pool/main/n")).as("left empty, so deleted").isEmpty();
     assertThat(tree.folderMtime("pool/main")).as("holds h/").isPresent();
@@ -195,5 +197,75 @@ class PublishedTreeContractTest {
     assertThat(tree.linkTarget("sdk/latest")).hasValue("sdk-1.tgz");
     assertThat(tree.stat("sdk/latest"))
         .hasValueSatisfying(s -> assertThat(s.regularFile()).as("not followed").isFalse());
+  }
+
+  private static String content(ServedTree.Resolved r) throws IOException {
+    assertThat(r).isInstanceOf(ServedTree.RegularFile.class);
+    return Files.readString(((ServedTree.RegularFile) r).path());
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void theServerReadsWhatTheSyncPlacedAndNothingHidden(
+      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    tree.placeContent(
+        List.of(
+            stage(tree, "pool/main/h/hello/hello.deb", "a package"),
+            stage(tree, "pool/main/h/hello/.half-made", "hidden")));
+    ServedTree.Resolved deb = tree.resolve("pool/main/h/hello/hello.deb");
+    assertThat(content(deb)).isEqualTo("a package");
+    assertThat(((ServedTree.RegularFile) deb).size()).isEqualTo(9);
+    assertThat(tree.resolve("pool/main/h/hello/absent.deb")).isEqualTo(ServedTree.MISSING);
+    ServedTree.Resolved folder = tree.resolve("pool/main/h/hello");
+    assertThat(folder).isInstanceOf(ServedTree.Directory.class);
+    assertThat(tree.list((ServedTree.Directory) folder))
+        .extracting(ServedTree.Entry::name, ServedTree.Entry::size)
+        .as("the hidden file is not listed")
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("hello.deb", 9L));
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void aLinkIsFollowedOnlyInsideTheTree(BiFunction<Path, FileStore, PublishedTree> make)
+      throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    Files.writeString(tmp.resolve("secret"), "outside");
+    generation(tree, 1);
+    tree.placeContent(List.of(stage(tree, "sdk/sdk-1.tgz", "sdk")));
+    tree.placeLinks(
+        List.of(
+            new PublishedTree.Link("sdk/latest", "sdk-1.tgz", -1),
+            new PublishedTree.Link("sdk/escape", "../../secret", -1),
+            new PublishedTree.Link(
+                "sdk/state", "../.repomirror/generations/dists%2Fs/1/Release", -1)));
+    assertThat(tmp.resolve("root/sdk/state")).as("the target exists").exists();
+    assertThat(content(tree.resolve("sdk/latest"))).isEqualTo("sdk");
+    assertThat(tree.resolve("sdk/escape")).isEqualTo(ServedTree.MISSING);
+    assertThat(tree.resolve("sdk/state")).isEqualTo(ServedTree.MISSING);
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void theServerReadsEachKeptGenerationAsItWasPublished(
+      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
+    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    tree.placeContent(List.of(stage(tree, "pool/a.deb", "a")));
+    assertThat(tree.generation("dists/s")).as("no generation yet").isEmpty();
+    generation(tree, 1);
+    generation(tree, 2);
+    assertThat(tree.generation("dists/s")).hasValue(2);
+    assertThat(content(tree.resolve("dists/s/Release"))).isEqualTo("release of 2");
+    assertThat(content(tree.inGeneration("dists/s", 1, "Release").orElseThrow()))
+        .isEqualTo("release of 1");
+    assertThat(content(tree.inGeneration("dists/s", 1, "main/Packages").orElseThrow()))
+        .isEqualTo("packages of 1");
+    assertThat(tree.inGeneration("dists/s", 1, "main/Sources")).hasValue(ServedTree.MISSING);
+    assertThat(tree.inGeneration("dists/s", 1, "main")).as("a folder: the tree answers").isEmpty();
+    assertThat(tree.generationsKept()).isEqualTo(2);
+    tree.retireGeneration("dists/s", 1);
+    assertThat(tree.hasGeneration("dists/s", 1)).isFalse();
+    assertThat(tree.hasGeneration("dists/s", 2)).isTrue();
+    assertThat(tree.generationsKept()).isEqualTo(1);
   }
 }

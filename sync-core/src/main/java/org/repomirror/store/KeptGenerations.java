@@ -1,52 +1,54 @@
-package org.repomirror.server;
+package org.repomirror.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads the generations a sync keeps of each suite's dists folder: which one the served folder
- * holds (its marker), and the files of any kept one. The layout is the sync's ({@code
- * org.repomirror.store.Generations}): {@code .repomirror/generations/<suite, '/' as %2F>/<id>/},
- * and a marker {@code .repomirror-generation} in the served folder naming the id. The state folder
- * is the mirror's: the served root's, or, for a mirror of a {@code mirrors} list kept in a folder
- * of the served tree, that folder's ({@code debian/.repomirror/generations/dists%2Fbookworm/} for
- * the suite served as {@code debian/dists/bookworm}). Thread-safe; every call reads the disk but
- * for where each suite's mirror is, which is remembered once found.
+ * The generations kept of each suite under a served root, read for the server: which one a served
+ * dists folder holds (its marker), and the files of any kept one, in the layout {@link Generations}
+ * writes. The state folder is the mirror's: the served root's, or, for a mirror of a {@code
+ * mirrors} list kept in a folder of the served tree, that folder's ({@code
+ * debian/.repomirror/generations/dists%2Fbookworm/} for the suite served as {@code
+ * debian/dists/bookworm}). Thread-safe; every call reads the disk but for where each suite's mirror
+ * is, which is remembered once found.
  */
-final class GenerationStore {
-  static final String MARKER = ".repomirror-generation";
-  static final String STORE = ".repomirror/generations";
-
+final class KeptGenerations {
   private final Path root;
 
   /** A suite's mirror folder below the served root ("" for the root itself), once found. */
   private final ConcurrentHashMap<String, String> mirrors = new ConcurrentHashMap<>();
 
-  GenerationStore(Path realRoot) {
+  KeptGenerations(Path realRoot) {
     this.root = realRoot;
   }
 
-  /** The generation the served folder of a suite holds, or -1 when it has none. */
-  long current(String dist) {
+  OptionalLong current(String dist) {
     try {
-      byte[] text = Files.readAllBytes(root.resolve(dist).resolve(MARKER));
-      return Long.parseLong(new String(text, StandardCharsets.UTF_8).strip());
-    } catch (IOException | NumberFormatException | java.nio.file.InvalidPathException e) {
-      return -1;
+      byte[] text = Files.readAllBytes(root.resolve(dist).resolve(Generations.MARKER));
+      return OptionalLong.of(Long.parseLong(new String(text, StandardCharsets.UTF_8).strip()));
+    } catch (IOException | NumberFormatException | InvalidPathException e) {
+      return OptionalLong.empty();
     }
   }
 
   private Path folder(String dist, long id) {
     String mirror = mirrorOf(dist);
     String below = mirror.isEmpty() ? dist : dist.substring(mirror.length() + 1);
-    return root.resolve(mirror).resolve(STORE).resolve(encode(below)).resolve(Long.toString(id));
+    return root.resolve(mirror)
+        .resolve(Generations.STORE)
+        .resolve(Generations.key(below))
+        .resolve(Long.toString(id));
   }
 
   /**
@@ -61,19 +63,14 @@ final class GenerationStore {
     String candidate = dists > 0 ? dist.substring(0, dists) : "";
     while (true) {
       String below = candidate.isEmpty() ? dist : dist.substring(candidate.length() + 1);
-      Path store = root.resolve(candidate).resolve(STORE);
-      if (Files.isDirectory(store.resolve(encode(below)))) {
+      Path store = root.resolve(candidate).resolve(Generations.STORE);
+      if (Files.isDirectory(store.resolve(Generations.key(below)))) {
         mirrors.put(dist, candidate);
         return candidate;
       }
       if (candidate.isEmpty()) return "";
       candidate = parent(candidate);
     }
-  }
-
-  /** A suite's folder name in the store: its path, '/' as %2F. */
-  private static String encode(String dist) {
-    return dist.replace("%", "%25").replace("/", "%2F");
   }
 
   private static String parent(String folder) {
@@ -85,31 +82,25 @@ final class GenerationStore {
     return Files.isDirectory(folder(dist, id));
   }
 
-  /**
-   * A path under a suite's folder as a kept generation holds it: a regular file, or {@link
-   * ServedTree.Missing} when the generation has nothing there; null when the tree should answer (a
-   * folder, a link).
-   *
-   * @param relative the path below the suite's folder
-   */
-  ServedTree.Resolved file(String dist, long id, String relative) {
-    Path p = folder(dist, id).resolve(relative);
+  /** See {@link ServedTree#inGeneration}. */
+  Optional<ServedTree.Resolved> file(String dist, long id, String below) {
+    Path p = folder(dist, id).resolve(below);
     try {
       BasicFileAttributes a =
           Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!a.isRegularFile()) return null;
-      return new ServedTree.RegularFile(p, a.size(), a.lastModifiedTime(), a.fileKey());
+      if (!a.isRegularFile()) return Optional.empty();
+      return Optional.of(LocalServedTree.toResolved(p, a));
     } catch (NoSuchFileException e) {
-      return new ServedTree.Missing();
+      return Optional.of(ServedTree.MISSING);
     } catch (IOException e) {
-      return null;
+      return Optional.empty();
     }
   }
 
   /** How many generations are kept, over all suites of the served root and the mirrors found. */
   long kept() {
     long n = kept(root);
-    for (String mirror : new java.util.HashSet<>(mirrors.values())) {
+    for (String mirror : new HashSet<>(mirrors.values())) {
       if (!mirror.isEmpty()) n += kept(root.resolve(mirror));
     }
     return n;
@@ -117,7 +108,7 @@ final class GenerationStore {
 
   private static long kept(Path mirror) {
     long n = 0;
-    Path store = mirror.resolve(STORE);
+    Path store = mirror.resolve(Generations.STORE);
     if (!Files.isDirectory(store)) return 0;
     try (DirectoryStream<Path> suites = Files.newDirectoryStream(store, Files::isDirectory)) {
       for (Path suite : suites) {

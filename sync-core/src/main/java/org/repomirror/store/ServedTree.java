@@ -1,0 +1,85 @@
+package org.repomirror.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The published tree as a server reads it: what a request path names, a folder's entries, and the
+ * generations a sync keeps of each suite for the clients pinned to them. The read side of {@link
+ * PublishedTree}, and the only way the server reaches the tree. Paths are relative to the tree's
+ * root, segments joined by {@code /}, already normalised (no dot-segments, nothing hidden asked
+ * for). Thread-safe.
+ */
+public interface ServedTree {
+
+  /** What a path resolved to. */
+  sealed interface Resolved {}
+
+  /** Nothing servable: absent, hidden, outside the root, or not a regular file or folder. */
+  record Missing() implements Resolved {}
+
+  /**
+   * A file to send, on the local filesystem (a store that is not one hands out a local copy).
+   *
+   * @param modified the full-precision mtime
+   * @param fileKey the device and inode, or null where the platform has none
+   */
+  record RegularFile(Path path, long size, FileTime modified, Object fileKey) implements Resolved {
+    public long mtimeSecond() {
+      return modified.toMillis() / 1000;
+    }
+  }
+
+  /** A folder, for a listing. */
+  record Directory(Path path, long mtimeSecond) implements Resolved {}
+
+  /** A folder's entry, as a listing shows it. */
+  record Entry(String name, boolean directory, long size, long mtimeSecond) {}
+
+  Resolved MISSING = new Missing();
+
+  /**
+   * The tree under a local folder. A symbolic link is followed only when its real path stays inside
+   * the root and names no hidden segment.
+   *
+   * @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime}), for how long the
+   *     shape of a folder is trusted
+   * @throws IOException if the root does not exist or is not a folder
+   */
+  static ServedTree local(Path root, LongSupplier nanoTime) throws IOException {
+    return new LocalServedTree(root, nanoTime);
+  }
+
+  /**
+   * What a path names: a mirror's file as the sync last left it (looked at again after each of its
+   * changes, and each second), anything else as it is now; {@link #MISSING} for anything that
+   * cannot be served.
+   */
+  Resolved resolve(String path);
+
+  /** The visible entries of a folder; entries that cannot be served are left out. */
+  List<Entry> list(Directory folder) throws IOException;
+
+  /** The generation a suite's served dists folder holds; empty when the sync keeps none of it. */
+  OptionalLong generation(String dist);
+
+  /** Whether a generation of a suite is still kept. */
+  boolean hasGeneration(String dist, long id);
+
+  /**
+   * A path below a suite's dists folder as a kept generation holds it: a regular file, or {@link
+   * #MISSING} when the generation has nothing there; empty when the tree as it is now should answer
+   * (a folder, a link).
+   *
+   * @param below the path below the suite's folder
+   */
+  Optional<Resolved> inGeneration(String dist, long id, String below);
+
+  /** How many generations are kept, over all suites found so far. */
+  long generationsKept();
+}

@@ -5,15 +5,15 @@
 # per run; a wrk run with errors or non-2xx answers says so loudly instead of a figure. The servers
 # run on CPU 1 and wrk on CPU 0 (PIN=no leaves placement to the scheduler): unpinned, a server that
 # shares wrk's core loses a third of its rate, and which one does changes from run to run.
-# Usage: serve_ab.sh A.jar B.jar WORK [N] [D]   (WORK: a scratch folder; sizes: SIZES="1k 64k";
+# Usage: serve_ab.sh A.jar B.jar WORK [N] [D]   (WORK: a scratch folder; sizes: SIZES="1k 64k" (1m too);
 # MIRROR=no serves a plain folder rather than a mirror root)
 set -euo pipefail
 a=$1 b=$2 work=$3 n=${4:-5} d=${5:-10}
 java="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 ulimit -n "$(ulimit -Hn)"
 mkdir -p "$work/src/pool" "$work/nginx"
-declare -A bytes=([1k]=1024 [64k]=65536)
-for size in 1k 64k; do
+declare -A bytes=([1k]=1024 [64k]=65536 [1m]=1048576)
+for size in 1k 64k 1m; do
   f="$work/src/pool/file-$size.bin"
   [[ -f "$f" ]] || head -c "${bytes[$size]}" /dev/urandom > "$f"
 done

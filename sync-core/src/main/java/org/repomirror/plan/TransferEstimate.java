@@ -32,9 +32,11 @@ public final class TransferEstimate {
    *
    * @param secondsPerFile the fixed cost of one file
    * @param secondsPerByte the cost of its bytes (the flush of what the transfer wrote)
+   * @param sustained whether the bytes' cost is the disk's sustained rate, written past the page
+   *     cache, rather than a flush that a cache may have absorbed
    */
-  public record Publishing(double secondsPerFile, double secondsPerByte) {
-    public static final Publishing FREE = new Publishing(0, 0);
+  public record Publishing(double secondsPerFile, double secondsPerByte, boolean sustained) {
+    public static final Publishing FREE = new Publishing(0, 0, false);
 
     double seconds(long files, long bytes) {
       return secondsPerFile * files + secondsPerByte * bytes;
@@ -87,20 +89,27 @@ public final class TransferEstimate {
     return new Seconds(
         Math.max(transfer, publish),
         String.format(
-            "from a probe of %d files (%.1f MB) over %d connections: %.0f ms per file + %s per"
-                + " connection; publishing beside it %.1f s"
-                + (publishing == Publishing.FREE
-                    ? ""
-                    : String.format(
-                        " (%.2f ms per file + %.0f MB/s to disk, measured now)",
-                        publishing.secondsPerFile() * 1e3,
-                        publishing.secondsPerByte() > 0 ? 1e-6 / publishing.secondsPerByte() : 0)),
-            samples.size(),
-            got / 1e6,
-            connections,
-            fit.perFile * 1e3,
-            fit.perByte > 0 ? String.format("%.1f MB/s", 1e-6 / fit.perByte) : "no time per byte",
-            publish));
+                "from a probe of %d files (%.1f MB) over %d connections: %.0f ms per file + %s per"
+                    + " connection; publishing beside it %.1f s",
+                samples.size(),
+                got / 1e6,
+                connections,
+                fit.perFile * 1e3,
+                fit.perByte > 0
+                    ? String.format("%.1f MB/s", 1e-6 / fit.perByte)
+                    : "no time per byte",
+                publish)
+            + measured(publishing));
+  }
+
+  /** What the basis says of publishing's own measurement, when there was one. */
+  private static String measured(Publishing publishing) {
+    if (publishing == Publishing.FREE) return "";
+    return String.format(
+        " (%.2f ms per file + %.0f MB/s to disk%s, measured now)",
+        publishing.secondsPerFile() * 1e3,
+        publishing.secondsPerByte() > 0 ? 1e-6 / publishing.secondsPerByte() : 0,
+        publishing.sustained() ? " sustained" : "");
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +62,11 @@ final class PlanRun {
     this.tree = tree;
   }
 
-  PlanReport run(String upstream) throws IOException, InterruptedException {
+  /**
+   * @param startUp what the sync pays before it lists (see {@link SyncEngine#plan})
+   */
+  PlanReport run(String upstream, Duration startUp) throws IOException, InterruptedException {
+    double startSeconds = startUp.toNanos() / 1e9;
     long t0 = Ticker.SYSTEM.nanos();
     Released released = releases.fetch(options.dists());
     SyncPlanner.Planning planning =
@@ -98,7 +103,9 @@ final class PlanRun {
                 totals.fetchFiles(),
                 totals.fetchBytes());
     Double total =
-        e instanceof TransferEstimate.Seconds s ? Double.valueOf(listSeconds + s.seconds()) : null;
+        e instanceof TransferEstimate.Seconds s
+            ? Double.valueOf(startSeconds + listSeconds + s.seconds())
+            : null;
     RunOutcomes.Findings f =
         new RunOutcomes.Findings(asReports(wanting), t, parts.ledger().failures(), false, null);
     return new PlanReport(
@@ -110,7 +117,8 @@ final class PlanRun {
             total == null
                 ? e.basis()
                 : String.format(
-                    "listing %.1f s as measured now; transfer %s", listSeconds, e.basis())),
+                    "start-up %.1f s and listing %.1f s as measured now; transfer %s",
+                    startSeconds, listSeconds, e.basis())),
         parts.ledger().warnings(),
         RunOutcomes.outcome(f),
         RunOutcomes.reason(f));

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Random;
+import org.repomirror.fs.DiskRate;
 import org.repomirror.index.Index;
 import org.repomirror.plan.TransferEstimate;
 import org.repomirror.plan.Wanted;
@@ -51,7 +53,7 @@ final class Probe {
           fetched.add(f);
         }
       }
-      publishing = publishing(parts, fetched);
+      publishing = publishing(parts, fetched, bytes);
     }
     TransferEstimate.Estimate probed =
         TransferEstimate.fromProbe(files, bytes, samples, connections, sample.size(), publishing);
@@ -67,13 +69,22 @@ final class Probe {
   /** Where the probe places its files, in a hidden folder of the tree, and deletes them. */
   private static final String SCRATCH = MirrorLayout.STATE + "/probe-publish/";
 
+  /** The direct write that measures the disk: a quarter of the plan, 16 to 128 MiB. */
+  private static final long MIN_DISK_PROBE = 16L << 20;
+
+  private static final long MAX_DISK_PROBE = 128L << 20;
+
   /**
-   * What publishing costs on this disk, measured the way the sync publishes: tiny files for the
-   * cost per file, then the probe's own fetched files (not yet flushed to disk, as in a sync) for
-   * the cost per byte. They are placed in a hidden folder of the tree and deleted.
+   * What publishing costs on this disk, measured the way the sync publishes: tiny files placed for
+   * the cost per file; for the cost per byte, the disk's sustained rate, written past the page
+   * cache ({@link DiskRate}), since a long sync makes gigabytes durable and a burst would land in
+   * memory. Where the filesystem refuses direct writes, the probe's own fetched files are placed
+   * instead (not yet flushed, as in a sync). What is placed goes to a hidden folder of the tree and
+   * is deleted.
    */
   private static TransferEstimate.Publishing publishing(
-      AptSync.Parts parts, List<FetchOutcome.Fetched> fetched) throws IOException {
+      AptSync.Parts parts, List<FetchOutcome.Fetched> fetched, long plannedBytes)
+      throws IOException {
     PublishedTree published = parts.published();
     Path staging = published.staging();
     List<String> placed = new ArrayList<>();
@@ -88,6 +99,11 @@ final class Probe {
       tiny.forEach(s -> placed.add(s.localPath()));
       published.placeContent(tiny);
       double perFile = (Ticker.SYSTEM.nanos() - t0) / 1e9 / TINY_FILES;
+      long direct = Math.clamp(plannedBytes / 4, MIN_DISK_PROBE, MAX_DISK_PROBE);
+      OptionalDouble sustained = DiskRate.sustainedWrite(staging, direct, Ticker.SYSTEM);
+      if (sustained.isPresent()) {
+        return new TransferEstimate.Publishing(perFile, 1 / sustained.getAsDouble(), true);
+      }
       List<PublishedTree.Staged> sample = new ArrayList<>();
       long bytes = 0;
       for (int i = 0; i < fetched.size(); i++) {
@@ -99,7 +115,7 @@ final class Probe {
       published.placeContent(sample);
       double seconds = (Ticker.SYSTEM.nanos() - t1) / 1e9;
       double perByte = bytes > 0 ? Math.max(0, seconds - perFile * sample.size()) / bytes : 0;
-      return new TransferEstimate.Publishing(perFile, perByte);
+      return new TransferEstimate.Publishing(perFile, perByte, false);
     } finally {
       published.delete(placed);
       for (FetchOutcome.Fetched f : fetched) published.discard(f.staged());

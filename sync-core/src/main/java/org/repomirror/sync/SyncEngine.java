@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -313,8 +314,11 @@ public final class SyncEngine {
    * estimated duration. Only what must be read is fetched (Release files, one variant of each
    * index, a probe of a few files), into staging, and deleted again; nothing is published, and only
    * the estimate is recorded in the index, for the next run's report.
+   *
+   * @param startUp what the sync would pay before it lists, as this process paid it: the JVM's
+   *     start and the index's opening for a mirror run alone or first, else nothing
    */
-  public PlanReport plan() throws IOException, InterruptedException {
+  public PlanReport plan(Duration startUp) throws IOException, InterruptedException {
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
       Run run = start(new RunLedger(false), started);
@@ -328,7 +332,7 @@ public final class SyncEngine {
                   new SuiteReleases(releases(run), run.ledger(), clock),
                   apt.indexReader(),
                   treePass)
-              .run(upstream.url(""));
+              .run(upstream.url(""), startUp);
       RunRecords.rememberPlan(index, clock, report.estimate().estimatedSeconds());
       return report;
     }

@@ -83,13 +83,23 @@ class TransferEstimateTest {
     TransferEstimate.Seconds quickDisk =
         (TransferEstimate.Seconds)
             TransferEstimate.fromProbe(
-                1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.001, 1e-9));
+                1000,
+                5_000_000_000L,
+                probe(),
+                8,
+                6,
+                new TransferEstimate.Publishing(0.001, 1e-9, true));
     assertThat(quickDisk.seconds()).as("1 s + 5 s of publishing hide").isCloseTo(65, within(0.5));
     assertThat(quickDisk.basis()).contains("publishing beside it 6.0 s");
     TransferEstimate.Seconds slowDisk =
         (TransferEstimate.Seconds)
             TransferEstimate.fromProbe(
-                1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.08, 0));
+                1000,
+                5_000_000_000L,
+                probe(),
+                8,
+                6,
+                new TransferEstimate.Publishing(0.08, 0, false));
     assertThat(slowDisk.seconds()).as("80 s of publishing").isCloseTo(80, within(0.5));
   }
 
@@ -161,16 +171,26 @@ class TransferEstimateTest {
     TransferEstimate.Seconds e =
         (TransferEstimate.Seconds)
             TransferEstimate.fromProbe(
-                1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.001, 1e-9));
+                1000,
+                5_000_000_000L,
+                probe(),
+                8,
+                6,
+                new TransferEstimate.Publishing(0.001, 1e-9, true));
     assertThat(e.basis())
         .isEqualTo(
             "from a probe of 6 files (12.8 MB) over 8 connections: 20 ms per file + 10.0 MB/s per"
-                + " connection; publishing beside it 6.0 s (1.00 ms per file + 1000 MB/s to disk,"
+                + " connection; publishing beside it 6.0 s (1.00 ms per file + 1000 MB/s to disk sustained,"
                 + " measured now)");
     TransferEstimate.Seconds noRate =
         (TransferEstimate.Seconds)
             TransferEstimate.fromProbe(
-                1000, 5_000_000_000L, probe(), 8, 6, new TransferEstimate.Publishing(0.08, 0));
+                1000,
+                5_000_000_000L,
+                probe(),
+                8,
+                6,
+                new TransferEstimate.Publishing(0.08, 0, false));
     assertThat(noRate.basis()).endsWith("(80.00 ms per file + 0 MB/s to disk, measured now)");
     assertThat(TransferEstimate.fromProbe(1000, 5_000_000_000L, probe(), 8, 6).basis())
         .endsWith("publishing beside it 0.0 s");

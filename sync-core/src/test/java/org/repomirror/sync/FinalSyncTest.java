@@ -90,7 +90,7 @@ class FinalSyncTest {
   private PlanReport plan(ScriptedUpstream upstream) throws Exception {
     try (Index index = Index.open(mirror().resolve(".repomirror/index"));
         HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
-      return engine(upstream, index, source).plan();
+      return engine(upstream, index, source).plan(java.time.Duration.ZERO);
     }
   }
 
@@ -203,7 +203,11 @@ class FinalSyncTest {
           .extracting(PlanReport.Item::state)
           .isEqualTo("changed");
       assertThat(first.totals().fetchFiles()).isGreaterThanOrEqualTo(2);
-      assertThat(first.estimate().estimateBasis()).contains("probe");
+      assertThat(first.estimate().estimateBasis())
+          .contains("probe")
+          .as("what this process paid before listing, and the disk past its cache")
+          .contains("start-up")
+          .contains("to disk sustained");
       assertThat(mirror().resolve("dists")).as("nothing published").doesNotExist();
       assertThat(mirror().resolve("pool")).as("the probe's files are not kept").doesNotExist();
 

@@ -114,7 +114,7 @@ class SecondLevelTest {
       PlanReport plan;
       try (Index index = Index.open(mirror().resolve(".repomirror/index"));
           HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 4)) {
-        plan = engine(index, source).plan();
+        plan = engine(index, source).plan(java.time.Duration.ZERO);
       }
 
       SyncReport first = sync(upstream);

@@ -14,8 +14,9 @@ import org.repomirror.store.ServedTree;
 /**
  * The bytes of small files, bounded in total size, so that hot files (Release, InRelease, small
  * indexes) are answered without opening them. An entry is used only while the file's size, mtime
- * and inode are what they were when it was read; every request stats the file anyway, so a replaced
- * file (the sync always renames a new inode into place) is never served stale. Thread-safe.
+ * and inode are what the served tree says they are now; the tree looks again after every change the
+ * sync makes (and at every request where no sync keeps the tree), so a file the sync replaces (it
+ * always renames a new inode into place) is never served stale. Thread-safe.
  */
 final class SmallFileCache {
   /** Files larger than this are never cached. */

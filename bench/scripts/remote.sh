@@ -10,8 +10,9 @@
 #              repomirror sync --final (delta, everything it touched re-hashed, a verdict) against
 #              ftpsync's two stages with plain rsync over the daemon (stage 1 without the indexes,
 #              stage 2 everything with --delay-updates --delete-delay).
-# Every repomirror run has a 512 MiB heap. Needs root (ip netns, tc). Traffic never leaves the
-# namespaces this script creates.
+# Every repomirror run has a 512 MiB heap; REMOTE_SYNC_ARGS adds options to each (e.g.
+# "--pipeline 1"). Needs root (ip netns, tc). Traffic never leaves the namespaces this script
+# creates.
 need nginx rsync python3 bc
 
 remote_dir="$work/remote"
@@ -96,7 +97,7 @@ rm_from() { # source root [--final]
   local upstream=http://10.77.0.1:8093/ source=manifest
   [[ $1 == index ]] && { upstream=http://10.77.0.1:8092/; source=autoindex; }
   in_ns "$top/repomirror" sync --mode tree --tree-source "$source" --upstream "$upstream" --root "$2" \
-    --hostname "mirror-$1" --max-delete 1000000 ${3:-}
+    --hostname "mirror-$1" --max-delete 1000000 ${3:-} ${REMOTE_SYNC_ARGS:-}
 }
 manifest_sync() { rm_from manifest "$m_manifest"; }
 index_sync() { rm_from index "$m_index"; }

@@ -5,7 +5,8 @@
 # repomirror and rsync each make an initial copy of a 2,000-file repository (Debian's size
 # distribution scaled by 0.1) through it, alternating. Goodput is reported as a share of the link
 # rate. Needs root (ip netns, tc). Traffic never leaves the namespaces this script creates.
-# WAN_CONNECTIONS sets repomirror's connections (default 8).
+# WAN_CONNECTIONS sets repomirror's connections (default 8); WAN_SYNC_ARGS adds options (e.g.
+# "--pipeline 1").
 need nginx rsync python3 bc
 
 wan_dir="$work/wan"
@@ -72,7 +73,8 @@ wan_run() { # tool -> seconds
   case "$1" in
     repomirror)
       ip netns exec "$ns" "$top/repomirror" sync --root "$target" --upstream "http://$http_host:$http_port/" \
-        --dist dists/bench --keyring "$data/keyring.gpg" --connections "${WAN_CONNECTIONS:-8}" > "$wan_dir/run/repomirror.log" 2>&1 ;;
+        --dist dists/bench --keyring "$data/keyring.gpg" --connections "${WAN_CONNECTIONS:-8}" \
+        ${WAN_SYNC_ARGS:-} > "$wan_dir/run/repomirror.log" 2>&1 ;;
     rsync)
       ip netns exec "$ns" rsync -a "rsync://$http_host:$rsync_port/repo/" "$target/" ;;
   esac

@@ -39,6 +39,8 @@ import java.util.List;
  *     one the Release lists
  * @param retryBackoff the first retry's delay after a transient failure; each next one doubles it
  * @param maxRetryAfter the longest Retry-After an upstream's answer is waited for
+ * @param pipeline requests in flight on each HTTP connection, as apt keeps them; 1 sends one at a
+ *     time
  */
 public record SyncConfig(
     Path root,
@@ -67,7 +69,8 @@ public record SyncConfig(
     Boolean installer,
     List<String> installerVersions,
     Duration retryBackoff,
-    Duration maxRetryAfter) {
+    Duration maxRetryAfter,
+    Integer pipeline) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
@@ -77,6 +80,7 @@ public record SyncConfig(
   public static final int DEFAULT_MAX_DELETE = 5000;
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+  public static final int DEFAULT_PIPELINE = 10;
 
   public SyncConfig {
     dists = dists != null ? List.copyOf(dists) : List.of();
@@ -100,6 +104,7 @@ public record SyncConfig(
     installerVersions = installerVersions != null ? List.copyOf(installerVersions) : List.of();
     retryBackoff = retryBackoff != null ? retryBackoff : DEFAULT_RETRY_BACKOFF;
     maxRetryAfter = maxRetryAfter != null ? maxRetryAfter : DEFAULT_MAX_RETRY_AFTER;
+    pipeline = pipeline != null ? pipeline : DEFAULT_PIPELINE;
     treeSource = treeSource != null ? treeSource : "auto";
     if (!mode.equals("apt") && !mode.equals("tree")) {
       throw new InvalidValueException("mode", "must be apt or tree, got '" + mode + "'");
@@ -113,6 +118,9 @@ public record SyncConfig(
     }
     if (maxDelete < 0) {
       throw new InvalidValueException("max-delete", "must not be negative");
+    }
+    if (pipeline < 1 || pipeline > 64) {
+      throw new InvalidValueException("pipeline", "must be 1..64, got " + pipeline);
     }
     if (connections < 1 || connections > 256) {
       throw new InvalidValueException("connections", "must be 1..256, got " + connections);
@@ -249,6 +257,7 @@ public record SyncConfig(
     private Boolean installer;
     private List<String> installerVersions;
     private Duration retryBackoff;
+    private Integer pipeline;
     private Duration maxRetryAfter;
 
     public Builder() {}
@@ -280,6 +289,7 @@ public record SyncConfig(
       installer = c.installer;
       installerVersions = c.installerVersions;
       retryBackoff = c.retryBackoff;
+      pipeline = c.pipeline;
       maxRetryAfter = c.maxRetryAfter;
     }
 
@@ -334,6 +344,11 @@ public record SyncConfig(
 
     public Builder binaries(Boolean v) {
       binaries = or(v, binaries);
+      return this;
+    }
+
+    public Builder pipeline(Integer v) {
+      pipeline = or(v, pipeline);
       return this;
     }
 
@@ -433,7 +448,8 @@ public record SyncConfig(
           installer,
           installerVersions,
           retryBackoff,
-          maxRetryAfter);
+          maxRetryAfter,
+          pipeline);
     }
   }
 }

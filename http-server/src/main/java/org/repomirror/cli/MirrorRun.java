@@ -133,7 +133,8 @@ final class MirrorRun {
     SyncConfig c = p.config();
     return p.local()
         ? new LocalUpstream(Path.of(c.upstream()))
-        : new HttpUpstream(c.upstream(), c.timeout(), c.connections());
+        : new HttpUpstream(
+            c.upstream(), c.timeout(), c.connections(), c.pipeline(), Clock.systemUTC());
   }
 
   /** Says who holds a mirror, rather than that its index is locked, when a sync runs on it. */
@@ -160,12 +161,14 @@ final class MirrorRun {
     if (source instanceof LocalUpstream local) {
       return new DirectoryLister(local.root(), Math.max(4, connections), p.config().checksum());
     }
+    // As many pages in flight as the connections carry requests.
+    int pages = connections * source.depth();
     return switch (p.config().treeSource()) {
       case "manifest" -> new ManifestLister(source);
-      case "autoindex" -> new AutoindexLister(source, connections);
+      case "autoindex" -> new AutoindexLister(source, pages);
       default ->
           new ManifestOrAutoindexLister(
-              new ManifestLister(source), new AutoindexLister(source, connections));
+              new ManifestLister(source), new AutoindexLister(source, pages));
     };
   }
 }

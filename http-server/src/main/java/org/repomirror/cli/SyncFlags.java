@@ -40,8 +40,15 @@ final class SyncFlags {
   @Option(
       names = "--connections",
       paramLabel = "N",
-      description = "Parallel downloads (default 8).")
+      description =
+          "Connections to an HTTP upstream; parallel copies from a directory (default 8).")
   Integer connections;
+
+  @Option(
+      names = "--pipeline",
+      paramLabel = "N",
+      description = "Requests in flight on each connection (default 10; 1 sends one at a time).")
+  Integer pipeline;
 
   @Option(
       names = "--bwlimit",
@@ -136,6 +143,7 @@ final class SyncFlags {
         .installer(noInstaller ? false : null)
         .installerVersions(installerVersions)
         .connections(connections)
+        .pipeline(pipeline)
         .bwlimit(bwlimit)
         .report(report)
         .maxDelete(maxDelete)

@@ -17,9 +17,9 @@ import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
 
 /**
- * A kill -9 in the middle of a long initial sync loses at most the files in flight: what was
- * verified before the kill is not fetched again, and partial downloads resume. Counted in the bytes
- * the upstream sent before and after the kill.
+ * A kill -9 in the middle of a long initial sync loses at most the files in flight (the connections
+ * times their pipelines' depth): what was verified before the kill is not fetched again, and
+ * partial downloads resume. Counted in the bytes the upstream sent before and after the kill.
  */
 class CrashResumeTest {
   private static final int PACKAGES = 40;
@@ -58,6 +58,8 @@ class CrashResumeTest {
               keyring.toString(),
               "--connections",
               "4",
+              "--pipeline",
+              "2",
               "--bwlimit",
               "2MiB");
       Process killed = SyncProcess.start(sync, "staged:" + KILL_AFTER, tmp.resolve("killed.log"));
@@ -78,7 +80,8 @@ class CrashResumeTest {
       assertThat(up.requests())
           .as("no file verified before the kill is fetched again")
           .noneMatch(q -> verified.contains(q.path()));
-      long inFlight = 4L * 100_000 + 64 * 1024; // at most a file per connection, plus indexes
+      // At most the files in flight: two per connection (the pipeline), plus indexes.
+      long inFlight = 4L * 2 * 100_000 + 64 * 1024;
       assertThat(after)
           .as("bytes after the kill")
           .isLessThanOrEqualTo(pool - verified.size() * 90_000L + inFlight);

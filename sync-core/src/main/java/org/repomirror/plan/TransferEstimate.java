@@ -47,16 +47,16 @@ public final class TransferEstimate {
   public record Run(long files, long bytes, long millis) {}
 
   /**
-   * From a probe: each file's time is fitted as {@code a + b × size} (latency plus bytes at the
-   * rate one of {@code connections} parallel downloads gets), and the plan's files are assumed to
-   * keep all connections busy.
+   * From a probe: each file's time is fitted as {@code a + b × size} (latency, and the wait behind
+   * the requests before it on its connection, plus bytes at the rate one of {@code parallel}
+   * downloads under way at once gets), and the plan's files are assumed to keep them all busy.
    *
    * @param samples the probe's files that arrived, in the order they were asked for; an empty list
    *     gives no estimate
    */
   public static Estimate fromProbe(
-      long files, long bytes, List<Sample> samples, int connections, int probed) {
-    return fromProbe(files, bytes, samples, connections, probed, Publishing.FREE);
+      long files, long bytes, List<Sample> samples, int parallel, int probed) {
+    return fromProbe(files, bytes, samples, parallel, probed, Publishing.FREE);
   }
 
   /**
@@ -67,7 +67,7 @@ public final class TransferEstimate {
       long files,
       long bytes,
       List<Sample> samples,
-      int connections,
+      int parallel,
       int probed,
       Publishing publishing) {
     if (files == 0) return new Seconds(0, "nothing to fetch");
@@ -78,22 +78,21 @@ public final class TransferEstimate {
               + probed
               + " planned file(s) moved no bytes (missing or failing upstream)");
     }
-    // The first files of each connection pay for its set-up and a cold JIT, which a long sync
+    // The first files of each download slot pay for its set-up and a cold JIT, which a long sync
     // does not: the fit uses the files after them, when there are enough.
-    int warmUp = 2 * Math.max(1, connections);
+    int warmUp = 2 * Math.max(1, parallel);
     Fit fit =
         Fit.of(samples.size() >= 2 * warmUp ? samples.subList(warmUp, samples.size()) : samples);
-    double perConnection = Math.max(1, connections);
-    double transfer = (fit.perFile * files + fit.perByte * bytes) / perConnection;
+    double transfer = (fit.perFile * files + fit.perByte * bytes) / Math.max(1, parallel);
     double publish = publishing.seconds(files, bytes);
     return new Seconds(
         Math.max(transfer, publish),
         String.format(
-                "from a probe of %d files (%.1f MB) over %d connections: %.0f ms per file + %s per"
-                    + " connection; publishing beside it %.1f s",
+                "from a probe of %d files (%.1f MB), %d downloads at once: %.0f ms per file + %s per"
+                    + " download; publishing beside it %.1f s",
                 samples.size(),
                 got / 1e6,
-                connections,
+                parallel,
                 fit.perFile * 1e3,
                 fit.perByte > 0
                     ? String.format("%.1f MB/s", 1e-6 / fit.perByte)

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,13 +26,19 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * An upstream reached over HTTP(S) with Apache HttpClient's blocking client: a pool of HTTP/1.1
- * keep-alive connections, one per transfer thread, redirects followed (a loop ends as FATAL), no
- * content decoding, no retries of its own (the transfer decides). Thread-safe.
+ * An upstream reached over HTTP(S) with Apache HttpClient. Downloads go over HTTP/1.1 keep-alive
+ * connections that each carry several requests in flight ({@link PipelinedConnections}), or one at
+ * a time once the host was found to break pipelining. The Release files, redirected downloads and
+ * downloads that must go alone take the blocking client, which follows redirects (a loop ends as
+ * FATAL). Neither decodes content nor retries on its own: the transfer decides. Thread-safe.
  */
 public final class HttpUpstream implements Upstream, AutoCloseable {
   private static final String USER_AGENT = "repomirror/0.1";
@@ -45,6 +52,12 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   private final Clock clock;
   private final CloseableHttpClient client;
   private final Set<HttpGet> underWay = ConcurrentHashMap.newKeySet();
+  private final HttpHost host;
+  private final int pipelineDepth;
+  private final PipelinedConnections pipelines; // null when downloads go one at a time
+
+  /** Requests in flight on each connection, as apt keeps them. */
+  public static final int DEFAULT_PIPELINE_DEPTH = 10;
 
   /**
    * @param base the upstream root, e.g. {@code http://repository.maemo.org/}
@@ -52,16 +65,24 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
    * @param connections connections kept to the upstream
    */
   public HttpUpstream(URI base, Duration readTimeout, int connections) {
-    this(base, readTimeout, connections, Clock.systemUTC());
+    this(base, readTimeout, connections, DEFAULT_PIPELINE_DEPTH, Clock.systemUTC());
   }
 
   /**
+   * @param pipelineDepth requests in flight on each connection for downloads; 1 sends one at a time
    * @param clock tells how far off a Retry-After date is
    */
-  public HttpUpstream(URI base, Duration readTimeout, int connections, Clock clock) {
+  public HttpUpstream(
+      URI base, Duration readTimeout, int connections, int pipelineDepth, Clock clock) {
     this.clock = clock;
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.host = new HttpHost(this.base.getScheme(), this.base.getHost(), this.base.getPort());
+    this.pipelineDepth = pipelineDepth;
+    this.pipelines =
+        pipelineDepth > 1
+            ? new PipelinedConnections(this.base, connections, pipelineDepth, readTimeout)
+            : null;
     this.client =
         HttpClients.custom()
             .setConnectionManager(
@@ -99,94 +120,175 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   @Override
   public Conditional fetch(String path, UpstreamValidators previous, int maxBytes)
       throws IOException {
-    HttpGet get = new HttpGet(url(path));
-    if (previous != null) {
-      if (previous.etag() != null) get.addHeader("If-None-Match", previous.etag());
-      if (previous.lastModified() != null)
-        get.addHeader("If-Modified-Since", previous.lastModified());
-    }
+    Conditional pipelined =
+        pipelined(
+            path,
+            () -> conditions(request(path), previous),
+            (head, body) -> fetched(path, head, body, maxBytes));
+    if (pipelined != null) return pipelined;
     return execute(
         path,
-        get,
-        response -> {
-          int status = response.getCode();
-          if (status == 304) {
-            return new NotModified();
-          }
-          checkStatus(path, response, 200);
-          byte[] bytes;
-          try (InputStream body = body(response)) {
-            bytes = body.readNBytes(maxBytes + 1);
-          }
-          if (bytes.length > maxBytes) {
-            throw new FetchException(
-                FetchException.Kind.FATAL,
-                url(path),
-                status,
-                "larger than " + maxBytes + " bytes",
-                0,
-                null);
-          }
-          return new Body(bytes, validators(response), lastModified(response));
-        });
+        conditions(new HttpGet(url(path)), previous),
+        response -> fetched(path, response, body(response), maxBytes));
+  }
+
+  /** Asks for the file only if it changed since the validators were taken. */
+  private static <R extends HttpRequest> R conditions(R get, UpstreamValidators previous) {
+    if (previous != null) {
+      if (previous.etag() != null) get.addHeader("If-None-Match", previous.etag());
+      if (previous.lastModified() != null) {
+        get.addHeader("If-Modified-Since", previous.lastModified());
+      }
+    }
+    return get;
+  }
+
+  private Conditional fetched(String path, HttpResponse response, InputStream body, int maxBytes)
+      throws IOException {
+    int status = response.getCode();
+    if (status == 304) {
+      return new NotModified();
+    }
+    checkStatus(path, response, 200);
+    byte[] bytes;
+    try (body) {
+      bytes = body.readNBytes(maxBytes + 1);
+    }
+    if (bytes.length > maxBytes) {
+      throw new FetchException(
+          FetchException.Kind.FATAL,
+          url(path),
+          status,
+          "larger than " + maxBytes + " bytes",
+          0,
+          null);
+    }
+    return new Body(bytes, validators(response), lastModified(response));
   }
 
   @Override
   public Download download(String path, long offset, String ifRange, BodySink sink)
       throws IOException {
-    HttpGet get = new HttpGet(url(path));
+    Download pipelined =
+        pipelined(
+            path,
+            () -> ranged(request(path), offset, ifRange),
+            (head, body) -> received(path, offset, head, body, sink));
+    return pipelined != null ? pipelined : downloadAlone(path, offset, ifRange, sink);
+  }
+
+  /**
+   * An exchange on the pipelined connections.
+   *
+   * @return null when there are none, or the answer is a redirect: the blocking client follows it,
+   *     to whichever host it names
+   */
+  private <T> T pipelined(
+      String path,
+      PipelinedConnections.HttpRequestFactory request,
+      PipelinedConnections.Handler<T> handler)
+      throws IOException {
+    if (pipelines == null) return null;
+    try {
+      return pipelines.exchange(
+          url(path),
+          request,
+          (head, body) -> isRedirect(head.getCode()) ? null : handler.handle(head, body));
+    } catch (FetchException | LocalWriteException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new FetchException(FetchException.Kind.TRANSIENT, url(path), 0, describe(e), 0, e);
+    }
+  }
+
+  @Override
+  public Download downloadAlone(String path, long offset, String ifRange, BodySink sink)
+      throws IOException {
+    return execute(
+        path,
+        ranged(new HttpGet(url(path)), offset, ifRange),
+        response -> received(path, offset, response, body(response), sink));
+  }
+
+  @Override
+  public void misanswered(String path) {
+    if (pipelines != null) pipelines.misanswered(url(path));
+  }
+
+  @Override
+  public List<String> warnings() {
+    return pipelines == null ? List.of() : pipelines.warnings();
+  }
+
+  /** A GET of a path for the pipelined connections. */
+  private HttpRequest request(String path) {
+    BasicHttpRequest get = new BasicHttpRequest("GET", host, base.getRawPath() + encodePath(path));
+    get.addHeader("User-Agent", USER_AGENT);
+    return get;
+  }
+
+  /** Asks for the rest of a file from an offset, if it is still the file whose bytes are held. */
+  private static <R extends HttpRequest> R ranged(R get, long offset, String ifRange) {
     if (offset > 0) {
       get.addHeader("Range", "bytes=" + offset + "-");
       if (ifRange != null) get.addHeader("If-Range", ifRange);
     }
-    return execute(
-        path,
-        get,
-        response -> {
-          int status = response.getCode();
-          boolean restarted;
-          if (offset > 0 && status == 206) {
-            restarted = false;
-            String range = header(response, "Content-Range");
-            if (range == null || !range.startsWith("bytes " + offset + "-")) {
-              throw new FetchException(
-                  FetchException.Kind.TRANSIENT,
-                  url(path),
-                  status,
-                  "unexpected Content-Range '" + range + "'",
-                  0,
-                  null);
-            }
-          } else if (offset > 0 && status == 416) {
-            // Nothing left to send: the held bytes may already be the whole file; the hash decides.
-            return new Download(false, 0, validators(response), lastModified(response));
-          } else {
-            checkStatus(path, response, 200);
-            restarted = offset > 0;
-          }
-          long n = 0;
-          try (InputStream body = body(response);
-              OutputStream out = sink.open(restarted || offset == 0)) {
-            byte[] buffer = BUFFERS.get();
-            for (int r; (r = body.read(buffer)) > 0; ) {
-              out.write(buffer, 0, r);
-              n += r;
-            }
-          } catch (FetchException | LocalWriteException e) {
-            throw e;
-          } catch (IOException e) {
-            // A reset, a stall or a body shorter than its Content-Length.
-            throw new FetchException(
-                FetchException.Kind.TRANSIENT,
-                url(path),
-                status,
-                "body broke off after " + n + " bytes: " + describe(e),
-                0,
-                validators(response),
-                e);
-          }
-          return new Download(restarted, n, validators(response), lastModified(response));
-        });
+    return get;
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  /**
+   * Streams an answer's body into the sink, from where the held bytes end when it continues them.
+   */
+  private Download received(
+      String path, long offset, HttpResponse response, InputStream body, BodySink sink)
+      throws IOException {
+    int status = response.getCode();
+    boolean restarted;
+    if (offset > 0 && status == 206) {
+      restarted = false;
+      String range = header(response, "Content-Range");
+      if (range == null || !range.startsWith("bytes " + offset + "-")) {
+        throw new FetchException(
+            FetchException.Kind.TRANSIENT,
+            url(path),
+            status,
+            "unexpected Content-Range '" + range + "'",
+            0,
+            null);
+      }
+    } else if (offset > 0 && status == 416) {
+      // Nothing left to send: the held bytes may already be the whole file; the hash decides.
+      return new Download(false, 0, validators(response), lastModified(response));
+    } else {
+      checkStatus(path, response, 200);
+      restarted = offset > 0;
+    }
+    long n = 0;
+    try (body;
+        OutputStream out = sink.open(restarted || offset == 0)) {
+      byte[] buffer = BUFFERS.get();
+      for (int r; (r = body.read(buffer)) > 0; ) {
+        out.write(buffer, 0, r);
+        n += r;
+      }
+    } catch (FetchException | LocalWriteException e) {
+      throw e;
+    } catch (IOException e) {
+      // A reset, a stall or a body shorter than its Content-Length.
+      throw new FetchException(
+          FetchException.Kind.TRANSIENT,
+          url(path),
+          status,
+          "body broke off after " + n + " bytes: " + describe(e),
+          0,
+          validators(response),
+          e);
+    }
+    return new Download(restarted, n, validators(response), lastModified(response));
   }
 
   @FunctionalInterface
@@ -212,6 +314,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   @Override
   public void stop() {
     underWay.forEach(HttpGet::cancel);
+    if (pipelines != null) pipelines.stop();
   }
 
   /** What went wrong, in words an admin reads: no Java class names. */
@@ -247,8 +350,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     return entity == null ? InputStream.nullInputStream() : entity.getContent();
   }
 
-  private void checkStatus(String path, ClassicHttpResponse response, int expected)
-      throws FetchException {
+  private void checkStatus(String path, HttpResponse response, int expected) throws FetchException {
     int status = response.getCode();
     if (status == expected) return;
     FetchException.Kind kind;
@@ -263,16 +365,16 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
         kind, url(path), status, "HTTP " + status, retryAfterMillis(response), null);
   }
 
-  private static String header(ClassicHttpResponse response, String name) {
+  private static String header(HttpResponse response, String name) {
     Header h = response.getFirstHeader(name);
     return h == null ? null : h.getValue();
   }
 
-  private static UpstreamValidators validators(ClassicHttpResponse response) {
+  private static UpstreamValidators validators(HttpResponse response) {
     return new UpstreamValidators(header(response, "ETag"), header(response, "Last-Modified"));
   }
 
-  private static Optional<Long> lastModified(ClassicHttpResponse response) {
+  private static Optional<Long> lastModified(HttpResponse response) {
     return Optional.ofNullable(header(response, "Last-Modified"))
         .flatMap(HttpUpstream::parseHttpDate);
   }
@@ -288,7 +390,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     }
   }
 
-  private long retryAfterMillis(ClassicHttpResponse response) {
+  private long retryAfterMillis(HttpResponse response) {
     String v = header(response, "Retry-After");
     if (v == null) return 0;
     try {
@@ -320,7 +422,13 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   }
 
   @Override
+  public int depth() {
+    return pipelineDepth;
+  }
+
+  @Override
   public void close() {
+    if (pipelines != null) pipelines.close();
     try {
       client.close();
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package org.repomirror.source;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,6 +46,35 @@ public interface Upstream {
    * @throws FetchException classified; TRANSIENT for a body shorter than announced
    */
   Download download(String path, long offset, String ifRange, BodySink sink) throws IOException;
+
+  /**
+   * Streams a file as {@link #download} does, on a request of its own that no other shares a
+   * connection with: the fresh second fetch of a file whose bytes mismatched, which an upstream
+   * that answered its pipelined requests out of order would mismatch again.
+   */
+  default Download downloadAlone(String path, long offset, String ifRange, BodySink sink)
+      throws IOException {
+    return download(path, offset, ifRange, sink);
+  }
+
+  /**
+   * Hears that a file's first download mismatched while its download alone matched: the first
+   * answer was another file's bytes. An upstream that pipelines stops doing so.
+   */
+  default void misanswered(String path) {}
+
+  /** What went wrong with the upstream that the report should say, each said once. */
+  default List<String> warnings() {
+    return List.of();
+  }
+
+  /**
+   * How many downloads each connection carries at once: the transfer runs its connections times
+   * this many.
+   */
+  default int depth() {
+    return 1;
+  }
 
   /** Where a download's body goes. */
   @FunctionalInterface

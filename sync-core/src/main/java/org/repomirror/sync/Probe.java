@@ -56,7 +56,8 @@ final class Probe {
       publishing = publishing(parts, fetched, bytes);
     }
     TransferEstimate.Estimate probed =
-        TransferEstimate.fromProbe(files, bytes, samples, connections, sample.size(), publishing);
+        TransferEstimate.fromProbe(
+            files, bytes, samples, parts.transfer().parallel(), sample.size(), publishing);
     if (probed instanceof TransferEstimate.Seconds) return probed;
     TransferEstimate.Estimate history =
         TransferEstimate.fromHistory(files, bytes, history(parts.index()));

@@ -182,8 +182,7 @@ public final class Transfer {
   public List<FetchOutcome> fetchAll(List<FetchTask> tasks, Consumer<FetchOutcome> progress)
       throws IOException, InterruptedException {
     if (tasks.isEmpty()) return List.of();
-    try (Session session =
-        open(Math.min(settings.connections(), tasks.size()), Progress.NONE, Ledger.NONE)) {
+    try (Session session = open(Math.min(parallel(), tasks.size()), Progress.NONE, Ledger.NONE)) {
       List<Future<FetchOutcome>> futures = new ArrayList<>(tasks.size());
       for (FetchTask task : tasks) futures.add(session.enqueue(task, progress));
       List<FetchOutcome> outcomes = new ArrayList<>(tasks.size());
@@ -200,7 +199,15 @@ public final class Transfer {
    * @param ledger counts the bytes received
    */
   public Session open(Progress progress, Ledger ledger) throws IOException, Stopped {
-    return open(settings.connections(), progress, ledger);
+    return open(parallel(), progress, ledger);
+  }
+
+  /**
+   * Downloads under way at once, one per worker: the connections times the requests each carries in
+   * flight.
+   */
+  public int parallel() {
+    return settings.connections() * Math.max(1, upstream.depth());
   }
 
   private Session open(int connections, Progress progress, Ledger ledger)
@@ -309,6 +316,7 @@ public final class Transfer {
      */
     public void finish() throws IOException, InterruptedException {
       for (Future<FetchOutcome> f : List.copyOf(submitted)) outcome(f);
+      upstream.warnings().forEach(ledger::warn);
     }
 
     /** One file's outcome; the transfer's first failure instead, or {@link Stopped}. */
@@ -361,6 +369,7 @@ public final class Transfer {
     long started = ticker.nanos();
     Optional<FetchOutcome.Fetched> left = verifiedInStaging(task, staged, algorithms, started);
     if (left.isPresent()) return left.get();
+    Received first = null;
     Received last = null;
     for (int round = 0; round < 2; round++) {
       if (round == 1) {
@@ -368,12 +377,15 @@ public final class Transfer {
       }
       Received r;
       try {
-        r = download(task, part, algorithms);
+        r = download(task, part, algorithms, round == 1);
       } catch (FetchException e) {
         return unfetched(task, url, part, e);
       }
+      if (round == 0) first = r;
       last = r;
       if (task.expected().accepts(r.size, r.hashes)) {
+        // Another file's bytes, not damaged ones: an answer out of order.
+        if (round == 1 && first.size != r.size) upstream.misanswered(task.upstreamPath());
         Files.move(
             part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         CrashPoint.reached("staged");
@@ -464,8 +476,13 @@ public final class Transfer {
             ticker.nanos() - started));
   }
 
-  /** Downloads into the part file, retrying transient failures and resuming where it broke off. */
-  private Received download(FetchTask task, Path part, EnumSet<HashAlgorithm> algorithms)
+  /**
+   * Downloads into the part file, retrying transient failures and resuming where it broke off.
+   *
+   * @param alone on requests of its own, never behind others on a connection
+   */
+  private Received download(
+      FetchTask task, Path part, EnumSet<HashAlgorithm> algorithms, boolean alone)
       throws IOException, InterruptedException {
     String ifRange = null;
     long transferred = 0;
@@ -478,15 +495,16 @@ public final class Transfer {
       HashingOutputStream[] hasher = new HashingOutputStream[1];
       try {
         final long held = offset;
+        Upstream.BodySink sink =
+            fromStart -> {
+              hasher[0] = open(part, fromStart || held == 0, algorithms);
+              return hasher[0];
+            };
+        String validator = offset > 0 ? ifRange : null;
         Upstream.Download d =
-            upstream.download(
-                task.upstreamPath(),
-                offset,
-                offset > 0 ? ifRange : null,
-                fromStart -> {
-                  hasher[0] = open(part, fromStart || held == 0, algorithms);
-                  return hasher[0];
-                });
+            alone
+                ? upstream.downloadAlone(task.upstreamPath(), offset, validator, sink)
+                : upstream.download(task.upstreamPath(), offset, validator, sink);
         if (hasher[0] == null) {
           hasher[0] = open(part, false, algorithms); // 416: nothing more to read
           hasher[0].close();

@@ -19,12 +19,12 @@ class TransferEstimateTest {
   }
 
   @Test
-  void aProbeFitsLatencyAndRateAndSpreadsThePlanOverTheConnections() {
+  void aProbeFitsLatencyAndRateAndSpreadsThePlanOverTheDownloadsAtOnce() {
     TransferEstimate.Estimate e = TransferEstimate.fromProbe(1000, 5_000_000_000L, probe(), 8, 6);
     assertThat(e).isInstanceOf(TransferEstimate.Seconds.class);
-    // (1000 × 20 ms + 5 GB at 10 MB/s) / 8 connections
+    // (1000 × 20 ms + 5 GB at 10 MB/s) / 8 downloads at once
     assertThat(((TransferEstimate.Seconds) e).seconds()).isCloseTo((20 + 500) / 8.0, within(0.5));
-    assertThat(e.basis()).contains("20 ms per file").contains("10.0 MB/s per connection");
+    assertThat(e.basis()).contains("20 ms per file").contains("10.0 MB/s per download");
   }
 
   @Test
@@ -143,7 +143,7 @@ class TransferEstimateTest {
         (TransferEstimate.Seconds) TransferEstimate.fromProbe(10, 10_000_000, s, 1, 2);
     // Through the origin: (1e6 × 0.05 + 2e6 × 0.2) / (1e12 + 4e12) s per byte, 10 MB of it.
     assertThat(e.seconds()).isCloseTo(0.9, within(1e-6));
-    assertThat(e.basis()).contains("0 ms per file").contains("11.1 MB/s per connection");
+    assertThat(e.basis()).contains("0 ms per file").contains("11.1 MB/s per download");
   }
 
   @Test
@@ -179,8 +179,8 @@ class TransferEstimateTest {
                 new TransferEstimate.Publishing(0.001, 1e-9, true));
     assertThat(e.basis())
         .isEqualTo(
-            "from a probe of 6 files (12.8 MB) over 8 connections: 20 ms per file + 10.0 MB/s per"
-                + " connection; publishing beside it 6.0 s (1.00 ms per file + 1000 MB/s to disk sustained,"
+            "from a probe of 6 files (12.8 MB), 8 downloads at once: 20 ms per file + 10.0 MB/s per"
+                + " download; publishing beside it 6.0 s (1.00 ms per file + 1000 MB/s to disk sustained,"
                 + " measured now)");
     TransferEstimate.Seconds noRate =
         (TransferEstimate.Seconds)

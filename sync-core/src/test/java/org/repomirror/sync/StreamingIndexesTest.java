@@ -129,7 +129,11 @@ class StreamingIndexesTest {
             2,
             Transfer.MismatchPolicy.STRICT);
     try (Index index = Index.open(mirror().resolve(".repomirror/index"));
-        HttpUpstream source = new HttpUpstream(upstream.uri(), Duration.ofSeconds(30), 8)) {
+        // One request per connection: the held index must not hold up a pool request queued behind
+        // it on its connection, which the upstream reads only after answering it (PipeliningTest
+        // covers pipelines).
+        HttpUpstream source =
+            new HttpUpstream(upstream.uri(), Duration.ofSeconds(30), 8, 1, Clock.systemUTC())) {
       return new SyncEngine(
               mirror(),
               source,

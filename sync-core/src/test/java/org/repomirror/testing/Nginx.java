@@ -40,6 +40,15 @@ public final class Nginx implements AutoCloseable {
    * @param work a folder for nginx's configuration, logs and pid
    */
   public static Nginx serve(Path root, Path work) throws IOException, InterruptedException {
+    return serve(root, work, "");
+  }
+
+  /**
+   * Serves {@code root} as {@link #serve(Path, Path)} does, with further directives for its server
+   * block, e.g. {@code keepalive_requests 7;}.
+   */
+  public static Nginx serve(Path root, Path work, String directives)
+      throws IOException, InterruptedException {
     requireNginx();
     openToWorkers(root);
     int port = freePort();
@@ -55,9 +64,10 @@ public final class Nginx implements AutoCloseable {
             autoindex on;
             autoindex_exact_size on;
             autoindex_localtime off;
+            %s
           }
         """
-            .formatted(port, root.toAbsolutePath()));
+            .formatted(port, root.toAbsolutePath(), directives));
   }
 
   /**
@@ -156,7 +166,10 @@ public final class Nginx implements AutoCloseable {
         error_log %1$s/error.log warn;
         events { worker_connections 512; }
         http {
-          access_log %1$s/access.log;
+          # The request, its status, whether it came pipelined behind another ("p") and its number
+          # on its connection.
+          log_format mirror '$request_uri $status $pipe $connection_requests';
+          access_log %1$s/access.log mirror;
           sendfile on;
         %2$s
         }
@@ -185,6 +198,15 @@ public final class Nginx implements AutoCloseable {
   /** The root URI of the {@code i}th port (a cache has one per client). */
   public URI uri(int i) {
     return URI.create("http://127.0.0.1:" + ports.get(i) + "/");
+  }
+
+  /**
+   * The requests served so far, one line each: the URI, the status, {@code p} when it came
+   * pipelined behind another or {@code .}, and its number on its connection.
+   */
+  public List<String> accessLog() throws IOException {
+    Path log = prefix.resolve("access.log");
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
   }
 
   /** What nginx wrote to its error log, for a failing test's message. */

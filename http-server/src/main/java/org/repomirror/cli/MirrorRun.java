@@ -161,14 +161,14 @@ final class MirrorRun {
     if (source instanceof LocalUpstream local) {
       return new DirectoryLister(local.root(), Math.max(4, connections), p.config().checksum());
     }
-    // As many pages in flight as the connections carry requests.
-    int pages = connections * source.depth();
+    // A page per connection at a time: crawling with the pipelines' depth was no faster across the
+    // link, where deciding the entries took the time, and slower on loopback (BENCHMARKS.md).
     return switch (p.config().treeSource()) {
       case "manifest" -> new ManifestLister(source);
-      case "autoindex" -> new AutoindexLister(source, pages);
+      case "autoindex" -> new AutoindexLister(source, connections);
       default ->
           new ManifestOrAutoindexLister(
-              new ManifestLister(source), new AutoindexLister(source, pages));
+              new ManifestLister(source), new AutoindexLister(source, connections));
     };
   }
 }

@@ -34,11 +34,11 @@ import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * An upstream reached over HTTP(S) with Apache HttpClient. Downloads go over HTTP/1.1 keep-alive
- * connections that each carry several requests in flight ({@link PipelinedConnections}), or one at
- * a time once the host was found to break pipelining. The Release files, redirected downloads and
- * downloads that must go alone take the blocking client, which follows redirects (a loop ends as
- * FATAL). Neither decodes content nor retries on its own: the transfer decides. Thread-safe.
+ * An upstream reached over HTTP(S) with Apache HttpClient. Requests go over HTTP/1.1 keep-alive
+ * connections that each carry several in flight ({@link PipelinedConnections}), or one at a time
+ * once the host was found to break pipelining. Redirected requests and downloads that must go alone
+ * take the blocking client, which follows redirects (a loop ends as FATAL). Neither decodes content
+ * nor retries on its own: the transfer decides. Thread-safe.
  */
 public final class HttpUpstream implements Upstream, AutoCloseable {
   private static final String USER_AGENT = "repomirror/0.1";

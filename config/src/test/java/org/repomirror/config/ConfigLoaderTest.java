@@ -77,6 +77,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void thePipelineIsTenDeepUnlessSaidAndNamedWhenOutOfRange() throws Exception {
+    String sync = "sync:\n  upstream: http://example.org/\n  root: /srv/m\n";
+    assertThat(ConfigLoader.parse(sync, "c.yaml").sync().pipeline()).isEqualTo(10);
+    assertThat(ConfigLoader.parse(sync + "  pipeline: 1\n", "c.yaml").sync().pipeline())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> ConfigLoader.parse(sync + "  pipeline: 0\n", "c.yaml"))
+        .hasMessage("c.yaml:4: sync.pipeline: must be 1..64, got 0");
+  }
+
+  @Test
   void malformedDurationNamesKeyAndLine() {
     String yaml = "server:\n  idle-timeout: soon\n";
     assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))

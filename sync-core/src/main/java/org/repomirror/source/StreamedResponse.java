@@ -26,14 +26,17 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  */
 final class StreamedResponse implements AsyncResponseConsumer<Void> {
   /**
-   * The first window, and the buffer allocated for every response: most files are small. It grows
+   * The first window, and the most allocated for a response up front: a body announced smaller gets
+   * a buffer its size (most files are small, and zeroing 32 KiB each showed in a profile). It grows
    * with a large body, by what the reader drains.
    */
   private static final int WINDOW = 32 * 1024;
 
+  private static final int SMALLEST = 1024;
+
   private final Consumer<HttpResponse> onHead;
   private final CompletableFuture<HttpResponse> head = new CompletableFuture<>();
-  private final SharedInputBuffer body = new SharedInputBuffer(WINDOW);
+  private volatile SharedInputBuffer body; // made once the head says how long the body is
   private volatile FutureCallback<Void> completion;
   private volatile Exception failure;
   private volatile boolean ended;
@@ -53,6 +56,8 @@ final class StreamedResponse implements AsyncResponseConsumer<Void> {
       HttpContext context,
       FutureCallback<Void> resultCallback) {
     onHead.accept(response);
+    long length = entity == null ? 0 : entity.getContentLength();
+    body = new SharedInputBuffer(length < 0 ? WINDOW : (int) Math.clamp(length, SMALLEST, WINDOW));
     if (entity == null) {
       ended = true;
       body.markEndStream();
@@ -88,7 +93,8 @@ final class StreamedResponse implements AsyncResponseConsumer<Void> {
   public void failed(Exception cause) {
     if (failure == null) failure = cause;
     head.completeExceptionally(cause);
-    body.abort();
+    SharedInputBuffer b = body;
+    if (b != null) b.abort();
   }
 
   @Override

@@ -7,11 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +20,6 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
@@ -149,7 +144,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     if (status == 304) {
       return new NotModified();
     }
-    checkStatus(path, response, 200);
+    HttpAnswers.requireStatus(url(path), response, 200, clock);
     byte[] bytes;
     try (body) {
       bytes = body.readNBytes(maxBytes + 1);
@@ -163,7 +158,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
           0,
           null);
     }
-    return new Body(bytes, validators(response), lastModified(response));
+    return new Body(bytes, HttpAnswers.validators(response), HttpAnswers.lastModified(response));
   }
 
   @Override
@@ -193,11 +188,13 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
       return pipelines.exchange(
           url(path),
           request,
-          (head, body) -> isRedirect(head.getCode()) ? null : handler.handle(head, body));
+          (head, body) ->
+              HttpAnswers.isRedirect(head.getCode()) ? null : handler.handle(head, body));
     } catch (FetchException | LocalWriteException e) {
       throw e;
     } catch (IOException e) {
-      throw new FetchException(FetchException.Kind.TRANSIENT, url(path), 0, describe(e), 0, e);
+      throw new FetchException(
+          FetchException.Kind.TRANSIENT, url(path), 0, HttpAnswers.describe(e), 0, e);
     }
   }
 
@@ -236,10 +233,6 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     return get;
   }
 
-  private static boolean isRedirect(int status) {
-    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-  }
-
   /**
    * Streams an answer's body into the sink, from where the held bytes end when it continues them.
    */
@@ -250,7 +243,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     boolean restarted;
     if (offset > 0 && status == 206) {
       restarted = false;
-      String range = header(response, "Content-Range");
+      String range = HttpAnswers.header(response, "Content-Range");
       if (range == null || !range.startsWith("bytes " + offset + "-")) {
         throw new FetchException(
             FetchException.Kind.TRANSIENT,
@@ -262,9 +255,10 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
       }
     } else if (offset > 0 && status == 416) {
       // Nothing left to send: the held bytes may already be the whole file; the hash decides.
-      return new Download(false, 0, validators(response), lastModified(response));
+      return new Download(
+          false, 0, HttpAnswers.validators(response), HttpAnswers.lastModified(response));
     } else {
-      checkStatus(path, response, 200);
+      HttpAnswers.requireStatus(url(path), response, 200, clock);
       restarted = offset > 0;
     }
     long n = 0;
@@ -283,12 +277,13 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
           FetchException.Kind.TRANSIENT,
           url(path),
           status,
-          "body broke off after " + n + " bytes: " + describe(e),
+          "body broke off after " + n + " bytes: " + HttpAnswers.describe(e),
           0,
-          validators(response),
+          HttpAnswers.validators(response),
           e);
     }
-    return new Download(restarted, n, validators(response), lastModified(response));
+    return new Download(
+        restarted, n, HttpAnswers.validators(response), HttpAnswers.lastModified(response));
   }
 
   @FunctionalInterface
@@ -303,9 +298,11 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     } catch (FetchException | LocalWriteException e) {
       throw e;
     } catch (ClientProtocolException e) {
-      throw new FetchException(FetchException.Kind.FATAL, url(path), 0, describe(e), 0, e);
+      throw new FetchException(
+          FetchException.Kind.FATAL, url(path), 0, HttpAnswers.describe(e), 0, e);
     } catch (IOException e) {
-      throw new FetchException(FetchException.Kind.TRANSIENT, url(path), 0, describe(e), 0, e);
+      throw new FetchException(
+          FetchException.Kind.TRANSIENT, url(path), 0, HttpAnswers.describe(e), 0, e);
     } finally {
       underWay.remove(get);
     }
@@ -317,89 +314,9 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     if (pipelines != null) pipelines.stop();
   }
 
-  /** What went wrong, in words an admin reads: no Java class names. */
-  static String describe(IOException e) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
-    if (e instanceof java.net.UnknownHostException) return "unknown host " + message;
-    if (e instanceof java.net.ConnectException) {
-      return "cannot connect (" + lastPart(message).toLowerCase(java.util.Locale.ROOT) + ")";
-    }
-    if (e instanceof java.net.SocketTimeoutException
-        || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
-      return "timed out";
-    }
-    if (e instanceof javax.net.ssl.SSLException) return "TLS failed: " + message;
-    if (e instanceof ClientProtocolException) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      return "protocol error: " + (cause.getMessage() != null ? cause.getMessage() : message);
-    }
-    if (e instanceof java.net.SocketException) return "connection broke (" + message + ")";
-    return message.isEmpty() ? "I/O error" : message;
-  }
-
-  /**
-   * The end of a nested message: "Connect to … failed: Connection refused" → "Connection refused".
-   */
-  private static String lastPart(String message) {
-    int at = message.lastIndexOf(": ");
-    return at >= 0 ? message.substring(at + 2) : message;
-  }
-
   private static InputStream body(ClassicHttpResponse response) throws IOException {
     HttpEntity entity = response.getEntity();
     return entity == null ? InputStream.nullInputStream() : entity.getContent();
-  }
-
-  private void checkStatus(String path, HttpResponse response, int expected) throws FetchException {
-    int status = response.getCode();
-    if (status == expected) return;
-    FetchException.Kind kind;
-    if (status == 404 || status == 410) {
-      kind = FetchException.Kind.NOT_FOUND;
-    } else if (status >= 500 || status == 408 || status == 429) {
-      kind = FetchException.Kind.TRANSIENT;
-    } else {
-      kind = FetchException.Kind.FATAL;
-    }
-    throw new FetchException(
-        kind, url(path), status, "HTTP " + status, retryAfterMillis(response), null);
-  }
-
-  private static String header(HttpResponse response, String name) {
-    Header h = response.getFirstHeader(name);
-    return h == null ? null : h.getValue();
-  }
-
-  private static UpstreamValidators validators(HttpResponse response) {
-    return new UpstreamValidators(header(response, "ETag"), header(response, "Last-Modified"));
-  }
-
-  private static Optional<Long> lastModified(HttpResponse response) {
-    return Optional.ofNullable(header(response, "Last-Modified"))
-        .flatMap(HttpUpstream::parseHttpDate);
-  }
-
-  static Optional<Long> parseHttpDate(String value) {
-    try {
-      return Optional.of(
-          ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
-              .toInstant()
-              .toEpochMilli());
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
-
-  private long retryAfterMillis(HttpResponse response) {
-    String v = header(response, "Retry-After");
-    if (v == null) return 0;
-    try {
-      return Math.min(Long.parseLong(v.strip()), 300) * 1000;
-    } catch (NumberFormatException e) {
-      return parseHttpDate(v)
-          .map(t -> Math.max(0, Math.min(t - clock.millis(), 300_000)))
-          .orElse(0L);
-    }
   }
 
   /** Percent-encodes what a URL path cannot carry raw; keeps {@code /} and Debian's {@code +~}. */

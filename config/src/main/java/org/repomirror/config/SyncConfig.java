@@ -19,7 +19,7 @@ import java.util.List;
  * @param architectures architectures to mirror; empty means every one
  * @param sources whether to mirror source packages
  * @param binaries whether to mirror binary packages
- * @param connections parallel downloads per upstream
+ * @param connections parallel downloads per upstream; runs of rsync at once for an rsync one
  * @param bwlimit bytes per second over all downloads; 0 means unlimited
  * @param retries tries per file for transient failures
  * @param timeout how long a response may stall
@@ -30,8 +30,9 @@ import java.util.List;
  * @param maxDelete more deletions than this in one run are refused as a likely broken upstream
  * @param mode {@code apt} (what the signed indexes reference) or {@code tree} (everything under the
  *     upstream root, with the dists still verified against their signatures)
- * @param treeSource in tree mode over HTTP: {@code auto} (a peer's manifest when it has one, else
- *     the directory index pages), {@code manifest} or {@code autoindex}
+ * @param treeSource in tree mode: {@code auto} (a peer's manifest when it has one, else the
+ *     directory index pages over HTTP, rsync's own listing over rsync), {@code manifest}, {@code
+ *     autoindex} (HTTP only) or {@code rsync} (rsync only)
  * @param hostname names the trace file, {@code project/trace/<hostname>}; the machine's by default
  * @param checksum in tree mode from a directory, compare files by SHA-256 too (reads the tree)
  * @param installer whether to mirror debian-installer's files ({@code main/installer-<arch>/})
@@ -109,9 +110,9 @@ public record SyncConfig(
     if (!mode.equals("apt") && !mode.equals("tree")) {
       throw new InvalidValueException("mode", "must be apt or tree, got '" + mode + "'");
     }
-    if (!List.of("auto", "manifest", "autoindex").contains(treeSource)) {
+    if (!List.of("auto", "manifest", "autoindex", "rsync").contains(treeSource)) {
       throw new InvalidValueException(
-          "tree-source", "must be auto, manifest or autoindex, got '" + treeSource + "'");
+          "tree-source", "must be auto, manifest, autoindex or rsync, got '" + treeSource + "'");
     }
     if (hostname != null && !hostname.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
       throw new InvalidValueException("hostname", "must be a host name, got '" + hostname + "'");
@@ -136,13 +137,33 @@ public record SyncConfig(
       throw new InvalidValueException("allow-errors", "must not be negative");
     }
     if (upstream != null
-        && (upstream.getScheme() == null || !upstream.getScheme().matches("https?|file"))) {
+        && (upstream.getScheme() == null
+            || !upstream.getScheme().matches("https?|file|rsync|ssh"))) {
       throw new InvalidValueException(
           "upstream",
-          "must be an http:// or https:// URL (file:// only with --mode tree), got '"
+          "must be an http://, https://, rsync:// or ssh:// URL (file:// only with --mode tree),"
+              + " got '"
               + upstream
               + "'"
               + (looksLikeAHost(upstream) ? "; did you mean http://" + upstream + "?" : ""));
+    }
+    if (upstream != null && upstream.getScheme().matches("rsync|ssh")) {
+      if (upstream.getHost() == null || upstream.getHost().startsWith("-")) {
+        throw new InvalidValueException(
+            "upstream", "names no host: '" + upstream + "'; e.g. rsync://host/module/");
+      }
+      if (upstream.getPath() == null || upstream.getPath().length() < 2) {
+        throw new InvalidValueException(
+            "upstream",
+            "names no "
+                + (upstream.getScheme().equals("rsync") ? "module" : "folder")
+                + ": '"
+                + upstream
+                + "'; e.g. "
+                + (upstream.getScheme().equals("rsync")
+                    ? "rsync://host/debian/"
+                    : "ssh://user@host/srv/mirror/"));
+      }
     }
     for (String d : dists) {
       if (!(d.startsWith("dists/") || d.contains("/dists/")) || d.endsWith("/dists")) {
@@ -195,9 +216,18 @@ public record SyncConfig(
     if (local && !tree) {
       throw new InvalidValueException(
           "upstream",
-          "must be an http:// or https:// URL (file:// only with --mode tree), got '"
+          "must be an http://, https://, rsync:// or ssh:// URL (file:// only with --mode tree),"
+              + " got '"
               + upstream
               + "'");
+    }
+    boolean rsync = upstream.getScheme().matches("rsync|ssh");
+    if (tree && treeSource.equals("autoindex") && (local || rsync)) {
+      throw new InvalidValueException(
+          "tree-source", "autoindex needs an http:// or https:// upstream");
+    }
+    if (tree && treeSource.equals("rsync") && !rsync) {
+      throw new InvalidValueException("tree-source", "rsync needs an rsync:// or ssh:// upstream");
     }
     if (dists.isEmpty() && !tree) {
       throw new InvalidValueException(
@@ -218,7 +248,7 @@ public record SyncConfig(
   /** Whether a URL that is no http:// one was meant as a host: {@code localhost:8080}. */
   private static boolean looksLikeAHost(URI url) {
     String scheme = url.getScheme();
-    return scheme == null || !List.of("ftp", "ftps", "rsync", "ssh", "sftp").contains(scheme);
+    return scheme == null || !List.of("ftp", "ftps", "sftp").contains(scheme);
   }
 
   /** Whether signatures are checked: asked for, and there are suites to check. */

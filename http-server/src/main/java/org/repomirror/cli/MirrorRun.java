@@ -13,6 +13,7 @@ import org.repomirror.index.IndexException;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.source.Upstream;
+import org.repomirror.source.rsync.RsyncUpstream;
 import org.repomirror.sync.MirrorBusyException;
 import org.repomirror.sync.MirrorLayout;
 import org.repomirror.sync.SyncEngine;
@@ -22,8 +23,9 @@ import org.repomirror.sync.UpstreamBusyException;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.AutoindexLister;
 import org.repomirror.tree.DirectoryLister;
+import org.repomirror.tree.ManifestFirstLister;
 import org.repomirror.tree.ManifestLister;
-import org.repomirror.tree.ManifestOrAutoindexLister;
+import org.repomirror.tree.RsyncLister;
 import org.repomirror.tree.TreeLister;
 import org.repomirror.trust.ReleaseVerifier;
 
@@ -86,7 +88,7 @@ final class MirrorRun {
     try {
       MirrorLayout layout = new MirrorLayout(p.mirror());
       Files.createDirectories(layout.state());
-      Upstream source = upstream(p);
+      Upstream source = upstream(p, layout);
       refuseWhileRunning(p.mirror());
       try (Index index = openIndex(layout);
           ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10)) {
@@ -98,6 +100,7 @@ final class MirrorRun {
         return new Ended(job.run(engine), false, false);
       } finally {
         if (source instanceof HttpUpstream http) http.close();
+        if (source instanceof RsyncUpstream rsync) rsync.close();
       }
     } catch (SyncInterrupted e) {
       err.println(name + ": interrupted: " + e.summary());
@@ -129,12 +132,16 @@ final class MirrorRun {
     return new Ended(ExitCodes.ABORTED, false, false);
   }
 
-  private static Upstream upstream(Setup p) {
+  private static Upstream upstream(Setup p, MirrorLayout layout) {
     SyncConfig c = p.config();
-    return p.local()
-        ? new LocalUpstream(Path.of(c.upstream()))
-        : new HttpUpstream(
-            c.upstream(), c.timeout(), c.connections(), c.pipeline(), Clock.systemUTC());
+    if (p.local()) return new LocalUpstream(Path.of(c.upstream()));
+    if (RsyncUpstream.handles(c.upstream())) {
+      // The published tree is the basis of rsync's delta for a file that changed.
+      return new RsyncUpstream(
+          c.upstream(), layout.rsyncWork(), layout.root(), c.timeout(), c.connections());
+    }
+    return new HttpUpstream(
+        c.upstream(), c.timeout(), c.connections(), c.pipeline(), Clock.systemUTC());
   }
 
   /** Says who holds a mirror, rather than that its index is locked, when a sync runs on it. */
@@ -155,11 +162,21 @@ final class MirrorRun {
     }
   }
 
-  /** How to list the upstream's tree: walk a directory, read a peer's manifest, crawl pages. */
+  /**
+   * How to list the upstream's tree: walk a directory, read a peer's manifest, crawl pages, ask
+   * rsync.
+   */
   private static TreeLister lister(Upstream source, Setup p) {
     int connections = p.config().connections();
     if (source instanceof LocalUpstream local) {
       return new DirectoryLister(local.root(), Math.max(4, connections), p.config().checksum());
+    }
+    if (source instanceof RsyncUpstream rsync) {
+      return switch (p.config().treeSource()) {
+        case "manifest" -> new ManifestLister(source);
+        case "rsync" -> new RsyncLister(rsync);
+        default -> new ManifestFirstLister(new ManifestLister(source), new RsyncLister(rsync));
+      };
     }
     // A page per connection at a time: crawling with the pipelines' depth was no faster across the
     // link, where deciding the entries took the time, and slower on loopback (BENCHMARKS.md).
@@ -167,7 +184,7 @@ final class MirrorRun {
       case "manifest" -> new ManifestLister(source);
       case "autoindex" -> new AutoindexLister(source, connections);
       default ->
-          new ManifestOrAutoindexLister(
+          new ManifestFirstLister(
               new ManifestLister(source), new AutoindexLister(source, connections));
     };
   }

@@ -41,7 +41,8 @@ final class SyncFlags {
       names = "--connections",
       paramLabel = "N",
       description =
-          "Connections to an HTTP upstream; parallel copies from a directory (default 8).")
+          "Connections to an HTTP upstream; runs of rsync at once; parallel copies from a"
+              + " directory (default 8).")
   Integer connections;
 
   @Option(
@@ -112,7 +113,9 @@ final class SyncFlags {
   @Option(
       names = "--tree-source",
       paramLabel = "KIND",
-      description = "Tree mode over HTTP: auto (default), manifest or autoindex.")
+      description =
+          "Tree mode: auto (default: a peer's manifest, else autoindex over HTTP or rsync's"
+              + " listing), manifest, autoindex or rsync.")
   String treeSource;
 
   @Option(

@@ -23,6 +23,7 @@ import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.Nginx;
 import org.repomirror.testing.RealisticArchive;
 import org.repomirror.testing.Reliability;
+import org.repomirror.testing.RsyncDaemon;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TreeSnapshot;
 
@@ -43,6 +44,7 @@ class RealisticArchiveTest {
   private static Path keyring;
   private static ScriptedUpstream scripted;
   private static Nginx nginx;
+  private static RsyncDaemon rsyncd;
 
   @BeforeAll
   static void archive() throws Exception {
@@ -53,12 +55,14 @@ class RealisticArchiveTest {
     scripted = new ScriptedUpstream(upstream);
     scripted.fail(RealisticArchive.UNREADABLE, ScriptedUpstream.Fault.FORBIDDEN, 1_000_000);
     nginx = Nginx.serve(upstream, tmp);
+    rsyncd = RsyncDaemon.serve(upstream, tmp);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (scripted != null) scripted.close();
     if (nginx != null) nginx.close();
+    if (rsyncd != null) rsyncd.close();
   }
 
   @Test
@@ -74,6 +78,14 @@ class RealisticArchiveTest {
         .as("a file two suites share is fetched once (the plan's probe aside)")
         .filteredOn(r -> r.path().equals(RealisticArchive.SHARED))
         .hasSize(1);
+  }
+
+  @Test
+  void throughAnRsyncDaemon() throws Exception {
+    // rsync lists links as links, as a directory walk does (dangling and looping ones too); the
+    // daemon reads as nobody, so the file only root may read is refused and named.
+    Map<String, String> view = TreeSnapshot.of(upstream, 1000);
+    everyCommand(rsyncd.uri(), "rsyncd", view, () -> {});
   }
 
   @Test

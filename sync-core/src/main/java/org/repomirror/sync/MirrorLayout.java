@@ -28,6 +28,15 @@ public record MirrorLayout(Path root) {
     return state().resolve("staging");
   }
 
+  /**
+   * Where an rsync upstream's runs put files before the transfer takes them, and keep partial
+   * copies between runs: inside staging, so that taking one is a rename, under a hidden name that
+   * no staged file has.
+   */
+  public Path rsyncWork() {
+    return staging().resolve(".rsync");
+  }
+
   public Path quarantine() {
     return state().resolve("quarantine");
   }

@@ -3,6 +3,7 @@ package org.repomirror.transfer;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import org.repomirror.run.Progress;
 import org.repomirror.run.Ticker;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.LocalWriteException;
+import org.repomirror.source.PlacingUpstream;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
 import org.slf4j.Logger;
@@ -168,6 +170,12 @@ public final class Transfer {
     return Math.max(0, size - held.partial().getOrDefault(name + ".part", 0L));
   }
 
+  /** Whether an earlier run left the task's file verified in staging, to be hashed again. */
+  private boolean heldWhole(FetchTask t) {
+    String name = StagingNames.of(staging, t.localPath()).getFileName().toString();
+    return t.expected().hashes() != null && before.whole().containsKey(name);
+  }
+
   private synchronized StagingContents before() throws IOException {
     if (before == null) before = StagingContents.read(staging);
     return before;
@@ -259,6 +267,9 @@ public final class Transfer {
     }
 
     private Future<FetchOutcome> enqueue(FetchTask task, Consumer<FetchOutcome> done) {
+      if (upstream instanceof PlacingUpstream placing && !heldWhole(task)) {
+        placing.expect(task.upstreamPath(), task.expected().size());
+      }
       Future<FetchOutcome> f;
       try {
         f =
@@ -455,7 +466,7 @@ public final class Transfer {
       return Optional.empty();
     }
     HashingOutputStream hashing =
-        new HashingOutputStream(java.io.OutputStream.nullOutputStream(), algorithms);
+        new HashingOutputStream(OutputStream.nullOutputStream(), algorithms);
     try (InputStream in = Files.newInputStream(staged)) {
       hashing.absorb(in);
     }
@@ -484,42 +495,18 @@ public final class Transfer {
   private Received download(
       FetchTask task, Path part, EnumSet<HashAlgorithm> algorithms, boolean alone)
       throws IOException, InterruptedException {
-    String ifRange = null;
-    long transferred = 0;
+    Attempts so = new Attempts();
     for (int attempt = 1; ; attempt++) {
-      long offset = Files.exists(part) ? Files.size(part) : 0;
-      if (task.expected().size() != ExpectedFile.UNKNOWN_SIZE && offset > task.expected().size()) {
-        Files.delete(part);
-        offset = 0;
-      }
-      HashingOutputStream[] hasher = new HashingOutputStream[1];
       try {
-        final long held = offset;
-        Upstream.BodySink sink =
-            fromStart -> {
-              hasher[0] = open(part, fromStart || held == 0, algorithms);
-              return hasher[0];
-            };
-        String validator = offset > 0 ? ifRange : null;
-        Upstream.Download d =
-            alone
-                ? upstream.downloadAlone(task.upstreamPath(), offset, validator, sink)
-                : upstream.download(task.upstreamPath(), offset, validator, sink);
-        if (hasher[0] == null) {
-          hasher[0] = open(part, false, algorithms); // 416: nothing more to read
-          hasher[0].close();
-        }
-        transferred += d.bytes();
-        long mtime = d.lastModifiedMillis().orElse(clock.millis());
-        Files.setLastModifiedTime(part, FileTime.fromMillis(mtime));
-        return new Received(hasher[0].count(), hasher[0].hashes(), mtime, transferred);
+        return upstream instanceof PlacingUpstream placing
+            ? placed(placing, task, part, algorithms, alone)
+            : streamed(task, part, algorithms, alone, so);
       } catch (FetchException e) {
-        if (hasher[0] != null) transferred += Math.max(0, hasher[0].count() - offset);
         if (stopped) throw new Stopped();
         if (e.kind() != FetchException.Kind.TRANSIENT || attempt >= settings.attempts()) {
           throw e;
         }
-        ifRange = ifRangeOf(e.validators(), ifRange);
+        so.ifRange = ifRangeOf(e.validators(), so.ifRange);
         long delay = settings.backoff().toMillis() << (attempt - 1);
         if (e.retryAfterMillis() > 0) {
           delay = Math.min(e.retryAfterMillis(), settings.maxRetryAfter().toMillis());
@@ -533,6 +520,69 @@ public final class Transfer {
         Thread.sleep(delay);
       }
     }
+  }
+
+  /** What the tries of one download carry over to the next: the validator and bytes moved. */
+  private static final class Attempts {
+    String ifRange;
+    long transferred;
+  }
+
+  /** One try of a download whose body streams through the hashers into the part file. */
+  private Received streamed(
+      FetchTask task, Path part, EnumSet<HashAlgorithm> algorithms, boolean alone, Attempts so)
+      throws IOException {
+    long offset = Files.exists(part) ? Files.size(part) : 0;
+    if (task.expected().size() != ExpectedFile.UNKNOWN_SIZE && offset > task.expected().size()) {
+      Files.delete(part);
+      offset = 0;
+    }
+    HashingOutputStream[] hasher = new HashingOutputStream[1];
+    try {
+      final long held = offset;
+      Upstream.BodySink sink =
+          fromStart -> {
+            hasher[0] = open(part, fromStart || held == 0, algorithms);
+            return hasher[0];
+          };
+      String validator = offset > 0 ? so.ifRange : null;
+      Upstream.Download d =
+          alone
+              ? upstream.downloadAlone(task.upstreamPath(), offset, validator, sink)
+              : upstream.download(task.upstreamPath(), offset, validator, sink);
+      if (hasher[0] == null) {
+        hasher[0] = open(part, false, algorithms); // 416: nothing more to read
+        hasher[0].close();
+      }
+      so.transferred += d.bytes();
+      long mtime = d.lastModifiedMillis().orElse(clock.millis());
+      Files.setLastModifiedTime(part, FileTime.fromMillis(mtime));
+      return new Received(hasher[0].count(), hasher[0].hashes(), mtime, so.transferred);
+    } catch (FetchException e) {
+      if (hasher[0] != null) so.transferred += Math.max(0, hasher[0].count() - offset);
+      throw e;
+    }
+  }
+
+  /**
+   * One try of a download that the upstream puts in place as the part file itself (rsync), hashed
+   * once it is there.
+   */
+  private Received placed(
+      PlacingUpstream placing,
+      FetchTask task,
+      Path part,
+      EnumSet<HashAlgorithm> algorithms,
+      boolean alone)
+      throws IOException, InterruptedException {
+    long transferred = placing.place(task.upstreamPath(), part, alone);
+    HashingOutputStream hashing =
+        new HashingOutputStream(OutputStream.nullOutputStream(), algorithms);
+    try (InputStream in = Files.newInputStream(part)) {
+      hashing.absorb(in);
+    }
+    long mtime = Files.getLastModifiedTime(part).toMillis();
+    return new Received(hashing.count(), hashing.hashes(), mtime, transferred);
   }
 
   /** The If-Range validator for held bytes: a strong ETag, else the Last-Modified date. */

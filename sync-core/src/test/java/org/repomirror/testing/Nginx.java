@@ -138,7 +138,7 @@ public final class Nginx implements AutoCloseable {
   }
 
   /** Opens a folder and those above it to nginx's unprivileged workers. */
-  private static void openToWorkers(Path dir) throws IOException {
+  static void openToWorkers(Path dir) throws IOException {
     for (Path p = dir.toAbsolutePath(); p != null && p.getNameCount() > 0; p = p.getParent()) {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
       if (perms.contains(PosixFilePermission.OTHERS_EXECUTE)) continue; // /tmp keeps its sticky bit
@@ -229,7 +229,7 @@ public final class Nginx implements AutoCloseable {
     throw new IOException("nginx does not listen on port " + ports.getLast() + " after 5 s");
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

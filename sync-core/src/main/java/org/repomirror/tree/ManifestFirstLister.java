@@ -7,17 +7,17 @@ import org.repomirror.source.FetchException;
 import org.repomirror.tree.format.TreeEntry;
 
 /**
- * Lists an HTTP upstream from a peer's manifest when it publishes one, and otherwise by crawling
- * its directory index pages.
+ * Lists an upstream from a peer's manifest when it publishes one, and otherwise as another lister
+ * does: by crawling an HTTP upstream's directory index pages, or by rsync's own listing.
  */
-public final class ManifestOrAutoindexLister implements TreeLister {
+public final class ManifestFirstLister implements TreeLister {
   private final ManifestLister manifest;
-  private final AutoindexLister autoindex;
+  private final TreeLister fallback;
   private TreeLister used;
 
-  public ManifestOrAutoindexLister(ManifestLister manifest, AutoindexLister autoindex) {
+  public ManifestFirstLister(ManifestLister manifest, TreeLister fallback) {
     this.manifest = manifest;
-    this.autoindex = autoindex;
+    this.fallback = fallback;
   }
 
   @Override
@@ -28,19 +28,19 @@ public final class ManifestOrAutoindexLister implements TreeLister {
       return manifest.list(index, sink, skipped);
     } catch (FetchException e) {
       if (e.kind() != FetchException.Kind.NOT_FOUND) throw e;
-      used = autoindex; // not a repomirror peer: no entry was listed yet
-      return autoindex.list(index, sink, skipped);
+      used = fallback; // not a repomirror peer: no entry was listed yet
+      return fallback.list(index, sink, skipped);
     }
   }
 
   @Override
   public Verification verification() {
-    return used == autoindex ? autoindex.verification() : manifest.verification();
+    return used == fallback ? fallback.verification() : manifest.verification();
   }
 
   @Override
   public String source() {
-    return used == autoindex ? autoindex.source() : manifest.source();
+    return used == fallback ? fallback.source() : manifest.source();
   }
 
   @Override

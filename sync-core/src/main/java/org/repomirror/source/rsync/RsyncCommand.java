@@ -1,0 +1,118 @@
+package org.repomirror.source.rsync;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command lines of the {@code rsync} binary for one upstream: an rsync daemon ({@code
+ * rsync://[user@]host[:port]/module/path/}) or a host reached by ssh ({@code
+ * ssh://[user@]host[:port]/absolute/path/}). File names always travel in a NUL-separated {@code
+ * --files-from} list, never on the command line, so that no name is taken for an option or a
+ * wildcard. Immutable.
+ */
+final class RsyncCommand {
+  private static final String PROGRAM = "rsync";
+
+  private final URI base;
+  private final String source;
+  private final List<String> transport;
+
+  /**
+   * @param base the upstream root; rsync:// or ssh://
+   * @param timeout how long the connection may stall; also bounds connecting
+   */
+  RsyncCommand(URI base, Duration timeout) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    String host = this.base.getHost();
+    String user = this.base.getUserInfo();
+    if (host == null || host.startsWith("-") || (user != null && !user.matches("[\\w.-]+"))) {
+      throw new IllegalArgumentException("not an rsync upstream: " + base);
+    }
+    long seconds = Math.max(1, timeout.toSeconds());
+    List<String> t = new ArrayList<>();
+    t.add("--timeout=" + seconds);
+    String path = this.base.getRawPath();
+    switch (this.base.getScheme()) {
+      case "rsync" -> {
+        t.add("--contimeout=" + seconds);
+        t.add("--no-motd");
+        this.source = this.base.toString();
+      }
+      case "ssh" -> {
+        String port = this.base.getPort() > 0 ? " -p " + this.base.getPort() : "";
+        t.add("--rsh=ssh -o BatchMode=yes -o ConnectTimeout=" + seconds + port);
+        this.source = (user != null ? user + "@" : "") + host + ":" + this.base.getPath();
+      }
+      default -> throw new IllegalArgumentException("not an rsync upstream: " + base);
+    }
+    if (path == null || path.isEmpty()) throw new IllegalArgumentException("no module: " + base);
+    this.transport = List.copyOf(t);
+  }
+
+  /** Whether a URL names an upstream that this class reaches. */
+  static boolean handles(URI url) {
+    return "rsync".equals(url.getScheme()) || "ssh".equals(url.getScheme());
+  }
+
+  /**
+   * Copies the listed files into {@code dest}, each under its own path, with their mtimes. A file
+   * broken off stays in a {@code .rsync-partial} folder beside it and is the basis of the next try.
+   *
+   * @param basis a tree whose copy of a file is the basis of rsync's block delta, or null
+   */
+  List<String> copy(Path filesFrom, Path dest, Path basis) {
+    List<String> argv = start();
+    argv.add("--times");
+    argv.add("--partial-dir=" + RsyncBatches.PARTIAL_DIR);
+    argv.add("--out-format=%b %n");
+    if (basis != null) argv.add("--copy-dest=" + basis.toAbsolutePath());
+    return finish(argv, filesFrom, dest);
+  }
+
+  /**
+   * Lists files with their sizes and mtimes, in UTC: the listed ones, or with {@code filesFrom}
+   * null the whole tree with its symbolic links.
+   *
+   * @param empty a folder that stays empty; rsync wants a destination even when it only lists
+   */
+  List<String> list(Path filesFrom, Path empty) {
+    List<String> argv = start();
+    argv.add("--list-only");
+    argv.add("--no-human-readable");
+    if (filesFrom == null) {
+      argv.add("--recursive");
+      argv.add("--links");
+      argv.add("--");
+      argv.add(source);
+      argv.add(empty.toAbsolutePath() + "/");
+      return argv;
+    }
+    return finish(argv, filesFrom, empty);
+  }
+
+  private List<String> start() {
+    List<String> argv = new ArrayList<>();
+    argv.add(PROGRAM);
+    argv.add("--8-bit-output");
+    argv.addAll(transport);
+    return argv;
+  }
+
+  private List<String> finish(List<String> argv, Path filesFrom, Path dest) {
+    argv.add("--from0");
+    argv.add("--files-from=" + filesFrom.toAbsolutePath());
+    argv.add("--");
+    argv.add(source);
+    argv.add(dest.toAbsolutePath() + "/");
+    return argv;
+  }
+
+  /** The URL of a path, for reports. */
+  String url(String path) {
+    return base + path;
+  }
+}

@@ -1,0 +1,133 @@
+package org.repomirror.source.rsync;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.repomirror.source.FetchException;
+import org.repomirror.source.LocalWriteException;
+
+/**
+ * One run of the rsync binary: its standard output read line by line as it comes, its errors kept
+ * in a file, and how it ended told in the terms of a fetch.
+ */
+final class RsyncRun {
+  /** rsync's exit codes that mean the same request will fail again. */
+  private static final Set<Integer> FATAL_EXITS = Set.of(1, 2, 3, 4, 5, 127);
+
+  private RsyncRun() {}
+
+  /**
+   * How a run ended.
+   *
+   * @param exit rsync's exit code
+   * @param errors what it wrote on standard error
+   */
+  record Ended(int exit, List<String> errors) {
+    Ended {
+      errors = List.copyOf(errors);
+    }
+
+    boolean ok() {
+      return exit == 0;
+    }
+
+    /** Whether rsync said the upstream has no such file, or that it vanished while listed. */
+    boolean missing(String path) {
+      for (String e : errors) {
+        boolean named = e.contains("\"" + path + "\"") || e.contains("/" + path + "\"");
+        if (named && (e.contains("No such file or directory") || e.contains("file has vanished"))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether rsync said the upstream may not read the file (the daemon reads as its user). */
+    boolean refused(String path) {
+      for (String e : errors) {
+        boolean named = e.contains("\"" + path + "\"") || e.contains("/" + path + "\"");
+        if (named && e.contains("Permission denied")) return true;
+      }
+      return false;
+    }
+
+    /**
+     * The failure of a request this run was to answer: a full or unwritable local disk as a local
+     * failure, a refusal (unknown module, access denied, bad options) as fatal, anything else
+     * (connection refused or reset, timeout, a transfer broken off) as worth retrying.
+     */
+    IOException failure(String url) {
+      String said = said();
+      if (exit == 11 || said.contains("No space left on device")) {
+        return new LocalWriteException(new IOException(url + ": " + said));
+      }
+      boolean busy = said.contains("max connections");
+      FetchException.Kind kind =
+          FATAL_EXITS.contains(exit) && !busy
+              ? FetchException.Kind.FATAL
+              : FetchException.Kind.TRANSIENT;
+      return new FetchException(kind, url, 0, said, 0, null);
+    }
+
+    /** What rsync said went wrong, in its own words: the daemon's refusal or its first error. */
+    String said() {
+      String first = null;
+      for (String e : errors) {
+        if (e.startsWith("@ERROR")) return e.substring(1);
+        if (first == null && e.startsWith("rsync: ")) first = e;
+      }
+      if (first == null && !errors.isEmpty()) first = errors.getLast();
+      if (first == null) return "rsync exited with code " + exit;
+      return first.replaceFirst("^rsync: (\\[\\w+\\] )?", "rsync: ") + " (exit " + exit + ")";
+    }
+  }
+
+  /**
+   * Runs rsync to its end.
+   *
+   * @param errorFile where its standard error goes; read when it ends, then deleted
+   * @param lines hears each line of its standard output as it comes
+   * @param running holds the process while it runs, for a stop to end it
+   */
+  static Ended run(List<String> argv, Path errorFile, Consumer<String> lines, Set<Process> running)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .redirectError(errorFile.toFile());
+    builder.environment().put("TZ", "UTC"); // listed mtimes in UTC
+    Process p;
+    try {
+      p = builder.start();
+    } catch (IOException e) {
+      throw new FetchException(
+          FetchException.Kind.FATAL,
+          argv.getLast(),
+          0,
+          "cannot run rsync (" + e.getMessage() + "); install it: apt-get install rsync",
+          0,
+          e);
+    }
+    running.add(p);
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) lines.accept(line);
+      int exit = p.waitFor();
+      List<String> errors =
+          Files.exists(errorFile)
+              ? new String(Files.readAllBytes(errorFile), StandardCharsets.UTF_8).lines().toList()
+              : List.<String>of();
+      return new Ended(exit, errors);
+    } finally {
+      running.remove(p);
+      if (p.isAlive()) p.destroy();
+      Files.deleteIfExists(errorFile);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package org.repomirror.source.rsync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.repomirror.debian.ArchivePaths;
+import org.repomirror.debian.FormatException;
+import org.repomirror.source.FetchException;
+import org.repomirror.source.PlacingUpstream;
+import org.repomirror.source.UpstreamValidators;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An old host's tree reached through the real rsync binary: an rsync daemon ({@code rsync://}) or
+ * ssh ({@code ssh://}). Downloads travel in batches of many files per run of rsync, several runs at
+ * once ({@link RsyncBatches}); a file the mirror already publishes is the basis of rsync's block
+ * delta. rsync only moves bytes: the transfer hashes and verifies every file as it does for any
+ * other upstream. Its validators are a file's size and mtime in whole seconds. Thread-safe.
+ */
+public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RsyncUpstream.class);
+
+  /**
+   * Downloads waiting for their batch on each rsync run: enough that a run's batch is cut from a
+   * queue, while the transfer's threads hash what the runs before delivered.
+   */
+  private static final int DEPTH = 4;
+
+  private final RsyncCommand command;
+  private final Path work;
+  private final RsyncBatches batches;
+  private final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param base {@code rsync://[user@]host[:port]/module/path/} or {@code
+   *     ssh://[user@]host[:port]/path/}
+   * @param work a folder of its own on the filesystem of the staging folder: rsync's destination,
+   *     where partial copies stay between runs
+   * @param basis the published tree, whose copy of a changed file is the basis of its delta; or
+   *     null
+   * @param timeout how long a connection may stall before a run counts as failed
+   * @param runs rsync runs at once
+   */
+  public RsyncUpstream(URI base, Path work, Path basis, Duration timeout, int runs) {
+    this.command = new RsyncCommand(base, timeout);
+    this.work = work;
+    this.batches = new RsyncBatches(command, work, basis, runs);
+  }
+
+  /** Whether a URL names an upstream reached through rsync: {@code rsync://} or {@code ssh://}. */
+  public static boolean handles(URI url) {
+    return RsyncCommand.handles(url);
+  }
+
+  @Override
+  public Conditional fetch(String path, UpstreamValidators previous, int maxBytes)
+      throws IOException {
+    requireSafe(path);
+    if (previous != null) {
+      RsyncListing.Entry now = stat(path);
+      if (validatorsOf(now.size(), now.mtimeMillis()).equals(previous)) return new NotModified();
+    }
+    Path dir = scratch("fetch-");
+    try {
+      Path file = copyAlone(path, dir);
+      long size = Files.size(file);
+      if (size > maxBytes) {
+        throw new FetchException(
+            FetchException.Kind.FATAL, url(path), 0, size + " bytes is too large", 0, null);
+      }
+      long mtime = Files.getLastModifiedTime(file).toMillis();
+      return new Body(Files.readAllBytes(file), validatorsOf(size, mtime), Optional.of(mtime));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  @Override
+  public Download download(String path, long offset, String ifRange, BodySink sink)
+      throws IOException {
+    requireSafe(path);
+    Path dir = scratch("download-");
+    try {
+      Path file = dir.resolve("file");
+      long bytes;
+      try {
+        bytes = place(path, file, false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FetchException(FetchException.Kind.TRANSIENT, url(path), 0, "interrupted", 0, e);
+      }
+      long mtime = Files.getLastModifiedTime(file).toMillis();
+      try (InputStream in = Files.newInputStream(file);
+          OutputStream out = sink.open(true)) {
+        in.transferTo(out);
+      }
+      return new Download(
+          offset > 0, bytes, validatorsOf(Files.size(file), mtime), Optional.of(mtime));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  @Override
+  public void expect(String path, long size) {
+    batches.expect(path, size);
+  }
+
+  @Override
+  public long place(String path, Path target, boolean alone)
+      throws IOException, InterruptedException {
+    requireSafe(path);
+    return batches.place(path, target, alone);
+  }
+
+  @Override
+  public int depth() {
+    return DEPTH;
+  }
+
+  /**
+   * Lists the whole tree, with its symbolic links, in one run of rsync.
+   *
+   * @param sink hears each entry as rsync lists it
+   * @throws FetchException when the listing failed or is incomplete; a file that vanished while
+   *     listed is merely not listed
+   */
+  public void list(Consumer<RsyncListing.Entry> sink) throws IOException, InterruptedException {
+    Path empty = scratch("list-");
+    try {
+      RsyncRun.Ended end =
+          RsyncRun.run(
+              command.list(null, empty),
+              work.resolve(empty.getFileName() + ".errors"),
+              line -> RsyncListing.parse(line).ifPresent(sink),
+              running);
+      if (!end.ok() && end.exit() != 24) throw end.failure(url(""));
+    } finally {
+      deleteTree(empty);
+    }
+  }
+
+  @Override
+  public String url(String path) {
+    return command.url(path);
+  }
+
+  @Override
+  public void stop() {
+    batches.stop();
+    for (Process p : running) p.destroy();
+  }
+
+  /**
+   * Ends the runs under way and prunes the empty folders rsync left in its work folder; files stay,
+   * partial copies among them, for the next run.
+   */
+  @Override
+  public void close() {
+    batches.close();
+    for (Process p : running) p.destroy();
+    if (!Files.isDirectory(work)) return;
+    try (Stream<Path> walk = Files.walk(work)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
+        try (Stream<Path> left = Files.list(p)) {
+          if (left.findAny().isEmpty()) Files.delete(p);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("could not prune {}: {}", work, e.toString());
+    }
+  }
+
+  /** A file's size and mtime, from a listing of it alone. */
+  private RsyncListing.Entry stat(String path) throws IOException {
+    Path empty = scratch("stat-");
+    try {
+      Path list = writeList(empty, path);
+      List<RsyncListing.Entry> listed = new ArrayList<>();
+      RsyncRun.Ended end =
+          run(
+              command.list(list, empty.resolve("dest")),
+              empty,
+              line -> RsyncListing.parse(line).ifPresent(listed::add));
+      for (RsyncListing.Entry e : listed) {
+        if (e.path().equals(path) && e.type() == RsyncListing.Type.FILE) return e;
+      }
+      throw missingOrFailed(path, end);
+    } finally {
+      deleteTree(empty);
+    }
+  }
+
+  /** Copies one file into a folder, from scratch, and returns where it is. */
+  private Path copyAlone(String path, Path dir) throws IOException {
+    Path list = writeList(dir, path);
+    Path dest = dir.resolve("files");
+    RsyncRun.Ended end = run(command.copy(list, dest, null), dir, line -> {});
+    Path file = dest.resolve(path);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) throw missingOrFailed(path, end);
+    return file;
+  }
+
+  private IOException missingOrFailed(String path, RsyncRun.Ended end) {
+    if (end.ok() || end.missing(path)) {
+      return new FetchException(
+          FetchException.Kind.NOT_FOUND, url(path), 0, "no such file", 0, null);
+    }
+    return end.failure(url(path));
+  }
+
+  private RsyncRun.Ended run(List<String> argv, Path dir, Consumer<String> lines)
+      throws IOException {
+    try {
+      return RsyncRun.run(argv, dir.resolve("errors"), lines, running);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FetchException(FetchException.Kind.TRANSIENT, url(""), 0, "interrupted", 0, e);
+    }
+  }
+
+  private static Path writeList(Path dir, String path) throws IOException {
+    Path list = dir.resolve("list");
+    Files.writeString(list, path + "\0", StandardCharsets.UTF_8);
+    return list;
+  }
+
+  private Path scratch(String prefix) throws IOException {
+    Files.createDirectories(work);
+    return Files.createTempDirectory(work, prefix);
+  }
+
+  private void requireSafe(String path) throws FetchException {
+    try {
+      ArchivePaths.requireSafe(path, 0);
+    } catch (FormatException e) {
+      throw new FetchException(FetchException.Kind.FATAL, url(path), 0, e.getMessage(), 0, e);
+    }
+  }
+
+  private static UpstreamValidators validatorsOf(long size, long mtimeMillis) {
+    return new UpstreamValidators("\"" + size + "-" + mtimeMillis / 1000 + "\"", null);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -229,7 +229,8 @@ public final class Nginx implements AutoCloseable {
     throw new IOException("nginx does not listen on port " + ports.getLast() + " after 5 s");
   }
 
-  static int freePort() throws IOException {
+  /** A port nothing listens on at the moment. */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

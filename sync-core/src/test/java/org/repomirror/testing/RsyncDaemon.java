@@ -5,6 +5,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -33,6 +35,15 @@ public final class RsyncDaemon implements AutoCloseable {
    * @param work a folder for the daemon's configuration and log
    */
   public static RsyncDaemon serve(Path root, Path work) throws IOException, InterruptedException {
+    return serve(root, work, 0);
+  }
+
+  /**
+   * Serves {@code root} as {@link #serve(Path, Path)} does, sending at most {@code bytesPerSecond}
+   * on each connection (rsync's own {@code --bwlimit}), or without a limit when it is 0.
+   */
+  public static RsyncDaemon serve(Path root, Path work, long bytesPerSecond)
+      throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
       if ("true".equals(System.getenv("CI"))) {
         throw new IllegalStateException("rsync is not installed: .ci/run installs it");
@@ -40,7 +51,7 @@ public final class RsyncDaemon implements AutoCloseable {
       Assumptions.abort("rsync is not installed (apt-get install rsync)");
     }
     Nginx.openToWorkers(root);
-    Path dir = Files.createDirectories(work.resolve("rsyncd"));
+    Path dir = Files.createTempDirectory(Files.createDirectories(work), "rsyncd-");
     int port = Nginx.freePort();
     Path conf = dir.resolve("rsyncd.conf");
     Files.writeString(
@@ -59,9 +70,12 @@ public final class RsyncDaemon implements AutoCloseable {
         hosts allow = 192.0.2.1
         """
             .formatted(port, dir, root.toAbsolutePath(), root.toAbsolutePath()));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(BINARY.toString(), "--daemon", "--no-detach", "--config=" + conf.toString()));
+    if (bytesPerSecond > 0) argv.add("--bwlimit=" + Math.max(1, bytesPerSecond / 1024));
     Process daemon =
-        new ProcessBuilder(
-                BINARY.toString(), "--daemon", "--no-detach", "--config=" + conf.toString())
+        new ProcessBuilder(argv)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("stdout.log").toFile())
             .start();

@@ -1,0 +1,264 @@
+package org.repomirror.source.rsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.source.FetchException;
+import org.repomirror.source.Upstream;
+import org.repomirror.testing.Nginx;
+import org.repomirror.testing.RsyncDaemon;
+
+/** The rsync upstream against a real rsync daemon on loopback. */
+class RsyncUpstreamTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  @TempDir Path tmp;
+
+  private Path upstream(String... names) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("old-host"));
+    for (String name : names) {
+      Path file = root.resolve(name);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, "bytes of " + name);
+      Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_000_000L));
+    }
+    return root;
+  }
+
+  private RsyncUpstream rsync(URI uri) {
+    return new RsyncUpstream(uri, tmp.resolve("work"), null, TIMEOUT, 3);
+  }
+
+  @Test
+  void placesFilesWhoseNamesRsyncCouldMistakeForOptionsOrPatterns() throws Exception {
+    List<String> names =
+        List.of(
+            "pool/main/libs/libstdc++6/libstdc++6_12.2.0-14~deb12u1_amd64.deb",
+            "downloads/release notes 100% (final).txt",
+            "downloads/Nokia N900 – käyttöohje.pdf",
+            "downloads/-rf",
+            "downloads/a[1]*?.bin",
+            "downloads/~user/x");
+    Path root = upstream(names.toArray(String[]::new));
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp);
+        RsyncUpstream source = rsync(daemon.uri())) {
+      for (String n : names) source.expect(n, -1);
+      List<Path> targets = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        Path target = tmp.resolve("target-" + i);
+        long bytes = source.place(names.get(i), target, false);
+        assertThat(bytes).as(names.get(i)).isPositive();
+        targets.add(target);
+      }
+      for (int i = 0; i < names.size(); i++) {
+        assertThat(targets.get(i)).hasSameBinaryContentAs(root.resolve(names.get(i)));
+        assertThat(Files.getLastModifiedTime(targets.get(i)).toMillis())
+            .as("the upstream's mtime")
+            .isEqualTo(1_700_000_000_000L);
+      }
+      Upstream.Body body =
+          (Upstream.Body) source.fetch("downloads/release notes 100% (final).txt", null, 1000);
+      assertThat(new String(body.bytes()))
+          .isEqualTo("bytes of downloads/release notes 100% (final).txt");
+    }
+  }
+
+  @Test
+  void aMissingFileIsNotFoundAndItsBatchStillArrives() throws Exception {
+    Path root = upstream("a/one", "a/two");
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp);
+        RsyncUpstream source = rsync(daemon.uri())) {
+      for (String n : List.of("a/one", "a/gone", "a/two")) source.expect(n, -1);
+      assertThatThrownBy(() -> source.place("a/gone", tmp.resolve("g"), false))
+          .isInstanceOfSatisfying(
+              FetchException.class,
+              e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.NOT_FOUND));
+      source.place("a/one", tmp.resolve("1"), false);
+      source.place("a/two", tmp.resolve("2"), false);
+      assertThat(tmp.resolve("2")).hasContent("bytes of a/two");
+      assertThatThrownBy(() -> source.fetch("a/gone", null, 1000))
+          .isInstanceOfSatisfying(
+              FetchException.class,
+              e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.NOT_FOUND));
+    }
+  }
+
+  @Test
+  void aConditionalFetchOfAnUnchangedFileIsNotModified() throws Exception {
+    Path root = upstream("dists/stable/InRelease");
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp);
+        RsyncUpstream source = rsync(daemon.uri())) {
+      Upstream.Body first = (Upstream.Body) source.fetch("dists/stable/InRelease", null, 1000);
+      assertThat(source.fetch("dists/stable/InRelease", first.validators(), 1000))
+          .isInstanceOf(Upstream.NotModified.class);
+      Files.writeString(root.resolve("dists/stable/InRelease"), "changed");
+      assertThat(source.fetch("dists/stable/InRelease", first.validators(), 1000))
+          .isInstanceOfSatisfying(
+              Upstream.Body.class, b -> assertThat(new String(b.bytes())).isEqualTo("changed"));
+    }
+  }
+
+  @Test
+  void aModuleThatRefusesAccessIsFatalInTheDaemonsWords() throws Exception {
+    Path root = upstream("a/one");
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp)) {
+      try (RsyncUpstream closed = rsync(daemon.module("closed"))) {
+        assertThatThrownBy(() -> closed.fetch("a/one", null, 1000))
+            .isInstanceOfSatisfying(
+                FetchException.class,
+                e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.FATAL))
+            .hasMessageContaining("access denied to closed");
+        closed.expect("a/one", -1);
+        assertThatThrownBy(() -> closed.place("a/one", tmp.resolve("1"), false))
+            .hasMessageContaining("access denied to closed");
+      }
+      try (RsyncUpstream unknown = rsync(daemon.module("nosuch"))) {
+        assertThatThrownBy(() -> unknown.fetch("a/one", null, 1000))
+            .isInstanceOfSatisfying(
+                FetchException.class,
+                e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.FATAL))
+            .hasMessageContaining("Unknown module 'nosuch'");
+      }
+    }
+  }
+
+  @Test
+  void aHostThatIsDownIsWorthRetryingAndSaysSo() throws Exception {
+    int port = Nginx.freePort(); // nothing listens there
+    try (RsyncUpstream down = rsync(URI.create("rsync://127.0.0.1:" + port + "/archive/"))) {
+      assertThatThrownBy(() -> down.fetch("dists/stable/InRelease", null, 1000))
+          .isInstanceOfSatisfying(
+              FetchException.class,
+              e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.TRANSIENT))
+          .hasMessageContaining("Connection refused");
+    }
+  }
+
+  /**
+   * rsync killed mid-file keeps what it had in its partial folder, and the next try sends only the
+   * rest: the daemon is held to 4 MB/s so that the kill lands mid-file.
+   */
+  @Test
+  void aRunKilledMidFileKeepsItsPartialCopyAndTheNextTryResumes() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("old-host/pool"));
+    byte[] big = new byte[12 << 20];
+    new Random(7).nextBytes(big);
+    Files.write(root.resolve("big.deb"), big);
+    Path work = tmp.resolve("work");
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root.getParent(), tmp, 4L << 20);
+        RsyncUpstream source = new RsyncUpstream(daemon.uri(), work, null, TIMEOUT, 1)) {
+      CompletableFuture<Long> first =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return source.place("pool/big.deb", tmp.resolve("big"), false);
+                } catch (Exception e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              });
+      Path destFolder = work.resolve("files/pool");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (System.nanoTime() < deadline && receivedSoFar(destFolder) < (3 << 20)) {
+        Thread.sleep(50);
+      }
+      assertThat(receivedSoFar(destFolder)).as("rsync's temporary file grew").isPositive();
+      List<ProcessHandle> runs =
+          ProcessHandle.current()
+              .children()
+              .filter(p -> p.info().command().orElse("").endsWith("rsync"))
+              .filter(
+                  p -> !List.of(p.info().arguments().orElse(new String[0])).contains("--daemon"))
+              .toList();
+      assertThat(runs).as("the rsync run").isNotEmpty();
+      runs.forEach(ProcessHandle::destroy);
+      assertThatThrownBy(first::join)
+          .cause()
+          .isInstanceOfSatisfying(
+              FetchException.class,
+              e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.TRANSIENT));
+      Path partial = destFolder.resolve(RsyncBatches.PARTIAL_DIR).resolve("big.deb");
+      assertThat(partial).as("the partial copy kept").exists();
+      long held = Files.size(partial);
+      assertThat(held).isBetween(1L, (long) big.length - 1);
+
+      long sent = source.place("pool/big.deb", tmp.resolve("big"), false);
+      assertThat(tmp.resolve("big")).hasBinaryContent(big);
+      assertThat(sent)
+          .as("bytes sent for the rest of a file of %d, %d of which were held", big.length, held)
+          .isLessThan(big.length - held / 2);
+      assertThat(partial).as("the partial copy went into the whole one").doesNotExist();
+    }
+  }
+
+  /** The bytes of rsync's temporary files in a folder ({@code .big.deb.XXXXXX}). */
+  private static long receivedSoFar(Path folder) throws Exception {
+    if (!Files.isDirectory(folder)) return 0;
+    try (Stream<Path> files = Files.list(folder)) {
+      long total = 0;
+      for (Path p : files.filter(Files::isRegularFile).toList()) total += Files.size(p);
+      return total;
+    }
+  }
+
+  @Test
+  void aChangedFileMovesAsABlockDeltaAgainstThePublishedCopy() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("old-host/sdk"));
+    byte[] tarball = new byte[4 << 20];
+    new Random(3).nextBytes(tarball);
+    Files.write(root.resolve("sdk.tar"), tarball);
+    Path published = Files.createDirectories(tmp.resolve("mirror/sdk"));
+    Files.write(published.resolve("sdk.tar"), tarball);
+    Files.setLastModifiedTime(
+        published.resolve("sdk.tar"), FileTime.fromMillis(1_700_000_000_000L));
+    tarball[2_000_000] ^= 1; // one byte changed upstream, a day later
+    Files.write(root.resolve("sdk.tar"), tarball);
+    Files.setLastModifiedTime(root.resolve("sdk.tar"), FileTime.fromMillis(1_700_086_400_000L));
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root.getParent(), tmp);
+        RsyncUpstream source =
+            new RsyncUpstream(
+                daemon.uri(), tmp.resolve("work"), tmp.resolve("mirror"), TIMEOUT, 2)) {
+      long sent = source.place("sdk/sdk.tar", tmp.resolve("staged"), false);
+      assertThat(tmp.resolve("staged")).hasBinaryContent(tarball);
+      assertThat(sent).as("bytes sent for one changed byte of 4 MiB").isLessThan(200_000);
+      assertThat(published.resolve("sdk.tar")).as("the published copy untouched").exists();
+
+      long fromScratch = source.place("sdk/sdk.tar", tmp.resolve("again"), true);
+      assertThat(fromScratch).as("alone: no basis, the whole file").isGreaterThan(tarball.length);
+    }
+  }
+
+  @Test
+  void listsTheTreeWithSizesMtimesAndLinks() throws Exception {
+    Path root = upstream("a/one", "a/b/two words");
+    Files.createSymbolicLink(root.resolve("a/link"), Path.of("one"));
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp);
+        RsyncUpstream source = rsync(daemon.uri())) {
+      List<RsyncListing.Entry> listed = new ArrayList<>();
+      source.list(listed::add);
+      assertThat(listed)
+          .contains(
+              new RsyncListing.Entry(RsyncListing.Type.FILE, "a/one", 14, 1_700_000_000_000L, null),
+              new RsyncListing.Entry(
+                  RsyncListing.Type.FILE, "a/b/two words", 22, 1_700_000_000_000L, null))
+          .anySatisfy(
+              e -> {
+                assertThat(e.type()).isEqualTo(RsyncListing.Type.SYMLINK);
+                assertThat(e.path()).isEqualTo("a/link");
+                assertThat(e.linkTarget()).isEqualTo("one");
+              });
+    }
+  }
+}

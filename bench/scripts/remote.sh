@@ -3,8 +3,9 @@
 # benchmark's own namespace. The old host holds a generated tree of 50,000 files in 500 folders
 # (REMOTE_FILES; Debian's size distribution scaled by 0.001) and offers it three ways: an rsync
 # daemon; nginx with autoindex (an HTTP index); and a repomirror peer, a copy of it served with
-# its manifest. Three copies on the mirror side follow it: rsync -a over the daemon, repomirror
-# from the index pages, repomirror from the peer's manifest. Then, alternating, each run measures:
+# its manifest. Four copies on the mirror side follow it: rsync -a over the daemon, repomirror
+# from the index pages, repomirror from the peer's manifest, and repomirror over the rsync daemon
+# (rsync as its transport). Then, alternating, each run measures:
 #   no-change  a sync with nothing to do;
 #   final      after 1% of the files changed on the old host (and its peer caught up, untimed),
 #              repomirror sync --final (delta, everything it touched re-hashed, a verdict) against
@@ -34,7 +35,8 @@ peer="$remote_dir/peer"
 m_manifest="$remote_dir/mirror-manifest"
 m_index="$remote_dir/mirror-index"
 m_rsync="$remote_dir/mirror-rsync"
-rm -rf "$run_dir" "$m_manifest" "$m_index" "$m_rsync"
+m_rsyncd="$remote_dir/mirror-rsyncd"
+rm -rf "$run_dir" "$m_manifest" "$m_index" "$m_rsync" "$m_rsyncd"
 mkdir -p "$run_dir"
 export REPOMIRROR_JAVA_OPTS="-Xmx512m"
 
@@ -96,14 +98,17 @@ in_ns() { ip netns exec "$link_ns" "$@"; }
 rm_from() { # source root [--final]
   local upstream=http://10.77.0.1:8093/ source=manifest
   [[ $1 == index ]] && { upstream=http://10.77.0.1:8092/; source=autoindex; }
+  [[ $1 == rsyncd ]] && { upstream=rsync://10.77.0.1:18875/old/; source=rsync; }
   in_ns "$top/repomirror" sync --mode tree --tree-source "$source" --upstream "$upstream" --root "$2" \
     --hostname "mirror-$1" --max-delete 1000000 ${3:-} ${REMOTE_SYNC_ARGS:-}
 }
 manifest_sync() { rm_from manifest "$m_manifest"; }
 index_sync() { rm_from index "$m_index"; }
+rsyncd_sync() { rm_from rsyncd "$m_rsyncd"; }
 rsync_sync() { in_ns rsync -a --delete rsync://10.77.0.1:18875/old/ "$m_rsync/"; }
 manifest_final() { rm_from manifest "$m_manifest" --final; }
 index_final() { rm_from index "$m_index" --final; }
+rsyncd_final() { rm_from rsyncd "$m_rsyncd" --final; }
 rsync_final() {
   in_ns rsync -a --exclude 'Packages*' --exclude 'Sources*' --exclude 'Release*' --exclude 'InRelease' \
     --exclude 'Contents*' --exclude 'i18n/' rsync://10.77.0.1:18875/old/ "$m_rsync/" &&
@@ -115,14 +120,15 @@ tcp_rtt="$(link_tcp_rtt 10.77.0.1 8092)"
 echo "initial copies of $rfiles files over the link..." >&2
 init_manifest="$(timed manifest_sync)"
 init_index="$(timed index_sync)"
+init_rsyncd="$(timed rsyncd_sync)"
 init_rsync="$(timed rsync_sync)"
 
 csv="$results/remote-$stamp.csv"
 echo "case,tool,run,seconds" > "$csv"
 for run in $(seq 1 "$runs"); do
   sync
-  tools=(rsync manifest index)
-  order=("${tools[@]:run % 3}" "${tools[@]:0:run % 3}")
+  tools=(rsync manifest index rsyncd)
+  order=("${tools[@]:run % 4}" "${tools[@]:0:run % 4}")
   for t in "${order[@]}"; do
     echo "no-change,$t,$run,$(timed "${t}_sync")" >> "$csv"
   done
@@ -133,10 +139,10 @@ for run in $(seq 1 "$runs"); do
     echo "final,$t,$run,$secs" >> "$csv"
   done
   verdicts="$(grep -c "verdict: identical" "$run_dir/run.log" || true)"
-  (( verdicts >= 2 * run )) || failed "a final sync gave no identical verdict (run $run)"
+  (( verdicts >= 3 * run )) || failed "a final sync gave no identical verdict (run $run)"
   echo "  run $run done ($changed files changed)" >&2
 done
-for copy in "$m_manifest" "$m_index" "$m_rsync"; do
+for copy in "$m_manifest" "$m_index" "$m_rsync" "$m_rsyncd"; do
   diff <(cd "$src" && find . -type f | sort) \
     <(cd "$copy" && find . -path ./.repomirror -prune -o -path ./project -prune -o -type f -print | sort) > /dev/null \
     || failed "$copy lists other files than the old host"
@@ -151,12 +157,12 @@ fi
 
 echo
 echo "remote old host: $rfiles files in $(( rfiles / 100 )) folders, $(du -sm "$src" | cut -f1) MB, over ${link_rate_mbit} Mbit/s with ${rtt} ms to an HTTP answer (TCP's own rtt ${tcp_rtt:-?} ms); medians of $runs runs"
-echo "initial copy: repomirror from the manifest ${init_manifest}s, from the index ${init_index}s, rsync -a ${init_rsync}s"
+echo "initial copy: repomirror from the manifest ${init_manifest}s, from the index ${init_index}s, over the rsync daemon ${init_rsyncd}s, rsync -a ${init_rsync}s"
 python3 - "$csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 names = {"manifest": "repomirror (peer manifest)", "index": "repomirror (HTTP index)",
-         "rsync": "rsync -a (daemon)"}
+         "rsyncd": "repomirror (rsync daemon)", "rsync": "rsync -a (daemon)"}
 for case, label in (("no-change", "no-change"), ("final", "final, 1% changed (rsync: two stages)")):
     print(f"\n{label}:")
     print(f"  {'tool':<28} {'median s':>9} {'min':>7} {'max':>7} {'x rsync':>8}")
@@ -164,7 +170,7 @@ for case, label in (("no-change", "no-change"), ("final", "final, 1% changed (rs
         v = [float(r["seconds"]) for r in rows if r["case"] == case and r["tool"] == tool]
         return statistics.median(v), min(v), max(v)
     base = med("rsync")[0]
-    for t in ("manifest", "index", "rsync"):
+    for t in ("manifest", "index", "rsyncd", "rsync"):
         m, lo, hi = med(t)
         print(f"  {names[t]:<28} {m:>9.2f} {lo:>7.2f} {hi:>7.2f} {m / base:>7.2f}x")
 PY

@@ -39,8 +39,23 @@ final class RsyncBatches implements AutoCloseable {
   private static final int MAX_FILES = 1000;
   private static final long MAX_BYTES = 64L << 20;
 
-  /** How long the first file expected waits for others to join its batch. */
-  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /**
+   * The least a batch takes while more wait: each run of rsync costs its process and a few round
+   * trips to the daemon before the first byte, so a run of a handful of files costs what a run of
+   * hundreds does.
+   */
+  private static final int MIN_FILES = 250;
+
+  private static final long MIN_BYTES = 16L << 20;
+
+  /**
+   * A batch goes once no file was expected for this long: the transfer hands over a chunk of files
+   * in a burst, and a batch cut in the middle of one would be a run for a handful of files.
+   */
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /** The longest the first file expected waits for others to join its batch. */
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** A file expected, and what became of it. */
   private static final class Entry {
@@ -70,6 +85,7 @@ final class RsyncBatches implements AutoCloseable {
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private final List<Thread> threads = new ArrayList<>();
   private long queuedBytes;
+  private long lastExpected;
   private int batches;
   private boolean closed;
   private volatile boolean stopped;
@@ -103,6 +119,7 @@ final class RsyncBatches implements AutoCloseable {
     entries.put(path, e);
     queue.addLast(e);
     queuedBytes += Math.max(0, size);
+    lastExpected = e.since;
     if (threads.size() < runs) {
       Thread t = new Thread(this::serve, "rsync-" + (threads.size() + 1));
       t.setDaemon(true);
@@ -164,8 +181,8 @@ final class RsyncBatches implements AutoCloseable {
   }
 
   /**
-   * The next batch: once the oldest file waited its linger, or enough wait to fill one, a share of
-   * what waits; a file to fetch alone is a batch of its own.
+   * The next batch: once no file came for a moment, or the oldest waited its linger, or enough wait
+   * to fill one, a share of what waits; a file to fetch alone is a batch of its own.
    */
   private List<Entry> take() throws InterruptedException {
     lock.lock();
@@ -177,10 +194,12 @@ final class RsyncBatches implements AutoCloseable {
           continue;
         }
         Entry head = queue.peekFirst();
-        long waited = System.nanoTime() - head.since;
+        long now = System.nanoTime();
+        long lingered = LINGER_NANOS - (now - head.since);
+        long quiet = QUIET_NANOS - (now - lastExpected);
         boolean full = queue.size() >= MAX_FILES || queuedBytes >= MAX_BYTES;
-        if (!full && !head.alone && waited < LINGER_NANOS) {
-          queued.awaitNanos(LINGER_NANOS - waited);
+        if (!full && !head.alone && lingered > 0 && quiet > 0) {
+          queued.awaitNanos(Math.min(lingered, quiet));
           continue;
         }
         List<Entry> batch = new ArrayList<>();
@@ -188,8 +207,8 @@ final class RsyncBatches implements AutoCloseable {
           batch.add(dequeue());
           return batch;
         }
-        int files = Math.min(MAX_FILES, Math.max(1, (queue.size() + runs - 1) / runs));
-        long bytes = Math.min(MAX_BYTES, Math.max(1L << 20, queuedBytes / runs));
+        int files = Math.min(MAX_FILES, Math.max(MIN_FILES, (queue.size() + runs - 1) / runs));
+        long bytes = Math.min(MAX_BYTES, Math.max(MIN_BYTES, queuedBytes / runs));
         long taken = 0;
         while (!queue.isEmpty() && !queue.peekFirst().alone && batch.size() < files) {
           if (!batch.isEmpty() && taken + Math.max(0, queue.peekFirst().size) > bytes) break;
@@ -223,6 +242,7 @@ final class RsyncBatches implements AutoCloseable {
     Path list = work.resolve("batch-" + number + ".list");
     Path errors = work.resolve("batch-" + number + ".errors");
     Map<String, Entry> byPath = new HashMap<>();
+    long started = System.nanoTime();
     ArrayDeque<Entry> announced = new ArrayDeque<>();
     try {
       Files.createDirectories(dest);
@@ -239,7 +259,12 @@ final class RsyncBatches implements AutoCloseable {
               errors,
               line -> announce(line, byPath, announced),
               running);
-      if (!end.ok()) log.debug("rsync batch {} of {} files: {}", number, batch.size(), end.said());
+      log.debug(
+          "rsync batch {}: {} files in {} ms{}",
+          number,
+          batch.size(),
+          (System.nanoTime() - started) / 1_000_000,
+          end.ok() ? "" : ": " + end.said());
       for (Entry e : batch) {
         if (e.delivered.isDone()) continue;
         if (Files.isRegularFile(dest.resolve(e.path), LinkOption.NOFOLLOW_LINKS)) {

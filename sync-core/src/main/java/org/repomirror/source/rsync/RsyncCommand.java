@@ -40,6 +40,9 @@ final class RsyncCommand {
       case "rsync" -> {
         t.add("--contimeout=" + seconds);
         t.add("--no-motd");
+        // Without it, the daemon protocol's small messages wait out delayed ACKs: 150 ms a run on
+        // loopback, against 70 ms.
+        t.add("--sockopts=TCP_NODELAY");
         this.source = this.base.toString();
       }
       case "ssh" -> {

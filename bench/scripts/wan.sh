@@ -2,7 +2,7 @@
 # mirror live on the two sides of the shaped link of shaped_link.sh: 100 Mbit/s with tc tbf in both
 # directions, 20 ms of round trip (WAN_LINK=tun, the default, a TUN delay line that TCP sees; or
 # WAN_LINK=proxy, TCP delay proxies that it does not).
-# repomirror and rsync each make an initial copy of a 2,000-file repository (Debian's size
+# repomirror (from nginx, and over the rsync daemon) and rsync each make an initial copy of a 2,000-file repository (Debian's size
 # distribution scaled by 0.1) through it, alternating. Goodput is reported as a share of the link
 # rate. Needs root (ip netns, tc). Traffic never leaves the namespaces this script creates.
 # WAN_CONNECTIONS sets repomirror's connections (default 8); WAN_SYNC_ARGS adds options (e.g.
@@ -75,6 +75,10 @@ wan_run() { # tool -> seconds
       ip netns exec "$ns" "$top/repomirror" sync --root "$target" --upstream "http://$http_host:$http_port/" \
         --dist dists/bench --keyring "$data/keyring.gpg" --connections "${WAN_CONNECTIONS:-8}" \
         ${WAN_SYNC_ARGS:-} > "$wan_dir/run/repomirror.log" 2>&1 ;;
+    repomirror-rsyncd)
+      ip netns exec "$ns" "$top/repomirror" sync --root "$target" --upstream "rsync://$http_host:$rsync_port/repo/" \
+        --dist dists/bench --keyring "$data/keyring.gpg" --connections "${WAN_CONNECTIONS:-8}" \
+        ${WAN_SYNC_ARGS:-} > "$wan_dir/run/repomirror-rsyncd.log" 2>&1 ;;
     rsync)
       ip netns exec "$ns" rsync -a "rsync://$http_host:$rsync_port/repo/" "$target/" ;;
   esac
@@ -84,10 +88,10 @@ wan_run() { # tool -> seconds
 
 csv="$results/wan-$stamp.csv"
 echo "tool,run,seconds,goodput_share" > "$csv"
-tools=(repomirror rsync)
+tools=(repomirror repomirror-rsyncd rsync)
 for run in $(seq 1 "$runs"); do
-  for i in 0 1; do
-    tool="${tools[$(( (i + run) % 2 ))]}"
+  for i in 0 1 2; do
+    tool="${tools[$(( (i + run) % 3 ))]}"
     secs="$(wan_run "$tool")"
     share="$(echo "$wan_bytes * 8 / $secs / ($rate_mbit * 1000000)" | bc -l)"
     echo "$tool,$run,$secs,$share" >> "$csv"
@@ -105,11 +109,11 @@ echo "WAN: $wfiles packages, $(echo "$wan_bytes / 1000000" | bc) MB over a ${rat
 python3 - "$csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-for tool in ("repomirror", "rsync"):
+for tool in ("repomirror", "repomirror-rsyncd", "rsync"):
     sel = [r for r in rows if r["tool"] == tool]
     s = statistics.median(float(r["seconds"]) for r in sel)
     g = statistics.median(float(r["goodput_share"]) for r in sel)
-    print(f"  {tool:<11} {s:>8.2f} s   goodput {g * 100:5.1f} % of the link")
+    print(f"  {tool:<17} {s:>8.2f} s   goodput {g * 100:5.1f} % of the link")
 PY
 python3 "$here/scripts/chart.py" "$csv" "${csv%.csv}.svg" "initial sync over 100 Mbit/s, 20 ms" > /dev/null
 echo "results: $csv and ${csv%.csv}.svg"

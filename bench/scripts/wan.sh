@@ -2,9 +2,10 @@
 # mirror live on the two sides of the shaped link of shaped_link.sh: 100 Mbit/s with tc tbf in both
 # directions, 20 ms of round trip (WAN_LINK=tun, the default, a TUN delay line that TCP sees; or
 # WAN_LINK=proxy, TCP delay proxies that it does not).
-# repomirror (from nginx, and over the rsync daemon) and rsync each make an initial copy of a 2,000-file repository (Debian's size
-# distribution scaled by 0.1) through it, alternating. Goodput is reported as a share of the link
-# rate. Needs root (ip netns, tc). Traffic never leaves the namespaces this script creates.
+# repomirror (from nginx, and over the rsync daemon) and rsync each make an initial copy of a
+# 2,000-file repository (Debian's size distribution scaled by 0.1) through it, alternating.
+# Goodput is reported as a share of the link rate. Needs root (ip netns, tc). Traffic never leaves
+# the namespaces this script creates.
 # WAN_CONNECTIONS sets repomirror's connections (default 8); WAN_SYNC_ARGS adds options (e.g.
 # "--pipeline 1").
 need nginx rsync python3 bc

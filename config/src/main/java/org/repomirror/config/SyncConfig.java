@@ -42,6 +42,8 @@ import java.util.List;
  * @param maxRetryAfter the longest Retry-After an upstream's answer is waited for
  * @param pipeline requests in flight on each HTTP connection, as apt keeps them; 1 sends one at a
  *     time
+ * @param rsh the ssh command for an ssh:// upstream, with its options (an identity file, say), as
+ *     rsync's {@code --rsh}; batch mode, the connect timeout and the URL's port are added to it
  */
 public record SyncConfig(
     Path root,
@@ -71,7 +73,8 @@ public record SyncConfig(
     List<String> installerVersions,
     Duration retryBackoff,
     Duration maxRetryAfter,
-    Integer pipeline) {
+    Integer pipeline,
+    String rsh) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
@@ -106,6 +109,8 @@ public record SyncConfig(
     retryBackoff = retryBackoff != null ? retryBackoff : DEFAULT_RETRY_BACKOFF;
     maxRetryAfter = maxRetryAfter != null ? maxRetryAfter : DEFAULT_MAX_RETRY_AFTER;
     pipeline = pipeline != null ? pipeline : DEFAULT_PIPELINE;
+    rsh = rsh != null ? rsh : "ssh";
+    if (rsh.isBlank()) throw new InvalidValueException("rsh", "must name the ssh command");
     treeSource = treeSource != null ? treeSource : "auto";
     if (!mode.equals("apt") && !mode.equals("tree")) {
       throw new InvalidValueException("mode", "must be apt or tree, got '" + mode + "'");
@@ -289,6 +294,7 @@ public record SyncConfig(
     private Duration retryBackoff;
     private Integer pipeline;
     private Duration maxRetryAfter;
+    private String rsh;
 
     public Builder() {}
 
@@ -321,6 +327,7 @@ public record SyncConfig(
       retryBackoff = c.retryBackoff;
       pipeline = c.pipeline;
       maxRetryAfter = c.maxRetryAfter;
+      rsh = c.rsh;
     }
 
     private static <T> T or(T value, T was) {
@@ -379,6 +386,11 @@ public record SyncConfig(
 
     public Builder pipeline(Integer v) {
       pipeline = or(v, pipeline);
+      return this;
+    }
+
+    public Builder rsh(String v) {
+      rsh = or(v, rsh);
       return this;
     }
 
@@ -479,7 +491,8 @@ public record SyncConfig(
           installerVersions,
           retryBackoff,
           maxRetryAfter,
-          pipeline);
+          pipeline,
+          rsh);
     }
   }
 }

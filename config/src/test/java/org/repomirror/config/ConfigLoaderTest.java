@@ -87,6 +87,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anRsyncOrSshUpstreamNeedsItsModuleOrFolderAndTakesItsOwnShell() throws Exception {
+    String ssh = "sync:\n  upstream: ssh://mirror@old-host/srv/maemo/\n  root: /srv/m\n";
+    assertThat(ConfigLoader.parse(ssh, "c.yaml").sync().rsh()).isEqualTo("ssh");
+    assertThat(
+            ConfigLoader.parse(ssh + "  rsh: ssh -i /etc/repomirror/key\n", "c.yaml").sync().rsh())
+        .isEqualTo("ssh -i /etc/repomirror/key");
+    assertThatThrownBy(() -> ConfigLoader.parse("sync:\n  upstream: rsync://old-host\n", "c.yaml"))
+        .hasMessage(
+            "c.yaml:2: sync.upstream: names no module: 'rsync://old-host'; e.g."
+                + " rsync://host/debian/");
+    SyncConfig tree =
+        ConfigLoader.parse(
+                "sync:\n  upstream: rsync://old-host/maemo/\n  mode: tree\n"
+                    + "  tree-source: autoindex\n",
+                "c.yaml")
+            .sync();
+    assertThatThrownBy(tree::checkRunnable)
+        .hasMessageContaining("autoindex needs an http:// or https:// upstream");
+  }
+
+  @Test
   void malformedDurationNamesKeyAndLine() {
     String yaml = "server:\n  idle-timeout: soon\n";
     assertThatThrownBy(() -> ConfigLoader.parse(yaml, "c.yaml"))

@@ -138,7 +138,10 @@ final class MirrorRun {
     if (RsyncUpstream.handles(c.upstream())) {
       // The published tree is the basis of rsync's delta for a file that changed.
       return new RsyncUpstream(
-          c.upstream(), layout.rsyncWork(), layout.root(), c.timeout(), c.connections());
+          c.upstream(),
+          layout.rsyncWork(),
+          layout.root(),
+          new RsyncUpstream.Settings(c.rsh(), c.timeout(), c.connections(), c.bwlimit().bytes()));
     }
     return new HttpUpstream(
         c.upstream(), c.timeout(), c.connections(), c.pipeline(), Clock.systemUTC());

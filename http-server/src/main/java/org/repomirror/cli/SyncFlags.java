@@ -52,6 +52,14 @@ final class SyncFlags {
   Integer pipeline;
 
   @Option(
+      names = "--rsh",
+      paramLabel = "COMMAND",
+      description =
+          "The ssh command for an ssh:// upstream, with its options (default ssh), e.g."
+              + " \"ssh -i /etc/repomirror/id_ed25519\".")
+  String rsh;
+
+  @Option(
       names = "--bwlimit",
       paramLabel = "RATE",
       description = "Bandwidth limit per second, e.g. 10MiB.",
@@ -147,6 +155,7 @@ final class SyncFlags {
         .installerVersions(installerVersions)
         .connections(connections)
         .pipeline(pipeline)
+        .rsh(rsh)
         .bwlimit(bwlimit)
         .report(report)
         .maxDelete(maxDelete)

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Cli.Run;
+import org.repomirror.testing.RsyncDaemon;
 
 /** Help and errors as a new admin meets them: the user's words, one prefix, nothing of Java. */
 class MessagesTest {
@@ -180,8 +181,9 @@ class MessagesTest {
     assertThat(bare.code()).isEqualTo(2);
     assertThat(bare.err())
         .isEqualTo(
-            "sync: --upstream: must be an http:// or https:// URL (file:// only with --mode tree),"
-                + " got 'repository.maemo.org'; did you mean http://repository.maemo.org?\n");
+            "sync: --upstream: must be an http://, https://, rsync:// or ssh:// URL (file:// only"
+                + " with --mode tree), got 'repository.maemo.org'; did you mean"
+                + " http://repository.maemo.org?\n");
     Run address =
         run("sync", "--root", tmp.toString(), "--upstream", "127.0.0.1:8080/", "--dist", "dists/x");
     assertThat(address.code()).isEqualTo(2);
@@ -193,12 +195,75 @@ class MessagesTest {
         run("sync", "--root", tmp.toString(), "--upstream", "localhost:8080", "--dist", "dists/x");
     assertThat(hostPort.err())
         .isEqualTo(
-            "sync: --upstream: must be an http:// or https:// URL (file:// only with --mode tree),"
-                + " got 'localhost:8080'; did you mean http://localhost:8080?\n");
+            "sync: --upstream: must be an http://, https://, rsync:// or ssh:// URL (file:// only"
+                + " with --mode tree), got 'localhost:8080'; did you mean http://localhost:8080?\n");
     assertThat(spaced.err() + bare.err() + address.err())
         .doesNotContain("Exception")
         .doesNotContain("java.")
         .doesNotContain("scheme name");
+  }
+
+  /**
+   * An rsync upstream without a module is refused before anything runs; a module the daemon
+   * refuses, and a host where none listens, end the sync in the daemon's and rsync's own words,
+   * with nothing deleted.
+   */
+  @Test
+  void anRsyncUpstreamThatCannotServeIsSaidInRsyncsWords() throws Exception {
+    Path upstream = Files.createDirectories(tmp.resolve("old-host/pool"));
+    Files.writeString(upstream.resolve("a.deb"), "a");
+    Run noModule =
+        run(
+            "sync",
+            "--mode",
+            "tree",
+            "--root",
+            tmp.resolve("m").toString(),
+            "--upstream",
+            "rsync://127.0.0.1");
+    assertThat(noModule.code()).isEqualTo(2);
+    assertThat(noModule.err())
+        .isEqualTo(
+            "sync: --upstream: names no module: 'rsync://127.0.0.1'; e.g."
+                + " rsync://host/debian/\n");
+    try (RsyncDaemon daemon = RsyncDaemon.serve(upstream.getParent(), tmp)) {
+      Run refused =
+          run(
+              "sync",
+              "--mode",
+              "tree",
+              "--tree-source",
+              "rsync",
+              "--root",
+              tmp.resolve("m").toString(),
+              "--upstream",
+              daemon.module("closed").toString());
+      assertThat(refused.code()).as(refused.all()).isEqualTo(1);
+      assertThat(refused.err())
+          .contains("sync: problems: the tree listing failed: ")
+          .contains("ERROR: access denied to closed from localhost (127.0.0.1)")
+          .doesNotContain("Exception");
+    }
+    int nobody;
+    try (ServerSocket s = new ServerSocket(0)) {
+      nobody = s.getLocalPort();
+    }
+    Run down =
+        run(
+            "sync",
+            "--mode",
+            "tree",
+            "--tree-source",
+            "rsync",
+            "--root",
+            tmp.resolve("m").toString(),
+            "--upstream",
+            "rsync://127.0.0.1:" + nobody + "/archive/");
+    assertThat(down.code()).isEqualTo(1);
+    assertThat(down.err())
+        .contains("failed to connect to 127.0.0.1")
+        .contains("Connection refused");
+    assertThat(tmp.resolve("m/pool")).as("nothing was mirrored").doesNotExist();
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.repomirror.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.RandomAccessFile;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,6 +22,7 @@ import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.rsync.RsyncUpstream;
 import org.repomirror.testing.RsyncDaemon;
+import org.repomirror.testing.Sshd;
 import org.repomirror.testing.TreeSnapshot;
 import org.repomirror.transfer.Transfer;
 import org.repomirror.trust.Keyring;
@@ -54,14 +56,17 @@ class RsyncTransportTest {
   }
 
   private SyncReport sync(RsyncDaemon daemon, Path mirror) throws Exception {
+    return sync(daemon.uri(), "ssh", mirror);
+  }
+
+  private SyncReport sync(URI upstream, String rsh, Path mirror) throws Exception {
     try (Index index = Index.open(mirror.resolve(".repomirror/index"));
         RsyncUpstream source =
             new RsyncUpstream(
-                daemon.uri(),
+                upstream,
                 new MirrorLayout(mirror).rsyncWork(),
                 mirror,
-                Duration.ofSeconds(10),
-                4)) {
+                new RsyncUpstream.Settings(rsh, Duration.ofSeconds(10), 4, 0))) {
       return new SyncEngine(
               mirror,
               source,
@@ -92,6 +97,25 @@ class RsyncTransportTest {
       assertThat(mirrored).containsAllEntriesOf(upstreamFiles);
       SyncReport again = sync(daemon, mirror);
       assertThat(again.totals().filesFetched()).as("a second sync has nothing to fetch").isZero();
+    }
+  }
+
+  /** Over ssh, with rsync at both ends, as the seed's own migration ran. */
+  @Test
+  void mirrorsOverSsh() throws Exception {
+    Path root = upstream();
+    Path mirror = tmp.resolve("mirror");
+    try (Sshd sshd = Sshd.start(tmp)) {
+      SyncReport report = sync(sshd.uri(root), sshd.rsh(), mirror);
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
+      assertThat(TreeSnapshot.of(mirror, 1000)).containsAllEntriesOf(TreeSnapshot.of(root, 1000));
+      assertThat(report.totals().filesFetched()).isPositive();
+
+      // Batch mode: a host key ssh has not seen fails the run in ssh's words, never waits.
+      SyncReport refused =
+          sync(sshd.uri(root), "ssh -o UserKnownHostsFile=/dev/null", tmp.resolve("mirror-2"));
+      assertThat(refused.outcome()).isNotEqualTo(RunOutcome.OK);
+      assertThat(refused.summary()).containsIgnoringCase("host key verification failed");
     }
   }
 

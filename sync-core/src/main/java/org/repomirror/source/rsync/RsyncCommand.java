@@ -22,9 +22,11 @@ final class RsyncCommand {
 
   /**
    * @param base the upstream root; rsync:// or ssh://
+   * @param rsh the ssh command for ssh://, with its options
    * @param timeout how long the connection may stall; also bounds connecting
+   * @param bytesPerSecond the most a run may receive a second; 0 for no limit
    */
-  RsyncCommand(URI base, Duration timeout) {
+  RsyncCommand(URI base, String rsh, Duration timeout, long bytesPerSecond) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
     String host = this.base.getHost();
@@ -35,6 +37,7 @@ final class RsyncCommand {
     long seconds = Math.max(1, timeout.toSeconds());
     List<String> t = new ArrayList<>();
     t.add("--timeout=" + seconds);
+    if (bytesPerSecond > 0) t.add("--bwlimit=" + Math.max(1, bytesPerSecond / 1024)); // KiB/s
     String path = this.base.getRawPath();
     switch (this.base.getScheme()) {
       case "rsync" -> {
@@ -46,8 +49,9 @@ final class RsyncCommand {
         this.source = this.base.toString();
       }
       case "ssh" -> {
+        // Batch mode: a host key or a password to confirm fails the run rather than waiting.
         String port = this.base.getPort() > 0 ? " -p " + this.base.getPort() : "";
-        t.add("--rsh=ssh -o BatchMode=yes -o ConnectTimeout=" + seconds + port);
+        t.add("--rsh=" + rsh + " -o BatchMode=yes -o ConnectTimeout=" + seconds + port);
         this.source = (user != null ? user + "@" : "") + host + ":" + this.base.getPath();
       }
       default -> throw new IllegalArgumentException("not an rsync upstream: " + base);

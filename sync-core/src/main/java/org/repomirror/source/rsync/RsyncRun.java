@@ -75,13 +75,23 @@ final class RsyncRun {
       return new FetchException(kind, url, 0, said, 0, null);
     }
 
-    /** What rsync said went wrong, in its own words: the daemon's refusal or its first error. */
+    /**
+     * What went wrong, in the words of who saw it: the daemon's refusal, else the remote shell's
+     * (ssh's "Host key verification failed."), else rsync's first error.
+     */
     String said() {
+      String shell = null;
       String first = null;
       for (String e : errors) {
         if (e.startsWith("@ERROR")) return e.substring(1);
-        if (first == null && e.startsWith("rsync: ")) first = e;
+        if (e.isBlank()) continue;
+        if (e.startsWith("rsync: ") || e.startsWith("rsync error: ")) {
+          if (first == null && e.startsWith("rsync: ")) first = e;
+        } else if (shell == null) {
+          shell = e.strip();
+        }
       }
+      if (shell != null) return shell + " (exit " + exit + ")";
       if (first == null && !errors.isEmpty()) first = errors.getLast();
       if (first == null) return "rsync exited with code " + exit;
       return first.replaceFirst("^rsync: (\\[\\w+\\] )?", "rsync: ") + " (exit " + exit + ")";

@@ -48,19 +48,32 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
   /**
+   * How the upstream runs rsync.
+   *
+   * @param rsh the ssh command for an ssh:// upstream, with its options; unused for rsync://
+   * @param timeout how long a connection may stall before a run counts as failed
+   * @param runs rsync runs at once
+   * @param bytesPerSecond the limit over all runs together, shared among them; 0 for none
+   */
+  public record Settings(String rsh, Duration timeout, int runs, long bytesPerSecond) {}
+
+  /**
    * @param base {@code rsync://[user@]host[:port]/module/path/} or {@code
    *     ssh://[user@]host[:port]/path/}
    * @param work a folder of its own on the filesystem of the staging folder: rsync's destination,
    *     where partial copies stay between runs
    * @param basis the published tree, whose copy of a changed file is the basis of its delta; or
    *     null
-   * @param timeout how long a connection may stall before a run counts as failed
-   * @param runs rsync runs at once
    */
-  public RsyncUpstream(URI base, Path work, Path basis, Duration timeout, int runs) {
-    this.command = new RsyncCommand(base, timeout);
+  public RsyncUpstream(URI base, Path work, Path basis, Settings settings) {
+    this.command =
+        new RsyncCommand(
+            base,
+            settings.rsh(),
+            settings.timeout(),
+            settings.bytesPerSecond() / Math.max(1, settings.runs()));
     this.work = work;
-    this.batches = new RsyncBatches(command, work, basis, runs);
+    this.batches = new RsyncBatches(command, work, basis, settings.runs());
   }
 
   /** Whether a URL names an upstream reached through rsync: {@code rsync://} or {@code ssh://}. */

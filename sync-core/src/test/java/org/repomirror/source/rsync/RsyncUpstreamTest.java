@@ -38,8 +38,12 @@ class RsyncUpstreamTest {
     return root;
   }
 
+  private static RsyncUpstream.Settings settings(int runs) {
+    return new RsyncUpstream.Settings("ssh", TIMEOUT, runs, 0);
+  }
+
   private RsyncUpstream rsync(URI uri) {
-    return new RsyncUpstream(uri, tmp.resolve("work"), null, TIMEOUT, 3);
+    return new RsyncUpstream(uri, tmp.resolve("work"), null, settings(3));
   }
 
   @Test
@@ -159,7 +163,7 @@ class RsyncUpstreamTest {
     Files.write(root.resolve("big.deb"), big);
     Path work = tmp.resolve("work");
     try (RsyncDaemon daemon = RsyncDaemon.serve(root.getParent(), tmp, 4L << 20);
-        RsyncUpstream source = new RsyncUpstream(daemon.uri(), work, null, TIMEOUT, 1)) {
+        RsyncUpstream source = new RsyncUpstream(daemon.uri(), work, null, settings(1))) {
       CompletableFuture<Long> first =
           CompletableFuture.supplyAsync(
               () -> {
@@ -229,7 +233,7 @@ class RsyncUpstreamTest {
     try (RsyncDaemon daemon = RsyncDaemon.serve(root.getParent(), tmp);
         RsyncUpstream source =
             new RsyncUpstream(
-                daemon.uri(), tmp.resolve("work"), tmp.resolve("mirror"), TIMEOUT, 2)) {
+                daemon.uri(), tmp.resolve("work"), tmp.resolve("mirror"), settings(2))) {
       long sent = source.place("sdk/sdk.tar", tmp.resolve("staged"), false);
       assertThat(tmp.resolve("staged")).hasBinaryContent(tarball);
       assertThat(sent).as("bytes sent for one changed byte of 4 MiB").isLessThan(200_000);

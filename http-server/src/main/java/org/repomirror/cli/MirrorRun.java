@@ -10,6 +10,7 @@ import org.repomirror.config.SyncConfig;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
+import org.repomirror.run.Ticker;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.source.Upstream;
@@ -141,7 +142,8 @@ final class MirrorRun {
           c.upstream(),
           layout.rsyncWork(),
           layout.root(),
-          new RsyncUpstream.Settings(c.rsh(), c.timeout(), c.connections(), c.bwlimit().bytes()));
+          new RsyncUpstream.Settings(c.rsh(), c.timeout(), c.connections(), c.bwlimit().bytes()),
+          Ticker.SYSTEM);
     }
     return new HttpUpstream(
         c.upstream(), c.timeout(), c.connections(), c.pipeline(), Clock.systemUTC());

@@ -18,6 +18,7 @@ import org.repomirror.index.Index;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.run.FileAction;
+import org.repomirror.run.Ticker;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.rsync.RsyncUpstream;
@@ -66,7 +67,8 @@ class RsyncTransportTest {
                 upstream,
                 new MirrorLayout(mirror).rsyncWork(),
                 mirror,
-                new RsyncUpstream.Settings(rsh, Duration.ofSeconds(10), 4, 0))) {
+                new RsyncUpstream.Settings(rsh, Duration.ofSeconds(10), 4, 0),
+                Ticker.SYSTEM)) {
       return new SyncEngine(
               mirror,
               source,

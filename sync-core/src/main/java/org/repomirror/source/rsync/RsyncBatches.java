@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.repomirror.run.Ticker;
 import org.repomirror.source.FetchException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,15 +62,16 @@ final class RsyncBatches implements AutoCloseable {
   private static final class Entry {
     final String path;
     final long size;
-    final long since = System.nanoTime();
+    final long since;
     final CompletableFuture<Long> delivered = new CompletableFuture<>();
     boolean alone;
     long bytes;
 
-    Entry(String path, long size, boolean alone) {
+    Entry(String path, long size, boolean alone, long since) {
       this.path = path;
       this.size = size;
       this.alone = alone;
+      this.since = since;
     }
   }
 
@@ -78,6 +80,7 @@ final class RsyncBatches implements AutoCloseable {
   private final Path dest;
   private final Path basis;
   private final int runs;
+  private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition queued = lock.newCondition();
   private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -95,8 +98,10 @@ final class RsyncBatches implements AutoCloseable {
    *     files' targets, so that placing a file is a rename
    * @param basis the published tree, whose copy of a file is the basis of its block delta; or null
    * @param runs rsync runs at once
+   * @param ticker times how long files wait for their batch
    */
-  RsyncBatches(RsyncCommand command, Path work, Path basis, int runs) {
+  RsyncBatches(RsyncCommand command, Path work, Path basis, int runs, Ticker ticker) {
+    this.ticker = ticker;
     this.command = command;
     this.work = work;
     this.dest = work.resolve("files");
@@ -115,7 +120,7 @@ final class RsyncBatches implements AutoCloseable {
   }
 
   private Entry add(String path, long size, boolean alone) {
-    Entry e = new Entry(path, size, alone);
+    Entry e = new Entry(path, size, alone, ticker.nanos());
     entries.put(path, e);
     queue.addLast(e);
     queuedBytes += Math.max(0, size);
@@ -194,7 +199,7 @@ final class RsyncBatches implements AutoCloseable {
           continue;
         }
         Entry head = queue.peekFirst();
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         long lingered = LINGER_NANOS - (now - head.since);
         long quiet = QUIET_NANOS - (now - lastExpected);
         boolean full = queue.size() >= MAX_FILES || queuedBytes >= MAX_BYTES;
@@ -242,7 +247,7 @@ final class RsyncBatches implements AutoCloseable {
     Path list = work.resolve("batch-" + number + ".list");
     Path errors = work.resolve("batch-" + number + ".errors");
     Map<String, Entry> byPath = new HashMap<>();
-    long started = System.nanoTime();
+    long started = ticker.nanos();
     ArrayDeque<Entry> announced = new ArrayDeque<>();
     try {
       Files.createDirectories(dest);
@@ -263,7 +268,7 @@ final class RsyncBatches implements AutoCloseable {
           "rsync batch {}: {} files in {} ms{}",
           number,
           batch.size(),
-          (System.nanoTime() - started) / 1_000_000,
+          (ticker.nanos() - started) / 1_000_000,
           end.ok() ? "" : ": " + end.said());
       for (Entry e : batch) {
         if (e.delivered.isDone()) continue;

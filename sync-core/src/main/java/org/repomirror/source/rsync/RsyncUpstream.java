@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.repomirror.debian.ArchivePaths;
 import org.repomirror.debian.FormatException;
+import org.repomirror.run.Ticker;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.PlacingUpstream;
 import org.repomirror.source.UpstreamValidators;
@@ -64,8 +65,9 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
    *     where partial copies stay between runs
    * @param basis the published tree, whose copy of a changed file is the basis of its delta; or
    *     null
+   * @param ticker times how long files wait for their batch
    */
-  public RsyncUpstream(URI base, Path work, Path basis, Settings settings) {
+  public RsyncUpstream(URI base, Path work, Path basis, Settings settings, Ticker ticker) {
     this.command =
         new RsyncCommand(
             base,
@@ -73,7 +75,7 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
             settings.timeout(),
             settings.bytesPerSecond() / Math.max(1, settings.runs()));
     this.work = work;
-    this.batches = new RsyncBatches(command, work, basis, settings.runs());
+    this.batches = new RsyncBatches(command, work, basis, settings.runs(), ticker);
   }
 
   /** Whether a URL names an upstream reached through rsync: {@code rsync://} or {@code ssh://}. */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.run.Ticker;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.Upstream;
 import org.repomirror.testing.Nginx;
@@ -43,7 +44,7 @@ class RsyncUpstreamTest {
   }
 
   private RsyncUpstream rsync(URI uri) {
-    return new RsyncUpstream(uri, tmp.resolve("work"), null, settings(3));
+    return new RsyncUpstream(uri, tmp.resolve("work"), null, settings(3), Ticker.SYSTEM);
   }
 
   @Test
@@ -163,7 +164,8 @@ class RsyncUpstreamTest {
     Files.write(root.resolve("big.deb"), big);
     Path work = tmp.resolve("work");
     try (RsyncDaemon daemon = RsyncDaemon.serve(root.getParent(), tmp, 4L << 20);
-        RsyncUpstream source = new RsyncUpstream(daemon.uri(), work, null, settings(1))) {
+        RsyncUpstream source =
+            new RsyncUpstream(daemon.uri(), work, null, settings(1), Ticker.SYSTEM)) {
       CompletableFuture<Long> first =
           CompletableFuture.supplyAsync(
               () -> {
@@ -233,7 +235,11 @@ class RsyncUpstreamTest {
     try (RsyncDaemon daemon = RsyncDaemon.serve(root.getParent(), tmp);
         RsyncUpstream source =
             new RsyncUpstream(
-                daemon.uri(), tmp.resolve("work"), tmp.resolve("mirror"), settings(2))) {
+                daemon.uri(),
+                tmp.resolve("work"),
+                tmp.resolve("mirror"),
+                settings(2),
+                Ticker.SYSTEM)) {
       long sent = source.place("sdk/sdk.tar", tmp.resolve("staged"), false);
       assertThat(tmp.resolve("staged")).hasBinaryContent(tarball);
       assertThat(sent).as("bytes sent for one changed byte of 4 MiB").isLessThan(200_000);

@@ -3,6 +3,7 @@ package org.repomirror.apt;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -51,6 +52,18 @@ public final class ReleaseFetcher {
     this.verifier = verifier;
     this.previous = previous;
     this.published = published;
+  }
+
+  /**
+   * Tells the upstream which Release files the suites' fetches will ask for, so that one that can
+   * bring them all at once does.
+   */
+  public void prefetch(Collection<String> dists) {
+    List<String> paths = new ArrayList<>();
+    for (String d : dists) {
+      paths.addAll(List.of(d + "/InRelease", d + "/Release", d + "/Release.gpg"));
+    }
+    upstream.prefetch(paths);
   }
 
   /**

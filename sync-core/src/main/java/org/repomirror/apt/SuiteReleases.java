@@ -46,6 +46,7 @@ public final class SuiteReleases {
     try (Ledger.Timing t = ledger.time(Phase.LIST)) {
       Set<String> once = new LinkedHashSet<>();
       for (String d : dists) once.add(Dists.normalize(d)); // dists/stable and dists/stable/ alike
+      releases.prefetch(once);
       for (String d : once) suites.add(fetch(d));
     }
     return new Released(suites);

@@ -2,6 +2,7 @@ package org.repomirror.source;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +35,14 @@ public interface Upstream {
    * @throws FetchException classified; NOT_FOUND for 404
    */
   Conditional fetch(String path, UpstreamValidators previous, int maxBytes) throws IOException;
+
+  /**
+   * Hears that these small files will be fetched one by one soon ({@link #fetch}), so that an
+   * upstream whose every exchange is costly (a run of rsync) can bring them all in one. Paths the
+   * upstream lacks are no error. Each file brought this way answers the first fetch of it only;
+   * later fetches ask the upstream again.
+   */
+  default void prefetch(Collection<String> paths) {}
 
   /**
    * Streams a file into a sink, from an offset (a resumed download).

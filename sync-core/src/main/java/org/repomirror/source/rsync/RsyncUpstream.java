@@ -11,8 +11,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +49,14 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
   private final Path work;
   private final RsyncBatches batches;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+  /** What a prefetch brought, by path, each for its first fetch; null bytes for an absent file. */
+  private final Map<String, Prefetched> prefetched = new ConcurrentHashMap<>();
+
+  private record Prefetched(byte[] bytes, long mtimeMillis) {}
+
+  /** A prefetch keeps small files only: Release files, not a file list that happens to be big. */
+  private static final long MAX_PREFETCHED_BYTES = 16L << 20;
 
   /**
    * How the upstream runs rsync.
@@ -87,6 +97,8 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
   public Conditional fetch(String path, UpstreamValidators previous, int maxBytes)
       throws IOException {
     requireSafe(path);
+    Prefetched pre = prefetched.remove(path);
+    if (pre != null) return answer(path, pre, previous, maxBytes);
     if (previous != null) {
       RsyncListing.Entry now = stat(path);
       if (validatorsOf(now.size(), now.mtimeMillis()).equals(previous)) return new NotModified();
@@ -104,6 +116,67 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /**
+   * Brings the files in one run of rsync, for the fetches that follow; a run that fails brings
+   * nothing, and each fetch then asks on its own.
+   */
+  @Override
+  public void prefetch(Collection<String> paths) {
+    List<String> safe = new ArrayList<>();
+    for (String p : paths) {
+      try {
+        safe.add(ArchivePaths.requireSafe(p, 0));
+      } catch (FormatException e) {
+        // fetched alone, which says why it is refused
+      }
+    }
+    if (safe.isEmpty()) return;
+    try {
+      Path dir = scratch("prefetch-");
+      try {
+        Path dest = dir.resolve("files");
+        RsyncRun.Ended end = run(command.copy(writeList(dir, safe), dest, null), dir, line -> {});
+        for (String p : safe) {
+          Path file = dest.resolve(p);
+          if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+              && Files.size(file) <= MAX_PREFETCHED_BYTES) {
+            prefetched.put(
+                p,
+                new Prefetched(
+                    Files.readAllBytes(file), Files.getLastModifiedTime(file).toMillis()));
+          } else if (end.missing(p)) {
+            prefetched.put(p, new Prefetched(null, 0));
+          }
+        }
+      } finally {
+        deleteTree(dir);
+      }
+    } catch (IOException e) {
+      log.debug(
+          "prefetching {} files failed; each is fetched alone: {}", safe.size(), e.toString());
+    }
+  }
+
+  private Conditional answer(String path, Prefetched pre, UpstreamValidators previous, int maxBytes)
+      throws FetchException {
+    if (pre.bytes() == null) {
+      throw new FetchException(
+          FetchException.Kind.NOT_FOUND, url(path), 0, "no such file", 0, null);
+    }
+    UpstreamValidators now = validatorsOf(pre.bytes().length, pre.mtimeMillis());
+    if (now.equals(previous)) return new NotModified();
+    if (pre.bytes().length > maxBytes) {
+      throw new FetchException(
+          FetchException.Kind.FATAL,
+          url(path),
+          0,
+          pre.bytes().length + " bytes is too large",
+          0,
+          null);
+    }
+    return new Body(pre.bytes(), now, Optional.of(pre.mtimeMillis()));
   }
 
   @Override
@@ -252,8 +325,14 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
   }
 
   private static Path writeList(Path dir, String path) throws IOException {
+    return writeList(dir, List.of(path));
+  }
+
+  private static Path writeList(Path dir, List<String> paths) throws IOException {
     Path list = dir.resolve("list");
-    Files.writeString(list, path + "\0", StandardCharsets.UTF_8);
+    StringBuilder names = new StringBuilder();
+    for (String p : paths) names.append(p).append('\0');
+    Files.writeString(list, names, StandardCharsets.UTF_8);
     return list;
   }
 

@@ -116,6 +116,43 @@ class RsyncUpstreamTest {
     }
   }
 
+  /**
+   * The Release files of every suite come in one run: once the daemon is gone, each answers its
+   * first fetch (an absent one as not found), and a second fetch asks the upstream again.
+   */
+  @Test
+  void aPrefetchBringsEveryReleaseFileInOneRunForItsFirstFetch() throws Exception {
+    Path root = upstream("dists/stable/InRelease", "dists/stable/Release", "dists/old/Release");
+    RsyncDaemon daemon = RsyncDaemon.serve(root, tmp);
+    try (RsyncUpstream source = rsync(daemon.uri())) {
+      source.prefetch(
+          List.of(
+              "dists/stable/InRelease",
+              "dists/stable/Release",
+              "dists/old/InRelease",
+              "dists/old/Release"));
+      daemon.close();
+      Upstream.Body in = (Upstream.Body) source.fetch("dists/stable/InRelease", null, 1000);
+      assertThat(new String(in.bytes())).isEqualTo("bytes of dists/stable/InRelease");
+      assertThat(in.lastModifiedMillis()).contains(1_700_000_000_000L);
+      assertThat(source.fetch("dists/old/Release", in.validators(), 1000))
+          .as("another file's validators")
+          .isInstanceOf(Upstream.Body.class);
+      Upstream.Body release = (Upstream.Body) source.fetch("dists/stable/Release", null, 1000);
+      assertThatThrownBy(() -> source.fetch("dists/old/InRelease", null, 1000))
+          .isInstanceOfSatisfying(
+              FetchException.class,
+              e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.NOT_FOUND));
+      assertThatThrownBy(() -> source.fetch("dists/stable/Release", release.validators(), 1000))
+          .as("the second fetch asks the daemon, which is gone")
+          .isInstanceOfSatisfying(
+              FetchException.class,
+              e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.TRANSIENT));
+    } finally {
+      daemon.close();
+    }
+  }
+
   @Test
   void aModuleThatRefusesAccessIsFatalInTheDaemonsWords() throws Exception {
     Path root = upstream("a/one");

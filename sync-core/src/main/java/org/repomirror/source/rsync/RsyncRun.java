@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.LocalWriteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of the rsync binary: its standard output read line by line as it comes, its errors kept
@@ -19,6 +21,8 @@ import org.repomirror.source.LocalWriteException;
 final class RsyncRun {
   /** rsync's exit codes that mean the same request will fail again. */
   private static final Set<Integer> FATAL_EXITS = Set.of(1, 2, 3, 4, 5, 127);
+
+  private static final Logger log = LoggerFactory.getLogger(RsyncRun.class);
 
   private RsyncRun() {}
 
@@ -113,6 +117,7 @@ final class RsyncRun {
             .redirectError(errorFile.toFile());
     builder.environment().put("TZ", "UTC"); // listed mtimes in UTC
     Process p;
+    long started = System.nanoTime();
     try {
       p = builder.start();
     } catch (IOException e) {
@@ -129,6 +134,7 @@ final class RsyncRun {
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) lines.accept(line);
       int exit = p.waitFor();
+      log.debug("{} ended {} after {} ms", argv, exit, (System.nanoTime() - started) / 1_000_000);
       List<String> errors =
           Files.exists(errorFile)
               ? new String(Files.readAllBytes(errorFile), StandardCharsets.UTF_8).lines().toList()

@@ -227,17 +227,7 @@ class MessagesTest {
             "sync: --upstream: names no module: 'rsync://127.0.0.1'; e.g."
                 + " rsync://host/debian/\n");
     try (RsyncDaemon daemon = RsyncDaemon.serve(upstream.getParent(), tmp)) {
-      Run refused =
-          run(
-              "sync",
-              "--mode",
-              "tree",
-              "--tree-source",
-              "rsync",
-              "--root",
-              tmp.resolve("m").toString(),
-              "--upstream",
-              daemon.module("closed").toString());
+      Run refused = treeSyncFromRsync(daemon.module("closed").toString());
       assertThat(refused.code()).as(refused.all()).isEqualTo(1);
       assertThat(refused.err())
           .contains("sync: problems: the tree listing failed: ")
@@ -248,22 +238,25 @@ class MessagesTest {
     try (ServerSocket s = new ServerSocket(0)) {
       nobody = s.getLocalPort();
     }
-    Run down =
-        run(
-            "sync",
-            "--mode",
-            "tree",
-            "--tree-source",
-            "rsync",
-            "--root",
-            tmp.resolve("m").toString(),
-            "--upstream",
-            "rsync://127.0.0.1:" + nobody + "/archive/");
+    Run down = treeSyncFromRsync("rsync://127.0.0.1:" + nobody + "/archive/");
     assertThat(down.code()).isEqualTo(1);
     assertThat(down.err())
         .contains("failed to connect to 127.0.0.1")
         .contains("Connection refused");
     assertThat(tmp.resolve("m/pool")).as("nothing was mirrored").doesNotExist();
+  }
+
+  private Run treeSyncFromRsync(String upstream) {
+    return run(
+        "sync",
+        "--mode",
+        "tree",
+        "--tree-source",
+        "rsync",
+        "--root",
+        tmp.resolve("m").toString(),
+        "--upstream",
+        upstream);
   }
 
   @Test

@@ -1,6 +1,5 @@
 package org.repomirror.transfer;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
 import org.repomirror.fs.CrashPoint;
@@ -35,10 +32,8 @@ import org.repomirror.run.Ledger;
 import org.repomirror.run.Progress;
 import org.repomirror.run.Ticker;
 import org.repomirror.source.FetchException;
-import org.repomirror.source.LocalWriteException;
 import org.repomirror.source.PlacingUpstream;
 import org.repomirror.source.Upstream;
-import org.repomirror.source.UpstreamValidators;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,8 +85,8 @@ public final class Transfer {
   private final Path staging;
   private final Path quarantine;
   private final Settings settings;
-  private final Clock clock;
   private final Ticker ticker;
+  private final Receiver receiver;
   private volatile boolean stopped;
   private volatile ExecutorService running;
 
@@ -113,8 +108,8 @@ public final class Transfer {
     this.staging = staging;
     this.quarantine = quarantine;
     this.settings = settings;
-    this.clock = clock;
     this.ticker = ticker;
+    this.receiver = new Receiver(upstream, settings, clock, () -> stopped);
   }
 
   /**
@@ -380,35 +375,41 @@ public final class Transfer {
     long started = ticker.nanos();
     Optional<FetchOutcome.Fetched> left = verifiedInStaging(task, staged, algorithms, started);
     if (left.isPresent()) return left.get();
-    Received first = null;
-    Received last = null;
+    Receiver.Received first = null;
+    Receiver.Received last = null;
     for (int round = 0; round < 2; round++) {
       if (round == 1) {
         Files.deleteIfExists(part); // the second try starts from scratch
       }
-      Received r;
+      Receiver.Received r;
       try {
-        r = download(task, part, algorithms, round == 1);
+        r = receiver.receive(task, part, algorithms, round == 1);
       } catch (FetchException e) {
         return unfetched(task, url, part, e);
       }
       if (round == 0) first = r;
       last = r;
-      if (task.expected().accepts(r.size, r.hashes)) {
+      if (task.expected().accepts(r.size(), r.hashes())) {
         // Another file's bytes, not damaged ones: an answer out of order.
-        if (round == 1 && first.size != r.size) upstream.misanswered(task.upstreamPath());
+        if (round == 1 && first.size() != r.size()) upstream.misanswered(task.upstreamPath());
         Files.move(
             part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         CrashPoint.reached("staged");
         return new FetchOutcome.Fetched(
-            task, staged, r.size, r.hashes, r.mtimeMillis, r.transferred, ticker.nanos() - started);
+            task,
+            staged,
+            r.size(),
+            r.hashes(),
+            r.mtimeMillis(),
+            r.transferred(),
+            ticker.nanos() - started);
       }
       log.warn(
           "{}: got {} bytes, {} {}; expected {} bytes, {}{}",
           url,
-          r.size,
-          r.hashes.strongest(),
-          r.hashes.get(r.hashes.strongest()).orElse("?"),
+          r.size(),
+          r.hashes().strongest(),
+          r.hashes().get(r.hashes().strongest()).orElse("?"),
           task.expected().size(),
           wanted == null ? "no checksum" : wanted.values(),
           round == 0 ? "; fetching once more from scratch" : "");
@@ -419,23 +420,24 @@ public final class Transfer {
   /**
    * A file whose bytes failed twice: kept in staging for mirror-as-is, else moved to quarantine.
    */
-  private FetchOutcome mismatched(FetchTask task, String url, Path part, Path staged, Received last)
+  private FetchOutcome mismatched(
+      FetchTask task, String url, Path part, Path staged, Receiver.Received last)
       throws IOException {
     String reason =
         "size or checksum mismatch: expected "
             + task.expected().size()
             + " bytes, got "
-            + last.size;
+            + last.size();
     if (settings.policy() == MismatchPolicy.MIRROR_AS_IS) {
       Files.move(part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new FetchOutcome.Failed(
-          task, url, reason, last.size, last.hashes, staged, last.mtimeMillis, false);
+          task, url, reason, last.size(), last.hashes(), staged, last.mtimeMillis(), false);
     }
     Path q = quarantine.resolve(task.localPath());
     Files.createDirectories(q.getParent());
     Files.move(part, q, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new FetchOutcome.Failed(
-        task, url, reason, last.size, last.hashes, q, last.mtimeMillis, true);
+        task, url, reason, last.size(), last.hashes(), q, last.mtimeMillis(), true);
   }
 
   /** The outcome of a download that got no usable body: not there, refused, or gave up. */
@@ -450,8 +452,6 @@ public final class Transfer {
     }
     return new FetchOutcome.Failed(task, url, e.getMessage(), -1, null, null, 0, false);
   }
-
-  private record Received(long size, Hashes hashes, long mtimeMillis, long transferred) {}
 
   /**
    * A file an interrupted run verified and staged but did not publish: hashed again, and taken when
@@ -485,132 +485,5 @@ public final class Transfer {
             Files.getLastModifiedTime(staged).toMillis(),
             0,
             ticker.nanos() - started));
-  }
-
-  /**
-   * Downloads into the part file, retrying transient failures and resuming where it broke off.
-   *
-   * @param alone on requests of its own, never behind others on a connection
-   */
-  private Received download(
-      FetchTask task, Path part, EnumSet<HashAlgorithm> algorithms, boolean alone)
-      throws IOException, InterruptedException {
-    Attempts so = new Attempts();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return upstream instanceof PlacingUpstream placing
-            ? placed(placing, task, part, algorithms, alone)
-            : streamed(task, part, algorithms, alone, so);
-      } catch (FetchException e) {
-        if (stopped) throw new Stopped();
-        if (e.kind() != FetchException.Kind.TRANSIENT || attempt >= settings.attempts()) {
-          throw e;
-        }
-        so.ifRange = ifRangeOf(e.validators(), so.ifRange);
-        long delay = settings.backoff().toMillis() << (attempt - 1);
-        if (e.retryAfterMillis() > 0) {
-          delay = Math.min(e.retryAfterMillis(), settings.maxRetryAfter().toMillis());
-        }
-        log.info(
-            "{} (attempt {}/{}); retrying in {} ms",
-            e.getMessage(),
-            attempt,
-            settings.attempts(),
-            delay);
-        Thread.sleep(delay);
-      }
-    }
-  }
-
-  /** What the tries of one download carry over to the next: the validator and bytes moved. */
-  private static final class Attempts {
-    String ifRange;
-    long transferred;
-  }
-
-  /** One try of a download whose body streams through the hashers into the part file. */
-  private Received streamed(
-      FetchTask task, Path part, EnumSet<HashAlgorithm> algorithms, boolean alone, Attempts so)
-      throws IOException {
-    long offset = Files.exists(part) ? Files.size(part) : 0;
-    if (task.expected().size() != ExpectedFile.UNKNOWN_SIZE && offset > task.expected().size()) {
-      Files.delete(part);
-      offset = 0;
-    }
-    HashingOutputStream[] hasher = new HashingOutputStream[1];
-    try {
-      final long held = offset;
-      Upstream.BodySink sink =
-          fromStart -> {
-            hasher[0] = open(part, fromStart || held == 0, algorithms);
-            return hasher[0];
-          };
-      String validator = offset > 0 ? so.ifRange : null;
-      Upstream.Download d =
-          alone
-              ? upstream.downloadAlone(task.upstreamPath(), offset, validator, sink)
-              : upstream.download(task.upstreamPath(), offset, validator, sink);
-      if (hasher[0] == null) {
-        hasher[0] = open(part, false, algorithms); // 416: nothing more to read
-        hasher[0].close();
-      }
-      so.transferred += d.bytes();
-      long mtime = d.lastModifiedMillis().orElse(clock.millis());
-      Files.setLastModifiedTime(part, FileTime.fromMillis(mtime));
-      return new Received(hasher[0].count(), hasher[0].hashes(), mtime, so.transferred);
-    } catch (FetchException e) {
-      if (hasher[0] != null) so.transferred += Math.max(0, hasher[0].count() - offset);
-      throw e;
-    }
-  }
-
-  /**
-   * One try of a download that the upstream puts in place as the part file itself (rsync), hashed
-   * once it is there.
-   */
-  private Received placed(
-      PlacingUpstream placing,
-      FetchTask task,
-      Path part,
-      EnumSet<HashAlgorithm> algorithms,
-      boolean alone)
-      throws IOException, InterruptedException {
-    long transferred = placing.place(task.upstreamPath(), part, alone);
-    HashingOutputStream hashing =
-        new HashingOutputStream(OutputStream.nullOutputStream(), algorithms);
-    try (InputStream in = Files.newInputStream(part)) {
-      hashing.absorb(in);
-    }
-    long mtime = Files.getLastModifiedTime(part).toMillis();
-    return new Received(hashing.count(), hashing.hashes(), mtime, transferred);
-  }
-
-  /** The If-Range validator for held bytes: a strong ETag, else the Last-Modified date. */
-  private static String ifRangeOf(UpstreamValidators v, String previous) {
-    if (v == null) return previous;
-    if (v.etag() != null && !v.etag().startsWith("W/")) return v.etag();
-    return v.lastModified() != null ? v.lastModified() : previous;
-  }
-
-  /**
-   * Opens the part file for the body: truncated when the body is the whole file, else appended to,
-   * with the held bytes fed through the digests first so the hashes cover the whole file.
-   */
-  private HashingOutputStream open(Path part, boolean fromStart, EnumSet<HashAlgorithm> algorithms)
-      throws IOException {
-    FileOutputStream file;
-    try {
-      file = new FileOutputStream(part.toFile(), !fromStart);
-    } catch (IOException e) {
-      throw new LocalWriteException(e);
-    }
-    HashingOutputStream hashing =
-        new HashingOutputStream(new StagingOutputStream(file, settings.throttle()), algorithms);
-    if (!fromStart) {
-      try (InputStream held = Files.newInputStream(part)) {
-        hashing.absorb(held);
-      }
-    }
-    return hashing;
   }
 }

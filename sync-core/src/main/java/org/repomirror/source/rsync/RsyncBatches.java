@@ -263,7 +263,8 @@ final class RsyncBatches implements AutoCloseable {
               command.copy(list, dest, alone ? null : basis),
               errors,
               line -> announce(line, byPath, announced),
-              running);
+              running,
+              ticker);
       log.debug(
           "rsync batch {}: {} files in {} ms{}",
           number,
@@ -271,25 +272,7 @@ final class RsyncBatches implements AutoCloseable {
           (ticker.nanos() - started) / 1_000_000,
           end.ok() ? "" : ": " + end.said());
       for (Entry e : batch) {
-        if (e.delivered.isDone()) continue;
-        if (Files.isRegularFile(dest.resolve(e.path), LinkOption.NOFOLLOW_LINKS)) {
-          e.delivered.complete(e.bytes);
-        } else if (end.missing(e.path) || end.ok()) {
-          e.delivered.completeExceptionally(
-              new FetchException(
-                  FetchException.Kind.NOT_FOUND,
-                  command.url(e.path),
-                  0,
-                  end.ok() ? "not a regular file upstream" : "no such file",
-                  0,
-                  null));
-        } else if (end.refused(e.path)) {
-          e.delivered.completeExceptionally(
-              new FetchException(
-                  FetchException.Kind.FATAL, command.url(e.path), 0, end.said(), 0, null));
-        } else {
-          e.delivered.completeExceptionally(end.failure(command.url(e.path)));
-        }
+        if (!e.delivered.isDone()) settle(e, end);
       }
     } catch (IOException x) {
       for (Entry e : batch) e.delivered.completeExceptionally(x);
@@ -299,6 +282,26 @@ final class RsyncBatches implements AutoCloseable {
       } catch (IOException x) {
         log.debug("could not delete {}: {}", list, x.toString());
       }
+    }
+  }
+
+  /**
+   * Tells a file of a run that has ended what became of it: there, it is delivered; else rsync's
+   * words say whether the upstream lacks it, may not read it, or the run failed.
+   */
+  private void settle(Entry e, RsyncRun.Ended end) {
+    String url = command.url(e.path);
+    if (Files.isRegularFile(dest.resolve(e.path), LinkOption.NOFOLLOW_LINKS)) {
+      e.delivered.complete(e.bytes);
+    } else if (end.missing(e.path) || end.ok()) {
+      String why = end.ok() ? "not a regular file upstream" : "no such file";
+      e.delivered.completeExceptionally(
+          new FetchException(FetchException.Kind.NOT_FOUND, url, 0, why, 0, null));
+    } else if (end.refused(e.path)) {
+      e.delivered.completeExceptionally(
+          new FetchException(FetchException.Kind.FATAL, url, 0, end.said(), 0, null));
+    } else {
+      e.delivered.completeExceptionally(end.failure(url));
     }
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.repomirror.run.Ticker;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.LocalWriteException;
 import org.slf4j.Logger;
@@ -108,8 +109,14 @@ final class RsyncRun {
    * @param errorFile where its standard error goes; read when it ends, then deleted
    * @param lines hears each line of its standard output as it comes
    * @param running holds the process while it runs, for a stop to end it
+   * @param ticker times the run, for the debug log
    */
-  static Ended run(List<String> argv, Path errorFile, Consumer<String> lines, Set<Process> running)
+  static Ended run(
+      List<String> argv,
+      Path errorFile,
+      Consumer<String> lines,
+      Set<Process> running,
+      Ticker ticker)
       throws IOException, InterruptedException {
     ProcessBuilder builder =
         new ProcessBuilder(argv)
@@ -117,7 +124,7 @@ final class RsyncRun {
             .redirectError(errorFile.toFile());
     builder.environment().put("TZ", "UTC"); // listed mtimes in UTC
     Process p;
-    long started = System.nanoTime();
+    long started = ticker.nanos();
     try {
       p = builder.start();
     } catch (IOException e) {
@@ -134,7 +141,7 @@ final class RsyncRun {
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) lines.accept(line);
       int exit = p.waitFor();
-      log.debug("{} ended {} after {} ms", argv, exit, (System.nanoTime() - started) / 1_000_000);
+      log.debug("{} ended {} after {} ms", argv, exit, (ticker.nanos() - started) / 1_000_000);
       List<String> errors =
           Files.exists(errorFile)
               ? new String(Files.readAllBytes(errorFile), StandardCharsets.UTF_8).lines().toList()

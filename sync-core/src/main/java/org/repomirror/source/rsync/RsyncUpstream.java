@@ -48,6 +48,7 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
   private final RsyncCommand command;
   private final Path work;
   private final RsyncBatches batches;
+  private final Ticker ticker;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
 
   /** What a prefetch brought, by path, each for its first fetch; null bytes for an absent file. */
@@ -85,6 +86,7 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
             settings.timeout(),
             settings.bytesPerSecond() / Math.max(1, settings.runs()));
     this.work = work;
+    this.ticker = ticker;
     this.batches = new RsyncBatches(command, work, basis, settings.runs(), ticker);
   }
 
@@ -237,7 +239,8 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
               command.list(null, empty),
               work.resolve(empty.getFileName() + ".errors"),
               line -> RsyncListing.parse(line).ifPresent(sink),
-              running);
+              running,
+              ticker);
       if (!end.ok() && end.exit() != 24) throw end.failure(url(""));
     } finally {
       deleteTree(empty);
@@ -317,7 +320,7 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
   private RsyncRun.Ended run(List<String> argv, Path dir, Consumer<String> lines)
       throws IOException {
     try {
-      return RsyncRun.run(argv, dir.resolve("errors"), lines, running);
+      return RsyncRun.run(argv, dir.resolve("errors"), lines, running, ticker);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FetchException(FetchException.Kind.TRANSIENT, url(""), 0, "interrupted", 0, e);

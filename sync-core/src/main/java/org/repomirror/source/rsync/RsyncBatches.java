@@ -176,10 +176,19 @@ final class RsyncBatches implements AutoCloseable {
     return bytes;
   }
 
-  /** One runner: takes batches and runs rsync over each, until closed. */
+  /**
+   * One runner: takes batches and runs rsync over each, until closed. A run that fails in a way no
+   * one foresaw fails its files, not the runner, so later batches still find one.
+   */
   private void serve() {
     try {
-      for (List<Entry> batch; (batch = take()) != null; ) run(batch);
+      for (List<Entry> batch; (batch = take()) != null; ) {
+        try {
+          run(batch);
+        } catch (RuntimeException e) {
+          log.warn("an rsync run failed: {}", e.toString());
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -277,6 +286,17 @@ final class RsyncBatches implements AutoCloseable {
     } catch (IOException x) {
       for (Entry e : batch) e.delivered.completeExceptionally(x);
     } finally {
+      // Whatever ended the run, no file of it is left waiting for ever.
+      for (Entry e : batch) {
+        e.delivered.completeExceptionally(
+            new FetchException(
+                FetchException.Kind.TRANSIENT,
+                command.url(e.path),
+                0,
+                "the rsync run broke off",
+                0,
+                null));
+      }
       try {
         Files.deleteIfExists(list);
       } catch (IOException x) {

@@ -56,14 +56,14 @@ public final class ReleaseFetcher {
 
   /**
    * Tells the upstream which Release files the suites' fetches will ask for, so that one that can
-   * bring them all at once does.
+   * bring them all at once does; close it once the suites are fetched.
    */
-  public void prefetch(Collection<String> dists) {
+  public Upstream.Prefetch prefetch(Collection<String> dists) {
     List<String> paths = new ArrayList<>();
     for (String d : dists) {
       paths.addAll(List.of(d + "/InRelease", d + "/Release", d + "/Release.gpg"));
     }
-    upstream.prefetch(paths);
+    return upstream.prefetch(paths);
   }
 
   /**

@@ -11,6 +11,7 @@ import org.repomirror.debian.FormatException;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 import org.repomirror.source.FetchException;
+import org.repomirror.source.Upstream;
 import org.repomirror.trust.TrustException;
 import org.repomirror.trust.VerifiedRelease;
 import org.slf4j.Logger;
@@ -46,8 +47,11 @@ public final class SuiteReleases {
     try (Ledger.Timing t = ledger.time(Phase.LIST)) {
       Set<String> once = new LinkedHashSet<>();
       for (String d : dists) once.add(Dists.normalize(d)); // dists/stable and dists/stable/ alike
-      releases.prefetch(once);
-      for (String d : once) suites.add(fetch(d));
+      // What a suite did not ask for (an unchanged InRelease leaves its Release) is forgotten, so
+      // that a later check that the upstream still serves the same asks it again.
+      try (Upstream.Prefetch p = releases.prefetch(once)) {
+        for (String d : once) suites.add(fetch(d));
+      }
     }
     return new Released(suites);
   }

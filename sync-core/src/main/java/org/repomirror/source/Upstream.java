@@ -39,10 +39,19 @@ public interface Upstream {
   /**
    * Hears that these small files will be fetched one by one soon ({@link #fetch}), so that an
    * upstream whose every exchange is costly (a run of rsync) can bring them all in one. Paths the
-   * upstream lacks are no error. Each file brought this way answers the first fetch of it only;
-   * later fetches ask the upstream again.
+   * upstream lacks are no error. Each file brought this way answers the first fetch of it only, and
+   * only until the prefetch is closed; later fetches ask the upstream again.
    */
-  default void prefetch(Collection<String> paths) {}
+  default Prefetch prefetch(Collection<String> paths) {
+    return () -> {};
+  }
+
+  /** What a prefetch brought; closing it forgets what was not fetched, so nothing stale lingers. */
+  @FunctionalInterface
+  interface Prefetch extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   /**
    * Streams a file into a sink, from an offset (a resumed download).

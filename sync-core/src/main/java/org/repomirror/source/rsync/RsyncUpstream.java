@@ -121,11 +121,11 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
   }
 
   /**
-   * Brings the files in one run of rsync, for the fetches that follow; a run that fails brings
-   * nothing, and each fetch then asks on its own.
+   * Brings the files in one run of rsync, for the fetches that follow until it is closed; a run
+   * that fails brings nothing, and each fetch then asks on its own.
    */
   @Override
-  public void prefetch(Collection<String> paths) {
+  public Prefetch prefetch(Collection<String> paths) {
     List<String> safe = new ArrayList<>();
     for (String p : paths) {
       try {
@@ -134,7 +134,7 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
         // fetched alone, which says why it is refused
       }
     }
-    if (safe.isEmpty()) return;
+    if (safe.isEmpty()) return () -> {};
     try {
       Path dir = scratch("prefetch-");
       try {
@@ -159,6 +159,7 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
       log.debug(
           "prefetching {} files failed; each is fetched alone: {}", safe.size(), e.toString());
     }
+    return () -> safe.forEach(prefetched::remove);
   }
 
   private Conditional answer(String path, Prefetched pre, UpstreamValidators previous, int maxBytes)

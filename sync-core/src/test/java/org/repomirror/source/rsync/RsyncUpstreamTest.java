@@ -118,19 +118,27 @@ class RsyncUpstreamTest {
 
   /**
    * The Release files of every suite come in one run: once the daemon is gone, each answers its
-   * first fetch (an absent one as not found), and a second fetch asks the upstream again.
+   * first fetch (an absent one as not found); a second fetch, or one after the prefetch closed,
+   * asks the upstream again.
    */
   @Test
   void aPrefetchBringsEveryReleaseFileInOneRunForItsFirstFetch() throws Exception {
-    Path root = upstream("dists/stable/InRelease", "dists/stable/Release", "dists/old/Release");
+    Path root =
+        upstream(
+            "dists/stable/InRelease",
+            "dists/stable/Release",
+            "dists/stable/Release.gpg",
+            "dists/old/Release");
     RsyncDaemon daemon = RsyncDaemon.serve(root, tmp);
     try (RsyncUpstream source = rsync(daemon.uri())) {
-      source.prefetch(
-          List.of(
-              "dists/stable/InRelease",
-              "dists/stable/Release",
-              "dists/old/InRelease",
-              "dists/old/Release"));
+      Upstream.Prefetch prefetch =
+          source.prefetch(
+              List.of(
+                  "dists/stable/InRelease",
+                  "dists/stable/Release",
+                  "dists/stable/Release.gpg",
+                  "dists/old/InRelease",
+                  "dists/old/Release"));
       daemon.close();
       Upstream.Body in = (Upstream.Body) source.fetch("dists/stable/InRelease", null, 1000);
       assertThat(new String(in.bytes())).isEqualTo("bytes of dists/stable/InRelease");
@@ -145,6 +153,12 @@ class RsyncUpstreamTest {
               e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.NOT_FOUND));
       assertThatThrownBy(() -> source.fetch("dists/stable/Release", release.validators(), 1000))
           .as("the second fetch asks the daemon, which is gone")
+          .isInstanceOfSatisfying(
+              FetchException.class,
+              e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.TRANSIENT));
+      prefetch.close();
+      assertThatThrownBy(() -> source.fetch("dists/stable/Release.gpg", null, 1000))
+          .as("brought, never fetched, forgotten once the prefetch closed: asked of the daemon")
           .isInstanceOfSatisfying(
               FetchException.class,
               e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.TRANSIENT));

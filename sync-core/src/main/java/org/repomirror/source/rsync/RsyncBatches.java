@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +58,9 @@ final class RsyncBatches implements AutoCloseable {
 
   /** The longest the first file expected waits for others to join its batch. */
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /** The longest a close waits for the runs it ended to clean up. */
+  private static final long CLOSE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** A file expected, and what became of it. */
   private static final class Entry {
@@ -378,16 +382,35 @@ final class RsyncBatches implements AutoCloseable {
     failWaiting();
   }
 
+  /**
+   * Ends the runs under way, fails every file waiting, and waits for the runners to clean up after
+   * their runs: the JVM may exit right after, and a runner cut off there would leave its list.
+   */
   @Override
   public void close() {
+    List<Thread> runners;
     lock.lock();
     try {
       closed = true;
       queued.signalAll();
+      runners = List.copyOf(threads);
     } finally {
       lock.unlock();
     }
     failWaiting();
+    long deadline = ticker.nanos() + CLOSE_NANOS;
+    try {
+      for (Thread t : runners) {
+        // A runner that took its batch just before the close starts its run after it: end it too.
+        while (t.isAlive() && ticker.nanos() < deadline) {
+          for (Process p : running) p.destroy();
+          t.join(Duration.ofMillis(20));
+        }
+        if (t.isAlive()) log.warn("{} still runs after the close", t.getName());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void failWaiting() {

@@ -260,6 +260,53 @@ class RsyncUpstreamTest {
     }
   }
 
+  /**
+   * A run goes on after its last file a transfer waits for was delivered; closing the upstream then
+   * ends it, and leaves neither the run nor its list and errors behind. The daemon is held to 4
+   * MB/s so that the run is still under way at the close.
+   */
+  @Test
+  void closingEndsTheRunsUnderWayAndLeavesNoListsBehind() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("old-host/pool"));
+    Files.writeString(root.resolve("a-small.deb"), "small");
+    byte[] big = new byte[12 << 20];
+    new Random(11).nextBytes(big);
+    Files.write(root.resolve("big.deb"), big);
+    Path work = tmp.resolve("work");
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root.getParent(), tmp, 4L << 20)) {
+      RsyncUpstream source =
+          new RsyncUpstream(daemon.uri(), work, null, settings(1), Ticker.SYSTEM);
+      source.expect("pool/a-small.deb", 5);
+      source.expect("pool/big.deb", big.length);
+      source.place("pool/a-small.deb", tmp.resolve("small"), false);
+      assertThat(rsyncRuns()).as("the run, still bringing big.deb").isNotEmpty();
+
+      source.close();
+
+      // The sync's JVM exits right after the close, and a runner still cleaning up would leave
+      // its list behind: so none outlives the close.
+      assertThat(Thread.getAllStackTraces().keySet())
+          .as("rsync runners alive after the close")
+          .noneMatch(t -> t.getName().startsWith("rsync-") && t.isAlive());
+      assertThat(rsyncRuns()).as("runs left after the close").isEmpty();
+      try (Stream<Path> left = Files.walk(work)) {
+        assertThat(left.map(p -> p.getFileName().toString()))
+            .as("lists and errors left in " + work)
+            .noneMatch(n -> n.endsWith(".list") || n.endsWith(".errors"));
+      }
+    }
+  }
+
+  /** The runs of rsync this JVM started, the daemon aside. */
+  private static List<ProcessHandle> rsyncRuns() {
+    return ProcessHandle.current()
+        .children()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().orElse("").endsWith("rsync"))
+        .filter(p -> !List.of(p.info().arguments().orElse(new String[0])).contains("--daemon"))
+        .toList();
+  }
+
   /** The bytes of rsync's temporary files in a folder ({@code .big.deb.XXXXXX}). */
   private static long receivedSoFar(Path folder) throws Exception {
     if (!Files.isDirectory(folder)) return 0;

@@ -44,6 +44,8 @@ import java.util.List;
  *     time
  * @param rsh the ssh command for an ssh:// upstream, with its options (an identity file, say), as
  *     rsync's {@code --rsh}; batch mode, the connect timeout and the URL's port are added to it
+ * @param store where the published tree lives when not in {@code root}: an S3-compatible object
+ *     store; the root then keeps only the sync's state. Absent for the root itself
  */
 public record SyncConfig(
     Path root,
@@ -74,7 +76,8 @@ public record SyncConfig(
     Duration retryBackoff,
     Duration maxRetryAfter,
     Integer pipeline,
-    String rsh) {
+    String rsh,
+    StoreConfig store) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
@@ -295,6 +298,7 @@ public record SyncConfig(
     private Integer pipeline;
     private Duration maxRetryAfter;
     private String rsh;
+    private StoreConfig store;
 
     public Builder() {}
 
@@ -328,6 +332,7 @@ public record SyncConfig(
       pipeline = c.pipeline;
       maxRetryAfter = c.maxRetryAfter;
       rsh = c.rsh;
+      store = c.store;
     }
 
     private static <T> T or(T value, T was) {
@@ -386,6 +391,11 @@ public record SyncConfig(
 
     public Builder pipeline(Integer v) {
       pipeline = or(v, pipeline);
+      return this;
+    }
+
+    public Builder store(StoreConfig v) {
+      store = v != null ? v : store;
       return this;
     }
 
@@ -492,7 +502,8 @@ public record SyncConfig(
           retryBackoff,
           maxRetryAfter,
           pipeline,
-          rsh);
+          rsh,
+          store);
     }
   }
 }

@@ -3,6 +3,7 @@ package org.repomirror.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,36 @@ class ConfigLoaderTest {
             .sync();
     assertThatThrownBy(tree::checkRunnable)
         .hasMessageContaining("autoindex needs an http:// or https:// upstream");
+  }
+
+  @Test
+  void anObjectStoreTakesItsLocationAndDefaultsForAStoreThatIsNotAws() throws Exception {
+    String sync = "sync:\n  root: /var/lib/repomirror/state\n  store:\n";
+    StoreConfig store =
+        ConfigLoader.parse(
+                sync
+                    + "    location: s3://maemo-mirror/repository\n"
+                    + "    endpoint: http://127.0.0.1:7480\n"
+                    + "    credentials-file: /etc/repomirror/s3-credentials\n",
+                "c.yaml")
+            .sync()
+            .store();
+    assertThat(store.location()).isEqualTo(URI.create("s3://maemo-mirror/repository"));
+    assertThat(store.region()).isEqualTo("us-east-1");
+    assertThat(store.pathStyle()).as("with an endpoint: Ceph, MinIO").isTrue();
+    assertThat(store.credentialsFile()).isEqualTo(Path.of("/etc/repomirror/s3-credentials"));
+    assertThat(
+            ConfigLoader.parse(sync + "    location: s3://b\n", "c.yaml")
+                .sync()
+                .store()
+                .pathStyle())
+        .as("AWS itself: virtual hosts")
+        .isFalse();
+    assertThatThrownBy(() -> ConfigLoader.parse(sync + "    location: /srv/bucket\n", "c.yaml"))
+        .hasMessage(
+            "c.yaml:4: sync.store.location: must be s3://BUCKET[/PREFIX], got '/srv/bucket'");
+    assertThatThrownBy(() -> ConfigLoader.parse(sync + "    endpoint: http://h:1\n", "c.yaml"))
+        .hasMessageContaining("sync.store.location: needs s3://BUCKET[/PREFIX]");
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import org.repomirror.config.StoreConfig;
 import org.repomirror.config.SyncConfig;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
@@ -15,6 +16,7 @@ import org.repomirror.source.HttpUpstream;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.rsync.RsyncUpstream;
+import org.repomirror.store.s3.S3Store;
 import org.repomirror.sync.MirrorBusyException;
 import org.repomirror.sync.MirrorLayout;
 import org.repomirror.sync.SyncEngine;
@@ -29,6 +31,7 @@ import org.repomirror.tree.ManifestLister;
 import org.repomirror.tree.RsyncLister;
 import org.repomirror.tree.TreeLister;
 import org.repomirror.trust.ReleaseVerifier;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * One mirror's sync or plan: its index, upstream and progress display opened, a stop on SIGINT or
@@ -91,11 +94,19 @@ final class MirrorRun {
       Files.createDirectories(layout.state());
       Upstream source = upstream(p, layout);
       refuseWhileRunning(p.mirror());
+      StoreConfig store = p.config().store();
+      if (store != null) {
+        Files.writeString(layout.publishedIn(), store.location() + "\n");
+      } else {
+        Files.deleteIfExists(layout.publishedIn());
+      }
       try (Index index = openIndex(layout);
-          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10)) {
+          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10);
+          S3Client s3 = store != null ? s3Store(store).client() : null) {
         SyncEngine engine =
             new SyncEngine(
                 p.mirror(), source, index, p.verifier(), p.options(), Clock.systemUTC(), progress);
+        if (s3 != null) engine.publishInto(s3Store(store).tree(s3, layout.staging()));
         if (p.config().mode().equals("tree")) engine.mirrorTree(lister(source, p));
         signal.whenSignalled(engine::stop);
         return new Ended(job.run(engine), false, false);
@@ -137,16 +148,21 @@ final class MirrorRun {
     SyncConfig c = p.config();
     if (p.local()) return new LocalUpstream(Path.of(c.upstream()));
     if (RsyncUpstream.handles(c.upstream())) {
-      // The published tree is the basis of rsync's delta for a file that changed.
+      // The published tree is the basis of rsync's delta for a file that changed, when it is on
+      // this disk.
       return new RsyncUpstream(
           c.upstream(),
           layout.rsyncWork(),
-          layout.root(),
+          c.store() == null ? layout.root() : null,
           new RsyncUpstream.Settings(c.rsh(), c.timeout(), c.connections(), c.bwlimit().bytes()),
           Ticker.SYSTEM);
     }
     return new HttpUpstream(
         c.upstream(), c.timeout(), c.connections(), c.pipeline(), Clock.systemUTC());
+  }
+
+  private static S3Store s3Store(StoreConfig c) {
+    return new S3Store(c.location(), c.endpoint(), c.region(), c.pathStyle(), c.credentialsFile());
   }
 
   /** Says who holds a mirror, rather than that its index is locked, when a sync runs on it. */

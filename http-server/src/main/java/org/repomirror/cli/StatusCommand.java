@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
@@ -50,6 +51,19 @@ final class StatusCommand implements Callable<Integer> {
         out().println("== mirror " + m.getKey() + ": " + m.getValue() + " ==");
       if (!Files.isDirectory(m.getValue())) {
         spec.commandLine().getErr().println("status: " + m.getValue() + " is not a directory");
+        if (first == ExitCodes.OK) first = ExitCodes.USAGE;
+        continue;
+      }
+      Optional<String> elsewhere = new MirrorLayout(m.getValue()).publishedElsewhere();
+      if (elsewhere.isPresent()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "status: "
+                    + m.getValue()
+                    + " publishes into "
+                    + elsewhere.get()
+                    + "; status reads a tree on disk, and cannot yet read an object store");
         if (first == ExitCodes.OK) first = ExitCodes.USAGE;
         continue;
       }

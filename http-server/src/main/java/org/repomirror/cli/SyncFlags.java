@@ -8,6 +8,7 @@ import java.util.List;
 import org.repomirror.config.ByteSize;
 import org.repomirror.config.Durations;
 import org.repomirror.config.InvalidValueException;
+import org.repomirror.config.StoreConfig;
 import org.repomirror.config.SyncConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -36,6 +37,20 @@ final class SyncFlags {
 
   @Option(names = "--keyring", paramLabel = "FILE", description = "OpenPGP keyring (.gpg or .asc).")
   Path keyring;
+
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      description =
+          "Publish into an S3-compatible object store, s3://BUCKET[/PREFIX]; --root then keeps only"
+              + " the sync's state. Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+  URI store;
+
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "URL",
+      description = "The object store's URL, e.g. http://127.0.0.1:7480 (absent for AWS itself).")
+  URI s3Endpoint;
 
   @Option(
       names = "--connections",
@@ -156,6 +171,7 @@ final class SyncFlags {
         .connections(connections)
         .pipeline(pipeline)
         .rsh(rsh)
+        .store(store(c.store()))
         .bwlimit(bwlimit)
         .report(report)
         .maxDelete(maxDelete)
@@ -169,6 +185,20 @@ final class SyncFlags {
         .build();
   }
 
+  /** The store the options name, over the file's: --store and --s3-endpoint replace its keys. */
+  private StoreConfig store(StoreConfig file) {
+    if (store == null && s3Endpoint == null) return file;
+    if (store == null && file == null) {
+      throw new InvalidValueException("store", "--s3-endpoint needs --store s3://BUCKET[/PREFIX]");
+    }
+    return new StoreConfig(
+        store != null ? store : file.location(),
+        s3Endpoint != null ? s3Endpoint : file != null ? file.endpoint() : null,
+        file != null ? file.region() : null,
+        file != null && s3Endpoint == null ? file.pathStyle() : null,
+        file != null ? file.credentialsFile() : null);
+  }
+
   /** The options given that belong to one mirror and make no sense for several. */
   List<String> oneMirrorOptions() {
     List<String> given = new ArrayList<>();
@@ -176,6 +206,7 @@ final class SyncFlags {
     if (upstream != null) given.add("--upstream");
     if (dists != null) given.add("--dist");
     if (report != null) given.add("--report");
+    if (store != null) given.add("--store");
     return given;
   }
 
@@ -190,6 +221,8 @@ final class SyncFlags {
       case "architectures" -> "--arch";
       case "installer-versions" -> "--installer";
       case "verify-signature" -> "--no-verify-signature";
+      case "location" -> "--store";
+      case "endpoint" -> "--s3-endpoint";
       default -> "--" + key;
     };
   }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
@@ -119,6 +120,14 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int verify(Mirror m, int threads) throws IOException, InterruptedException {
     if (!Files.isDirectory(m.root())) return usage(m.root() + " is not a directory");
+    Optional<String> elsewhere = new MirrorLayout(m.root()).publishedElsewhere();
+    if (elsewhere.isPresent()) {
+      return usage(
+          m.root()
+              + " publishes into "
+              + elsewhere.get()
+              + "; verify reads a tree on disk, and cannot yet read an object store");
+    }
     ReleaseVerifier signatures = null;
     if (m.keyring() != null) {
       try {

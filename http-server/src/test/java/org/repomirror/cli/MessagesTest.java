@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,6 +202,26 @@ class MessagesTest {
         .doesNotContain("Exception")
         .doesNotContain("java.")
         .doesNotContain("scheme name");
+  }
+
+  @Test
+  void aStoreThatIsNoBucketIsSaidSoBeforeAnythingRuns() {
+    List<String> sync =
+        List.of("sync", "--root", tmp.toString(), "--upstream", "http://h/", "--dist", "dists/x");
+    Run path = run(concat(sync, "--store", "/srv/bucket"));
+    assertThat(path.code()).isEqualTo(2);
+    assertThat(path.err())
+        .isEqualTo("sync: --store: must be s3://BUCKET[/PREFIX], got '/srv/bucket'\n");
+    Run endpointAlone = run(concat(sync, "--s3-endpoint", "http://127.0.0.1:7480"));
+    assertThat(endpointAlone.code()).isEqualTo(2);
+    assertThat(endpointAlone.err())
+        .isEqualTo("sync: --store: --s3-endpoint needs --store s3://BUCKET[/PREFIX]\n");
+  }
+
+  private static List<String> concat(List<String> first, String... more) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(List.of(more));
+    return all;
   }
 
   /**

@@ -58,7 +58,7 @@ public final class Generations {
   }
 
   /** The suite a store folder holds, from its name. */
-  static String dist(String key) {
+  public static String dist(String key) {
     return key.replace("%2F", "/").replace("%25", "%");
   }
 

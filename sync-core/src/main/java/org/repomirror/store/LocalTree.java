@@ -29,7 +29,7 @@ import org.repomirror.run.Ticker;
  * the server's reads go to the filesystem as {@link LocalServedTree} does. Reads are thread-safe;
  * one run changes the tree at a time.
  */
-public final class LocalTree implements PublishedTree {
+public final class LocalTree implements PublishedTree, ServedTree {
   private static final int FSYNC_THREADS = 8;
 
   private final Path root;
@@ -173,7 +173,7 @@ public final class LocalTree implements PublishedTree {
   @Override
   public void placeMetadata(List<Staged> staged) throws IOException {
     List<Staged> ordered = new ArrayList<>(staged);
-    ordered.sort(Comparator.comparingInt(s -> releaseRank(s.localPath())));
+    ordered.sort(Comparator.comparingInt(s -> PublishedTree.releaseRank(s.localPath())));
     moveAll(ordered, "publish-metadata");
   }
 
@@ -223,16 +223,6 @@ public final class LocalTree implements PublishedTree {
     for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
       if (!files.deleteIfEmptyFolder(root.resolve(path.substring(0, slash)))) return;
     }
-  }
-
-  private static int releaseRank(String path) {
-    String name = path.substring(path.lastIndexOf('/') + 1);
-    return switch (name) {
-      case "Release.gpg" -> 1;
-      case "Release" -> 2;
-      case "InRelease" -> 3;
-      default -> 0;
-    };
   }
 
   private void moveAll(List<Staged> staged, String crashPoint) throws IOException {

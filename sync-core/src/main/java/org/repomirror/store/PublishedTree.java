@@ -13,12 +13,12 @@ import org.repomirror.plan.DiskView;
  * The tree a mirror serves, behind one interface: every change a sync makes to what clients see,
  * and every read it makes of it, goes through here. Verified files wait in staging; content is
  * placed whole and atomically; a suite's metadata is switched in one step as a new generation of
- * its dists folder; what no suite wants any more is deleted. A server reads it through the face it
- * extends, {@link ServedTree}. Paths are relative to the tree's root. The local filesystem is one
- * implementation ({@link LocalTree}); an object store is meant to be another, without the planner,
- * the steps or the server knowing. Reads are thread-safe; one run changes a tree at a time.
+ * its dists folder; what no suite wants any more is deleted. A server reads it through {@link
+ * ServedTree}. Paths are relative to the tree's root. The local filesystem is one implementation
+ * ({@link LocalTree}), an S3 bucket another ({@code s3.BucketTree}), without the planner or the
+ * steps knowing. Reads are thread-safe; one run changes a tree at a time.
  */
-public interface PublishedTree extends DiskView, ServedTree {
+public interface PublishedTree extends DiskView {
   /**
    * A verified file in staging and where it goes.
    *
@@ -110,4 +110,18 @@ public interface PublishedTree extends DiskView, ServedTree {
 
   /** Deletes published files, and the folders that leaves empty, as rsync --delete does. */
   void delete(List<String> paths) throws IOException;
+
+  /**
+   * Where a file stands in the order a suite's metadata is placed: indexes (0), then Release.gpg,
+   * Release and InRelease (1 to 3).
+   */
+  static int releaseRank(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    return switch (name) {
+      case "Release.gpg" -> 1;
+      case "Release" -> 2;
+      case "InRelease" -> 3;
+      default -> 0;
+    };
+  }
 }

@@ -1,6 +1,9 @@
 package org.repomirror.sync;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.repomirror.report.TraceFile;
 import org.repomirror.tree.format.Manifest;
 
@@ -52,6 +55,23 @@ public record MirrorLayout(Path root) {
   /** An upstream's push that came while a sync ran, for that sync to run again. */
   public Path updateRequired() {
     return state().resolve("update-required");
+  }
+
+  /**
+   * Where the mirror publishes when not into its root: the sync writes the object store's location
+   * here, so that the commands that read a tree on disk know the root holds only state.
+   */
+  public Path publishedIn() {
+    return state().resolve("published-in");
+  }
+
+  /** The object store a mirror publishes into, when its last sync said so; else empty. */
+  public Optional<String> publishedElsewhere() {
+    try {
+      return Optional.of(Files.readString(publishedIn()).strip());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Whether a path of the tree is written by this instance itself, never mirrored. */

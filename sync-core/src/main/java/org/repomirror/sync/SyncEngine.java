@@ -62,6 +62,7 @@ public final class SyncEngine {
   private final Clock clock;
   private final Progress progress;
   private FileStore files = FileStore.SYSTEM;
+  private PublishedTree store;
   private TreeLister tree;
   private boolean finalSync;
   private volatile boolean stopRequested;
@@ -104,6 +105,15 @@ public final class SyncEngine {
   /** Publishes through another filesystem seam (a faulty one, in tests). */
   public SyncEngine withFileStore(FileStore files) {
     this.files = files;
+    return this;
+  }
+
+  /**
+   * Publishes into another tree than the root folder (an object store); the root keeps only the
+   * sync's state then.
+   */
+  public SyncEngine publishInto(PublishedTree tree) {
+    this.store = tree;
     return this;
   }
 
@@ -151,6 +161,11 @@ public final class SyncEngine {
    * @throws IOException when the disk fails: the published tree is intact
    */
   public SyncReport run() throws IOException, InterruptedException {
+    if (finalSync && store != null) {
+      throw new IOException(
+          "the final sync's verdict reads the published tree from disk, and cannot yet read an"
+              + " object store's; nothing was synced");
+    }
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
       try {
@@ -351,7 +366,9 @@ public final class SyncEngine {
         new Run(
             ledger,
             transfer,
-            new LocalTree(layout.root(), layout.staging(), files, Ticker.SYSTEM),
+            store != null
+                ? store
+                : new LocalTree(layout.root(), layout.staging(), files, Ticker.SYSTEM),
             new RunProgress(progress, tree == null ? 1 : 2),
             started.toEpochMilli());
     running = run;

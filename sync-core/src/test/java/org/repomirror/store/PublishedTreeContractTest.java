@@ -4,37 +4,70 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.repomirror.fs.FileStore;
+import org.repomirror.plan.DiskView;
 import org.repomirror.run.Ticker;
+import org.repomirror.store.s3.S3Store;
+import org.repomirror.testing.FailingWrites;
 import org.repomirror.testing.FaultyFileStore;
+import org.repomirror.testing.ObjectStore;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What every published tree guarantees, whatever it stores files in: the sync's crash, disk-full
- * and consistency properties, held against the port. Each implementation is made over a filesystem
- * seam, so that a disk can be made to fail under it.
+ * What every published tree guarantees, whatever it stores files in: the sync's crash,
+ * write-failure and consistency properties, held against the port. Each implementation can be made
+ * to fail its n-th write: a full disk under the local tree, a store that refuses a write under the
+ * bucket (a real Ceph RGW, whose client fails the write before it is sent).
  */
 class PublishedTreeContractTest {
   @TempDir Path tmp;
 
-  /** Each implementation, made in a folder over a filesystem seam. */
-  static Stream<BiFunction<Path, FileStore, PublishedTree>> trees() {
+  /** Makes an implementation over a folder, the same tree each time for the same folder. */
+  interface Maker {
+    /**
+     * @param failingWrite the write that fails, counted from 1; 0 for none
+     */
+    PublishedTree make(Path dir, int failingWrite) throws Exception;
+  }
+
+  private static final Map<Path, String> BUCKETS = new ConcurrentHashMap<>();
+
+  static Stream<Named<Maker>> trees() {
     return Stream.of(
-        (dir, files) ->
-            new LocalTree(dir.resolve("root"), dir.resolve("staging"), files, Ticker.SYSTEM));
+        Named.of("local", PublishedTreeContractTest::local),
+        Named.of(
+            "bucket",
+            (dir, failingWrite) -> {
+              ObjectStore store = ObjectStore.shared();
+              String bucket = BUCKETS.computeIfAbsent(dir, d -> store.newBucket());
+              S3Client client =
+                  failingWrite > 0 ? store.client(new FailingWrites(failingWrite)) : store.client();
+              return new S3Store(URI.create("s3://" + bucket + "/mirror"), null, null, true, null)
+                  .tree(client, dir.resolve("staging"));
+            }));
+  }
+
+  private static LocalTree local(Path dir, int failingWrite) {
+    FileStore files = failingWrite > 0 ? new FaultyFileStore(failingWrite) : FileStore.SYSTEM;
+    return new LocalTree(dir.resolve("root"), dir.resolve("staging"), files, Ticker.SYSTEM);
   }
 
   private static PublishedTree.Staged stage(PublishedTree tree, String path, String content)
@@ -61,14 +94,15 @@ class PublishedTreeContractTest {
 
   @ParameterizedTest
   @MethodSource("trees")
-  void placedContentIsReadWholeFromItsPathAndLeavesStaging(
-      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  void placedContentIsReadWholeFromItsPathAndLeavesStaging(Maker make) throws Exception {
+    PublishedTree tree = make.make(tmp, 0);
     PublishedTree.Staged deb = stage(tree, "pool/main/h/hello/hello.deb", "a package");
+    Files.setLastModifiedTime(deb.staged(), FileTime.fromMillis(1_700_000_000_123L));
     tree.placeContent(List.of(deb));
     assertThat(read(tree, "pool/main/h/hello/hello.deb")).isEqualTo("a package");
-    assertThat(tree.stat("pool/main/h/hello/hello.deb"))
-        .hasValueSatisfying(s -> assertThat(s.size()).isEqualTo(9));
+    assertThat(make.make(tmp, 0).stat("pool/main/h/hello/hello.deb"))
+        .as("as a tree made afresh finds it")
+        .hasValue(new DiskView.OnDisk(true, 9, 1_700_000_000_123L));
     assertThat(deb.staged()).doesNotExist();
     assertThat(tree.read("pool/absent.deb")).isEmpty();
     assertThat(tree.exists("pool/absent.deb")).isFalse();
@@ -76,10 +110,24 @@ class PublishedTreeContractTest {
 
   @ParameterizedTest
   @MethodSource("trees")
-  void aFullDiskWhilePlacingMetadataShowsNoReleaseBeforeWhatItLists(
-      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
-    generation(make.apply(tmp, FileStore.SYSTEM), 1);
-    PublishedTree failing = make.apply(tmp, new FaultyFileStore(1));
+  void anEmptyFileIsPlacedAsOne(Maker make) throws Exception {
+    PublishedTree tree = make.make(tmp, 0);
+    tree.placeContent(List.of(stage(tree, "project/empty", "")));
+    assertThat(tree.read("project/empty")).hasValue(new byte[0]);
+    assertThat(tree.stat("project/empty"))
+        .hasValueSatisfying(
+            s -> {
+              assertThat(s.regularFile()).isTrue();
+              assertThat(s.size()).isZero();
+            });
+    assertThat(make.make(tmp, 0).linkTarget("project/empty")).as("not a link").isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
+  void aFullDiskWhilePlacingMetadataShowsNoReleaseBeforeWhatItLists(Maker make) throws Exception {
+    generation(make.make(tmp, 0), 1);
+    PublishedTree failing = make.make(tmp, 1);
     List<PublishedTree.Staged> metadata =
         List.of(
             stage(failing, "dists/t/Release", "new release"),
@@ -94,9 +142,9 @@ class PublishedTreeContractTest {
 
   @ParameterizedTest
   @MethodSource("trees")
-  void aSwitchShowsTheWholeOldGenerationOrTheWholeNewToReadersMeanwhile(
-      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  void aSwitchShowsTheWholeOldGenerationOrTheWholeNewToReadersMeanwhile(Maker make)
+      throws Exception {
+    PublishedTree tree = make.make(tmp, 0);
     generation(tree, 1);
     Set<String> seen = ConcurrentHashMap.newKeySet();
     List<String> wrong = new ArrayList<>();
@@ -131,12 +179,12 @@ class PublishedTreeContractTest {
 
   @ParameterizedTest
   @MethodSource("trees")
-  void aSwitchThatFailsLeavesTheServedGenerationAndRecoveringClearsWhatItLeft(
-      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
-    generation(make.apply(tmp, FileStore.SYSTEM), 1);
-    PublishedTree failing = make.apply(tmp, new FaultyFileStore(2));
+  void aSwitchThatFailsLeavesTheServedGenerationAndRecoveringClearsWhatItLeft(Maker make)
+      throws Exception {
+    generation(make.make(tmp, 0), 1);
+    PublishedTree failing = make.make(tmp, 2);
     assertThatThrownBy(() -> generation(failing, 2)).hasMessageContaining("No space left");
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+    PublishedTree tree = make.make(tmp, 0);
     assertThat(tree.currentGeneration("dists/s")).hasValue(1L);
     assertThat(read(tree, "dists/s/Release")).isEqualTo("release of 1");
     assertThat(tree.recoverGenerations()).as("the half-made generation 2").isPositive();
@@ -147,9 +195,8 @@ class PublishedTreeContractTest {
 
   @ParameterizedTest
   @MethodSource("trees")
-  void retiringAGenerationKeepsTheServedOne(BiFunction<Path, FileStore, PublishedTree> make)
-      throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  void retiringAGenerationKeepsTheServedOne(Maker make) throws Exception {
+    PublishedTree tree = make.make(tmp, 0);
     generation(tree, 1);
     generation(tree, 2);
     assertThat(tree.suitesWithGenerations()).containsExactly("dists/s");
@@ -160,27 +207,39 @@ class PublishedTreeContractTest {
 
   @ParameterizedTest
   @MethodSource("trees")
-  void deletingAFileTakesTheFoldersItLeavesEmptyAndNoOthers(
-      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  void deletingAFileTakesItAndNoOther(Maker make) throws Exception {
+    PublishedTree tree = make.make(tmp, 0);
+    tree.placeContent(
+        List.of(
+            stage(tree, "pool/main/n/newcomer/newcomer.deb", "gone soon"),
+            stage(tree, "pool/main/h/hello/hello.deb", "stays")));
+    assertThat(tree.exists("pool/main/n/newcomer/newcomer.deb")).isTrue();
+    tree.delete(List.of("pool/main/n/newcomer/newcomer.deb"));
+    assertThat(tree.exists("pool/main/n/newcomer/newcomer.deb")).isFalse();
+    assertThat(make.make(tmp, 0).exists("pool/main/n/newcomer/newcomer.deb"))
+        .as("gone for a tree made afresh too")
+        .isFalse();
+    assertThat(read(tree, "pool/main/h/hello/hello.deb")).isEqualTo("stays");
+  }
+
+  @Test
+  void deletingAFileTakesTheFoldersItLeavesEmptyAndNoOthers() throws Exception {
+    LocalTree tree = local(tmp, 0);
     tree.placeContent(
         List.of(
             stage(tree, "pool/main/n/newcomer/newcomer.deb", "gone soon"),
             stage(tree, "pool/main/h/hello/hello.deb", "stays")));
     assertThat(tree.folderMtime("pool/main/n/newcomer")).isPresent();
     tree.delete(List.of("pool/main/n/newcomer/newcomer.deb"));
-    assertThat(tree.exists("pool/main/n/newcomer/newcomer.deb")).isFalse();
     assertThat(tree.folderMtime("pool/main/n")).as("left empty, so deleted").isEmpty();
     assertThat(tree.folderMtime("pool/main")).as("holds h/").isPresent();
-    assertThat(read(tree, "pool/main/h/hello/hello.deb")).isEqualTo("stays");
     assertThat(tree.folderMtime("pool/main/h/hello/hello.deb")).as("a file").isEmpty();
   }
 
   @ParameterizedTest
   @MethodSource("trees")
-  void aDiscardedFileLeavesStagingAndNeverAppears(BiFunction<Path, FileStore, PublishedTree> make)
-      throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  void aDiscardedFileLeavesStagingAndNeverAppears(Maker make) throws Exception {
+    PublishedTree tree = make.make(tmp, 0);
     PublishedTree.Staged s = stage(tree, "pool/unwanted.deb", "x");
     tree.discard(s.staged());
     assertThat(s.staged()).doesNotExist();
@@ -189,12 +248,16 @@ class PublishedTreeContractTest {
 
   @ParameterizedTest
   @MethodSource("trees")
-  void linksAppearWholeAndNameTheirTarget(BiFunction<Path, FileStore, PublishedTree> make)
-      throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  void linksAppearWholeAndNameTheirTarget(Maker make) throws Exception {
+    PublishedTree tree = make.make(tmp, 0);
     tree.placeContent(List.of(stage(tree, "sdk/sdk-1.tgz", "sdk")));
-    tree.placeLinks(List.of(new PublishedTree.Link("sdk/latest", "sdk-1.tgz", -1)));
+    tree.placeLinks(
+        List.of(
+            new PublishedTree.Link("sdk/latest", "sdk-1.tgz", -1),
+            new PublishedTree.Link("sdk/manual", "docs/käyttöohje – 100% + more.pdf", -1)));
     assertThat(tree.linkTarget("sdk/latest")).hasValue("sdk-1.tgz");
+    assertThat(make.make(tmp, 0).linkTarget("sdk/manual"))
+        .hasValue("docs/käyttöohje – 100% + more.pdf");
     assertThat(tree.stat("sdk/latest"))
         .hasValueSatisfying(s -> assertThat(s.regularFile()).as("not followed").isFalse());
   }
@@ -204,11 +267,9 @@ class PublishedTreeContractTest {
     return Files.readString(((ServedTree.RegularFile) r).path());
   }
 
-  @ParameterizedTest
-  @MethodSource("trees")
-  void theServerReadsWhatTheSyncPlacedAndNothingHidden(
-      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  @Test
+  void theServerReadsWhatTheSyncPlacedAndNothingHidden() throws Exception {
+    LocalTree tree = local(tmp, 0);
     tree.placeContent(
         List.of(
             stage(tree, "pool/main/h/hello/hello.deb", "a package"),
@@ -225,11 +286,9 @@ class PublishedTreeContractTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("hello.deb", 9L));
   }
 
-  @ParameterizedTest
-  @MethodSource("trees")
-  void aLinkIsFollowedOnlyInsideTheTree(BiFunction<Path, FileStore, PublishedTree> make)
-      throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  @Test
+  void aLinkIsFollowedOnlyInsideTheTree() throws Exception {
+    LocalTree tree = local(tmp, 0);
     Files.writeString(tmp.resolve("secret"), "outside");
     generation(tree, 1);
     tree.placeContent(List.of(stage(tree, "sdk/sdk-1.tgz", "sdk")));
@@ -245,11 +304,9 @@ class PublishedTreeContractTest {
     assertThat(tree.resolve("sdk/state")).isEqualTo(ServedTree.MISSING);
   }
 
-  @ParameterizedTest
-  @MethodSource("trees")
-  void theServerReadsEachKeptGenerationAsItWasPublished(
-      BiFunction<Path, FileStore, PublishedTree> make) throws Exception {
-    PublishedTree tree = make.apply(tmp, FileStore.SYSTEM);
+  @Test
+  void theServerReadsEachKeptGenerationAsItWasPublished() throws Exception {
+    LocalTree tree = local(tmp, 0);
     tree.placeContent(List.of(stage(tree, "pool/a.deb", "a")));
     assertThat(tree.generation("dists/s")).as("no generation yet").isEmpty();
     generation(tree, 1);

@@ -1,0 +1,180 @@
+package org.repomirror.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.sample.SigningKey;
+import org.repomirror.store.Generations;
+import org.repomirror.testing.Nginx;
+import org.repomirror.testing.ObjectStore;
+import org.repomirror.testing.RealisticArchive;
+import org.repomirror.testing.TreeSnapshot;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * sync into a real S3 object store (Ceph RGW on loopback) from the realistic archive served by
+ * nginx: the bucket holds the upstream byte for byte with its mtimes, the sync node's root keeps
+ * only the sync's state, and each suite's metadata sits in a generation behind its pointer.
+ */
+class ObjectStoreSyncTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path tmp;
+  private static Path upstream;
+  private static Path keyring;
+  private static Nginx nginx;
+  private static ObjectStore store;
+
+  @BeforeAll
+  static void archive() throws Exception {
+    store = ObjectStore.shared();
+    SigningKey key = SigningKey.generateRsa("archive <a@example.org>");
+    keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    upstream = Files.createDirectories(tmp.resolve("www/old-host"));
+    RealisticArchive.write(upstream, key, 1, 200);
+    nginx = Nginx.serve(upstream, tmp);
+    // The SDK's default credentials: these system properties, else AWS_ACCESS_KEY_ID and
+    // AWS_SECRET_ACCESS_KEY, else ~/.aws/credentials.
+    System.setProperty("aws.accessKeyId", store.accessKey());
+    System.setProperty("aws.secretAccessKey", store.secretKey());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (nginx != null) nginx.close();
+  }
+
+  private List<String> options(String bucket, Path root, String mode) {
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "--upstream",
+                nginx.uri().toString(),
+                "--root",
+                root.toString(),
+                "--store",
+                "s3://" + bucket + "/mirror",
+                "--s3-endpoint",
+                store.endpoint().toString(),
+                "--mode",
+                mode,
+                "--keyring",
+                keyring.toString(),
+                "--hostname",
+                "new-host"));
+    for (String d : RealisticArchive.DISTS) options.addAll(List.of("--dist", d));
+    return options;
+  }
+
+  @Test
+  void aTreeSyncPutsTheUpstreamIntoTheBucketByteForByte() throws Exception {
+    String bucket = store.newBucket();
+    Path root = tmp.resolve("state-tree");
+    List<String> options = options(bucket, root, "tree");
+
+    JsonNode first = sync(options, "tree-1");
+    Map<String, String> expected = upstreamMinusNamed(first);
+    assertThat(store.snapshot(bucket, "mirror/", 1000)).isEqualTo(expected);
+    assertThat(first.path("filesFetched").asLong()).isPositive();
+    try (Stream<Path> left = Files.list(root)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("the root keeps only the sync's state")
+          .containsOnly(".repomirror");
+    }
+    try (Stream<Path> left = Files.walk(root.resolve(".repomirror/staging"))) {
+      assertThat(left.filter(Files::isRegularFile).toList()).as("staging").isEmpty();
+    }
+
+    JsonNode second = sync(options, "tree-2");
+    assertThat(second.path("filesFetched").asLong()).as("a second sync converged").isZero();
+    assertThat(store.snapshot(bucket, "mirror/", 1000)).isEqualTo(expected);
+
+    for (String command : List.of("verify", "status")) {
+      Cli.Run r = Cli.run(command, "--root", root.toString());
+      assertThat(r.code()).as(r.all()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err())
+          .contains(root + " publishes into s3://" + bucket + "/mirror")
+          .contains("cannot yet read an object store");
+    }
+    List<String> last = new ArrayList<>(List.of("sync", "--final"));
+    last.addAll(options);
+    Cli.Run finalSync = Cli.run(last);
+    assertThat(finalSync.code()).as(finalSync.all()).isNotZero();
+    assertThat(finalSync.err())
+        .contains("cannot yet read an object store")
+        .contains("nothing was synced");
+
+    try (S3Client s3 = store.client()) {
+      for (String dist : RealisticArchive.DISTS) {
+        String pointer = "mirror/.repomirror/generations/" + Generations.key(dist) + "/current";
+        String id = s3.getObjectAsBytes(b -> b.bucket(bucket).key(pointer)).asUtf8String();
+        String release =
+            Files.exists(upstream.resolve(dist + "/InRelease")) ? "InRelease" : "Release";
+        byte[] inGeneration =
+            s3.getObjectAsBytes(
+                    b ->
+                        b.bucket(bucket)
+                            .key(
+                                "mirror/.repomirror/generations/"
+                                    + Generations.key(dist)
+                                    + "/"
+                                    + id
+                                    + "/"
+                                    + release))
+                .asByteArray();
+        assertThat(inGeneration)
+            .as("%s's generation %s holds its %s", dist, id, release)
+            .isEqualTo(Files.readAllBytes(upstream.resolve(dist + "/" + release)));
+      }
+    }
+  }
+
+  @Test
+  void anAptSyncPutsWhatTheIndexesNameIntoTheBucket() throws Exception {
+    String bucket = store.newBucket();
+    JsonNode report = sync(options(bucket, tmp.resolve("state-apt"), "apt"), "apt");
+    assertThat(report.path("failures")).isEmpty();
+    Map<String, String> published = store.snapshot(bucket, "mirror/", 1000);
+    Map<String, String> upstreamView = TreeSnapshot.served(upstream, true);
+    assertThat(published).as("a pool file two suites share").containsKey(RealisticArchive.SHARED);
+    for (Map.Entry<String, String> e : published.entrySet()) {
+      if (e.getKey().contains("/by-hash/")) continue; // made by the mirror for a legacy suite
+      assertThat(e.getValue()).as(e.getKey()).isEqualTo(upstreamView.get(e.getKey()));
+    }
+  }
+
+  private static JsonNode sync(List<String> options, String name) throws Exception {
+    Path report = tmp.resolve(name + ".json");
+    List<String> args = new ArrayList<>(List.of("sync"));
+    args.addAll(options);
+    args.addAll(List.of("--report", report.toString()));
+    Cli.Run r = Cli.run(args);
+    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.all()).isZero();
+    return JSON.readTree(report.toFile());
+  }
+
+  /** What nginx serves of the upstream, but for what the report names as not mirrored. */
+  private static Map<String, String> upstreamMinusNamed(JsonNode report) throws Exception {
+    Set<String> named = new TreeSet<>();
+    report.path("tree").path("notMirrored").forEach(n -> named.add(n.path("path").asText()));
+    report.path("failures").forEach(f -> named.add(f.path("path").asText()));
+    report.path("suites").forEach(s -> s.path("listedAbsent").forEach(p -> named.add(p.asText())));
+    Map<String, String> expected = new TreeMap<>(TreeSnapshot.served(upstream, true));
+    expected.keySet().removeAll(named);
+    return expected;
+  }
+}

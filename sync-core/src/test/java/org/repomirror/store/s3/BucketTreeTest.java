@@ -1,0 +1,185 @@
+package org.repomirror.store.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.store.PublishedTree;
+import org.repomirror.testing.FailingWrites;
+import org.repomirror.testing.ObjectStore;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/** What the bucket does beyond the published tree's contract, against a real Ceph RGW. */
+class BucketTreeTest {
+  @TempDir Path tmp;
+  private ObjectStore store;
+  private String bucket;
+
+  @BeforeEach
+  void bucket() throws Exception {
+    store = ObjectStore.shared();
+    bucket = store.newBucket();
+  }
+
+  private S3Store location() {
+    return new S3Store(
+        URI.create("s3://" + bucket + "/mirror"), store.endpoint(), null, true, null);
+  }
+
+  private BucketTree tree(S3Client client) {
+    return location().tree(client, tmp.resolve("staging"));
+  }
+
+  private PublishedTree.Staged stage(String path, byte[] content) throws Exception {
+    Path staged = tmp.resolve("staging").resolve(path.replace('/', '_'));
+    Files.createDirectories(staged.getParent());
+    Files.write(staged, content);
+    return new PublishedTree.Staged(staged, path);
+  }
+
+  private PublishedTree.Staged stage(String path, String content) throws Exception {
+    return stage(path, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String read(BucketTree tree, String path) throws Exception {
+    return new String(tree.read(path).orElseThrow(), StandardCharsets.UTF_8);
+  }
+
+  private void generation(BucketTree tree, long id) throws Exception {
+    tree.switchGeneration(
+        "dists/s",
+        id,
+        List.of(
+            stage("dists/s/main/Packages", "packages of " + id),
+            stage("dists/s/Release", "release of " + id)));
+  }
+
+  @Test
+  void aFileAboveTheMultipartSizeGoesInPartsAndReadsBackWhole() throws Exception {
+    byte[] big = new byte[(70 << 20) + 12345];
+    new Random(5).nextBytes(big);
+    BucketTree tree = tree(store.client());
+    tree.placeContent(List.of(stage("pool/big.deb", big)));
+
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = tree.open("pool/big.deb")) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+    }
+    assertThat(HexFormat.of().formatHex(sha.digest()))
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(big)));
+    Bucket.Head head = new Bucket(store.client(), bucket, "mirror/").head("pool/big.deb").get();
+    assertThat(head.etag()).as("the ETag of an upload in 5 parts").endsWith("-5");
+    assertThat(head.size()).isEqualTo(big.length);
+  }
+
+  /** Flips a byte of every object's body on its way to the store, after its MD5 was taken. */
+  private static final class DamageOnTheWay implements ExecutionInterceptor {
+    @Override
+    public Optional<RequestBody> modifyHttpContent(
+        Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+      if (!(context.request() instanceof PutObjectRequest) || context.requestBody().isEmpty()) {
+        return context.requestBody();
+      }
+      try (InputStream in = context.requestBody().get().contentStreamProvider().newStream()) {
+        byte[] bytes = in.readAllBytes();
+        bytes[bytes.length / 2] ^= 1;
+        return Optional.of(RequestBody.fromBytes(bytes));
+      } catch (java.io.IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Test
+  void aFileDamagedOnItsWayToTheStoreIsRefusedAndStaysStaged() throws Exception {
+    BucketTree tree = tree(store.client(new DamageOnTheWay()));
+    PublishedTree.Staged deb = stage("pool/a.deb", "the bytes that were verified");
+    assertThatThrownBy(() -> tree.placeContent(List.of(deb)))
+        .hasMessageContaining("s3://" + bucket + "/mirror/pool/a.deb");
+    assertThat(tree(store.client()).exists("pool/a.deb")).as("nothing placed").isFalse();
+    assertThat(deb.staged()).as("kept for the next try").exists();
+  }
+
+  @Test
+  void aSwitchCutOffWhileCopyingToThePlainKeysIsFinishedByRecovery() throws Exception {
+    generation(tree(store.client()), 1);
+    // Writes of the next switch: 2 files into the generation, the intent, the pointer, then the
+    // plain keys, Release last: the 6th write is the plain Release.
+    BucketTree failing = tree(store.client(new FailingWrites(6)));
+    assertThatThrownBy(() -> generation(failing, 2)).hasMessageContaining("No space left");
+
+    BucketTree tree = tree(store.client());
+    assertThat(tree.currentGeneration("dists/s")).as("the switch itself happened").hasValue(2L);
+    assertThat(read(tree, "dists/s/main/Packages")).isEqualTo("packages of 2");
+    assertThat(read(tree, "dists/s/Release"))
+        .as("the plain Release still the old one: it goes last")
+        .isEqualTo("release of 1");
+    assertThat(tree.recoverGenerations()).isPositive();
+    assertThat(read(tree, "dists/s/Release")).isEqualTo("release of 2");
+    assertThat(tree.recoverGenerations()).as("nothing left to finish").isZero();
+  }
+
+  @Test
+  void aCredentialsFileOthersMayReadIsRefused() throws Exception {
+    Path file = tmp.resolve("credentials");
+    Files.writeString(
+        file,
+        "[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+            .formatted(store.accessKey(), store.secretKey()));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    S3Store withFile =
+        new S3Store(URI.create("s3://" + bucket + "/m"), store.endpoint(), null, true, file);
+    assertThatThrownBy(withFile::client)
+        .hasMessageContaining("chmod 600")
+        .message()
+        .doesNotContain(store.secretKey());
+
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    try (S3Client client = withFile.client()) {
+      BucketTree tree = withFile.tree(client, tmp.resolve("staging"));
+      tree.placeContent(List.of(stage("pool/b.deb", "b")));
+      assertThat(read(tree, "pool/b.deb")).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void aRefusedRequestIsNamedWithoutItsCredentials() throws Exception {
+    Path file = tmp.resolve("credentials");
+    String wrongSecret = "not-the-secret-0123456789abcdefABCDEF";
+    Files.writeString(
+        file,
+        "[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+            .formatted(store.accessKey(), wrongSecret));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    S3Store withFile =
+        new S3Store(URI.create("s3://" + bucket + "/m"), store.endpoint(), null, true, file);
+    try (S3Client client = withFile.client()) {
+      BucketTree tree = withFile.tree(client, tmp.resolve("staging"));
+      assertThatThrownBy(() -> tree.placeContent(List.of(stage("pool/c.deb", "c"))))
+          .hasMessageContaining("s3://" + bucket + "/m/pool/c.deb")
+          .hasMessageContaining("SignatureDoesNotMatch")
+          .message()
+          .doesNotContain(wrongSecret);
+    }
+  }
+}

@@ -22,6 +22,9 @@ import java.time.Duration;
  * @param accessLog where the combined-format access log goes
  * @param tls TLS for the public listener, or null for plain HTTP
  * @param pinning how clients are pinned to one generation of a suite's metadata
+ * @param store serve the tree a sync published into an S3-compatible object store, rather than
+ *     {@code root}; {@code root} is then this node's cache of the store's objects
+ * @param storeCache the most bytes of objects a node keeps in its cache
  */
 public record ServerConfig(
     Path root,
@@ -36,7 +39,9 @@ public record ServerConfig(
     ByteSize smallFileCache,
     AccessLogTarget accessLog,
     TlsConfig tls,
-    PinningConfig pinning) {
+    PinningConfig pinning,
+    StoreConfig store,
+    ByteSize storeCache) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 8080);
   public static final HostPort DEFAULT_ADMIN_LISTEN = new HostPort("127.0.0.1", 9180);
@@ -47,6 +52,7 @@ public record ServerConfig(
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_METADATA_MAX_AGE = Duration.ofSeconds(60);
   public static final ByteSize DEFAULT_SMALL_FILE_CACHE = new ByteSize(64L << 20);
+  public static final ByteSize DEFAULT_STORE_CACHE = new ByteSize(8L << 30);
 
   public ServerConfig {
     listen = listen != null ? listen : DEFAULT_LISTEN;
@@ -60,6 +66,7 @@ public record ServerConfig(
     smallFileCache = smallFileCache != null ? smallFileCache : DEFAULT_SMALL_FILE_CACHE;
     accessLog = accessLog != null ? accessLog : AccessLogTarget.STDOUT;
     pinning = pinning != null ? pinning : PinningConfig.defaults();
+    storeCache = storeCache != null ? storeCache : DEFAULT_STORE_CACHE;
 
     if (ioThreads < 0 || ioThreads > 1024) {
       throw new InvalidValueException("io-threads", "must be 0..1024, got " + ioThreads);
@@ -79,11 +86,17 @@ public record ServerConfig(
   /** All defaults, and no root. */
   public static ServerConfig defaults() {
     return new ServerConfig(
-        null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with the command line's values put over it; a null argument keeps ours. */
   public ServerConfig withOverrides(Path root, HostPort listen, HostPort adminListen) {
+    return withOverrides(root, listen, adminListen, null);
+  }
+
+  /** This configuration with the command line's values put over it; a null argument keeps ours. */
+  public ServerConfig withOverrides(
+      Path root, HostPort listen, HostPort adminListen, StoreConfig store) {
     return new ServerConfig(
         root != null ? root : this.root,
         listen != null ? listen : this.listen,
@@ -97,7 +110,9 @@ public record ServerConfig(
         smallFileCache,
         accessLog,
         tls,
-        pinning);
+        pinning,
+        store != null ? store : this.store,
+        storeCache);
   }
 
   private static void requirePositive(String key, Duration d) {

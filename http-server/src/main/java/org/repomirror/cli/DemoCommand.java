@@ -182,6 +182,8 @@ final class DemoCommand implements Callable<Integer> {
             null,
             accessLog,
             null,
+            null,
+            null,
             null);
     return RepoServer.start(config);
   }

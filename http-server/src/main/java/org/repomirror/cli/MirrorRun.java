@@ -102,11 +102,14 @@ final class MirrorRun {
       }
       try (Index index = openIndex(layout);
           ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10);
-          S3Client s3 = store != null ? s3Store(store).client() : null) {
+          S3Client s3 = store != null ? S3Store.of(store).client() : null) {
         SyncEngine engine =
             new SyncEngine(
                 p.mirror(), source, index, p.verifier(), p.options(), Clock.systemUTC(), progress);
-        if (s3 != null) engine.publishInto(s3Store(store).tree(s3, layout.staging()));
+        if (s3 != null)
+          engine.publishInto(
+              S3Store.of(store)
+                  .tree(s3, layout.staging(), layout.state().resolve("bucket-catalog")));
         if (p.config().mode().equals("tree")) engine.mirrorTree(lister(source, p));
         signal.whenSignalled(engine::stop);
         return new Ended(job.run(engine), false, false);

@@ -2,6 +2,7 @@ package org.repomirror.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import org.repomirror.config.HostPort;
 import org.repomirror.config.InvalidValueException;
 import org.repomirror.config.RepomirrorConfig;
 import org.repomirror.config.ServerConfig;
+import org.repomirror.config.StoreConfig;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.server.RepoServer;
 import org.slf4j.Logger;
@@ -41,8 +43,25 @@ final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--root", paramLabel = "DIR", description = "The tree to serve.")
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description = "The tree to serve; with --store, this node's cache of the store's objects.")
   Path root;
+
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      description =
+          "Serve what a sync published into an S3-compatible object store, s3://BUCKET[/PREFIX]."
+              + " Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+  URI store;
+
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "URL",
+      description = "The object store's URL, e.g. http://127.0.0.1:7480 (absent for AWS itself).")
+  URI s3Endpoint;
 
   @Option(
       names = "--listen",
@@ -67,13 +86,16 @@ final class ServeCommand implements Callable<Integer> {
     RepomirrorConfig file;
     try {
       file = configFile != null ? ConfigLoader.load(configFile) : RepomirrorConfig.defaults();
-      config = file.server().withOverrides(root, listen, adminListen);
+      config = file.server().withOverrides(root, listen, adminListen, store(file.server()));
     } catch (ConfigException e) {
       return usageError(e.getMessage());
+    } catch (InvalidValueException e) {
+      return usageError(SyncFlags.option(e.key()) + ": " + e.getMessage());
     }
     if (config.root() == null) {
       return usageError("--root is required (or server.root in the config file)");
     }
+    if (config.store() != null) return serveStore(config);
     if (!Files.exists(config.root())) {
       return usageError(
           "--root "
@@ -113,6 +135,45 @@ final class ServeCommand implements Callable<Integer> {
         config.tls() != null ? "s" : "",
         hostPort(server.address()),
         server.usesEpoll() ? "epoll" : "nio",
+        hostPort(server.adminAddress()));
+    server.awaitClose();
+    return ExitCodes.OK;
+  }
+
+  /** The store the options name, over the file's. */
+  private StoreConfig store(ServerConfig file) {
+    StoreConfig given = file.store();
+    if (store == null && s3Endpoint == null) return given;
+    if (store == null && given == null) {
+      throw new InvalidValueException(
+          "location", "--s3-endpoint needs --store s3://BUCKET[/PREFIX]");
+    }
+    return new StoreConfig(
+        store != null ? store : given.location(),
+        s3Endpoint != null ? s3Endpoint : given != null ? given.endpoint() : null,
+        given != null ? given.region() : null,
+        given != null && s3Endpoint == null ? given.pathStyle() : null,
+        given != null ? given.credentialsFile() : null);
+  }
+
+  /** Serves from an object store, the root being this node's cache. */
+  private int serveStore(ServerConfig config) throws IOException, InterruptedException {
+    Files.createDirectories(config.root());
+    RepoServer server;
+    try {
+      server = RepoServer.start(config);
+    } catch (IOException | RuntimeException e) {
+      spec.commandLine().getErr().println("serve: " + e.getMessage());
+      return ExitCodes.PROBLEMS;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "repomirror-shutdown"));
+    log.info(
+        "serving {} on http{}://{} ({}), caching in {}, admin on http://{}",
+        config.store().location(),
+        config.tls() != null ? "s" : "",
+        hostPort(server.address()),
+        server.usesEpoll() ? "epoll" : "nio",
+        config.root().toAbsolutePath(),
         hostPort(server.adminAddress()));
     server.awaitClose();
     return ExitCodes.OK;

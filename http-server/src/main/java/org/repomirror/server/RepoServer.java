@@ -57,6 +57,19 @@ public final class RepoServer implements AutoCloseable {
   private final Channel publicChannel;
   private final Channel adminChannel;
   private final AccessLog accessLog;
+
+  /**
+   * Connections answered at once when the tree waits on the network: each waits for its object
+   * while the event loops move the bytes of the others.
+   */
+  private static final int ANSWERING_THREADS = 64;
+
+  /** What is served, closed with the server (an object store's client). */
+  private final ServedTree tree;
+
+  /** Where requests are answered when the tree waits on the network; else null (the loops). */
+  private final EventExecutorGroup answering;
+
   private volatile boolean draining;
 
   private static GenerationPinning pinning(ServerConfig config, ServedTree tree) {
@@ -75,7 +88,14 @@ public final class RepoServer implements AutoCloseable {
     }
     this.config = config;
     this.accessLog = accessLog;
-    ServedTree tree = ServedTree.local(config.root(), System::nanoTime);
+    ServedTree tree =
+        config.store() != null
+            ? ServedTree.inStore(
+                config.store(), config.root(), config.storeCache().bytes(), System::nanoTime)
+            : ServedTree.local(config.root(), System::nanoTime);
+    this.tree = tree;
+    this.answering =
+        tree.waitsOnNetwork() ? new DefaultEventExecutorGroup(ANSWERING_THREADS) : null;
     SslContext ssl = config.tls() == null ? null : sslContext(config);
     this.limiter = new ConnectionLimiter(config.maxConnections(), connections);
     this.metrics = new ServerMetrics(limiter);
@@ -100,7 +120,8 @@ public final class RepoServer implements AutoCloseable {
                   .option(ChannelOption.SO_BACKLOG, 4096)
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(ChannelOption.AUTO_READ, false)
-                  .childHandler(new ServerInitializer(config, site, limiter, ssl, () -> draining)),
+                  .childHandler(
+                      new ServerInitializer(config, site, limiter, ssl, () -> draining, answering)),
               config.listen(),
               "the public listener, --listen or server.listen");
       AdminHandler admin = new AdminHandler(metrics, moreMetrics);
@@ -122,6 +143,8 @@ public final class RepoServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       adminExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      if (answering != null) answering.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      tree.close();
       accessLog.close();
       throw e;
     }
@@ -248,6 +271,9 @@ public final class RepoServer implements AutoCloseable {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     adminExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLog.close();
+    if (answering != null)
+      answering.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    tree.close();
     log.info(
         "stopped serving {}: {} open connection(s) {}",
         config.root(),

@@ -143,6 +143,24 @@ class ObjectStoreSyncTest {
     }
   }
 
+  /** Moving a local mirror into a bucket, as docs/OPERATIONS.md says: a sync from it. */
+  @Test
+  void aTreeOnDiskMovesIntoTheBucketWithItsLinks() throws Exception {
+    String bucket = store.newBucket();
+    List<String> options = options(bucket, tmp.resolve("state-move"), "tree");
+    options.set(options.indexOf(nginx.uri().toString()), upstream.toUri().toString());
+
+    JsonNode first = sync(options, "move-1");
+    Map<String, String> expected = new TreeMap<>(TreeSnapshot.of(upstream, 1000));
+    expected.keySet().removeAll(named(first));
+    Map<String, String> published = store.snapshot(bucket, "mirror/", 1000);
+    assertThat(published).isEqualTo(expected);
+    assertThat(published.values()).as("links kept as links").anyMatch(v -> v.startsWith("-> "));
+    assertThat(sync(options, "move-2").path("filesFetched").asLong())
+        .as("a second run finds nothing to do")
+        .isZero();
+  }
+
   @Test
   void anAptSyncPutsWhatTheIndexesNameIntoTheBucket() throws Exception {
     String bucket = store.newBucket();
@@ -169,12 +187,17 @@ class ObjectStoreSyncTest {
 
   /** What nginx serves of the upstream, but for what the report names as not mirrored. */
   private static Map<String, String> upstreamMinusNamed(JsonNode report) throws Exception {
+    Map<String, String> expected = new TreeMap<>(TreeSnapshot.served(upstream, true));
+    expected.keySet().removeAll(named(report));
+    return expected;
+  }
+
+  /** What a report names as not mirrored, failed or listed but absent. */
+  private static Set<String> named(JsonNode report) {
     Set<String> named = new TreeSet<>();
     report.path("tree").path("notMirrored").forEach(n -> named.add(n.path("path").asText()));
     report.path("failures").forEach(f -> named.add(f.path("path").asText()));
     report.path("suites").forEach(s -> s.path("listedAbsent").forEach(p -> named.add(p.asText())));
-    Map<String, String> expected = new TreeMap<>(TreeSnapshot.served(upstream, true));
-    expected.keySet().removeAll(named);
-    return expected;
+    return named;
   }
 }

@@ -257,7 +257,8 @@ class DebianPackageIT {
           .hasSize(2)
           .allMatch(n -> n.equals("librocksdbjni-linux64.so") || n.startsWith("linux/amd64/"));
     }
-    assertThat(Files.size(deb)).as("the package's size").isLessThan(32L << 20);
+    // About 30 MiB before the S3 client (the AWS SDK for Java v2, 5 MiB compressed) came in.
+    assertThat(Files.size(deb)).as("the package's size").isLessThan(40L << 20);
   }
 
   /** Runs a command to its end, 300 s at most; its output goes through a file, never a pipe. */

@@ -37,6 +37,8 @@ final class TestServers {
         null,
         accessLog,
         tls,
+        null,
+        null,
         null);
   }
 
@@ -61,7 +63,9 @@ final class TestServers {
         c.smallFileCache(),
         c.accessLog(),
         c.tls(),
-        pinning);
+        pinning,
+        null,
+        null);
   }
 
   static RepoServer start(Path root, AccessLog log) throws IOException {

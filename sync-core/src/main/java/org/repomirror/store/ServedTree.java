@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
+import org.repomirror.config.StoreConfig;
+import org.repomirror.store.s3.ObjectCache;
+import org.repomirror.store.s3.S3Store;
 
 /**
  * The published tree as a server reads it: what a request path names, a folder's entries, and the
@@ -15,7 +18,7 @@ import java.util.function.LongSupplier;
  * root, segments joined by {@code /}, already normalised (no dot-segments, nothing hidden asked
  * for). Thread-safe.
  */
-public interface ServedTree {
+public interface ServedTree extends AutoCloseable {
 
   /** What a path resolved to. */
   sealed interface Resolved {}
@@ -56,6 +59,20 @@ public interface ServedTree {
   }
 
   /**
+   * The tree a sync published into an object store, as a server node reads it: its objects kept in
+   * a local cache, the store's client its own until it is closed.
+   *
+   * @param cache a folder of its own on this node's disk; what is in it is deleted
+   * @param cacheBytes the most bytes of objects kept there
+   * @param nanoTime a monotonic clock in nanoseconds, for how long what was read is trusted
+   * @throws IOException when the store's credentials cannot be read, or the cache cannot be made
+   */
+  static ServedTree inStore(StoreConfig store, Path cache, long cacheBytes, LongSupplier nanoTime)
+      throws IOException {
+    return S3Store.of(store).served(new ObjectCache(cache, cacheBytes), nanoTime);
+  }
+
+  /**
    * What a path names: a mirror's file as the sync last left it (looked at again after each of its
    * changes, and each second), anything else as it is now; {@link #MISSING} for anything that
    * cannot be served.
@@ -82,4 +99,16 @@ public interface ServedTree {
 
   /** How many generations are kept, over all suites found so far. */
   long generationsKept();
+
+  /**
+   * Whether answering may wait on the network (a tree in an object store): the server then answers
+   * off its event loops, so that one connection's wait holds no other.
+   */
+  default boolean waitsOnNetwork() {
+    return false;
+  }
+
+  /** Lets go of what the tree holds (a store's client); a folder on disk holds nothing. */
+  @Override
+  default void close() {}
 }

@@ -61,7 +61,7 @@ class PublishedTreeContractTest {
               S3Client client =
                   failingWrite > 0 ? store.client(new FailingWrites(failingWrite)) : store.client();
               return new S3Store(URI.create("s3://" + bucket + "/mirror"), null, null, true, null)
-                  .tree(client, dir.resolve("staging"));
+                  .tree(client, dir.resolve("staging"), dir.resolve("catalog"));
             }));
   }
 

@@ -128,6 +128,41 @@ public final class Nginx implements AutoCloseable {
     return start(work, ports, http.toString());
   }
 
+  /**
+   * nginx as the load balancer in front of several server nodes, keeping each client on one node by
+   * its address as {@code hash $remote_addr} does. Every client is a port of its own, with the
+   * address {@code 192.0.2.<i+1>}: the key of the hash, and what the nodes are told in
+   * X-Forwarded-For (all connections come from 127.0.0.1 here).
+   */
+  public static Nginx balance(List<URI> nodes, Path work, int clients)
+      throws IOException, InterruptedException {
+    requireNginx();
+    List<Integer> ports = new java.util.ArrayList<>();
+    StringBuilder http = new StringBuilder("  upstream nodes {\n    hash $client;\n");
+    for (URI n : nodes) http.append("    server %s:%d;\n".formatted(n.getHost(), n.getPort()));
+    http.append("    keepalive 8;\n  }\n");
+    for (int i = 0; i < clients; i++) {
+      int port = freePort();
+      ports.add(port);
+      http.append(
+          """
+            server {
+              listen 127.0.0.1:%d;
+              set $client 192.0.2.%d;
+              location / {
+                proxy_pass http://nodes;
+                proxy_http_version 1.1;
+                proxy_set_header Connection "";
+                proxy_set_header Host $host;
+                proxy_set_header X-Forwarded-For $client;
+              }
+            }
+          """
+              .formatted(port, i + 1));
+    }
+    return start(work, ports, http.toString());
+  }
+
   private static void requireNginx() {
     if (!Files.isExecutable(BINARY)) {
       if ("true".equals(System.getenv("CI"))) {

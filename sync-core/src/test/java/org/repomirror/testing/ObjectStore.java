@@ -85,6 +85,7 @@ public final class ObjectStore {
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start()
                         .waitFor(60, TimeUnit.SECONDS);
+                    Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + ".log"));
                   } catch (IOException | InterruptedException e) {
                     // the JVM is exiting; the store's folder is in /tmp
                   }

@@ -75,8 +75,8 @@ final class Bucket {
   /** An object's size, ETag and the metadata the mirror keeps in it. */
   record Head(long size, String etag, long mtimeMillis, String linkTarget) {}
 
-  /** An object as a listing shows it. */
-  record Listed(String path, long size, String etag) {}
+  /** An object as a listing shows it; its mtime is the store's, not the metadata's. */
+  record Listed(String path, long size, String etag, long lastModifiedMillis) {}
 
   /** Where the bucket is, for messages: {@code s3://bucket/prefix}. */
   String url(String path) {
@@ -86,13 +86,15 @@ final class Bucket {
   /**
    * Writes a local file to a path, whole: the store checks each byte against the MD5 sent with it,
    * and the ETag it answers is checked against the same digest.
+   *
+   * @return the object's ETag
    */
-  void put(Path file, String path, long mtimeMillis) throws IOException {
+  String put(Path file, String path, long mtimeMillis) throws IOException {
     long size = Files.size(file);
     Map<String, String> meta = Map.of(MTIME, Long.toString(mtimeMillis));
     try {
       if (size > MULTIPART_ABOVE) {
-        putInParts(file, path, size, meta);
+        return putInParts(file, path, size, meta);
       } else {
         byte[] md5 = md5(file);
         String etag =
@@ -105,15 +107,19 @@ final class Bucket {
                             .metadata(meta),
                     RequestBody.fromFile(file))
                 .eTag();
-        requireEtag(path, etag, HexFormat.of().formatHex(md5));
+        return requireEtag(path, etag, HexFormat.of().formatHex(md5));
       }
     } catch (SdkException e) {
       throw failure("writing", path, e);
     }
   }
 
-  /** Writes bytes to a path, whole. */
-  void put(String path, byte[] bytes, Map<String, String> meta) throws IOException {
+  /**
+   * Writes bytes to a path, whole.
+   *
+   * @return the object's ETag
+   */
+  String put(String path, byte[] bytes, Map<String, String> meta) throws IOException {
     byte[] md5 = digest().digest(bytes);
     try {
       String etag =
@@ -125,13 +131,13 @@ final class Bucket {
                           .metadata(meta),
                   RequestBody.fromBytes(bytes))
               .eTag();
-      requireEtag(path, etag, HexFormat.of().formatHex(md5));
+      return requireEtag(path, etag, HexFormat.of().formatHex(md5));
     } catch (SdkException e) {
       throw failure("writing", path, e);
     }
   }
 
-  private void putInParts(Path file, String path, long size, Map<String, String> meta)
+  private String putInParts(Path file, String path, long size, Map<String, String> meta)
       throws IOException {
     String key = prefix + path;
     String upload =
@@ -168,7 +174,7 @@ final class Bucket {
       // The ETag of a whole made of parts is the MD5 of the parts' MD5s, and their count.
       String expected = HexFormat.of().formatHex(ofParts.digest()) + "-" + parts.size();
       Head head = head(path).orElseThrow(() -> new IOException(url(path) + ": gone once written"));
-      requireEtag(path, head.etag(), expected);
+      return requireEtag(path, head.etag(), expected);
     } catch (SdkException | IOException e) {
       try {
         s3.abortMultipartUpload(b -> b.bucket(name).key(key).uploadId(upload));
@@ -179,12 +185,13 @@ final class Bucket {
     }
   }
 
-  private void requireEtag(String path, String etag, String expectedHex) throws IOException {
+  private String requireEtag(String path, String etag, String expectedHex) throws IOException {
     String got = etag == null ? "" : etag.replace("\"", "");
     if (!got.equalsIgnoreCase(expectedHex)) {
       throw new IOException(
           url(path) + ": the store holds ETag '" + got + "', not the '" + expectedHex + "' sent");
     }
+    return got;
   }
 
   /** Copies an object within the bucket, metadata included. */
@@ -206,21 +213,12 @@ final class Bucket {
   Optional<Head> head(String path) throws IOException {
     try {
       HeadObjectResponse r = s3.headObject(b -> b.bucket(name).key(prefix + path));
-      String mtime = r.metadata().get(MTIME);
       String link = r.metadata().get(LINK);
-      long millis = r.lastModified() != null ? r.lastModified().toEpochMilli() : 0;
-      if (mtime != null) {
-        try {
-          millis = Long.parseLong(mtime);
-        } catch (NumberFormatException e) {
-          // written by something else: the store's own time stands
-        }
-      }
       return Optional.of(
           new Head(
               r.contentLength(),
               r.eTag().replace("\"", ""),
-              millis,
+              mtime(r.metadata().get(MTIME), r.lastModified()),
               link == null ? null : URLDecoder.decode(link, StandardCharsets.UTF_8)));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
@@ -265,15 +263,86 @@ final class Bucket {
         String t = token;
         ListObjectsV2Response page =
             s3.listObjectsV2(b -> b.bucket(name).prefix(start).continuationToken(t));
-        for (S3Object o : page.contents()) {
-          sink.accept(
-              new Listed(o.key().substring(prefix.length()), o.size(), o.eTag().replace("\"", "")));
-        }
+        for (S3Object o : page.contents()) sink.accept(listed(o));
         token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
       } while (token != null);
     } catch (SdkException e) {
       throw failure("listing", folder, e);
     }
+  }
+
+  private Listed listed(S3Object o) {
+    return new Listed(
+        o.key().substring(prefix.length()),
+        o.size(),
+        o.eTag().replace("\"", ""),
+        o.lastModified() == null ? 0 : o.lastModified().toEpochMilli());
+  }
+
+  /** The objects right in a folder, not below its folders. */
+  void files(String folder, Consumer<Listed> sink) throws IOException {
+    String start = prefix + folder;
+    try {
+      String token = null;
+      do {
+        String t = token;
+        ListObjectsV2Response page =
+            s3.listObjectsV2(b -> b.bucket(name).prefix(start).delimiter("/").continuationToken(t));
+        for (S3Object o : page.contents()) sink.accept(listed(o));
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      } while (token != null);
+    } catch (SdkException e) {
+      throw failure("listing", folder, e);
+    }
+  }
+
+  /** Whether any object's path starts so. */
+  boolean any(String start) throws IOException {
+    try {
+      return !s3.listObjectsV2(b -> b.bucket(name).prefix(prefix + start).maxKeys(1))
+          .contents()
+          .isEmpty();
+    } catch (SdkException e) {
+      throw failure("listing", start, e);
+    }
+  }
+
+  /**
+   * Writes an object to a local file, whole or not at all.
+   *
+   * @return what the store said of it; empty when there is none at the path
+   */
+  Optional<Head> download(String path, Path target) throws IOException {
+    Path partial = target.resolveSibling(target.getFileName() + ".part");
+    try {
+      Files.deleteIfExists(partial);
+      var r = s3.getObject(b -> b.bucket(name).key(prefix + path), partial);
+      Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      String link = r.metadata().get(LINK);
+      return Optional.of(
+          new Head(
+              r.contentLength(),
+              r.eTag().replace("\"", ""),
+              mtime(r.metadata().get(MTIME), r.lastModified()),
+              link == null ? null : URLDecoder.decode(link, StandardCharsets.UTF_8)));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failure("reading", path, e);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  private static long mtime(String meta, java.time.Instant stored) {
+    if (meta != null) {
+      try {
+        return Long.parseLong(meta);
+      } catch (NumberFormatException e) {
+        // written by something else: the store's own time stands
+      }
+    }
+    return stored != null ? stored.toEpochMilli() : 0;
   }
 
   /** The names of the folders right below a folder. */
@@ -324,6 +393,25 @@ final class Bucket {
         throw failure("deleting", paths.get(from), e);
       }
     }
+  }
+
+  /**
+   * Aborts the multipart uploads under the prefix that never completed (a run that crashed
+   * mid-file), so that the store frees their parts.
+   *
+   * @return how many were aborted
+   */
+  int abortUploads() throws IOException {
+    int aborted = 0;
+    try {
+      for (var u : s3.listMultipartUploadsPaginator(b -> b.bucket(name).prefix(prefix)).uploads()) {
+        s3.abortMultipartUpload(b -> b.bucket(name).key(u.key()).uploadId(u.uploadId()));
+        aborted++;
+      }
+    } catch (SdkException e) {
+      throw failure("aborting the uploads under", "", e);
+    }
+    return aborted;
   }
 
   /** Deletes every object below a folder. */

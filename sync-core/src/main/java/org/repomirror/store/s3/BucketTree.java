@@ -46,11 +46,13 @@ public final class BucketTree implements PublishedTree {
 
   /**
    * @param staging where verified files wait: a local folder
+   * @param journal where what is learnt of the bucket's objects is kept between runs, on the sync
+   *     node; null for nowhere
    */
-  BucketTree(Bucket bucket, Path staging) {
+  BucketTree(Bucket bucket, Path staging, Path journal) {
     this.bucket = bucket;
     this.staging = staging;
-    this.catalog = new BucketCatalog(bucket);
+    this.catalog = new BucketCatalog(bucket, journal);
   }
 
   @Override
@@ -150,6 +152,11 @@ public final class BucketTree implements PublishedTree {
   }
 
   private Optional<Long> readId(String path) throws IOException {
+    return readId(bucket, path);
+  }
+
+  /** A generation's id, from the pointer or intent object at a path; empty when there is none. */
+  static Optional<Long> readId(Bucket bucket, String path) throws IOException {
     Optional<byte[]> bytes = bucket.read(path);
     if (bytes.isEmpty()) return Optional.empty();
     String text = new String(bytes.get(), StandardCharsets.US_ASCII).strip();
@@ -190,11 +197,11 @@ public final class BucketTree implements PublishedTree {
   /**
    * Finishes what an interrupted switch left: plain keys still to be copied from the generation
    * switched to are copied; a generation newer than the current one was never switched to, and
-   * goes.
+   * goes. Uploads in parts that a crashed run left incomplete are aborted.
    */
   @Override
   public int recoverGenerations() throws IOException {
-    int recovered = 0;
+    int recovered = bucket.abortUploads();
     for (String dist : suitesWithGenerations()) {
       String store = GENERATIONS + Generations.key(dist) + "/";
       Optional<Long> current = currentGeneration(dist);
@@ -256,8 +263,8 @@ public final class BucketTree implements PublishedTree {
           long mtime = Files.getLastModifiedTime(s.staged()).toMillis();
           long size = Files.size(s.staged());
           String path = to.of(s);
-          bucket.put(s.staged(), path, mtime);
-          catalog.placed(path, new BucketCatalog.Known(size, mtime, null));
+          String etag = bucket.put(s.staged(), path, mtime);
+          catalog.placed(path, new BucketCatalog.Known(size, mtime, null), etag);
           Files.delete(s.staged());
         });
   }

@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import java.util.function.LongSupplier;
+import org.repomirror.config.StoreConfig;
+import org.repomirror.store.ServedTree;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -40,6 +43,11 @@ public record S3Store(
           "an object store location is s3://BUCKET[/PREFIX], got '" + location + "'");
     }
     region = region != null ? region : "us-east-1";
+  }
+
+  /** The store a configuration names. */
+  public static S3Store of(StoreConfig c) {
+    return new S3Store(c.location(), c.endpoint(), c.region(), c.pathStyle(), c.credentialsFile());
   }
 
   /** Whether a location names a bucket. */
@@ -106,8 +114,25 @@ public record S3Store(
         .build();
   }
 
-  /** The published tree in the store, with staging in a local folder. */
-  public BucketTree tree(S3Client s3, Path staging) {
-    return new BucketTree(new Bucket(s3, bucket(), prefix()), staging);
+  /**
+   * The published tree in the store as a server node reads it, its objects kept in a local cache;
+   * it closes its own client.
+   *
+   * @param nanoTime a monotonic clock in nanoseconds, for how long what was read is trusted
+   */
+  public ServedTree served(ObjectCache cache, LongSupplier nanoTime) throws IOException {
+    S3Client s3 = client();
+    return new BucketServedTree(new Bucket(s3, bucket(), prefix()), cache, nanoTime, s3);
+  }
+
+  /**
+   * The published tree in the store, for a sync.
+   *
+   * @param staging where verified files wait: a local folder
+   * @param journal where what is learnt of the objects is kept between runs (their mtimes, which a
+   *     listing does not give), on the sync node; null for nowhere
+   */
+  public BucketTree tree(S3Client s3, Path staging, Path journal) {
+    return new BucketTree(new Bucket(s3, bucket(), prefix()), staging, journal);
   }
 }

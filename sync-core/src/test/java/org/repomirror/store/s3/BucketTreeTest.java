@@ -9,15 +9,19 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.plan.DiskView;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.testing.FailingWrites;
 import org.repomirror.testing.ObjectStore;
@@ -26,6 +30,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /** What the bucket does beyond the published tree's contract, against a real Ceph RGW. */
@@ -46,7 +51,7 @@ class BucketTreeTest {
   }
 
   private BucketTree tree(S3Client client) {
-    return location().tree(client, tmp.resolve("staging"));
+    return location().tree(client, tmp.resolve("staging"), tmp.resolve("catalog"));
   }
 
   private PublishedTree.Staged stage(String path, byte[] content) throws Exception {
@@ -139,6 +144,59 @@ class BucketTreeTest {
     assertThat(tree.recoverGenerations()).as("nothing left to finish").isZero();
   }
 
+  /** Counts the HEAD requests a client makes. */
+  private static final class CountingHeads implements ExecutionInterceptor {
+    final AtomicInteger heads = new AtomicInteger();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      if (context.request() instanceof HeadObjectRequest) heads.incrementAndGet();
+    }
+  }
+
+  @Test
+  void aLaterRunAsksAboutAnObjectOnlyWhenItsEtagChanged() throws Exception {
+    PublishedTree.Staged a = stage("pool/a.deb", "package a");
+    PublishedTree.Staged b = stage("pool/b.deb", "package b");
+    Files.setLastModifiedTime(a.staged(), FileTime.fromMillis(1_600_000_000_000L));
+    Files.setLastModifiedTime(b.staged(), FileTime.fromMillis(1_600_000_001_000L));
+    tree(store.client()).placeContent(List.of(a, b));
+
+    CountingHeads counting = new CountingHeads();
+    BucketTree next = tree(store.client(counting));
+    assertThat(next.stat("pool/a.deb")).hasValue(new DiskView.OnDisk(true, 9, 1_600_000_000_000L));
+    assertThat(next.stat("pool/b.deb")).hasValue(new DiskView.OnDisk(true, 9, 1_600_000_001_000L));
+    assertThat(counting.heads.get()).as("both answered from the journal").isZero();
+
+    // Something else replaces b: its ETag changes, and only it is asked about.
+    store
+        .client()
+        .putObject(
+            r -> r.bucket(bucket).key("mirror/pool/b.deb").metadata(Map.of("mtime", "9000")),
+            RequestBody.fromString("replaced"));
+    BucketTree after = tree(store.client(counting));
+    assertThat(after.stat("pool/a.deb")).hasValueSatisfying(d -> assertThat(d.size()).isEqualTo(9));
+    assertThat(after.stat("pool/b.deb")).hasValue(new DiskView.OnDisk(true, 8, 9000));
+    assertThat(counting.heads.get()).isEqualTo(1);
+
+    BucketTree forgetful = location().tree(store.client(counting), tmp.resolve("staging"), null);
+    forgetful.stat("pool/a.deb");
+    assertThat(counting.heads.get()).as("no journal: asked").isEqualTo(2);
+  }
+
+  @Test
+  void anUploadInPartsThatACrashLeftIsAbortedByRecovery() throws Exception {
+    S3Client s3 = store.client();
+    String upload =
+        s3.createMultipartUpload(b -> b.bucket(bucket).key("mirror/pool/half.deb")).uploadId();
+    s3.uploadPart(
+        b -> b.bucket(bucket).key("mirror/pool/half.deb").uploadId(upload).partNumber(1),
+        RequestBody.fromBytes(new byte[5 << 20]));
+    assertThat(tree(s3).recoverGenerations()).isEqualTo(1);
+    assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    assertThat(tree(s3).exists("pool/half.deb")).isFalse();
+  }
+
   @Test
   void aCredentialsFileOthersMayReadIsRefused() throws Exception {
     Path file = tmp.resolve("credentials");
@@ -156,7 +214,7 @@ class BucketTreeTest {
 
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     try (S3Client client = withFile.client()) {
-      BucketTree tree = withFile.tree(client, tmp.resolve("staging"));
+      BucketTree tree = withFile.tree(client, tmp.resolve("staging"), tmp.resolve("catalog"));
       tree.placeContent(List.of(stage("pool/b.deb", "b")));
       assertThat(read(tree, "pool/b.deb")).isEqualTo("b");
     }
@@ -174,7 +232,7 @@ class BucketTreeTest {
     S3Store withFile =
         new S3Store(URI.create("s3://" + bucket + "/m"), store.endpoint(), null, true, file);
     try (S3Client client = withFile.client()) {
-      BucketTree tree = withFile.tree(client, tmp.resolve("staging"));
+      BucketTree tree = withFile.tree(client, tmp.resolve("staging"), tmp.resolve("catalog"));
       assertThatThrownBy(() -> tree.placeContent(List.of(stage("pool/c.deb", "c"))))
           .hasMessageContaining("s3://" + bucket + "/m/pool/c.deb")
           .hasMessageContaining("SignatureDoesNotMatch")

@@ -1,0 +1,236 @@
+package org.repomirror.store.s3;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.repomirror.store.Generations;
+import org.repomirror.store.ServedTree;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The published tree in a bucket, as a server node reads it. The node keeps nothing a crash could
+ * lose: it learns each suite's generation from the suite's pointer object (read again after a
+ * second), serves a suite's files from that generation's own objects, and everything else from its
+ * plain key. Objects are brought into a bounded local cache ({@link ObjectCache}) and sent from
+ * there as any file; a generation's objects never change, and a plain key's is asked about again
+ * after a second. A link object is followed only when its target stays inside the tree and names
+ * nothing hidden. Thread-safe.
+ */
+public final class BucketServedTree implements ServedTree {
+  /** How long a pointer, a plain key's metadata or the list of suites is trusted. */
+  private static final long TRUST_NANOS = 1_000_000_000L;
+
+  private static final int MAX_LINKS_FOLLOWED = 8;
+  private static final int MAX_HELD = 100_000;
+
+  private final Bucket bucket;
+  private final ObjectCache cache;
+  private final LongSupplier nanoTime;
+  private final Path folders;
+  private final S3Client client;
+
+  private record Seen<T>(T value, long at) {}
+
+  private final Map<String, Seen<OptionalLong>> pointers = new ConcurrentHashMap<>();
+  private final Map<String, Seen<Optional<Bucket.Head>>> heads = new ConcurrentHashMap<>();
+  private volatile Seen<List<String>> suites;
+
+  /**
+   * @param cache where objects are kept on this node's disk
+   * @param nanoTime a monotonic clock in nanoseconds, for how long what was read is trusted
+   */
+  BucketServedTree(Bucket bucket, ObjectCache cache, LongSupplier nanoTime, S3Client client) {
+    this.client = client;
+    this.bucket = bucket;
+    this.cache = cache;
+    this.nanoTime = nanoTime;
+    this.folders = cache.folder().resolve("folders");
+  }
+
+  @Override
+  public Resolved resolve(String path) {
+    try {
+      return resolve(path, 0);
+    } catch (IOException | UncheckedIOException e) {
+      return MISSING;
+    }
+  }
+
+  private Resolved resolve(String path, int links) throws IOException {
+    if (hidden(path)) return MISSING;
+    String dist = suiteOf(path);
+    if (dist != null) {
+      OptionalLong current = generation(dist);
+      if (current.isPresent()) {
+        String below = path.equals(dist) ? "" : path.substring(dist.length() + 1);
+        Optional<Resolved> held =
+            below.isEmpty() ? Optional.empty() : inGeneration(dist, current.getAsLong(), below);
+        if (held.isPresent()) return held.get();
+        return folder(generationKey(dist, current.getAsLong()) + below, path);
+      }
+    }
+    Optional<Bucket.Head> head = head(path);
+    if (head.isEmpty()) return folder(path, path);
+    Bucket.Head h = head.get();
+    if (h.linkTarget() != null) {
+      if (links >= MAX_LINKS_FOLLOWED) return MISSING;
+      String target = ObjectPaths.resolveLink(path, h.linkTarget());
+      return target == null ? MISSING : resolve(target, links + 1);
+    }
+    return cache.file(bucket, path, h);
+  }
+
+  /** A folder where objects sit below a key, else {@link #MISSING}. */
+  private Resolved folder(String key, String path) throws IOException {
+    String below = key.isEmpty() || key.endsWith("/") ? key : key + "/";
+    if (!bucket.any(below)) return MISSING;
+    return new Directory(folders.resolve(path.isEmpty() ? "." : path), 0);
+  }
+
+  @Override
+  public List<Entry> list(Directory folder) throws IOException {
+    String path = folders.relativize(folder.path()).toString();
+    if (path.equals(".")) path = "";
+    String key = path;
+    String dist = suiteOf(path);
+    if (dist != null) {
+      OptionalLong current = generation(dist);
+      if (current.isPresent()) {
+        String below = path.equals(dist) ? "" : path.substring(dist.length() + 1);
+        key = generationKey(dist, current.getAsLong()) + below;
+      }
+    }
+    String under = key.isEmpty() || key.endsWith("/") ? key : key + "/";
+    List<Entry> entries = new ArrayList<>();
+    for (String name : bucket.folders(under)) {
+      if (!name.startsWith(".")) entries.add(new Entry(name, true, 0, 0));
+    }
+    bucket.files(
+        under,
+        o -> {
+          String name = o.path().substring(under.length());
+          if (!name.startsWith(".")) {
+            entries.add(new Entry(name, false, o.size(), o.lastModifiedMillis() / 1000));
+          }
+        });
+    return entries;
+  }
+
+  @Override
+  public OptionalLong generation(String dist) {
+    long now = nanoTime.getAsLong();
+    Seen<OptionalLong> seen = pointers.get(dist);
+    if (seen != null && now - seen.at() < TRUST_NANOS) return seen.value();
+    OptionalLong id;
+    try {
+      id =
+          BucketTree.readId(bucket, BucketTree.GENERATIONS + Generations.key(dist) + "/current")
+              .map(OptionalLong::of)
+              .orElse(OptionalLong.empty());
+    } catch (IOException e) {
+      // the store did not answer: the last pointer read stands, if there was one
+      return seen != null ? seen.value() : OptionalLong.empty();
+    }
+    pointers.put(dist, new Seen<>(id, now));
+    return id;
+  }
+
+  @Override
+  public boolean hasGeneration(String dist, long id) {
+    OptionalLong current = generation(dist);
+    if (current.isPresent() && current.getAsLong() == id) return true;
+    try {
+      return bucket.any(generationKey(dist, id));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Optional<Resolved> inGeneration(String dist, long id, String below) {
+    if (hidden(below)) return Optional.of(MISSING);
+    String key = generationKey(dist, id) + below;
+    try {
+      Optional<Resolved> file = cache.immutable(bucket, key);
+      if (file.isPresent()) return file;
+      return bucket.any(key + "/") ? Optional.empty() : Optional.of(MISSING);
+    } catch (IOException e) {
+      return Optional.of(MISSING);
+    }
+  }
+
+  @Override
+  public long generationsKept() {
+    long kept = 0;
+    for (String dist : suites()) {
+      try {
+        kept += bucket.folders(BucketTree.GENERATIONS + Generations.key(dist) + "/").size();
+      } catch (IOException e) {
+        // not counted
+      }
+    }
+    return kept;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** An object not in the cache yet is brought from the store before it is answered. */
+  @Override
+  public boolean waitsOnNetwork() {
+    return true;
+  }
+
+  /** The suite whose dists folder holds a path, when the sync keeps generations of it. */
+  private String suiteOf(String path) {
+    String best = null;
+    for (String dist : suites()) {
+      if ((path.equals(dist) || path.startsWith(dist + "/"))
+          && (best == null || dist.length() > best.length())) {
+        best = dist;
+      }
+    }
+    return best;
+  }
+
+  private List<String> suites() {
+    long now = nanoTime.getAsLong();
+    Seen<List<String>> seen = suites;
+    if (seen != null && now - seen.at() < TRUST_NANOS) return seen.value();
+    try {
+      List<String> all = new ArrayList<>();
+      for (String key : bucket.folders(BucketTree.GENERATIONS)) all.add(Generations.dist(key));
+      suites = new Seen<>(List.copyOf(all), now);
+      return all;
+    } catch (IOException e) {
+      return seen != null ? seen.value() : List.of();
+    }
+  }
+
+  private Optional<Bucket.Head> head(String path) throws IOException {
+    long now = nanoTime.getAsLong();
+    Seen<Optional<Bucket.Head>> seen = heads.get(path);
+    if (seen != null && now - seen.at() < TRUST_NANOS) return seen.value();
+    Optional<Bucket.Head> h = bucket.head(path);
+    if (heads.size() >= MAX_HELD) heads.clear();
+    heads.put(path, new Seen<>(h, now));
+    return h;
+  }
+
+  private static String generationKey(String dist, long id) {
+    return BucketTree.GENERATIONS + Generations.key(dist) + "/" + id + "/";
+  }
+
+  private static boolean hidden(String path) {
+    return path.startsWith(".") || path.contains("/.");
+  }
+}

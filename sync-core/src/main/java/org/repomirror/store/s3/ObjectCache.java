@@ -1,0 +1,147 @@
+package org.repomirror.store.s3;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.repomirror.store.ServedTree;
+
+/**
+ * Objects of a bucket kept on a server node's disk, so that each is sent as a local file (sendfile,
+ * ranges, validators as from any tree). Bounded in bytes, the least recently used going first. An
+ * object is known by its key and ETag: a plain key whose object changed is brought again. Two
+ * requests for an object not yet here bring it once. Emptied when the node starts: it is a cache,
+ * and a crash loses nothing. Thread-safe.
+ */
+public final class ObjectCache {
+  /** An object here: its file and what the store said of it. */
+  private record Cached(Path file, Bucket.Head head) {}
+
+  private final Path folder;
+  private final Path objects;
+  private final long maxBytes;
+  private final AtomicLong names = new AtomicLong();
+  private final LinkedHashMap<String, Cached> byKey = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<String, CompletableFuture<Optional<Cached>>> coming = new ConcurrentHashMap<>();
+  private long bytes;
+
+  /**
+   * @param folder a folder of its own on the node's disk; what is in it is deleted
+   * @param maxBytes the most it keeps
+   */
+  public ObjectCache(Path folder, long maxBytes) throws IOException {
+    this.folder = folder;
+    this.objects = folder.resolve("objects");
+    this.maxBytes = maxBytes;
+    if (Files.isDirectory(objects)) {
+      try (Stream<Path> old = Files.walk(objects)) {
+        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+      }
+    }
+    Files.createDirectories(objects);
+  }
+
+  Path folder() {
+    return folder;
+  }
+
+  /** A plain key's object as a file, brought again when its ETag is not the one here. */
+  ServedTree.Resolved file(Bucket bucket, String key, Bucket.Head head) throws IOException {
+    Cached c = get(key);
+    if (c == null || !c.head().etag().equals(head.etag())) {
+      c = bring(bucket, key).orElse(null);
+      if (c == null) return ServedTree.MISSING;
+    }
+    return resolved(key, c);
+  }
+
+  /** An object that never changes (a generation's) as a file; empty when there is none. */
+  Optional<ServedTree.Resolved> immutable(Bucket bucket, String key) throws IOException {
+    Cached c = get(key);
+    if (c == null) c = bring(bucket, key).orElse(null);
+    if (c == null || c.head().linkTarget() != null) return Optional.empty();
+    return Optional.of(resolved(key, c));
+  }
+
+  private static ServedTree.Resolved resolved(String key, Cached c) {
+    return new ServedTree.RegularFile(
+        c.file(),
+        c.head().size(),
+        FileTime.fromMillis(c.head().mtimeMillis()),
+        key + "@" + c.head().etag());
+  }
+
+  private Cached get(String key) {
+    synchronized (byKey) {
+      Cached c = byKey.get(key);
+      return c != null && Files.exists(c.file()) ? c : null;
+    }
+  }
+
+  private Optional<Cached> bring(Bucket bucket, String key) throws IOException {
+    CompletableFuture<Optional<Cached>> mine = new CompletableFuture<>();
+    CompletableFuture<Optional<Cached>> theirs = coming.putIfAbsent(key, mine);
+    if (theirs != null) return await(theirs);
+    try {
+      Path file = objects.resolve(Long.toString(names.incrementAndGet()));
+      Optional<Bucket.Head> head = bucket.download(key, file);
+      Optional<Cached> c = head.map(h -> new Cached(file, h));
+      c.ifPresent(got -> keep(key, got));
+      mine.complete(c);
+      return c;
+    } catch (IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      coming.remove(key, mine);
+    }
+  }
+
+  private static Optional<Cached> await(CompletableFuture<Optional<Cached>> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while an object was brought", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) throw io;
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private void keep(String key, Cached c) {
+    synchronized (byKey) {
+      Cached old = byKey.put(key, c);
+      if (old != null) forget(old);
+      bytes += c.head().size();
+      Iterator<Cached> eldest = byKey.values().iterator();
+      while (bytes > maxBytes && byKey.size() > 1 && eldest.hasNext()) {
+        Cached e = eldest.next();
+        if (e == c) break;
+        eldest.remove();
+        forget(e);
+      }
+    }
+  }
+
+  /** Drops an object's file; one being sent stays readable until it is closed. */
+  private void forget(Cached c) {
+    bytes -= c.head().size();
+    try {
+      Files.deleteIfExists(c.file());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

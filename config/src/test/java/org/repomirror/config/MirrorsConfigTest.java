@@ -174,10 +174,26 @@ class MirrorsConfigTest {
   }
 
   @Test
+  void theOperationsGuidesObjectStoreExamplesLoadAsTheySay() throws Exception {
+    String guide = Files.readString(Path.of("..", "docs", "OPERATIONS.md"));
+    Matcher block =
+        Pattern.compile("```yaml\n((?:(?!```).)*?store:\n.*?)```", Pattern.DOTALL).matcher(guide);
+    assertThat(block.find()).as("the sync's store in OPERATIONS.md").isTrue();
+    StoreConfig sync = ConfigLoader.parse(block.group(1), "OPERATIONS.md").sync().store();
+    assertThat(sync.location()).isEqualTo(URI.create("s3://maemo-mirror/repository"));
+    assertThat(sync.pathStyle()).isTrue();
+    assertThat(block.find()).as("the server's store in OPERATIONS.md").isTrue();
+    ServerConfig server = ConfigLoader.parse(block.group(1), "OPERATIONS.md").server();
+    assertThat(server.store().location()).isEqualTo(sync.location());
+    assertThat(server.storeCache().bytes()).isEqualTo(8L << 30);
+  }
+
+  @Test
   void theOperationsGuidesExampleLoadsAsItSays() throws Exception {
     String guide = Files.readString(Path.of("..", "docs", "OPERATIONS.md"));
     Matcher block =
-        Pattern.compile("```yaml\n(server:\n.*?mirrors:\n.*?)```", Pattern.DOTALL).matcher(guide);
+        Pattern.compile("```yaml\n(server:\n(?:(?!```).)*?mirrors:\n.*?)```", Pattern.DOTALL)
+            .matcher(guide);
     assertThat(block.find()).as("a yaml block with a mirrors list in OPERATIONS.md").isTrue();
     RepomirrorConfig config = ConfigLoader.parse(block.group(1), "OPERATIONS.md");
     assertThat(config.mirrors()).extracting(MirrorConfig::name).containsExactly("debian", "maemo");

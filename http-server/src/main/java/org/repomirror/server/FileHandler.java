@@ -262,6 +262,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       case ServedTree.RegularFile file when !path.trailingSlash() -> files.serve(x, path, file);
       case ServedTree.Directory dir when path.trailingSlash() -> serveListing(x, path, dir);
       case ServedTree.Directory dir -> redirectToDirectory(x);
+      case ServedTree.Unavailable u -> x.error(HttpResponseStatus.SERVICE_UNAVAILABLE);
       default -> x.error(HttpResponseStatus.NOT_FOUND);
     };
   }

@@ -101,6 +101,7 @@ public final class RepoServer implements AutoCloseable {
     this.metrics = new ServerMetrics(limiter);
     GenerationPinning pinning = pinning(config, tree);
     metrics.pinning(pinning);
+    if (tree.waitsOnNetwork()) metrics.store(tree);
     FileHandler.Site site =
         new FileHandler.Site(
             tree,

@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.repomirror.store.ServedTree;
 
 /**
  * The server's Prometheus metrics: requests by status code, body bytes, connections. Thread-safe.
@@ -74,6 +75,15 @@ final class ServerMetrics {
         .name("repomirror_pinned_older_generation_requests_total")
         .help("Requests answered from a generation older than the one served now.")
         .callback(cb -> cb.call(pinning.olderServed()))
+        .register(registry);
+  }
+
+  /** The counter of a tree in an object store: the times its store did not answer. */
+  void store(ServedTree tree) {
+    CounterWithCallback.builder()
+        .name("repomirror_store_failures_total")
+        .help("Requests answered 503 because the object store holding the tree did not answer.")
+        .callback(cb -> cb.call(tree.storeFailures()))
         .register(registry);
   }
 

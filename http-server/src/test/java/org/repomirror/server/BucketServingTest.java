@@ -23,6 +23,8 @@ import org.repomirror.config.StoreConfig;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.testing.ObjectStore;
+import org.repomirror.testing.TcpForwarder;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * serve from an S3-compatible object store (a real Ceph RGW): the real apt-get against nodes that
@@ -43,37 +45,44 @@ class BucketServingTest {
     System.setProperty("aws.secretAccessKey", store.secretKey());
   }
 
-  private SampleRepository.Suite suite(Path root, String helloVersion) throws Exception {
+  private SampleRepository.Suite suite(Path root, String version) throws Exception {
     return SampleRepository.modern(root, "stable")
         .components("main")
         .architectures("amd64")
         .signedBy(key)
-        .add("hello", helloVersion, "amd64", "main", 3000)
+        .add("hello", version, "amd64", "main", 3000)
         .add("libstdc++6", "1:1.0+dfsg~1", "amd64", "main", 70_000)
-        .add("bigpackage", "1.0", "amd64", "main", 3_000_000)
+        .add("bigpackage", version, "amd64", "main", 3_000_000)
         .write();
   }
 
   private void sync(URI upstream, Path keyring, String bucket) {
-    Cli.Run r =
-        Cli.run(
-            "sync",
-            "--upstream",
-            upstream.toString(),
-            "--dist",
-            "dists/stable",
-            "--keyring",
-            keyring.toString(),
-            "--root",
-            tmp.resolve("sync-state").toString(),
-            "--store",
-            "s3://" + bucket + "/debian",
-            "--s3-endpoint",
-            store.endpoint().toString());
+    Cli.Run r = sync(upstream, keyring, bucket, store.endpoint());
     assertThat(r.code()).as(r.all()).isZero();
   }
 
+  private Cli.Run sync(URI upstream, Path keyring, String bucket, URI endpoint) {
+    return Cli.run(
+        "sync",
+        "--upstream",
+        upstream.toString(),
+        "--dist",
+        "dists/stable",
+        "--keyring",
+        keyring.toString(),
+        "--root",
+        tmp.resolve("sync-state").toString(),
+        "--store",
+        "s3://" + bucket + "/debian",
+        "--s3-endpoint",
+        endpoint.toString());
+  }
+
   private RepoServer node(String bucket, String name) throws Exception {
+    return node(bucket, name, store.endpoint());
+  }
+
+  private RepoServer node(String bucket, String name, URI endpoint) throws Exception {
     ServerConfig c = TestServers.config(tmp.resolve(name));
     return RepoServer.start(
         new ServerConfig(
@@ -90,8 +99,7 @@ class BucketServingTest {
             c.accessLog(),
             c.tls(),
             c.pinning(),
-            new StoreConfig(
-                URI.create("s3://" + bucket + "/debian"), store.endpoint(), null, null, null),
+            new StoreConfig(URI.create("s3://" + bucket + "/debian"), endpoint, null, null, null),
             null),
         new RecordingAccessLog());
   }
@@ -147,6 +155,13 @@ class BucketServingTest {
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(range.statusCode()).isEqualTo(206);
       assertThat(range.body()).isEqualTo(Arrays.copyOfRange(big.deb(), 1000, 2000));
+      // Legacy apt sends a + as it is; modern apt encodes it.
+      SampleRepository.SamplePackage lib =
+          suite.packages().stream().filter(p -> p.name().equals("libstdc++6")).findFirst().get();
+      assertThat(lib.filename()).contains("+");
+      for (String path : List.of(lib.filename(), lib.filename().replace("+", "%2B"))) {
+        assertThat(get(http, url(node) + path)).as(path).isEqualTo(lib.deb());
+      }
       String lastModified = range.headers().firstValue("Last-Modified").orElseThrow();
       HttpResponse<byte[]> again =
           http.send(
@@ -191,6 +206,88 @@ class BucketServingTest {
         assertThat(gunzip(get(http, url(fresh) + "dists/stable/main/binary-amd64/Packages.gz")))
             .contains("Version: 2.10-4");
       }
+    }
+  }
+
+  @Test
+  void aNodeThatCannotReachTheStoreAnswers503AndRecoversByItself() throws Exception {
+    Path upstreamRoot = tmp.resolve("upstream");
+    suite(upstreamRoot, "2.10-3");
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    String bucket = store.newBucket();
+    try (RepoServer upstream = TestServers.start(upstreamRoot, new RecordingAccessLog())) {
+      sync(URI.create(url(upstream)), keyring, bucket);
+    }
+    HttpClient http = HttpClient.newHttpClient();
+    try (TcpForwarder path = TcpForwarder.to(store.endpoint());
+        RepoServer node = node(bucket, "node-a", path.uri())) {
+      path.cut();
+      HttpResponse<byte[]> down =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url(node) + "dists/stable/InRelease")).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(down.statusCode()).as("not a 404: the file may well be there").isEqualTo(503);
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + node.adminAddress().getPort() + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body()).containsPattern("repomirror_store_failures_total [1-9]");
+
+      path.restore();
+      assertThat(get(http, url(node) + "dists/stable/InRelease"))
+          .as("the node recovered by itself")
+          .isEqualTo(Files.readAllBytes(upstreamRoot.resolve("dists/stable/InRelease")));
+    }
+  }
+
+  @Test
+  void aSyncCutOffFromTheStoreMidUploadPublishesNothingAndTheRerunConverges() throws Exception {
+    Path upstreamRoot = tmp.resolve("upstream");
+    suite(upstreamRoot, "2.10-3");
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    String bucket = store.newBucket();
+    HttpClient http = HttpClient.newHttpClient();
+    try (RepoServer upstream = TestServers.start(upstreamRoot, new RecordingAccessLog());
+        TcpForwarder path = TcpForwarder.to(store.endpoint())) {
+      URI from = URI.create(url(upstream));
+      sync(from, keyring, bucket);
+      byte[] before = inRelease(http, bucket, "before");
+
+      suite(upstreamRoot, "2.10-4"); // a new release, its 3 MB package among it
+      path.cutAfter(1_000_000);
+      Cli.Run cut = sync(from, keyring, bucket, path.uri());
+      assertThat(cut.code()).as(cut.all()).isEqualTo(4);
+      assertThat(cut.err()).contains("aborted, the published tree is intact");
+      assertThat(inRelease(http, bucket, "after-cut"))
+          .as("a node serves the suite at the release before")
+          .isEqualTo(before);
+      try (S3Client s3 = store.client()) {
+        assertThat(
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("debian/dists/stable/InRelease"))
+                    .asByteArray())
+            .as("the plain key too")
+            .isEqualTo(before);
+      }
+
+      path.restore();
+      Cli.Run rerun = sync(from, keyring, bucket, path.uri());
+      assertThat(rerun.code()).as(rerun.all()).isZero();
+      assertThat(inRelease(http, bucket, "after-rerun"))
+          .isEqualTo(Files.readAllBytes(upstreamRoot.resolve("dists/stable/InRelease")));
+      try (S3Client s3 = store.client()) {
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads())
+            .as("no upload left incomplete")
+            .isEmpty();
+      }
+    }
+  }
+
+  /** The suite's InRelease as a node started now serves it (one with no client pinned yet). */
+  private byte[] inRelease(HttpClient http, String bucket, String name) throws Exception {
+    try (RepoServer node = node(bucket, "node-" + name)) {
+      return get(http, url(node) + "dists/stable/InRelease");
     }
   }
 

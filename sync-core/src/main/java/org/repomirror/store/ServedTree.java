@@ -38,6 +38,13 @@ public interface ServedTree extends AutoCloseable {
     }
   }
 
+  /**
+   * Nothing can be said now: the store that holds the tree did not answer. Worth asking again.
+   *
+   * @param why the store's words, for the log
+   */
+  record Unavailable(String why) implements Resolved {}
+
   /** A folder, for a listing. */
   record Directory(Path path, long mtimeSecond) implements Resolved {}
 
@@ -106,6 +113,11 @@ public interface ServedTree extends AutoCloseable {
    */
   default boolean waitsOnNetwork() {
     return false;
+  }
+
+  /** How many times the tree could not answer because its store did not; 0 for a folder. */
+  default long storeFailures() {
+    return 0;
   }
 
   /** Lets go of what the tree holds (a store's client); a folder on disk holds nothing. */

@@ -110,6 +110,26 @@ class PublishedTreeContractTest {
 
   @ParameterizedTest
   @MethodSource("trees")
+  void namesWithSignsSpacesAndNonAsciiRoundTrip(Maker make) throws Exception {
+    List<String> names =
+        List.of(
+            "pool/main/libs/libstdc++6/libstdc++6_12.2.0-14~deb12u1_amd64.deb",
+            "downloads/release notes 100% (final).txt",
+            "downloads/Nokia N900 – käyttöohje.pdf",
+            "downloads/time 12:00 [1]*?.txt");
+    PublishedTree tree = make.make(tmp, 0);
+    List<PublishedTree.Staged> staged = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) staged.add(stage(tree, names.get(i), "file " + i));
+    tree.placeContent(staged);
+    PublishedTree fresh = make.make(tmp, 0);
+    for (int i = 0; i < names.size(); i++) {
+      assertThat(read(fresh, names.get(i))).as(names.get(i)).isEqualTo("file " + i);
+      assertThat(fresh.stat(names.get(i))).as(names.get(i)).isPresent();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("trees")
   void anEmptyFileIsPlacedAsOne(Maker make) throws Exception {
     PublishedTree tree = make.make(tmp, 0);
     tree.placeContent(List.of(stage(tree, "project/empty", "")));

@@ -9,9 +9,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.repomirror.store.Generations;
 import org.repomirror.store.ServedTree;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -29,6 +33,11 @@ public final class BucketServedTree implements ServedTree {
 
   private static final int MAX_LINKS_FOLLOWED = 8;
   private static final int MAX_HELD = 100_000;
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+  private static final Logger log = LoggerFactory.getLogger(BucketServedTree.class);
+
+  private final LongAdder failures = new LongAdder();
+  private final AtomicLong lastLogged = new AtomicLong();
 
   private final Bucket bucket;
   private final ObjectCache cache;
@@ -58,9 +67,30 @@ public final class BucketServedTree implements ServedTree {
   public Resolved resolve(String path) {
     try {
       return resolve(path, 0);
-    } catch (IOException | UncheckedIOException e) {
-      return MISSING;
+    } catch (IOException e) {
+      return unavailable(e);
+    } catch (UncheckedIOException e) {
+      return unavailable(e.getCause());
     }
+  }
+
+  /**
+   * The store did not answer: counted, and said in the log (once in a while, however many requests
+   * meet it), so that the request gets a 503 rather than a 404.
+   */
+  private Resolved unavailable(IOException e) {
+    failures.increment();
+    long now = nanoTime.getAsLong();
+    long last = lastLogged.get();
+    if ((last == 0 || now - last > LOG_EVERY_NANOS) && lastLogged.compareAndSet(last, now)) {
+      log.warn("the store does not answer; requests get 503 until it does: {}", e.getMessage());
+    }
+    return new Unavailable(e.getMessage());
+  }
+
+  @Override
+  public long storeFailures() {
+    return failures.sum();
   }
 
   private Resolved resolve(String path, int links) throws IOException {
@@ -162,7 +192,7 @@ public final class BucketServedTree implements ServedTree {
       if (file.isPresent()) return file;
       return bucket.any(key + "/") ? Optional.empty() : Optional.of(MISSING);
     } catch (IOException e) {
-      return Optional.of(MISSING);
+      return Optional.of(unavailable(e));
     }
   }
 

@@ -22,6 +22,10 @@
 #           upstream between two releases, under ftpsync's two-stage rsync and plain rsync into
 #           nginx, repomirror without and with pinning, and nginx proxy_cache in front of it;
 #           failed runs out of all runs. Not in the default set (about 12 minutes).
+#   store   repomirror sync into a local folder against sync into a Ceph RGW bucket (issue 27),
+#           then serve on the local mirror against a serve node on the bucket: hot pool files
+#           (64 KiB, 1 MiB) with wrk, and every pool file once from a node with an empty cache.
+#           Starts the store from .ci/s3 (Ceph's Debian packages). Not in the default set.
 #
 # Environment for the serve scenario: SIZES="1k 64k" and CONNS="50" pick rows, IDLE=no skips
 # the idle-connection RSS test, SMALL_FILE_CACHE=0 turns repomirror's small-file cache off,

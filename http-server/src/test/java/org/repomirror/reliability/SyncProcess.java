@@ -16,6 +16,15 @@ public final class SyncProcess {
    */
   public static Process start(List<String> args, String crashPoint, Path output)
       throws IOException {
+    return start(args, crashPoint, output, java.util.Map.of());
+  }
+
+  /**
+   * @param environment more of the process's environment (an object store's credentials)
+   */
+  public static Process start(
+      List<String> args, String crashPoint, Path output, java.util.Map<String, String> environment)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
@@ -29,7 +38,9 @@ public final class SyncProcess {
     if (crashPoint != null) command.add("-Drepomirror.crash-at=" + crashPoint);
     command.add(Main.class.getName());
     command.addAll(args);
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    return builder
         .redirectErrorStream(true)
         .redirectOutput(
             output == null

@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * process sends itself {@code kill -9}. Without the property, reaching a point costs one map
  * lookup. The points: {@code staged} (a file verified in staging), {@code publish-content} and
  * {@code publish-metadata} (between two renames into the served tree), {@code index-commit} (just
- * before a batch is written).
+ * before a batch is written), {@code generation-built} and {@code generation-switched} (either side
+ * of a suite's switch); in an object store also {@code bucket-content} (after an object is
+ * written), {@code bucket-part} (after a part of a big one) and {@code bucket-plain} (between the
+ * copies to the plain dists keys).
  */
 public final class CrashPoint {
   private static final String SETTING = System.getProperty("repomirror.crash-at", "");

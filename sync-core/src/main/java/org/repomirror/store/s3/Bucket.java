@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.repomirror.fs.CrashPoint;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -168,6 +169,7 @@ final class Bucket {
                 .eTag();
         requireEtag(path + " part " + number, etag, HexFormat.of().formatHex(md5));
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        CrashPoint.reached("bucket-part");
       }
       s3.completeMultipartUpload(
           b -> b.bucket(name).key(key).uploadId(upload).multipartUpload(m -> m.parts(parts)));

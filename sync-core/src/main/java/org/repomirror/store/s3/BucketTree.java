@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.repomirror.fs.CrashPoint;
 import org.repomirror.store.Generations;
 import org.repomirror.store.PublishedTree;
 
@@ -124,8 +125,10 @@ public final class BucketTree implements PublishedTree {
     for (String rel : kept) bucket.copy(dist + "/" + rel, generation + rel);
     writeAll(staged, s -> generation + below(dist, s.localPath()));
     String store = GENERATIONS + Generations.key(dist) + "/";
+    CrashPoint.reached("generation-built");
     bucket.put(store + PENDING, Long.toString(id).getBytes(StandardCharsets.US_ASCII), Map.of());
     bucket.put(store + CURRENT, Long.toString(id).getBytes(StandardCharsets.US_ASCII), Map.of());
+    CrashPoint.reached("generation-switched");
     servePlainly(dist, id, fresh.keySet().stream().toList());
     bucket.delete(List.of(store + PENDING));
   }
@@ -142,6 +145,7 @@ public final class BucketTree implements PublishedTree {
           rel -> {
             bucket.copy(generation + rel, dist + "/" + rel);
             catalog.forget(dist + "/" + rel);
+            CrashPoint.reached("bucket-plain");
           });
     }
   }
@@ -266,6 +270,7 @@ public final class BucketTree implements PublishedTree {
           String etag = bucket.put(s.staged(), path, mtime);
           catalog.placed(path, new BucketCatalog.Known(size, mtime, null), etag);
           Files.delete(s.staged());
+          CrashPoint.reached("bucket-content");
         });
   }
 

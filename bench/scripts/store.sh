@@ -141,7 +141,7 @@ fetch_all() { # port -> seconds
   local start end
   start=$(date +%s.%N)
   sed "s|^|http://127.0.0.1:$1/|" "$store_dir/run/pool.list" \
-    | xargs -P 8 -n 20 curl -sf -o /dev/null || echo "cold: a pool file failed on port $1" >> "$failures"
+    | xargs -P 8 -n 1 curl -sf -o /dev/null || echo "cold: a pool file failed on port $1" >> "$failures"
   end=$(date +%s.%N)
   echo "$end - $start" | bc -l
 }

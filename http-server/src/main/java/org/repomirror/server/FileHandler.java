@@ -33,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.repomirror.http.CachePolicy;
 import org.repomirror.http.ContentTypes;
 import org.repomirror.http.DirectoryListing;
@@ -75,6 +76,11 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private final Cork cork = new Cork();
   private FileAnswer files;
   private final ArrayDeque<HttpRequest> queue = new ArrayDeque<>();
+
+  /** A request whose answer the tree brought off the loop, and what it found; else null. */
+  private HttpRequest fetchedFor;
+
+  private ServedTree.Resolved fetched;
   private boolean responding;
   private boolean draining;
   private boolean stopped;
@@ -83,6 +89,12 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
    * What every connection serves from: the tree, the cache of small files, the caching headers and
    * the generations clients are pinned to.
    */
+  /**
+   * What every connection of a server shares.
+   *
+   * @param fetching where what the tree must bring from the network is brought, off the event
+   *     loops; null for a tree on disk
+   */
   record Site(
       ServedTree tree,
       SmallFileCache smallFiles,
@@ -90,7 +102,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       CachePolicy cachePolicy,
       GenerationPinning pinning,
       ServerMetrics metrics,
-      AccessLog accessLog) {}
+      AccessLog accessLog,
+      Executor fetching) {}
 
   FileHandler(Site site, ConnectionGuard guard, boolean tls, boolean draining) {
     this.site = site;
@@ -178,6 +191,10 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
 
   private void serveNext(ChannelHandlerContext ctx) {
     while (!responding && !stopped && !queue.isEmpty()) {
+      if (mustFetch(queue.peek())) {
+        fetch(ctx, queue.peek());
+        return;
+      }
       HttpRequest request = queue.poll();
       responding = true;
       guard.busy(true);
@@ -198,6 +215,45 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
         stopped = true;
       }
       sent.addListener(f -> finished(ctx, reply, f.isSuccess()));
+    }
+  }
+
+  /** Whether answering a request would wait on the network: the tree has not got it at hand. */
+  private boolean mustFetch(HttpRequest request) {
+    if (site.fetching() == null || request == fetchedFor) return false;
+    String path = relativePath(request);
+    return path != null && !tree.ready(path);
+  }
+
+  /**
+   * Has the tree bring what a request names off the event loop; the request stays first in the
+   * queue and is answered, on the loop, once it is here.
+   */
+  private void fetch(ChannelHandlerContext ctx, HttpRequest request) {
+    responding = true;
+    guard.busy(true);
+    String path = relativePath(request);
+    site.fetching()
+        .execute(
+            () -> {
+              ServedTree.Resolved found = tree.resolve(path);
+              ctx.executor()
+                  .execute(
+                      () -> {
+                        fetchedFor = request;
+                        fetched = found;
+                        responding = false;
+                        guard.busy(false);
+                        serveNext(ctx);
+                      });
+            });
+  }
+
+  private static String relativePath(HttpRequest request) {
+    try {
+      return RequestPath.parse(request.uri()).relative();
+    } catch (RequestRejected e) {
+      return null; // answered as such on the loop
     }
   }
 
@@ -258,7 +314,12 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       return x.error(HttpResponseStatus.valueOf(e.status()));
     }
     Optional<ServedTree.Resolved> pinned = pinning.resolve(pins, clientAddress(ctx), headers, path);
-    return switch (pinned.isPresent() ? pinned.get() : tree.resolve(path.relative())) {
+    ServedTree.Resolved here = request == fetchedFor ? fetched : null;
+    fetchedFor = null;
+    fetched = null;
+    return switch (pinned.isPresent()
+        ? pinned.get()
+        : here != null ? here : tree.resolve(path.relative())) {
       case ServedTree.RegularFile file when !path.trailingSlash() -> files.serve(x, path, file);
       case ServedTree.Directory dir when path.trailingSlash() -> serveListing(x, path, dir);
       case ServedTree.Directory dir -> redirectToDirectory(x);

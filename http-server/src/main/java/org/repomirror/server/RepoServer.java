@@ -25,7 +25,10 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.repomirror.config.HostPort;
 import org.repomirror.config.PinningConfig;
@@ -59,16 +62,16 @@ public final class RepoServer implements AutoCloseable {
   private final AccessLog accessLog;
 
   /**
-   * Connections answered at once when the tree waits on the network: each waits for its object
-   * while the event loops move the bytes of the others.
+   * Objects brought from an object store at once: each connection waits for its own while the event
+   * loops move the bytes of the others.
    */
-  private static final int ANSWERING_THREADS = 64;
+  private static final int FETCHING_THREADS = 32;
 
   /** What is served, closed with the server (an object store's client). */
   private final ServedTree tree;
 
-  /** Where requests are answered when the tree waits on the network; else null (the loops). */
-  private final EventExecutorGroup answering;
+  /** Where what the tree must bring from the network is brought; null for a tree on disk. */
+  private final ExecutorService fetching;
 
   private volatile boolean draining;
 
@@ -94,8 +97,7 @@ public final class RepoServer implements AutoCloseable {
                 config.store(), config.root(), config.storeCache().bytes(), System::nanoTime)
             : ServedTree.local(config.root(), System::nanoTime);
     this.tree = tree;
-    this.answering =
-        tree.waitsOnNetwork() ? new DefaultEventExecutorGroup(ANSWERING_THREADS) : null;
+    this.fetching = tree.waitsOnNetwork() ? fetchingThreads() : null;
     SslContext ssl = config.tls() == null ? null : sslContext(config);
     this.limiter = new ConnectionLimiter(config.maxConnections(), connections);
     this.metrics = new ServerMetrics(limiter);
@@ -110,7 +112,8 @@ public final class RepoServer implements AutoCloseable {
             new CachePolicy(config.metadataMaxAge(), config.pinning().enabled()),
             pinning,
             metrics,
-            accessLog);
+            accessLog,
+            fetching);
     this.group =
         new MultiThreadIoEventLoopGroup(
             config.ioThreads(), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -121,8 +124,7 @@ public final class RepoServer implements AutoCloseable {
                   .option(ChannelOption.SO_BACKLOG, 4096)
                   .childOption(ChannelOption.TCP_NODELAY, true)
                   .childOption(ChannelOption.AUTO_READ, false)
-                  .childHandler(
-                      new ServerInitializer(config, site, limiter, ssl, () -> draining, answering)),
+                  .childHandler(new ServerInitializer(config, site, limiter, ssl, () -> draining)),
               config.listen(),
               "the public listener, --listen or server.listen");
       AdminHandler admin = new AdminHandler(metrics, moreMetrics);
@@ -144,7 +146,7 @@ public final class RepoServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       adminExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      if (answering != null) answering.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      if (fetching != null) fetching.shutdownNow();
       tree.close();
       accessLog.close();
       throw e;
@@ -179,6 +181,17 @@ public final class RepoServer implements AutoCloseable {
   public static RepoServer start(
       ServerConfig config, AccessLog accessLog, MetricsWriter moreMetrics) throws IOException {
     return new RepoServer(config, accessLog, moreMetrics);
+  }
+
+  private static ExecutorService fetchingThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        FETCHING_THREADS,
+        r -> {
+          Thread t = new Thread(r, "store-fetch-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** Why a bind failed, in words: the kernel's, not the native call's {@code error(-98)}. */
@@ -272,8 +285,7 @@ public final class RepoServer implements AutoCloseable {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     adminExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLog.close();
-    if (answering != null)
-      answering.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (fetching != null) fetching.shutdownNow();
     tree.close();
     log.info(
         "stopped serving {}: {} open connection(s) {}",

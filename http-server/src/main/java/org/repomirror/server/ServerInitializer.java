@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.repomirror.config.ServerConfig;
@@ -28,17 +27,12 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
   private final SslContext ssl;
   private final BooleanSupplier draining;
 
-  /** Threads that answer requests off the event loops, for a tree that waits on the network. */
-  private final EventExecutorGroup answering;
-
   ServerInitializer(
       ServerConfig config,
       FileHandler.Site site,
       ConnectionLimiter limiter,
       SslContext ssl,
-      BooleanSupplier draining,
-      EventExecutorGroup answering) {
-    this.answering = answering;
+      BooleanSupplier draining) {
     this.config = config;
     this.site = site;
     this.metrics = site.metrics();
@@ -73,11 +67,6 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     if (ssl != null) {
       p.addLast("chunked", new ChunkedWriteHandler());
     }
-    FileHandler files = new FileHandler(site, guard, ssl != null, draining.getAsBoolean());
-    if (answering != null) {
-      p.addLast(answering, "files", files); // each connection's requests in order, on one thread
-    } else {
-      p.addLast("files", files);
-    }
+    p.addLast("files", new FileHandler(site, guard, ssl != null, draining.getAsBoolean()));
   }
 }

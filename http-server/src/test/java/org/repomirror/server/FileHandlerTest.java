@@ -61,7 +61,8 @@ class FileHandlerTest {
                         true,
                         TrustedProxies.NONE),
                     metrics,
-                    log),
+                    log,
+                    null),
                 guard,
                 false,
                 false));

@@ -108,11 +108,19 @@ public interface ServedTree extends AutoCloseable {
   long generationsKept();
 
   /**
-   * Whether answering may wait on the network (a tree in an object store): the server then answers
-   * off its event loops, so that one connection's wait holds no other.
+   * Whether answering may wait on the network (a tree in an object store): the server then brings
+   * what is not {@link #ready} off its event loops, so that one connection's wait holds no other.
    */
   default boolean waitsOnNetwork() {
     return false;
+  }
+
+  /**
+   * Whether {@link #resolve} can answer for a path now without waiting on the network: what it
+   * would say is in memory or on this disk. Always so for a folder on disk.
+   */
+  default boolean ready(String path) {
+    return true;
   }
 
   /** How many times the tree could not answer because its store did not; 0 for a folder. */

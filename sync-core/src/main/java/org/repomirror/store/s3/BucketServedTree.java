@@ -214,6 +214,35 @@ public final class BucketServedTree implements ServedTree {
     client.close();
   }
 
+  /**
+   * Ready when the suites, the suite's pointer or the plain key's metadata were read within the
+   * last second and the object is in the cache; a folder, a link or a path with nothing there is
+   * never ready (each takes a listing or another look).
+   */
+  @Override
+  public boolean ready(String path) {
+    if (hidden(path)) return true;
+    long now = nanoTime.getAsLong();
+    Seen<List<String>> known = suites;
+    if (known == null || now - known.at() >= TRUST_NANOS) return false;
+    String dist = null;
+    for (String d : known.value()) {
+      if (path.startsWith(d + "/") && (dist == null || d.length() > dist.length())) dist = d;
+    }
+    if (dist != null) {
+      Seen<OptionalLong> pointer = pointers.get(dist);
+      if (pointer == null || now - pointer.at() >= TRUST_NANOS) return false;
+      if (pointer.value().isPresent()) {
+        return cache.has(
+            generationKey(dist, pointer.value().getAsLong()) + path.substring(dist.length() + 1));
+      }
+    }
+    Seen<Optional<Bucket.Head>> head = heads.get(path);
+    if (head == null || now - head.at() >= TRUST_NANOS || head.value().isEmpty()) return false;
+    Bucket.Head h = head.value().get();
+    return h.linkTarget() == null && cache.has(path, h.etag());
+  }
+
   /** An object not in the cache yet is brought from the store before it is answered. */
   @Override
   public boolean waitsOnNetwork() {

@@ -74,6 +74,17 @@ public final class ObjectCache {
     return Optional.of(resolved(key, c));
   }
 
+  /** Whether an object is here, whatever its ETag. */
+  boolean has(String key) {
+    return get(key) != null;
+  }
+
+  /** Whether an object is here with this ETag. */
+  boolean has(String key, String etag) {
+    Cached c = get(key);
+    return c != null && c.head().etag().equals(etag);
+  }
+
   private static ServedTree.Resolved resolved(String key, Cached c) {
     return new ServedTree.RegularFile(
         c.file(),

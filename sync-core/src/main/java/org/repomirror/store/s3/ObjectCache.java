@@ -1,28 +1,33 @@
 package org.repomirror.store.s3;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Comparator;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.repomirror.store.ServedTree;
 
 /**
  * Objects of a bucket kept on a server node's disk, so that each is sent as a local file (sendfile,
- * ranges, validators as from any tree). Bounded in bytes, the least recently used going first. An
- * object is known by its key and ETag: a plain key whose object changed is brought again. Two
- * requests for an object not yet here bring it once. Emptied when the node starts: it is a cache,
- * and a crash loses nothing. Thread-safe.
+ * ranges, validators as from any tree). Bounded in bytes, the least recently used going first
+ * (Caffeine). An object is known by its key and ETag: a plain key whose object changed is brought
+ * again. Two requests for an object not yet here bring it once. Emptied when the node starts: it is
+ * a cache, and a crash loses nothing. The folder is the cache's own: a file in it is one the cache
+ * made, and goes only when the cache lets go of it. Thread-safe.
  */
 public final class ObjectCache {
   /** An object here: its file and what the store said of it. */
@@ -30,26 +35,44 @@ public final class ObjectCache {
 
   private final Path folder;
   private final Path objects;
-  private final long maxBytes;
   private final AtomicLong names = new AtomicLong();
-  private final LinkedHashMap<String, Cached> byKey = new LinkedHashMap<>(16, 0.75f, true);
+  private final Executor letGo;
+
+  /** How long the file of an object let go of stays, by default. */
+  private static final Duration LET_GO = Duration.ofSeconds(10);
+
+  private final Cache<String, Cached> byKey;
   private final Map<String, CompletableFuture<Optional<Cached>>> coming = new ConcurrentHashMap<>();
-  private long bytes;
 
   /**
    * @param folder a folder of its own on the node's disk; what is in it is deleted
    * @param maxBytes the most it keeps
    */
   public ObjectCache(Path folder, long maxBytes) throws IOException {
+    this(folder, maxBytes, LET_GO);
+  }
+
+  /**
+   * @param letGo how long the file of an object let go of stays: a request may have been handed it
+   *     a moment before, and not have opened it yet
+   */
+  ObjectCache(Path folder, long maxBytes, Duration letGo) throws IOException {
     this.folder = folder;
+    this.letGo = CompletableFuture.delayedExecutor(letGo.toMillis(), TimeUnit.MILLISECONDS);
     this.objects = folder.resolve("objects");
-    this.maxBytes = maxBytes;
     if (Files.isDirectory(objects)) {
       try (Stream<Path> old = Files.walk(objects)) {
         for (Path p : old.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
       }
     }
     Files.createDirectories(objects);
+    this.byKey =
+        Caffeine.newBuilder()
+            .maximumWeight(Math.max(1, maxBytes >> 10))
+            .<String, Cached>weigher(
+                (key, c) -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, c.head().size() >> 10)))
+            .removalListener((String key, Cached c, RemovalCause cause) -> forget(c))
+            .build();
   }
 
   Path folder() {
@@ -58,7 +81,7 @@ public final class ObjectCache {
 
   /** A plain key's object as a file, brought again when its ETag is not the one here. */
   ServedTree.Resolved file(Bucket bucket, String key, Bucket.Head head) throws IOException {
-    Cached c = get(key);
+    Cached c = byKey.getIfPresent(key);
     if (c == null || !c.head().etag().equals(head.etag())) {
       c = bring(bucket, key).orElse(null);
       if (c == null) return ServedTree.MISSING;
@@ -68,7 +91,7 @@ public final class ObjectCache {
 
   /** An object that never changes (a generation's) as a file; empty when there is none. */
   Optional<ServedTree.Resolved> immutable(Bucket bucket, String key) throws IOException {
-    Cached c = get(key);
+    Cached c = byKey.getIfPresent(key);
     if (c == null) c = bring(bucket, key).orElse(null);
     if (c == null || c.head().linkTarget() != null) return Optional.empty();
     return Optional.of(resolved(key, c));
@@ -76,12 +99,12 @@ public final class ObjectCache {
 
   /** Whether an object is here, whatever its ETag. */
   boolean has(String key) {
-    return get(key) != null;
+    return byKey.getIfPresent(key) != null;
   }
 
   /** Whether an object is here with this ETag. */
   boolean has(String key, String etag) {
-    Cached c = get(key);
+    Cached c = byKey.getIfPresent(key);
     return c != null && c.head().etag().equals(etag);
   }
 
@@ -93,13 +116,6 @@ public final class ObjectCache {
         key + "@" + c.head().etag());
   }
 
-  private Cached get(String key) {
-    synchronized (byKey) {
-      Cached c = byKey.get(key);
-      return c != null && Files.exists(c.file()) ? c : null;
-    }
-  }
-
   private Optional<Cached> bring(Bucket bucket, String key) throws IOException {
     CompletableFuture<Optional<Cached>> mine = new CompletableFuture<>();
     CompletableFuture<Optional<Cached>> theirs = coming.putIfAbsent(key, mine);
@@ -108,7 +124,7 @@ public final class ObjectCache {
       Path file = objects.resolve(Long.toString(names.incrementAndGet()));
       Optional<Bucket.Head> head = bucket.download(key, file);
       Optional<Cached> c = head.map(h -> new Cached(file, h));
-      c.ifPresent(got -> keep(key, got));
+      c.ifPresent(got -> byKey.put(key, got));
       mine.complete(c);
       return c;
     } catch (IOException | RuntimeException e) {
@@ -131,28 +147,19 @@ public final class ObjectCache {
     }
   }
 
-  private void keep(String key, Cached c) {
-    synchronized (byKey) {
-      Cached old = byKey.put(key, c);
-      if (old != null) forget(old);
-      bytes += c.head().size();
-      Iterator<Cached> eldest = byKey.values().iterator();
-      while (bytes > maxBytes && byKey.size() > 1 && eldest.hasNext()) {
-        Cached e = eldest.next();
-        if (e == c) break;
-        eldest.remove();
-        forget(e);
-      }
-    }
-  }
-
-  /** Drops an object's file; one being sent stays readable until it is closed. */
+  /**
+   * Drops an object's file a while after it was let go of (it may be the object just brought, which
+   * the cache's policy did not take in); one being sent stays readable until it is closed.
+   */
   private void forget(Cached c) {
-    bytes -= c.head().size();
-    try {
-      Files.deleteIfExists(c.file());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    if (c == null) return;
+    letGo.execute(
+        () -> {
+          try {
+            Files.deleteIfExists(c.file());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 }

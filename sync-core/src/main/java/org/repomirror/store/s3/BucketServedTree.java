@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -24,12 +28,15 @@ import software.amazon.awssdk.services.s3.S3Client;
  * second), serves a suite's files from that generation's own objects, and everything else from its
  * plain key. Objects are brought into a bounded local cache ({@link ObjectCache}) and sent from
  * there as any file; a generation's objects never change, and a plain key's is asked about again
- * after a second. A link object is followed only when its target stays inside the tree and names
- * nothing hidden. Thread-safe.
+ * after a second (in the background while the path is busy, for up to ten seconds). A link object
+ * is followed only when its target stays inside the tree and names nothing hidden. Thread-safe.
  */
 public final class BucketServedTree implements ServedTree {
-  /** How long a pointer, a plain key's metadata or the list of suites is trusted. */
+  /** How long a pointer, a plain key's metadata or the list of suites is trusted as it is. */
   private static final long TRUST_NANOS = 1_000_000_000L;
+
+  /** How long one is used while it is read again in the background. */
+  private static final long STALE_NANOS = 10 * TRUST_NANOS;
 
   private static final int MAX_LINKS_FOLLOWED = 8;
   private static final int MAX_HELD = 100_000;
@@ -49,6 +56,19 @@ public final class BucketServedTree implements ServedTree {
 
   private final Map<String, Seen<OptionalLong>> pointers = new ConcurrentHashMap<>();
   private final Map<String, Seen<Optional<Bucket.Head>>> heads = new ConcurrentHashMap<>();
+  private final Map<String, Seen<List<Long>>> kept = new ConcurrentHashMap<>();
+
+  /** What is being read again in the background, so that it is read once at a time. */
+  private final Set<String> underway = ConcurrentHashMap.newKeySet();
+
+  private final ExecutorService refreshing =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "store-refresh");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile Seen<List<String>> suites;
 
   /**
@@ -155,9 +175,12 @@ public final class BucketServedTree implements ServedTree {
 
   @Override
   public OptionalLong generation(String dist) {
+    OptionalLong known = fresh(pointers.get(dist), "pointer " + dist, () -> readPointer(dist));
+    return known != null ? known : readPointer(dist);
+  }
+
+  private OptionalLong readPointer(String dist) {
     long now = nanoTime.getAsLong();
-    Seen<OptionalLong> seen = pointers.get(dist);
-    if (seen != null && now - seen.at() < TRUST_NANOS) return seen.value();
     OptionalLong id;
     try {
       id =
@@ -166,6 +189,7 @@ public final class BucketServedTree implements ServedTree {
               .orElse(OptionalLong.empty());
     } catch (IOException e) {
       // the store did not answer: the last pointer read stands, if there was one
+      Seen<OptionalLong> seen = pointers.get(dist);
       return seen != null ? seen.value() : OptionalLong.empty();
     }
     pointers.put(dist, new Seen<>(id, now));
@@ -176,10 +200,26 @@ public final class BucketServedTree implements ServedTree {
   public boolean hasGeneration(String dist, long id) {
     OptionalLong current = generation(dist);
     if (current.isPresent() && current.getAsLong() == id) return true;
+    List<Long> ids = fresh(kept.get(dist), "kept " + dist, () -> readKept(dist));
+    return (ids != null ? ids : readKept(dist)).contains(id);
+  }
+
+  private List<Long> readKept(String dist) {
+    long now = nanoTime.getAsLong();
     try {
-      return bucket.any(generationKey(dist, id));
+      List<Long> ids = new ArrayList<>();
+      for (String name : bucket.folders(BucketTree.GENERATIONS + Generations.key(dist) + "/")) {
+        try {
+          ids.add(Long.parseLong(name));
+        } catch (NumberFormatException e) {
+          // not a generation
+        }
+      }
+      kept.put(dist, new Seen<>(List.copyOf(ids), now));
+      return ids;
     } catch (IOException e) {
-      return false;
+      Seen<List<Long>> seen = kept.get(dist);
+      return seen != null ? seen.value() : List.of();
     }
   }
 
@@ -211,6 +251,7 @@ public final class BucketServedTree implements ServedTree {
 
   @Override
   public void close() {
+    refreshing.shutdownNow();
     client.close();
   }
 
@@ -224,21 +265,21 @@ public final class BucketServedTree implements ServedTree {
     if (hidden(path)) return true;
     long now = nanoTime.getAsLong();
     Seen<List<String>> known = suites;
-    if (known == null || now - known.at() >= TRUST_NANOS) return false;
+    if (known == null || now - known.at() >= STALE_NANOS) return false;
     String dist = null;
     for (String d : known.value()) {
       if (path.startsWith(d + "/") && (dist == null || d.length() > dist.length())) dist = d;
     }
     if (dist != null) {
       Seen<OptionalLong> pointer = pointers.get(dist);
-      if (pointer == null || now - pointer.at() >= TRUST_NANOS) return false;
+      if (pointer == null || now - pointer.at() >= STALE_NANOS) return false;
       if (pointer.value().isPresent()) {
         return cache.has(
             generationKey(dist, pointer.value().getAsLong()) + path.substring(dist.length() + 1));
       }
     }
     Seen<Optional<Bucket.Head>> head = heads.get(path);
-    if (head == null || now - head.at() >= TRUST_NANOS || head.value().isEmpty()) return false;
+    if (head == null || now - head.at() >= STALE_NANOS || head.value().isEmpty()) return false;
     Bucket.Head h = head.value().get();
     return h.linkTarget() == null && cache.has(path, h.etag());
   }
@@ -262,27 +303,71 @@ public final class BucketServedTree implements ServedTree {
   }
 
   private List<String> suites() {
+    List<String> known = fresh(suites, "suites", this::readSuites);
+    return known != null ? known : readSuites();
+  }
+
+  private List<String> readSuites() {
     long now = nanoTime.getAsLong();
-    Seen<List<String>> seen = suites;
-    if (seen != null && now - seen.at() < TRUST_NANOS) return seen.value();
     try {
       List<String> all = new ArrayList<>();
       for (String key : bucket.folders(BucketTree.GENERATIONS)) all.add(Generations.dist(key));
       suites = new Seen<>(List.copyOf(all), now);
       return all;
     } catch (IOException e) {
+      Seen<List<String>> seen = suites;
       return seen != null ? seen.value() : List.of();
     }
   }
 
   private Optional<Bucket.Head> head(String path) throws IOException {
+    Optional<Bucket.Head> known =
+        fresh(
+            heads.get(path),
+            "head " + path,
+            () -> {
+              try {
+                readHead(path);
+              } catch (IOException e) {
+                // asked again by the next request that finds it stale
+              }
+            });
+    return known != null ? known : readHead(path);
+  }
+
+  private Optional<Bucket.Head> readHead(String path) throws IOException {
     long now = nanoTime.getAsLong();
-    Seen<Optional<Bucket.Head>> seen = heads.get(path);
-    if (seen != null && now - seen.at() < TRUST_NANOS) return seen.value();
     Optional<Bucket.Head> h = bucket.head(path);
     if (heads.size() >= MAX_HELD) heads.clear();
     heads.put(path, new Seen<>(h, now));
     return h;
+  }
+
+  /**
+   * What was read: as it is within a second of the reading; up to ten seconds after, as it is while
+   * it is read again off the caller's thread, so that a busy path never waits for its refresh; null
+   * when older (read it now).
+   */
+  private <T> T fresh(Seen<T> seen, String what, Runnable refresh) {
+    if (seen == null) return null;
+    long age = nanoTime.getAsLong() - seen.at();
+    if (age < TRUST_NANOS) return seen.value();
+    if (age >= STALE_NANOS) return null;
+    if (underway.add(what)) {
+      try {
+        refreshing.execute(
+            () -> {
+              try {
+                refresh.run();
+              } finally {
+                underway.remove(what);
+              }
+            });
+      } catch (RejectedExecutionException closed) {
+        underway.remove(what);
+      }
+    }
+    return seen.value();
   }
 
   private static String generationKey(String dist, long id) {

@@ -42,7 +42,7 @@ nginx -c "$store_dir/run/nginx.conf" -p "$store_dir/run"
 rgw_port=18480
 S3_OSD_BACKEND=bluestore S3_STORE_BYTES=$((24 << 30)) \
   "$top/.ci/s3/start-s3.sh" "$store_dir/rgw" "$rgw_port" > "$store_dir/run/rgw.log" 2>&1 \
-  || { echo "FAILED: the object store did not start; see $store_dir/run/rgw.log" >&2; exit 1; }
+  || { echo "store: BENCHMARK RUN FAILED: the object store did not start; see $store_dir/run/rgw.log" >&2; exit 1; }
 serve_pids=()
 store_cleanup() {
   kill "${serve_pids[@]}" 2>/dev/null || true
@@ -55,7 +55,7 @@ wait_port "$nginx_port"
 set -a; source "$store_dir/rgw/s3.env"; set +a
 curl -sf -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
   -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$S3_ENDPOINT/bench" > /dev/null \
-  || { echo "FAILED: cannot make the bucket" >&2; exit 1; }
+  || { echo "store: BENCHMARK RUN FAILED: cannot make the bucket" >&2; exit 1; }
 
 failures="$store_dir/failures"
 : > "$failures"
@@ -151,7 +151,7 @@ echo "cold,node,1,$cold_node" >> "$csv"
 echo "cold,local,1,$cold_local" >> "$csv"
 
 if [[ -s "$failures" ]]; then
-  echo "!!! store: FAILED, no figures:" >&2
+  echo "store: BENCHMARK RUN FAILED, no figures:" >&2
   cat "$failures" >&2
   exit 1
 fi

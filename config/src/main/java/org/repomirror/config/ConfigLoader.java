@@ -90,8 +90,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * The {@code mirrors:} list: each item over the sync section, whose {@code root} and {@code
-   * report} are not taken (every mirror would share them).
+   * The {@code mirrors:} list: each item over the sync section, whose {@code root}, {@code report}
+   * and {@code store} are not taken (every mirror would share them).
    */
   private static List<MirrorConfig> readMirrors(
       JsonNode list, JsonNode sync, String yaml, String source) throws ConfigException {
@@ -108,7 +108,7 @@ public final class ConfigLoader {
       ObjectNode merged = MAPPER.createObjectNode();
       if (sync instanceof ObjectNode defaults) {
         merged.setAll(defaults);
-        merged.remove(List.of("root", "report"));
+        merged.remove(List.of("root", "report", "store"));
       }
       item = item.deepCopy();
       JsonNode name = item.remove("name");

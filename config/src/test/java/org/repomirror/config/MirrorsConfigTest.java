@@ -67,6 +67,31 @@ class MirrorsConfigTest {
   }
 
   @Test
+  void aMirrorsObjectStoreIsItsOwn() throws Exception {
+    String yaml =
+        """
+        sync:
+          store:
+            location: s3://mirrors/shared
+        mirrors:
+          - name: debian
+            root: /srv/state/debian
+            upstream: http://deb.example.org/debian/
+          - name: maemo
+            root: /srv/state/maemo
+            upstream: http://repository.maemo.org/
+            store:
+              location: s3://mirrors/maemo
+        """;
+    RepomirrorConfig config = ConfigLoader.parse(yaml, "m.yaml");
+    assertThat(config.mirror("debian").orElseThrow().sync().store())
+        .as("two mirrors publishing into one prefix would overwrite each other's dists")
+        .isNull();
+    assertThat(config.mirror("maemo").orElseThrow().sync().store().location())
+        .isEqualTo(URI.create("s3://mirrors/maemo"));
+  }
+
+  @Test
   void withoutAListTheSyncSectionIsTheOneMirror() throws Exception {
     RepomirrorConfig config =
         ConfigLoader.parse(

@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.repomirror.http.CachePolicy;
@@ -81,6 +82,10 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private HttpRequest fetchedFor;
 
   private ServedTree.Resolved fetched;
+
+  /** The entries of the folder fetched for a listing; else null. */
+  private List<ServedTree.Entry> fetchedEntries;
+
   private boolean responding;
   private boolean draining;
   private boolean stopped;
@@ -218,40 +223,67 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Whether answering a request would wait on the network: the tree has not got it at hand. */
+  /**
+   * Whether answering a request may wait on the network: the tree has not got it at hand, or it is
+   * a listing, or it is under a suite's dists folder, where pinning may ask for an older generation
+   * than the one at hand.
+   */
   private boolean mustFetch(HttpRequest request) {
     if (site.fetching() == null || request == fetchedFor) return false;
-    String path = relativePath(request);
-    return path != null && !tree.ready(path);
+    RequestPath path = requestPath(request);
+    if (path == null) return false;
+    String rel = path.relative();
+    return path.trailingSlash()
+        || rel.startsWith("dists/")
+        || rel.contains("/dists/")
+        || !tree.ready(rel);
   }
 
   /**
-   * Has the tree bring what a request names off the event loop; the request stays first in the
-   * queue and is answered, on the loop, once it is here.
+   * Has the tree bring what a request names off the event loop, pinning included; the request stays
+   * first in the queue and is answered, on the loop, once it is here. Nothing else of the
+   * connection runs meanwhile.
    */
   private void fetch(ChannelHandlerContext ctx, HttpRequest request) {
     responding = true;
     guard.busy(true);
-    String path = relativePath(request);
+    RequestPath path = requestPath(request);
+    java.net.InetAddress client = clientAddress(ctx);
     site.fetching()
         .execute(
             () -> {
-              ServedTree.Resolved found = tree.resolve(path);
-              ctx.executor()
-                  .execute(
-                      () -> {
-                        fetchedFor = request;
-                        fetched = found;
-                        responding = false;
-                        guard.busy(false);
-                        serveNext(ctx);
-                      });
+              ServedTree.Resolved found = ServedTree.MISSING;
+              List<ServedTree.Entry> entries = null;
+              try {
+                Optional<ServedTree.Resolved> pinned =
+                    pinning.resolve(pins, client, request.headers(), path);
+                found = pinned.isPresent() ? pinned.get() : tree.resolve(path.relative());
+                if (found instanceof ServedTree.Directory dir && path.trailingSlash()) {
+                  entries = tree.list(dir);
+                }
+              } catch (IOException | RuntimeException | Error e) {
+                log.warn("failed to resolve {}: {}", path.relative(), e.toString());
+                found = new ServedTree.Unavailable(e.toString());
+              } finally {
+                ServedTree.Resolved answer = found;
+                List<ServedTree.Entry> listed = entries;
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          fetchedFor = request;
+                          fetched = answer;
+                          fetchedEntries = listed;
+                          responding = false;
+                          guard.busy(false);
+                          serveNext(ctx);
+                        });
+              }
             });
   }
 
-  private static String relativePath(HttpRequest request) {
+  private static RequestPath requestPath(HttpRequest request) {
     try {
-      return RequestPath.parse(request.uri()).relative();
+      return RequestPath.parse(request.uri());
     } catch (RequestRejected e) {
       return null; // answered as such on the loop
     }
@@ -313,10 +345,11 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       log.debug("rejected {}: {}", request.uri(), e.getMessage());
       return x.error(HttpResponseStatus.valueOf(e.status()));
     }
-    Optional<ServedTree.Resolved> pinned = pinning.resolve(pins, clientAddress(ctx), headers, path);
     ServedTree.Resolved here = request == fetchedFor ? fetched : null;
     fetchedFor = null;
     fetched = null;
+    Optional<ServedTree.Resolved> pinned =
+        here != null ? Optional.empty() : pinning.resolve(pins, clientAddress(ctx), headers, path);
     return switch (pinned.isPresent()
         ? pinned.get()
         : here != null ? here : tree.resolve(path.relative())) {
@@ -334,12 +367,17 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
 
   private Exchange.Outcome serveListing(Exchange x, RequestPath path, ServedTree.Directory dir) {
     byte[] html;
+    List<ServedTree.Entry> listed = fetchedEntries;
+    fetchedEntries = null;
     try {
       String shown = path.segments().isEmpty() ? "/" : "/" + path.relative() + "/";
-      html = DirectoryListing.render(shown, tree.list(dir));
+      html = DirectoryListing.render(shown, listed != null ? listed : tree.list(dir));
     } catch (IOException e) {
       log.warn("cannot list {}: {}", dir.path(), e.toString());
-      return x.error(HttpResponseStatus.NOT_FOUND);
+      return x.error(
+          tree.waitsOnNetwork()
+              ? HttpResponseStatus.SERVICE_UNAVAILABLE
+              : HttpResponseStatus.NOT_FOUND);
     }
     DefaultFullHttpResponse response =
         new DefaultFullHttpResponse(

@@ -91,6 +91,7 @@ public final class RepoServer implements AutoCloseable {
     }
     this.config = config;
     this.accessLog = accessLog;
+    SslContext ssl = config.tls() == null ? null : sslContext(config);
     ServedTree tree =
         config.store() != null
             ? ServedTree.inStore(
@@ -98,7 +99,6 @@ public final class RepoServer implements AutoCloseable {
             : ServedTree.local(config.root(), System::nanoTime);
     this.tree = tree;
     this.fetching = tree.waitsOnNetwork() ? fetchingThreads() : null;
-    SslContext ssl = config.tls() == null ? null : sslContext(config);
     this.limiter = new ConnectionLimiter(config.maxConnections(), connections);
     this.metrics = new ServerMetrics(limiter);
     GenerationPinning pinning = pinning(config, tree);

@@ -169,6 +169,12 @@ class ObjectStoreSyncTest {
     Map<String, String> published = store.snapshot(bucket, "mirror/", 1000);
     Map<String, String> upstreamView = TreeSnapshot.served(upstream, true);
     assertThat(published).as("a pool file two suites share").containsKey(RealisticArchive.SHARED);
+    assertThat(published.keySet().stream().filter(k -> k.endsWith(".deb")).count())
+        .as("every package the suites name, from the pools they share")
+        .isEqualTo(
+            upstreamView.keySet().stream()
+                .filter(k -> k.endsWith(".deb") && k.contains("/pool/"))
+                .count());
     for (Map.Entry<String, String> e : published.entrySet()) {
       if (e.getKey().contains("/by-hash/")) continue; // made by the mirror for a legacy suite
       assertThat(e.getValue()).as(e.getKey()).isEqualTo(upstreamView.get(e.getKey()));

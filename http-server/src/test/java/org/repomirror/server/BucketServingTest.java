@@ -170,6 +170,20 @@ class BucketServingTest {
                   .build(),
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(again.statusCode()).isEqualTo(304);
+      // A folder that is a link, as dists/stable -> bookworm: followed below it, as on disk.
+      try (S3Client s3 = store.client()) {
+        s3.putObject(
+            b -> b.bucket(bucket).key("debian/downloads/sdk-2.0/notes.txt"),
+            software.amazon.awssdk.core.sync.RequestBody.fromString("notes"));
+        s3.putObject(
+            b ->
+                b.bucket(bucket)
+                    .key("debian/downloads/latest")
+                    .metadata(java.util.Map.of("symlink", "sdk-2.0")),
+            software.amazon.awssdk.core.sync.RequestBody.empty());
+      }
+      assertThat(new String(get(http, url(node) + "downloads/latest/notes.txt")))
+          .isEqualTo("notes");
       HttpResponse<byte[]> hidden =
           http.send(
               HttpRequest.newBuilder(URI.create(url(node) + ".repomirror/generations/")).build(),
@@ -195,9 +209,22 @@ class BucketServingTest {
       suite(upstreamRoot, "2.10-4"); // the upstream publishes a new hello
       sync(URI.create(url(upstream)), keyring, bucket);
 
+      // Past the second the node trusts the pointer it read: it reads it again meanwhile.
+      Thread.sleep(1200);
+      get(http, url(node) + "dists/stable/main/binary-amd64/Packages.gz");
+      Thread.sleep(1200); // the pointer read again, and the pinning's own second gone by
       assertThat(get(http, url(node) + "dists/stable/main/binary-amd64/Packages.gz"))
           .as("this client fetched the old Release: the old generation's index")
           .isEqualTo(packages);
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + node.adminAddress().getPort() + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body())
+          .as("answered from a generation older than the one the node serves now")
+          .containsPattern("repomirror_pinned_older_generation_requests_total [1-9]");
       try (RepoServer fresh = node(bucket, "node-b")) {
         assertThat(new String(get(http, url(fresh) + "dists/stable/InRelease")))
             .as("a node that never saw the old generation serves the new one")

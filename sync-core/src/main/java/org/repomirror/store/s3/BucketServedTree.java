@@ -90,8 +90,14 @@ public final class BucketServedTree implements ServedTree {
     } catch (IOException e) {
       return unavailable(e);
     } catch (UncheckedIOException e) {
-      return unavailable(e.getCause());
+      return new Unavailable(e.getCause().getMessage()); // counted where it was thrown
     }
+  }
+
+  /** A store failure nothing read before can stand in for: counted and logged, then thrown. */
+  private UncheckedIOException failed(IOException e) {
+    unavailable(e);
+    return new UncheckedIOException(e);
   }
 
   /**
@@ -115,6 +121,7 @@ public final class BucketServedTree implements ServedTree {
 
   private Resolved resolve(String path, int links) throws IOException {
     if (hidden(path)) return MISSING;
+    if (path.isEmpty()) return folder("", "");
     String dist = suiteOf(path);
     if (dist != null) {
       OptionalLong current = generation(dist);
@@ -127,7 +134,20 @@ public final class BucketServedTree implements ServedTree {
       }
     }
     Optional<Bucket.Head> head = head(path);
-    if (head.isEmpty()) return folder(path, path);
+    if (head.isEmpty()) {
+      Resolved folder = folder(path, path);
+      if (folder != MISSING || links >= MAX_LINKS_FOLLOWED) return folder;
+      // Below a folder that is a link (dists/stable -> bookworm), as a tree on disk follows it.
+      for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+        Optional<Bucket.Head> above = head(path.substring(0, slash));
+        if (above.isPresent() && above.get().linkTarget() != null) {
+          String target =
+              ObjectPaths.resolveLink(path.substring(0, slash), above.get().linkTarget());
+          return target == null ? MISSING : resolve(target + path.substring(slash), links + 1);
+        }
+      }
+      return MISSING;
+    }
     Bucket.Head h = head.get();
     if (h.linkTarget() != null) {
       if (links >= MAX_LINKS_FOLLOWED) return MISSING;
@@ -188,9 +208,10 @@ public final class BucketServedTree implements ServedTree {
               .map(OptionalLong::of)
               .orElse(OptionalLong.empty());
     } catch (IOException e) {
-      // the store did not answer: the last pointer read stands, if there was one
+      // the store did not answer: the last pointer read stands; with none, nothing can be said
       Seen<OptionalLong> seen = pointers.get(dist);
-      return seen != null ? seen.value() : OptionalLong.empty();
+      if (seen == null) throw failed(e);
+      return seen.value();
     }
     pointers.put(dist, new Seen<>(id, now));
     return id;
@@ -238,8 +259,14 @@ public final class BucketServedTree implements ServedTree {
 
   @Override
   public long generationsKept() {
+    List<String> known;
+    try {
+      known = suites();
+    } catch (UncheckedIOException e) {
+      return 0; // the store does not answer: the failures' count says so
+    }
     long kept = 0;
-    for (String dist : suites()) {
+    for (String dist : known) {
       try {
         kept += bucket.folders(BucketTree.GENERATIONS + Generations.key(dist) + "/").size();
       } catch (IOException e) {
@@ -316,7 +343,8 @@ public final class BucketServedTree implements ServedTree {
       return all;
     } catch (IOException e) {
       Seen<List<String>> seen = suites;
-      return seen != null ? seen.value() : List.of();
+      if (seen == null) throw failed(e); // else a suite's files would come from plain keys
+      return seen.value();
     }
   }
 

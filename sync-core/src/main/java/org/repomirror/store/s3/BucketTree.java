@@ -122,7 +122,7 @@ public final class BucketTree implements PublishedTree {
           String rel = o.path().substring(dist.length() + 1);
           if (!fresh.containsKey(rel)) kept.add(rel);
         });
-    for (String rel : kept) bucket.copy(dist + "/" + rel, generation + rel);
+    inParallel(kept, rel -> bucket.copy(dist + "/" + rel, generation + rel));
     writeAll(staged, s -> generation + below(dist, s.localPath()));
     String store = GENERATIONS + Generations.key(dist) + "/";
     CrashPoint.reached("generation-built");
@@ -268,7 +268,9 @@ public final class BucketTree implements PublishedTree {
           long size = Files.size(s.staged());
           String path = to.of(s);
           String etag = bucket.put(s.staged(), path, mtime);
-          catalog.placed(path, new BucketCatalog.Known(size, mtime, null), etag);
+          if (!path.startsWith(STATE)) {
+            catalog.placed(path, new BucketCatalog.Known(size, mtime, null), etag);
+          }
           Files.delete(s.staged());
           CrashPoint.reached("bucket-content");
         });

@@ -68,6 +68,7 @@ public final class ObjectCache {
     Files.createDirectories(objects);
     this.byKey =
         Caffeine.newBuilder()
+            .executor(Runnable::run) // its upkeep on the caller's thread: the bound holds at once
             .maximumWeight(Math.max(1, maxBytes >> 10))
             .<String, Cached>weigher(
                 (key, c) -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, c.head().size() >> 10)))
@@ -97,9 +98,10 @@ public final class ObjectCache {
     return Optional.of(resolved(key, c));
   }
 
-  /** Whether an object is here, whatever its ETag. */
+  /** Whether an object that is a file is here, whatever its ETag. */
   boolean has(String key) {
-    return byKey.getIfPresent(key) != null;
+    Cached c = byKey.getIfPresent(key);
+    return c != null && c.head().linkTarget() == null;
   }
 
   /** Whether an object is here with this ETag. */

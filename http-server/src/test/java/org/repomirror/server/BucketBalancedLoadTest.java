@@ -57,23 +57,10 @@ class BucketBalancedLoadTest {
                 Duration.ofHours(1),
                 List.of(Subnet.parse("127.0.0.1"))));
     return RepoServer.start(
-        new ServerConfig(
-            c.root(),
-            c.listen(),
-            c.adminListen(),
-            c.ioThreads(),
-            c.maxConnections(),
-            c.headerTimeout(),
-            c.idleTimeout(),
-            c.shutdownTimeout(),
-            c.metadataMaxAge(),
-            c.smallFileCache(),
-            c.accessLog(),
-            c.tls(),
-            c.pinning(),
+        TestServers.inStore(
+            c,
             new StoreConfig(
-                URI.create("s3://" + bucket + "/maemo"), store.endpoint(), null, null, null),
-            null),
+                URI.create("s3://" + bucket + "/maemo"), store.endpoint(), null, null, null)),
         log);
   }
 

@@ -85,22 +85,9 @@ class BucketServingTest {
   private RepoServer node(String bucket, String name, URI endpoint) throws Exception {
     ServerConfig c = TestServers.config(tmp.resolve(name));
     return RepoServer.start(
-        new ServerConfig(
-            tmp.resolve(name),
-            c.listen(),
-            c.adminListen(),
-            c.ioThreads(),
-            c.maxConnections(),
-            c.headerTimeout(),
-            c.idleTimeout(),
-            c.shutdownTimeout(),
-            c.metadataMaxAge(),
-            c.smallFileCache(),
-            c.accessLog(),
-            c.tls(),
-            c.pinning(),
-            new StoreConfig(URI.create("s3://" + bucket + "/debian"), endpoint, null, null, null),
-            null),
+        TestServers.inStore(
+            c,
+            new StoreConfig(URI.create("s3://" + bucket + "/debian"), endpoint, null, null, null)),
         new RecordingAccessLog());
   }
 
@@ -216,13 +203,8 @@ class BucketServingTest {
       assertThat(get(http, url(node) + "dists/stable/main/binary-amd64/Packages.gz"))
           .as("this client fetched the old Release: the old generation's index")
           .isEqualTo(packages);
-      HttpResponse<String> metrics =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + node.adminAddress().getPort() + "/metrics"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.body())
+      String metrics = metrics(http, node);
+      assertThat(metrics)
           .as("answered from a generation older than the one the node serves now")
           .containsPattern("repomirror_pinned_older_generation_requests_total [1-9]");
       try (RepoServer fresh = node(bucket, "node-b")) {
@@ -254,13 +236,8 @@ class BucketServingTest {
               HttpRequest.newBuilder(URI.create(url(node) + "dists/stable/InRelease")).build(),
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(down.statusCode()).as("not a 404: the file may well be there").isEqualTo(503);
-      HttpResponse<String> metrics =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + node.adminAddress().getPort() + "/metrics"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.body()).containsPattern("repomirror_store_failures_total [1-9]");
+      String metrics = metrics(http, node);
+      assertThat(metrics).containsPattern("repomirror_store_failures_total [1-9]");
 
       path.restore();
       assertThat(get(http, url(node) + "dists/stable/InRelease"))
@@ -322,6 +299,15 @@ class BucketServingTest {
     try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
+  }
+
+  private static String metrics(HttpClient http, RepoServer node) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.adminAddress().getPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static byte[] get(HttpClient http, String url) throws Exception {

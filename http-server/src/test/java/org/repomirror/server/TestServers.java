@@ -68,6 +68,26 @@ final class TestServers {
         null);
   }
 
+  /** The same configuration, serving what a sync published into an object store. */
+  static ServerConfig inStore(ServerConfig c, org.repomirror.config.StoreConfig store) {
+    return new ServerConfig(
+        c.root(),
+        c.listen(),
+        c.adminListen(),
+        c.ioThreads(),
+        c.maxConnections(),
+        c.headerTimeout(),
+        c.idleTimeout(),
+        c.shutdownTimeout(),
+        c.metadataMaxAge(),
+        c.smallFileCache(),
+        c.accessLog(),
+        c.tls(),
+        c.pinning(),
+        store,
+        null);
+  }
+
   static RepoServer start(Path root, AccessLog log) throws IOException {
     return RepoServer.start(config(root), log);
   }

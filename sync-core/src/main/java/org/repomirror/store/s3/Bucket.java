@@ -215,13 +215,7 @@ final class Bucket {
   Optional<Head> head(String path) throws IOException {
     try {
       HeadObjectResponse r = s3.headObject(b -> b.bucket(name).key(prefix + path));
-      String link = r.metadata().get(LINK);
-      return Optional.of(
-          new Head(
-              r.contentLength(),
-              r.eTag().replace("\"", ""),
-              mtime(r.metadata().get(MTIME), r.lastModified()),
-              link == null ? null : URLDecoder.decode(link, StandardCharsets.UTF_8)));
+      return Optional.of(headOf(r.contentLength(), r.eTag(), r.metadata(), r.lastModified()));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {
@@ -320,13 +314,7 @@ final class Bucket {
       Files.deleteIfExists(partial);
       var r = s3.getObject(b -> b.bucket(name).key(prefix + path), partial);
       Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      String link = r.metadata().get(LINK);
-      return Optional.of(
-          new Head(
-              r.contentLength(),
-              r.eTag().replace("\"", ""),
-              mtime(r.metadata().get(MTIME), r.lastModified()),
-              link == null ? null : URLDecoder.decode(link, StandardCharsets.UTF_8)));
+      return Optional.of(headOf(r.contentLength(), r.eTag(), r.metadata(), r.lastModified()));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (SdkException e) {
@@ -334,6 +322,17 @@ final class Bucket {
     } finally {
       Files.deleteIfExists(partial);
     }
+  }
+
+  /** What a HEAD or a GET said of an object, with the mirror's metadata read. */
+  private static Head headOf(
+      long size, String etag, Map<String, String> metadata, java.time.Instant stored) {
+    String link = metadata.get(LINK);
+    return new Head(
+        size,
+        etag.replace("\"", ""),
+        mtime(metadata.get(MTIME), stored),
+        link == null ? null : URLDecoder.decode(link, StandardCharsets.UTF_8));
   }
 
   private static long mtime(String meta, java.time.Instant stored) {

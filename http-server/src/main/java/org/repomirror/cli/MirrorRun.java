@@ -164,10 +164,6 @@ final class MirrorRun {
         c.upstream(), c.timeout(), c.connections(), c.pipeline(), Clock.systemUTC());
   }
 
-  private static S3Store s3Store(StoreConfig c) {
-    return new S3Store(c.location(), c.endpoint(), c.region(), c.pathStyle(), c.credentialsFile());
-  }
-
   /** Says who holds a mirror, rather than that its index is locked, when a sync runs on it. */
   private static void refuseWhileRunning(Path mirror) throws MirrorBusyException {
     Optional<String> running = SyncEngine.running(mirror);

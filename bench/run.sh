@@ -93,6 +93,22 @@ build() {
 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+# The sync scenarios' signed apt archive (Debian's size distribution), generated once per size:
+# sets files, scale and data (its folder: repo/, keyring.gpg) from FILES and SCALE, or their
+# --quick defaults.
+generated_archive() {
+  files="${FILES:-10000}"
+  scale="${SCALE:-1}"
+  $quick && { files="${FILES:-2000}"; scale="${SCALE:-0.1}"; }
+  data="$work/sync/data-$files-$scale"
+  if [[ ! -f "$data/keyring.gpg" ]]; then
+    rm -rf "$work/sync"/data-*
+    mkdir -p "$data"
+    "$JAVA_HOME/bin/java" -cp "$here/../bench/target/benchmarks.jar" org.repomirror.bench.GenerateRepository \
+      --out "$data" --files "$files" --seed 1 --scale "$scale" --sizes "$here/data/debian-bookworm-amd64-sizes.txt.gz"
+  fi
+}
+
 wait_port() {
   for _ in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0

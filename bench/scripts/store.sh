@@ -9,16 +9,7 @@
 need nginx wrk curl python3 bc
 
 store_dir="$work/store"
-files="${FILES:-10000}"
-scale="${SCALE:-1}"
-$quick && { files="${FILES:-2000}"; scale="${SCALE:-0.1}"; }
-data="$work/sync/data-$files-$scale"
-if [[ ! -f "$data/keyring.gpg" ]]; then
-  rm -rf "$work/sync"/data-*
-  mkdir -p "$data"
-  "$JAVA_HOME/bin/java" -cp "$here/../bench/target/benchmarks.jar" org.repomirror.bench.GenerateRepository \
-    --out "$data" --files "$files" --seed 1 --scale "$scale" --sizes "$here/data/debian-bookworm-amd64-sizes.txt.gz"
-fi
+generated_archive
 repo="$data/repo"
 total_bytes="$(du -sb "$repo" | cut -f1)"
 

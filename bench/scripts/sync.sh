@@ -7,16 +7,7 @@
 need nginx rsync apt-mirror debmirror wget python3 bc
 
 sync_dir="$work/sync"
-files="${FILES:-10000}"
-scale="${SCALE:-1}"
-$quick && { files="${FILES:-2000}"; scale="${SCALE:-0.1}"; }
-data="$sync_dir/data-$files-$scale"
-if [[ ! -f "$data/keyring.gpg" ]]; then
-  rm -rf "$sync_dir"/data-*
-  mkdir -p "$data"
-  "$JAVA_HOME/bin/java" -cp "$here/../bench/target/benchmarks.jar" org.repomirror.bench.GenerateRepository \
-    --out "$data" --files "$files" --seed 1 --scale "$scale" --sizes "$here/data/debian-bookworm-amd64-sizes.txt.gz"
-fi
+generated_archive
 repo="$data/repo"
 total_bytes="$(du -sb "$repo/pool" | cut -f1)"
 total_files="$(find "$repo" -type f | wc -l)"

@@ -80,6 +80,20 @@ final class AptLoad {
     r.write();
   }
 
+  /**
+   * Writes release {@code n} of both suites: the legacy one, and the modern one that both modern
+   * kinds of client read.
+   */
+  static void releaseBoth(Path upstream, int n, SigningKey key) throws Exception {
+    release(upstream, Variant.LEGACY, n, key);
+    release(upstream, Variant.BY_HASH, n, key);
+  }
+
+  /** The {@code sync} flags that name both suites. */
+  static List<String> bothDists() {
+    return List.of("--dist", Variant.LEGACY.dist(), "--dist", Variant.BY_HASH.dist());
+  }
+
   /** Publishes release {@code n} to the clients, however the setup does it. */
   @FunctionalInterface
   interface Publisher {
@@ -97,6 +111,14 @@ final class AptLoad {
   record Outcome(int runs, List<String> failures, int releasesSeen) {}
 
   /**
+   * Clients of one kind that reach the mirror one way, counted apart.
+   *
+   * @param name what the outcome is recorded as
+   * @param sourcesLine client {@code c}'s sources.list line, {@code c} counted from 0 in the group
+   */
+  record Group(String name, Variant variant, int clients, IntFunction<String> sourcesLine) {}
+
+  /**
    * Runs {@link #CLIENTS} clients, client {@code c} with {@code sourcesLine.apply(c)}, while {@code
    * publish} publishes releases 2 to {@code publishes + 1}, a second apart (so every file gets a
    * new mtime), then one more second against the last.
@@ -104,16 +126,33 @@ final class AptLoad {
   static Outcome run(
       Path work, Variant v, IntFunction<String> sourcesLine, int publishes, Publisher publish)
       throws Exception {
+    return run(work, List.of(new Group(v.name(), v, CLIENTS, sourcesLine)), publishes, publish)
+        .getFirst();
+  }
+
+  /**
+   * Runs every group's clients at once while {@code publish} publishes releases 2 to {@code
+   * publishes + 1}, a second apart (so every file gets a new mtime), then one more second against
+   * the last. The outcomes are in the groups' order.
+   */
+  static List<Outcome> run(Path work, List<Group> groups, int publishes, Publisher publish)
+      throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger runs = new AtomicInteger();
-    List<String> failures = new CopyOnWriteArrayList<>();
-    Set<String> releases = ConcurrentHashMap.newKeySet();
+    List<Tally> tallies = new ArrayList<>();
     List<Thread> clients = new ArrayList<>();
     try {
-      for (int c = 0; c < CLIENTS; c++) {
-        AptGet apt =
-            new AptGet(work.resolve("apt" + c), v.arch, List.of(sourcesLine.apply(c)), v.config);
-        clients.add(Thread.ofPlatform().start(() -> loop(apt, stop, runs, failures, releases)));
+      for (Group g : groups) {
+        Tally tally = new Tally();
+        tallies.add(tally);
+        for (int c = 0; c < g.clients(); c++) {
+          AptGet apt =
+              new AptGet(
+                  work.resolve("apt-" + g.name() + "-" + c),
+                  g.variant().arch,
+                  List.of(g.sourcesLine().apply(c)),
+                  g.variant().config);
+          clients.add(Thread.ofPlatform().start(() -> loop(apt, stop, tally)));
+        }
       }
       for (int n = 2; n <= publishes + 1; n++) {
         Thread.sleep(1100);
@@ -124,16 +163,20 @@ final class AptLoad {
       stop.set(true);
       for (Thread t : clients) t.join();
     }
-    return new Outcome(runs.get(), List.copyOf(failures), releases.size());
+    return tallies.stream()
+        .map(t -> new Outcome(t.runs.get(), List.copyOf(t.failures), t.releases.size()))
+        .toList();
+  }
+
+  /** What one group's clients lived through so far. */
+  private static final class Tally {
+    final AtomicInteger runs = new AtomicInteger();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    final Set<String> releases = ConcurrentHashMap.newKeySet();
   }
 
   /** One client: update and download until told to stop, or for at most three minutes. */
-  private static void loop(
-      AptGet apt,
-      AtomicBoolean stop,
-      AtomicInteger runs,
-      List<String> failures,
-      Set<String> releases) {
+  private static void loop(AptGet apt, AtomicBoolean stop, Tally tally) {
     long deadline = System.nanoTime() + CLIENT_DEADLINE_NANOS;
     while (!stop.get() && System.nanoTime() < deadline) {
       try {
@@ -142,21 +185,21 @@ final class AptLoad {
         AptGet.Result update = apt.run("-o", "Acquire::http::Dl-Limit=2", "update");
         if (update.exitCode() == 0) {
           for (Path r : apt.releases())
-            releases.add(SampleRepository.hex("SHA-256", Files.readAllBytes(r)));
+            tally.releases.add(SampleRepository.hex("SHA-256", Files.readAllBytes(r)));
         }
         List<String> download = new ArrayList<>(List.of("download"));
         for (int i = 0; i < PACKAGES; i++) download.add("pkg" + i);
         AptGet.Result got =
             update.exitCode() == 0 ? apt.run(download.toArray(String[]::new)) : update;
-        runs.incrementAndGet();
+        tally.runs.incrementAndGet();
         for (AptGet.Result r : List.of(update, got)) {
           if (r.exitCode() != 0 || FAILED.matcher(r.output()).find()) {
-            failures.add(r.output());
+            tally.failures.add(r.output());
             break;
           }
         }
       } catch (Throwable e) { // a failure of the harness is a failed run too, never a silent end
-        failures.add(e.toString());
+        tally.failures.add(e.toString());
       }
     }
   }

@@ -7,7 +7,9 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,12 +24,15 @@ import org.repomirror.testing.Nginx;
 import org.repomirror.testing.ObjectStore;
 import org.repomirror.testing.Reliability;
 import org.repomirror.testing.ScriptedUpstream;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Invariant 8 across machines: legacy apt clients loop on {@code update} and a download of every
- * package through a real nginx balancing them by address over two stateless serve nodes on one
- * bucket (a real Ceph RGW), while sync publishes {@value #PUBLISHES} times into the bucket with the
- * upstream flipping between two signed releases. Not one failed run.
+ * Invariant 8 across machines: real apt-get clients of every kind (legacy, modern with by-hash off
+ * and pipelining on, modern with by-hash) loop on {@code update} and a download of every package
+ * through a real nginx balancing them by address over two stateless serve nodes on one bucket (a
+ * real Ceph RGW), and by-hash apt reads the bucket straight from RGW's own endpoint, while sync
+ * publishes {@value #PUBLISHES} times into the bucket with the upstream flipping between two signed
+ * releases. Not one failed run.
  */
 class BucketBalancedLoadTest {
   private static final int PUBLISHES = 20;
@@ -65,61 +70,112 @@ class BucketBalancedLoadTest {
   }
 
   @Test
-  void legacyAptThroughABalancerOverTwoNodesNeverSeesAMismatchWhileReleasesFlip() throws Exception {
-    Variant v = Variant.LEGACY;
+  void aptThroughABalancerOverTwoNodesAndStraightFromTheStoreNeverSeesAMismatch() throws Exception {
     Path upstreamRoot = tmp.resolve("upstream");
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
-    AptLoad.release(upstreamRoot, v, 1, key);
+    AptLoad.releaseBoth(upstreamRoot, 1, key);
     String bucket = store.newBucket();
+    readableByAnyone(bucket);
     RecordingAccessLog logA = new RecordingAccessLog();
     RecordingAccessLog logB = new RecordingAccessLog();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-      String[] sync = {
-        "sync",
-        "--root",
-        tmp.resolve("sync-state").toString(),
-        "--store",
-        "s3://" + bucket + "/maemo",
-        "--s3-endpoint",
-        store.endpoint().toString(),
-        "--upstream",
-        upstream.uri().toString(),
-        "--dist",
-        v.dist(),
-        "--keyring",
-        keyring.toString()
-      };
+      List<String> sync =
+          new ArrayList<>(
+              List.of(
+                  "sync",
+                  "--root",
+                  tmp.resolve("sync-state").toString(),
+                  "--store",
+                  "s3://" + bucket + "/maemo",
+                  "--s3-endpoint",
+                  store.endpoint().toString(),
+                  "--upstream",
+                  upstream.uri().toString(),
+                  "--keyring",
+                  keyring.toString()));
+      sync.addAll(AptLoad.bothDists());
       assertThat(run(sync)).isZero();
+      List<Variant> variants = List.of(Variant.values());
       try (RepoServer a = node(bucket, "node-a", logA);
           RepoServer b = node(bucket, "node-b", logB);
           Nginx balancer =
-              Nginx.balance(List.of(origin(a), origin(b)), tmp.resolve("lb"), AptLoad.CLIENTS)) {
-        AptLoad.Outcome outcome =
+              Nginx.balance(
+                  List.of(origin(a), origin(b)),
+                  tmp.resolve("lb"),
+                  variants.size() * AptLoad.CLIENTS)) {
+        List<AptLoad.Group> groups = new ArrayList<>();
+        for (Variant v : variants) {
+          int first = groups.size() * AptLoad.CLIENTS; // the balancer's port for its first client
+          groups.add(
+              new AptLoad.Group(
+                  v.name().toLowerCase(Locale.ROOT),
+                  v,
+                  AptLoad.CLIENTS,
+                  c -> v.sourcesLine(keyring, balancer.uri(first + c))));
+        }
+        URI straight = URI.create(store.endpoint() + "/" + bucket + "/maemo/");
+        groups.add(
+            new AptLoad.Group(
+                "by_hash-straight",
+                Variant.BY_HASH,
+                1,
+                c -> Variant.BY_HASH.sourcesLine(keyring, straight)));
+        List<AptLoad.Outcome> outcomes =
             AptLoad.run(
                 tmp,
-                v,
-                c -> v.sourcesLine(keyring, balancer.uri(c)),
+                groups,
                 PUBLISHES,
                 n -> {
-                  AptLoad.release(upstreamRoot, v, n, key);
+                  AptLoad.releaseBoth(upstreamRoot, n, key);
                   assertThat(run(sync)).as("publish %d", n).isZero();
                 });
-        assertThat(outcome.failures()).as("failed runs of %d", outcome.runs()).isEmpty();
-        assertThat(outcome.runs()).as("client runs").isGreaterThanOrEqualTo(4 * AptLoad.CLIENTS);
-        assertThat(outcome.releasesSeen())
-            .as("different Releases the clients updated to: they followed the publishes")
-            .isGreaterThanOrEqualTo(3);
-        assertThat(logA.targets()).as("node a served its client").isNotEmpty();
-        assertThat(logB.targets()).as("node b served its client").isNotEmpty();
-        Reliability.record(
-            "consistency-legacy-bucket-balanced",
-            String.format(
-                "%d legacy apt-get runs (update, then a download of every package) by %d clients"
-                    + " through nginx balancing by address over two serve nodes on one Ceph RGW"
-                    + " bucket, while %d publishes into the bucket flipped the upstream between two"
-                    + " releases: 0 failed; %d different Releases updated to",
-                outcome.runs(), AptLoad.CLIENTS, PUBLISHES, outcome.releasesSeen()));
+        for (int i = 0; i < groups.size(); i++) {
+          AptLoad.Group g = groups.get(i);
+          AptLoad.Outcome outcome = outcomes.get(i);
+          assertThat(outcome.failures())
+              .as("%s: failed runs of %d", g.name(), outcome.runs())
+              .isEmpty();
+          assertThat(outcome.runs())
+              .as("%s: client runs", g.name())
+              .isGreaterThanOrEqualTo(4 * g.clients());
+          assertThat(outcome.releasesSeen())
+              .as("%s: different Releases updated to: the clients followed the publishes", g.name())
+              .isGreaterThanOrEqualTo(3);
+          Reliability.record(
+              "consistency-"
+                  + g.name().replace('_', '-')
+                  + (g.name().endsWith("straight") ? "-from-bucket" : "-bucket-balanced"),
+              String.format(
+                  "%d %s apt-get runs (update, then a download of every package) by %d clients %s,"
+                      + " beside the other kinds of client, while %d publishes into the bucket"
+                      + " flipped the upstream between two releases: 0 failed; %d different"
+                      + " Releases updated to",
+                  outcome.runs(),
+                  g.variant().name().toLowerCase(Locale.ROOT),
+                  g.clients(),
+                  g.name().endsWith("straight")
+                      ? "straight from the Ceph RGW endpoint"
+                      : "through nginx balancing by address over two serve nodes on one Ceph RGW"
+                          + " bucket",
+                  PUBLISHES,
+                  outcome.releasesSeen()));
+        }
+        assertThat(logA.targets()).as("node a served its clients").isNotEmpty();
+        assertThat(logB.targets()).as("node b served its clients").isNotEmpty();
       }
+    }
+  }
+
+  /** Lets anyone read the bucket's objects, as a bucket served to clients as it is would be. */
+  private static void readableByAnyone(String bucket) {
+    String policy =
+        """
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["*"]},
+          "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::%s/*"]}]}
+        """
+            .formatted(bucket);
+    try (S3Client s3 = store.client()) {
+      s3.putBucketPolicy(r -> r.bucket(bucket).policy(policy));
     }
   }
 
@@ -127,8 +183,9 @@ class BucketBalancedLoadTest {
     return URI.create("http://127.0.0.1:" + server.address().getPort() + "/");
   }
 
-  private static int run(String... args) {
+  private static int run(List<String> args) {
     StringWriter out = new StringWriter();
-    return Main.run(args, new PrintWriter(out, true), new PrintWriter(out, true));
+    return Main.run(
+        args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
   }
 }

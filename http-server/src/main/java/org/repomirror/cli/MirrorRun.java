@@ -95,11 +95,7 @@ final class MirrorRun {
       Upstream source = upstream(p, layout);
       refuseWhileRunning(p.mirror());
       StoreConfig store = p.config().store();
-      if (store != null) {
-        Files.writeString(layout.publishedIn(), store.location() + "\n");
-      } else {
-        Files.deleteIfExists(layout.publishedIn());
-      }
+      layout.recordPublishedIn(store);
       try (Index index = openIndex(layout);
           ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10);
           S3Client s3 = store != null ? S3Store.of(store).client() : null) {

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
@@ -51,19 +50,6 @@ final class StatusCommand implements Callable<Integer> {
         out().println("== mirror " + m.getKey() + ": " + m.getValue() + " ==");
       if (!Files.isDirectory(m.getValue())) {
         spec.commandLine().getErr().println("status: " + m.getValue() + " is not a directory");
-        if (first == ExitCodes.OK) first = ExitCodes.USAGE;
-        continue;
-      }
-      Optional<String> elsewhere = new MirrorLayout(m.getValue()).publishedElsewhere();
-      if (elsewhere.isPresent()) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "status: "
-                    + m.getValue()
-                    + " publishes into "
-                    + elsewhere.get()
-                    + "; status reads a tree on disk, and cannot yet read an object store");
         if (first == ExitCodes.OK) first = ExitCodes.USAGE;
         continue;
       }
@@ -115,8 +101,10 @@ final class StatusCommand implements Callable<Integer> {
 
   /** A mirror's status; null after saying why it cannot be read. */
   private MirrorStatus read(Path mirror) throws java.io.IOException {
-    try (Index index = Index.openReadOnly(new MirrorLayout(mirror).index())) {
-      return MirrorStatus.read(mirror, index, runs, SyncEngine.running(mirror).orElse(null));
+    try (Index index = Index.openReadOnly(new MirrorLayout(mirror).index());
+        OpenedTree tree = OpenedTree.of(mirror)) {
+      return MirrorStatus.read(
+          tree.files(), mirror, index, runs, SyncEngine.running(mirror).orElse(null));
     } catch (IndexException e) {
       spec.commandLine().getErr().println("status: " + e.getMessage());
       return null;

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
@@ -20,18 +19,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code repomirror verify}: proves the mirror on disk is what was verified and recorded. */
+/**
+ * {@code repomirror verify}: proves the published tree, on disk or in a bucket, is what was
+ * verified and recorded.
+ */
 @Command(
     name = "verify",
-    header = "Prove the mirror on disk intact, down to each suite's signature.",
+    header = "Prove the mirror intact, down to each suite's signature.",
     mixinStandardHelpOptions = true,
     headerHeading = "%n",
     descriptionHeading = "%n",
     optionListHeading = "%nOptions:%n",
     description = {
-      "Compare the mirror on disk with its index (size and mtime; every byte with --full), list files nobody recorded, and check each suite's chain signature -> Release -> indexes -> files. Lists every mismatched, missing and unexpected file.",
+      "Compare the mirror's published tree (on disk, or in the object store it publishes into) with its index (size and mtime; every byte with --full), list files nobody recorded, and check each suite's chain signature -> Release -> indexes -> files. Lists every mismatched, missing and unexpected file.",
       "",
-      "Exit codes: 0 intact, 1 damage found, 2 usage, 3 the files are intact but a suite's signature does not verify with the keyring given, 4 cannot read the index."
+      "Exit codes: 0 intact, 1 damage found, 2 usage, 3 the files are intact but a suite's signature does not verify with the keyring given, 4 cannot read the index or the object store."
     })
 final class VerifyCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -120,14 +122,6 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int verify(Mirror m, int threads) throws IOException, InterruptedException {
     if (!Files.isDirectory(m.root())) return usage(m.root() + " is not a directory");
-    Optional<String> elsewhere = new MirrorLayout(m.root()).publishedElsewhere();
-    if (elsewhere.isPresent()) {
-      return usage(
-          m.root()
-              + " publishes into "
-              + elsewhere.get()
-              + "; verify reads a tree on disk, and cannot yet read an object store");
-    }
     ReleaseVerifier signatures = null;
     if (m.keyring() != null) {
       try {
@@ -139,10 +133,21 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     VerifyReport result;
-    try (Index index = Index.openReadOnly(new MirrorLayout(m.root()).index())) {
-      result = new TreeVerifier(m.root(), index, signatures, full, threads).run();
+    try (Index index = Index.openReadOnly(new MirrorLayout(m.root()).index());
+        OpenedTree tree = OpenedTree.of(m.root())) {
+      try {
+        result = new TreeVerifier(tree.files(), index, signatures, full, threads).run();
+      } catch (IOException e) {
+        spec.commandLine()
+            .getErr()
+            .println("verify: cannot read " + tree.files().where() + ": " + IoErrors.describe(e));
+        return ExitCodes.ABORTED;
+      }
     } catch (IndexException e) {
       spec.commandLine().getErr().println("verify: " + e.getMessage());
+      return ExitCodes.ABORTED;
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("verify: " + IoErrors.describe(e));
       return ExitCodes.ABORTED;
     }
     spec.commandLine().getOut().print(result.summary());

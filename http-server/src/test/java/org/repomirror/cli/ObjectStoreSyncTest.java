@@ -103,20 +103,21 @@ class ObjectStoreSyncTest {
     assertThat(second.path("filesFetched").asLong()).as("a second sync converged").isZero();
     assertThat(store.snapshot(bucket, "mirror/", 1000)).isEqualTo(expected);
 
-    for (String command : List.of("verify", "status")) {
-      Cli.Run r = Cli.run(command, "--root", root.toString());
-      assertThat(r.code()).as(r.all()).isEqualTo(ExitCodes.USAGE);
-      assertThat(r.err())
-          .contains(root + " publishes into s3://" + bucket + "/mirror")
-          .contains("cannot yet read an object store");
-    }
+    // The root knows where it publishes: verify, status and the final sync read the bucket.
+    Cli.Run status = Cli.run("status", "--root", root.toString());
+    assertThat(status.code()).as(status.all()).isZero();
+    for (String dist : RealisticArchive.DISTS) assertThat(status.out()).contains(dist);
+    assertThat(status.out())
+        .as("each suite's Release read from the bucket")
+        .doesNotContain("(unreadable)");
+    Cli.Run verified =
+        Cli.run("verify", "--root", root.toString(), "--full", "--keyring", keyring.toString());
+    assertThat(verified.code()).as(verified.all()).isZero();
     List<String> last = new ArrayList<>(List.of("sync", "--final"));
     last.addAll(options);
     Cli.Run finalSync = Cli.run(last);
-    assertThat(finalSync.code()).as(finalSync.all()).isNotZero();
-    assertThat(finalSync.err())
-        .contains("cannot yet read an object store")
-        .contains("nothing was synced");
+    assertThat(finalSync.code()).as(finalSync.all()).isZero();
+    assertThat(finalSync.out()).contains("verdict: identical").doesNotContain("difference:");
 
     try (S3Client s3 = store.client()) {
       for (String dist : RealisticArchive.DISTS) {
@@ -140,7 +141,47 @@ class ObjectStoreSyncTest {
             .as("%s's generation %s holds its %s", dist, id, release)
             .isEqualTo(Files.readAllBytes(upstream.resolve(dist + "/" + release)));
       }
+      verifyFindsDamageInTheBucket(s3, bucket, root);
     }
+  }
+
+  /**
+   * An object replaced by other bytes of its size and metadata, one deleted and one put there by
+   * hand: verify names each, reading the bucket from the root alone.
+   */
+  private static void verifyFindsDamageInTheBucket(S3Client s3, String bucket, Path root)
+      throws Exception {
+    List<String> debs = new ArrayList<>();
+    s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("mirror/"))
+        .contents()
+        .forEach(
+            o -> {
+              if (o.key().endsWith(".deb") && o.size() > 0) debs.add(o.key());
+            });
+    assertThat(debs).hasSizeGreaterThanOrEqualTo(2);
+    String damaged = debs.get(0);
+    String deleted = debs.get(1);
+    var head = s3.headObject(b -> b.bucket(bucket).key(damaged));
+    byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(damaged)).asByteArray();
+    bytes[bytes.length / 2] ^= 1;
+    s3.putObject(
+        b -> b.bucket(bucket).key(damaged).metadata(head.metadata()),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+    s3.deleteObject(b -> b.bucket(bucket).key(deleted));
+    s3.putObject(
+        b -> b.bucket(bucket).key("mirror/pool/stray.deb"),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(new byte[] {1, 2, 3}));
+
+    Cli.Run fast = Cli.run("verify", "--root", root.toString());
+    assertThat(fast.code()).as(fast.all()).isEqualTo(ExitCodes.PROBLEMS);
+    assertThat(fast.out())
+        .contains(deleted.substring("mirror/".length()))
+        .contains("pool/stray.deb")
+        .as("same size and mtime: only --full reads the bytes")
+        .doesNotContain(damaged.substring("mirror/".length()));
+    Cli.Run full = Cli.run("verify", "--root", root.toString(), "--full");
+    assertThat(full.code()).as(full.all()).isEqualTo(ExitCodes.PROBLEMS);
+    assertThat(full.out()).contains(damaged.substring("mirror/".length()));
   }
 
   /** Moving a local mirror into a bucket, as docs/OPERATIONS.md says: a sync from it. */
@@ -179,6 +220,23 @@ class ObjectStoreSyncTest {
       if (e.getKey().contains("/by-hash/")) continue; // made by the mirror for a legacy suite
       assertThat(e.getValue()).as(e.getKey()).isEqualTo(upstreamView.get(e.getKey()));
     }
+
+    // The sync node loses its disk: a new root, with nothing but the bucket and the config.
+    Path fresh = tmp.resolve("state-apt-new-node");
+    JsonNode again = sync(options(bucket, fresh, "apt"), "apt-new-node");
+    List<String> fetchedAgain = new ArrayList<>();
+    again.path("changes").forEach(c -> fetchedAgain.add(c.path("path").asText()));
+    assertThat(fetchedAgain)
+        .as(
+            "the index kept in the bucket loaded: only the Release files fetched again (what the"
+                + " upstream said of them, for a conditional GET, stays on the old node)")
+        .isNotEmpty()
+        .allMatch(p -> p.matches(".*/(InRelease|Release|Release\\.gpg)"));
+    assertThat(again.path("failures")).isEmpty();
+    assertThat(store.snapshot(bucket, "mirror/", 1000)).isEqualTo(published);
+    Cli.Run verified =
+        Cli.run("verify", "--root", fresh.toString(), "--keyring", keyring.toString());
+    assertThat(verified.code()).as(verified.all()).isZero();
   }
 
   private static JsonNode sync(List<String> options, String name) throws Exception {

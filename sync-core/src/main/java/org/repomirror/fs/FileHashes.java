@@ -42,7 +42,12 @@ public final class FileHashes {
     return hex(in, algorithm, n -> {});
   }
 
-  private static String hex(InputStream in, HashAlgorithm algorithm, LongConsumer hashed)
+  /**
+   * The lowercase hex checksum of what a stream holds; the stream is read to its end.
+   *
+   * @param hashed hears of each block's bytes as they are hashed, for a rate
+   */
+  public static String hex(InputStream in, HashAlgorithm algorithm, LongConsumer hashed)
       throws IOException {
     MessageDigest d = algorithm.newDigest();
     byte[] buffer = BUFFERS.get();

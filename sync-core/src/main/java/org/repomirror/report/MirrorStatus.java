@@ -3,8 +3,10 @@ package org.repomirror.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.stream.Stream;
 import org.repomirror.debian.ReleaseFile;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
+import org.repomirror.store.PublishedFiles;
 import org.repomirror.trust.ReleaseVerifier;
 
 /**
@@ -42,9 +45,12 @@ public record MirrorStatus(
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
+   * @param published the tree the mirror publishes, where each suite's Release is read
+   * @param root the mirror's root: its state, quarantine and disk
    * @param syncInProgress the sync running now, as it names itself, or null when none is
    */
-  public static MirrorStatus read(Path root, Index index, int lastRuns, String syncInProgress)
+  public static MirrorStatus read(
+      PublishedFiles published, Path root, Index index, int lastRuns, String syncInProgress)
       throws IOException {
     List<RunRecord> runs = new ArrayList<>();
     for (String json : index.runs(lastRuns)) runs.add(RunRecord.parse(json));
@@ -59,7 +65,12 @@ public record MirrorStatus(
           bytes += r.get().size();
         }
       }
-      suites.add(new Suite(dist, releaseDate(root, dist), files, bytes));
+      suites.add(
+          new Suite(
+              dist,
+              publishedReleaseDate(published, dist).map(Object::toString).orElse(null),
+              files,
+              bytes));
     }
     long[] totals = new long[2];
     index.forEachFile(
@@ -82,18 +93,17 @@ public record MirrorStatus(
         store.getTotalSpace());
   }
 
-  private static String releaseDate(Path root, String dist) {
-    return publishedReleaseDate(root, dist).map(Object::toString).orElse(null);
-  }
-
-  /** The Date of a suite's served InRelease (or Release), or empty when unreadable. */
-  static Optional<java.time.Instant> publishedReleaseDate(Path root, String dist) {
+  /** The Date of a suite's published InRelease (or Release), or empty when unreadable. */
+  static Optional<java.time.Instant> publishedReleaseDate(PublishedFiles published, String dist) {
     try {
-      Path in = root.resolve(dist + "/InRelease");
-      byte[] text =
-          Files.exists(in)
-              ? ReleaseVerifier.unverifiedText(Files.readAllBytes(in))
-              : Files.readAllBytes(root.resolve(dist + "/Release"));
+      byte[] text;
+      try (InputStream in = published.open(dist + "/InRelease")) {
+        text = ReleaseVerifier.unverifiedText(in.readAllBytes());
+      } catch (NoSuchFileException e) {
+        try (InputStream in = published.open(dist + "/Release")) {
+          text = in.readAllBytes();
+        }
+      }
       return ReleaseFile.parse(text).date();
     } catch (Exception e) {
       return Optional.empty(); // status reports; verify judges

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import org.repomirror.index.Index;
+import org.repomirror.store.PublishedFiles;
 
 /**
  * The sync's state in the Prometheus text format, read from each mirror's index and served tree:
@@ -103,7 +104,8 @@ public final class SyncMetricsText {
           sample("last_outcome", join(labels, "outcome=\"" + escape(s.outcome()) + "\""), 1);
         });
     for (String dist : index.suites()) {
-      Optional<Instant> date = MirrorStatus.publishedReleaseDate(m.root(), dist);
+      Optional<Instant> date =
+          MirrorStatus.publishedReleaseDate(PublishedFiles.inFolder(m.root()), dist);
       if (date.isEmpty()) continue;
       sample(
           "release_age_seconds",

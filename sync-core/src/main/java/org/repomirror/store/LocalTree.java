@@ -83,6 +83,11 @@ public final class LocalTree implements PublishedTree, ServedTree {
   }
 
   @Override
+  public PublishedFiles files() {
+    return PublishedFiles.inFolder(root);
+  }
+
+  @Override
   public InputStream open(String path) throws IOException {
     return Files.newInputStream(root.resolve(path));
   }

@@ -38,6 +38,9 @@ public interface PublishedTree extends DiskView {
    *
    * @throws NoSuchFileException when there is none at the path
    */
+  /** The tree as {@code verify} reads it. */
+  PublishedFiles files();
+
   InputStream open(String path) throws IOException;
 
   /** A published file's bytes, or empty when there is none at the path. */
@@ -107,6 +110,20 @@ public interface PublishedTree extends DiskView {
    * @return how many leftovers were removed
    */
   int recoverGenerations() throws IOException;
+
+  /**
+   * Keeps a copy of the index beside the tree, for a tree the sync node does not hold (a bucket): a
+   * sync node that lost its index loads it rather than fetch the tree again. A tree on the sync
+   * node's own disk keeps none: its index lives beside it.
+   *
+   * @param copy the copy, a local file
+   */
+  default void keepIndex(Path copy) throws IOException {}
+
+  /** The copy of the index kept beside the tree, opened; empty when there is none. */
+  default Optional<InputStream> keptIndex() throws IOException {
+    return Optional.empty();
+  }
 
   /** Deletes published files, and the folders that leaves empty, as rsync --delete does. */
   void delete(List<String> paths) throws IOException;

@@ -1,7 +1,6 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +20,7 @@ import org.repomirror.run.Phase;
 import org.repomirror.run.Ticker;
 import org.repomirror.source.UpdateLocks;
 import org.repomirror.source.Upstream;
+import org.repomirror.store.PublishedFiles;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.tree.TreeOutcome;
 import org.repomirror.tree.TreeResult;
@@ -74,11 +74,11 @@ final class FinalSync {
   }
 
   /**
-   * Everything the run wrote re-read from disk and hashed, each suite's chain from its signature
-   * down; and a verdict that lists every difference.
+   * Everything the run wrote read again from the published tree and hashed, each suite's chain from
+   * its signature down; and a verdict that lists every difference.
    */
   static SyncReport.FinalReport verdict(
-      Path root,
+      PublishedFiles published,
       Index index,
       RunLedger ledger,
       ReleaseVerifier verifier,
@@ -93,7 +93,11 @@ final class FinalSync {
     try (Ledger.Timing t = ledger.time(Phase.VERIFY)) {
       proof =
           TreeVerifier.ofTouched(
-                  root, index, verifier, 2 * Runtime.getRuntime().availableProcessors(), touched)
+                  published,
+                  index,
+                  verifier,
+                  2 * Runtime.getRuntime().availableProcessors(),
+                  touched)
               .run();
     }
     List<String> differences = differences(f, ledger.failures(), proof);

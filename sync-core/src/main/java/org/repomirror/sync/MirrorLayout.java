@@ -1,9 +1,15 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.repomirror.config.StoreConfig;
 import org.repomirror.report.TraceFile;
 import org.repomirror.tree.format.Manifest;
 
@@ -58,19 +64,59 @@ public record MirrorLayout(Path root) {
   }
 
   /**
-   * Where the mirror publishes when not into its root: the sync writes the object store's location
-   * here, so that the commands that read a tree on disk know the root holds only state.
+   * Where the mirror publishes when not into its root: the sync writes the object store it
+   * publishes into here (where it is and how to reach it, never a secret), so that the commands
+   * that read the published tree find it from the root alone.
    */
   public Path publishedIn() {
     return state().resolve("published-in");
   }
 
-  /** The object store a mirror publishes into, when its last sync said so; else empty. */
-  public Optional<String> publishedElsewhere() {
+  /**
+   * Notes the object store the mirror publishes into, or that it publishes into its root (null).
+   * The first line is the location; {@code key value} lines follow.
+   */
+  public void recordPublishedIn(StoreConfig store) throws IOException {
+    if (store == null) {
+      Files.deleteIfExists(publishedIn());
+      return;
+    }
+    StringBuilder s = new StringBuilder(store.location() + "\n");
+    if (store.endpoint() != null) s.append("endpoint ").append(store.endpoint()).append('\n');
+    s.append("region ").append(store.region()).append('\n');
+    s.append("path-style ").append(store.pathStyle()).append('\n');
+    if (store.credentialsFile() != null) {
+      s.append("credentials-file ").append(store.credentialsFile()).append('\n');
+    }
+    Files.writeString(publishedIn(), s);
+  }
+
+  /** The object store the mirror publishes into, as its last sync noted; else empty. */
+  public Optional<StoreConfig> publishedElsewhere() throws IOException {
+    List<String> lines;
     try {
-      return Optional.of(Files.readString(publishedIn()).strip());
-    } catch (IOException e) {
+      lines = Files.readAllLines(publishedIn());
+    } catch (NoSuchFileException e) {
       return Optional.empty();
+    }
+    Map<String, String> fields = new HashMap<>();
+    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      int space = line.indexOf(' ');
+      if (space > 0) fields.put(line.substring(0, space), line.substring(space + 1).strip());
+    }
+    try {
+      return Optional.of(
+          new StoreConfig(
+              URI.create(lines.isEmpty() ? "" : lines.getFirst().strip()),
+              fields.containsKey("endpoint") ? URI.create(fields.get("endpoint")) : null,
+              fields.get("region"),
+              fields.containsKey("path-style") ? Boolean.valueOf(fields.get("path-style")) : null,
+              fields.containsKey("credentials-file")
+                  ? Path.of(fields.get("credentials-file"))
+                  : null));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(
+          publishedIn() + ": not a store this version can read: " + e.getMessage());
     }
   }
 

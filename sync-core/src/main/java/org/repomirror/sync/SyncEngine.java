@@ -1,7 +1,10 @@
 package org.repomirror.sync;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +20,9 @@ import org.repomirror.apt.Dists;
 import org.repomirror.apt.ReleaseFetcher;
 import org.repomirror.apt.SuiteReleases;
 import org.repomirror.fs.FileStore;
+import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
+import org.repomirror.index.IndexSnapshot;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.publish.PublishIntents;
 import org.repomirror.publish.Sweep;
@@ -32,6 +37,7 @@ import org.repomirror.run.RunProgress;
 import org.repomirror.run.Ticker;
 import org.repomirror.source.Upstream;
 import org.repomirror.store.LocalTree;
+import org.repomirror.store.PublishedFiles;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.Staging;
 import org.repomirror.transfer.StagingContents;
@@ -161,11 +167,6 @@ public final class SyncEngine {
    * @throws IOException when the disk fails: the published tree is intact
    */
   public SyncReport run() throws IOException, InterruptedException {
-    if (finalSync && store != null) {
-      throw new IOException(
-          "the final sync's verdict reads the published tree from disk, and cannot yet read an"
-              + " object store's; nothing was synced");
-    }
     Instant started = clock.instant();
     try (MirrorLock lock = MirrorLock.take(layout, started)) {
       try {
@@ -241,14 +242,53 @@ public final class SyncEngine {
     SyncReport report =
         Reports.sync(run.ledger(), apt, treeRun.report(), swept, o, context(started, apt));
     RunRecords.record(index, report, mode());
+    if (store != null) keepIndex();
     return report;
   }
 
+  /**
+   * Leaves a copy of the index beside a tree this node does not hold. A copy that cannot be written
+   * fails nothing: what the run published is in place, and the next run writes the copy again.
+   */
+  private void keepIndex() {
+    Path copy = layout.staging().resolve(".index.gz");
+    try {
+      Files.createDirectories(copy.getParent());
+      try (OutputStream out = Files.newOutputStream(copy)) {
+        IndexSnapshot.write(index, out);
+      }
+      store.keepIndex(copy);
+    } catch (IOException e) {
+      log.warn("the copy of the index beside the tree was not updated: {}", IoErrors.describe(e));
+    } finally {
+      try {
+        Files.deleteIfExists(copy);
+      } catch (IOException e) {
+        log.debug("cannot delete {}", copy, e);
+      }
+    }
+  }
+
   private void recover(Run run) throws IOException {
+    if (store != null && index.suites().isEmpty()) loadKeptIndex();
     int rolledBack = run.published().recoverGenerations();
     if (rolledBack > 0) log.info("rolled back {} leftovers of an interrupted switch", rolledBack);
     int recovered = PublishIntents.recover(run.published(), index, run.started());
     if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
+  }
+
+  /**
+   * Loads the copy of the index kept beside a tree this node does not hold, into an index that has
+   * no suite (a new sync node, or one that lost its disk): the files in the tree are then known as
+   * they were published, and only what changed upstream since is fetched.
+   */
+  private void loadKeptIndex() throws IOException {
+    Optional<InputStream> kept = store.keptIndex();
+    if (kept.isEmpty()) return;
+    try (InputStream in = kept.get()) {
+      long files = IndexSnapshot.load(in, index);
+      log.info("loaded the index kept beside the tree: {} files", files);
+    }
   }
 
   /**
@@ -311,7 +351,12 @@ public final class SyncEngine {
     if (finalSync && !f.apt().trustFailure()) {
       verdict =
           FinalSync.verdict(
-              layout.root(), index, run.ledger(), verifier.orElse(null), f, clock.instant());
+              store != null ? store.files() : PublishedFiles.inFolder(layout.root()),
+              index,
+              run.ledger(),
+              verifier.orElse(null),
+              f,
+              clock.instant());
     }
     RunOutcomes.Findings findings =
         new RunOutcomes.Findings(

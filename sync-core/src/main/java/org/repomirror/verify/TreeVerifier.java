@@ -2,13 +2,7 @@ package org.repomirror.verify;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,20 +21,21 @@ import org.repomirror.debian.FormatException;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.IndexVariants;
 import org.repomirror.debian.ReleaseFile;
-import org.repomirror.fs.FileHashes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 import org.repomirror.run.Ticker;
+import org.repomirror.store.PublishedFiles;
 import org.repomirror.trust.ReleaseVerifier;
 import org.repomirror.trust.TrustException;
 
 /**
- * Proves a mirror intact: the disk against the index (size and mtime, or every byte re-hashed in
- * parallel with {@code full}), the disk for files nobody recorded, and each mirrored suite's chain
- * signature → Release → indexes → files. Reads only; safe while the server runs.
+ * Proves a mirror intact: its published tree, on disk or in a bucket, against the index (size and
+ * mtime, or every byte re-hashed in parallel with {@code full}), the tree for files nobody
+ * recorded, and each mirrored suite's chain signature → Release → indexes → files. Reads only; safe
+ * while the server runs.
  */
 public final class TreeVerifier {
-  private final Path root;
+  private final PublishedFiles tree;
   private final Index index;
   private final ReleaseVerifier signatures;
   private final boolean full;
@@ -61,8 +56,8 @@ public final class TreeVerifier {
    * @param full re-hash every file rather than compare size and mtime
    */
   public TreeVerifier(
-      Path root, Index index, ReleaseVerifier signatures, boolean full, int threads) {
-    this(root, index, signatures, full, threads, Set.of(), false);
+      PublishedFiles tree, Index index, ReleaseVerifier signatures, boolean full, int threads) {
+    this(tree, index, signatures, full, threads, Set.of(), false);
   }
 
   /**
@@ -72,12 +67,16 @@ public final class TreeVerifier {
    * @param touched the paths the sync wrote
    */
   public static TreeVerifier ofTouched(
-      Path root, Index index, ReleaseVerifier signatures, int threads, Set<String> touched) {
-    return new TreeVerifier(root, index, signatures, false, threads, touched, true);
+      PublishedFiles tree,
+      Index index,
+      ReleaseVerifier signatures,
+      int threads,
+      Set<String> touched) {
+    return new TreeVerifier(tree, index, signatures, false, threads, touched, true);
   }
 
   private TreeVerifier(
-      Path root,
+      PublishedFiles tree,
       Index index,
       ReleaseVerifier signatures,
       boolean full,
@@ -86,7 +85,7 @@ public final class TreeVerifier {
       boolean touchedOnly) {
     this.alwaysHash = alwaysHash;
     this.touchedOnly = touchedOnly;
-    this.root = root;
+    this.tree = tree;
     this.index = index;
     this.signatures = signatures;
     this.full = full;
@@ -98,8 +97,10 @@ public final class TreeVerifier {
     if (touchedOnly) {
       checkTouchedFiles();
     } else {
-      checkRecordedFiles();
+      // The listing first: a tree that cannot be listed (a store out of reach) aborts the run
+      // rather than failing each file.
       checkForUnexpectedFiles();
+      checkRecordedFiles();
     }
     List<String> suites = new ArrayList<>();
     for (String dist : index.suites()) {
@@ -174,18 +175,20 @@ public final class TreeVerifier {
 
   private void check(FileRecord r) {
     files.incrementAndGet();
-    Path p = root.resolve(r.path());
     try {
-      BasicFileAttributes a =
-          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      Optional<PublishedFiles.Entry> found = tree.entry(r.path());
+      if (found.isEmpty()) {
+        problem("missing", r.path(), "recorded in the index, not in " + tree.where());
+        return;
+      }
+      PublishedFiles.Entry a = found.get();
       if (r.isLink()) {
-        String target = a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : null;
-        if (!r.linkTarget().equals(target)) {
+        if (!r.linkTarget().equals(a.linkTarget())) {
           problem("mismatch", r.path(), "should be a link to " + r.linkTarget());
         }
         return;
       }
-      if (!a.isRegularFile()) {
+      if (!a.regularFile()) {
         problem("mismatch", r.path(), "not a regular file");
         return;
       }
@@ -197,54 +200,36 @@ public final class TreeVerifier {
             r.hashes().get(HashAlgorithm.SHA256).isPresent()
                 ? HashAlgorithm.SHA256
                 : r.hashes().strongest();
-        String actual = hash(p, alg);
+        String actual = tree.hash(r.path(), alg, bytesHashed::addAndGet);
         if (!actual.equals(r.hashes().get(alg).orElseThrow())) {
           problem(
               "mismatch",
               r.path(),
               alg + " " + actual + ", the index says " + r.hashes().get(alg).orElseThrow());
         }
-      } else if (a.lastModifiedTime().toMillis() != r.mtimeMillis()) {
+      } else if (a.mtimeMillis() != r.mtimeMillis()) {
         problem("mismatch", r.path(), "modified since it was mirrored (mtime changed)");
       }
     } catch (NoSuchFileException e) {
-      problem("missing", r.path(), "recorded in the index, not on disk");
+      problem("missing", r.path(), "recorded in the index, not in " + tree.where());
     } catch (IOException e) {
       problem("unreadable", r.path(), e.toString());
     }
   }
 
-  private String hash(Path p, HashAlgorithm alg) throws IOException {
-    return FileHashes.hex(p, alg, bytesHashed::addAndGet);
-  }
-
-  /** Files on disk that the index does not know: left by hand, or by a bug. */
+  /** Files in the tree that the index does not know: left by hand, or by a bug. */
   private void checkForUnexpectedFiles() throws IOException {
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            String rel = relative(dir);
-            return rel.startsWith(".") || rel.contains("/.") || rel.equals("project/repomirror")
-                ? FileVisitResult.SKIP_SUBTREE
-                : FileVisitResult.CONTINUE;
+    tree.forEachPath(
+        rel -> {
+          if (rel.contains("/.")
+              || rel.startsWith("project/repomirror/")
+              || rel.startsWith("project/trace/")) {
+            return;
           }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            String rel = relative(file);
-            if (rel.startsWith(".") || rel.contains("/.") || rel.startsWith("project/trace/")) {
-              return FileVisitResult.CONTINUE;
-            }
-            if (index.file(rel).isEmpty()) problem("unexpected", rel, "on disk, not in the index");
-            return FileVisitResult.CONTINUE;
+          if (index.file(rel).isEmpty()) {
+            problem("unexpected", rel, "in " + tree.where() + ", not in the index");
           }
         });
-  }
-
-  private String relative(Path p) {
-    return root.relativize(p).toString();
   }
 
   /** Signature → Release → the indexes it lists → the files they list, all as mirrored. */
@@ -280,7 +265,7 @@ public final class TreeVerifier {
       }
     }
     for (String indexPath : SecondLevelIndexes.choose(present)) {
-      try (InputStream in = Files.newInputStream(root.resolve(indexPath))) {
+      try (InputStream in = tree.open(indexPath)) {
         SecondLevelIndexes.read(indexPath, in, f -> checkSecondLevel(indexPath, f));
       } catch (FormatException e) {
         problem("chain", indexPath, "malformed: " + e.getMessage());
@@ -304,24 +289,32 @@ public final class TreeVerifier {
   }
 
   private byte[] signedText(String dist) throws IOException, TrustException {
-    Path in = root.resolve(dist + "/InRelease");
-    if (Files.exists(in)) {
-      byte[] bytes = Files.readAllBytes(in);
+    Optional<byte[]> in = read(dist + "/InRelease");
+    if (in.isPresent()) {
       return signatures != null
-          ? signatures.verifyClearSigned(bytes).signedText()
-          : ReleaseVerifier.unverifiedText(bytes);
+          ? signatures.verifyClearSigned(in.get()).signedText()
+          : ReleaseVerifier.unverifiedText(in.get());
     }
-    byte[] release = Files.readAllBytes(root.resolve(dist + "/Release"));
+    byte[] release = read(dist + "/Release").orElseThrow(() -> new NoSuchFileException("Release"));
     if (signatures != null) {
-      Path gpg = root.resolve(dist + "/Release.gpg");
-      if (!Files.exists(gpg)) throw new TrustException("no InRelease and no Release.gpg");
-      return signatures.verifyDetached(release, Files.readAllBytes(gpg)).signedText();
+      Optional<byte[]> gpg = read(dist + "/Release.gpg");
+      if (gpg.isEmpty()) throw new TrustException("no InRelease and no Release.gpg");
+      return signatures.verifyDetached(release, gpg.get()).signedText();
     }
     return release;
   }
 
+  /** A file's bytes, or empty when there is none. */
+  private Optional<byte[]> read(String path) throws IOException {
+    try (InputStream in = tree.open(path)) {
+      return Optional.of(in.readAllBytes());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
   private void checkIndex(String indexPath, String base) throws IOException {
-    try (InputStream in = Files.newInputStream(root.resolve(indexPath))) {
+    try (InputStream in = tree.open(indexPath)) {
       PoolIndexReader.read(indexPath, in, base, f -> checkListed(indexPath, f));
     } catch (FormatException e) {
       problem("chain", indexPath, "malformed: " + e.getMessage());

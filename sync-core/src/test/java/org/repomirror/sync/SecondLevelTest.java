@@ -22,6 +22,7 @@ import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.store.Generations;
+import org.repomirror.store.PublishedFiles;
 import org.repomirror.testing.EdDiffs;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.transfer.Transfer;
@@ -141,7 +142,7 @@ class SecondLevelTest {
       try (Index index = Index.openReadOnly(mirror().resolve(".repomirror/index"))) {
         VerifyReport verified =
             new TreeVerifier(
-                    mirror(),
+                    PublishedFiles.inFolder(mirror()),
                     index,
                     new ReleaseVerifier(Keyring.of(key.publicKeyring()), false),
                     true,

@@ -366,7 +366,9 @@ class TreeSyncTest {
     assertThat(notes).as("rewritten in place: its folder cannot tell").hasContent("NOTES RELEASE");
     try (Index index = Index.open(mirror().resolve(".repomirror/index"))) {
       org.repomirror.verify.VerifyReport verified =
-          new org.repomirror.verify.TreeVerifier(mirror(), index, null, true, 2).run();
+          new org.repomirror.verify.TreeVerifier(
+                  org.repomirror.store.PublishedFiles.inFolder(mirror()), index, null, true, 2)
+              .run();
       assertThat(verified.problems())
           .as("verify finds the drift the folders cannot")
           .extracting(org.repomirror.verify.VerifyReport.Problem::path)

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.repomirror.fs.CrashPoint;
 import org.repomirror.store.Generations;
+import org.repomirror.store.PublishedFiles;
 import org.repomirror.store.PublishedTree;
 
 /**
@@ -36,6 +37,9 @@ public final class BucketTree implements PublishedTree {
 
   /** Where generations are kept; each suite's pointer sits beside its generations. */
   static final String GENERATIONS = STATE + "generations/";
+
+  /** The copy of the sync node's index, for a node that lost its own. */
+  static final String INDEX = STATE + "index.gz";
 
   private static final String CURRENT = "current";
   private static final String PENDING = "plain-pending";
@@ -64,6 +68,11 @@ public final class BucketTree implements PublishedTree {
   @Override
   public Optional<String> linkTarget(String path) {
     return catalog.linkTarget(path);
+  }
+
+  @Override
+  public PublishedFiles files() {
+    return new BucketFiles(bucket);
   }
 
   @Override
@@ -228,6 +237,20 @@ public final class BucketTree implements PublishedTree {
       }
     }
     return recovered;
+  }
+
+  @Override
+  public void keepIndex(Path copy) throws IOException {
+    bucket.put(copy, INDEX, Files.getLastModifiedTime(copy).toMillis());
+  }
+
+  @Override
+  public Optional<InputStream> keptIndex() throws IOException {
+    try {
+      return Optional.of(bucket.open(INDEX));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   /** Deletes objects; a bucket has no folders to leave empty. */

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.repomirror.config.StoreConfig;
+import org.repomirror.store.PublishedFiles;
 import org.repomirror.store.ServedTree;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -134,5 +135,10 @@ public record S3Store(
    */
   public BucketTree tree(S3Client s3, Path staging, Path journal) {
     return new BucketTree(new Bucket(s3, bucket(), prefix()), staging, journal);
+  }
+
+  /** The published tree in the store as {@code verify} and {@code status} read it. */
+  public PublishedFiles files(S3Client s3) {
+    return new BucketFiles(new Bucket(s3, bucket(), prefix()));
   }
 }

@@ -1,12 +1,13 @@
 # The object-store scenario (issue 27): sourced by bench/run.sh (work, results, runs, duration,
 # quick, stamp, need, median, wait_port, top). The sync scenario's generated apt archive, served by
 # nginx; repomirror syncs it into an empty local folder and into a fresh prefix of a Ceph RGW
-# bucket (the OSD's data in a file on this disk, as a real store keeps it on disks), alternating,
-# each timed up to a final sync(1). Then serving: `serve` on the local mirror against a `serve`
+# bucket (the OSD's data in a file on this disk, as a real store keeps it on disks), and rclone
+# copies the archive's folder into the bucket (the peer: what the store takes from a tool made for
+# it), alternating, each timed up to a final sync(1). Then serving: `serve` on the local mirror against a `serve`
 # node on the bucket whose cache is warm, wrk on one pool file of about 64 KiB and one of about
 # 1 MiB, alternating; and cold: a node with an empty cache asked for every pool file once, 8 at a
 # time, against the local server asked the same.
-need nginx wrk curl python3 bc
+need nginx wrk curl python3 bc rclone
 
 store_dir="$work/store"
 generated_archive
@@ -69,12 +70,31 @@ sync_to() { # local|bucket run -> seconds
   echo "$end - $start" | bc -l
 }
 
+# The peer: rclone copying the archive's folder into the bucket, 8 transfers at once as repomirror
+# writes 8 objects at once, each checked by its MD5 as repomirror's are: what the store takes from
+# a tool made for it, on this machine.
+rclone_to() { # run -> seconds
+  local n="$1" start end rc=0
+  sync
+  start=$(date +%s.%N)
+  RCLONE_CONFIG_RGW_TYPE=s3 RCLONE_CONFIG_RGW_PROVIDER=Ceph RCLONE_CONFIG_RGW_ENDPOINT="$S3_ENDPOINT" \
+    RCLONE_CONFIG_RGW_ACCESS_KEY_ID="$S3_ACCESS_KEY" RCLONE_CONFIG_RGW_SECRET_ACCESS_KEY="$S3_SECRET_KEY" \
+    rclone copy --transfers 8 --checkers 8 "$repo" "rgw:bench/rclone-$n" \
+    > "$store_dir/run/rclone-$n.log" 2>&1 || rc=$?
+  sync
+  end=$(date +%s.%N)
+  if (( rc != 0 )); then
+    echo "rclone run $n: exit $rc; see $store_dir/run/rclone-$n.log" >> "$failures"
+  fi
+  echo "$end - $start" | bc -l
+}
+
 csv="$results/store-$stamp.csv"
 echo "case,tool,run,value" > "$csv"
-declare -A sync_times=([local]="" [bucket]="")
+declare -A sync_times=([local]="" [bucket]="" [rclone]="")
 for i in $(seq 1 "$runs"); do
-  for how in local bucket; do
-    t="$(sync_to "$how" "$i")"
+  for how in local bucket rclone; do
+    if [[ "$how" == rclone ]]; then t="$(rclone_to "$i")"; else t="$(sync_to "$how" "$i")"; fi
     sync_times[$how]+="$t"$'\n'
     echo "sync,$how,$i,$t" >> "$csv"
     echo "sync into $how, run $i: $t s" >&2
@@ -148,10 +168,13 @@ if [[ -s "$failures" ]]; then
 fi
 sync_local="$(printf '%s' "${sync_times[local]}" | median)"
 sync_bucket="$(printf '%s' "${sync_times[bucket]}" | median)"
+sync_rclone="$(printf '%s' "${sync_times[rclone]}" | median)"
 echo "store: $files packages, $(echo "$total_bytes / 1048576" | bc) MiB; medians of $runs runs; $csv"
 printf 'sync into a local folder  %8.2f s  %7.1f MB/s\n' "$sync_local" "$(echo "$total_bytes / $sync_local / 1000000" | bc -l)"
 printf 'sync into the bucket      %8.2f s  %7.1f MB/s  (%.2fx the local throughput)\n' \
   "$sync_bucket" "$(echo "$total_bytes / $sync_bucket / 1000000" | bc -l)" "$(echo "$sync_local / $sync_bucket" | bc -l)"
+printf 'rclone copy into the bucket %6.2f s  %7.1f MB/s  (repomirror %.2fx its throughput)\n' \
+  "$sync_rclone" "$(echo "$total_bytes / $sync_rclone / 1000000" | bc -l)" "$(echo "$sync_rclone / $sync_bucket" | bc -l)"
 for size in 64k 1m; do
   l="$(printf '%s' "${rates[$size-local]}" | median)"
   n="$(printf '%s' "${rates[$size-node]}" | median)"

@@ -77,7 +77,7 @@ rclone_to() { # run -> seconds
   local n="$1" start end rc=0
   sync
   start=$(date +%s.%N)
-  RCLONE_CONFIG_RGW_TYPE=s3 RCLONE_CONFIG_RGW_PROVIDER=Ceph RCLONE_CONFIG_RGW_ENDPOINT="$S3_ENDPOINT" \
+  env -u AWS_CA_BUNDLE RCLONE_CONFIG_RGW_TYPE=s3 RCLONE_CONFIG_RGW_PROVIDER=Ceph RCLONE_CONFIG_RGW_ENDPOINT="$S3_ENDPOINT" \
     RCLONE_CONFIG_RGW_ACCESS_KEY_ID="$S3_ACCESS_KEY" RCLONE_CONFIG_RGW_SECRET_ACCESS_KEY="$S3_SECRET_KEY" \
     rclone copy --transfers 8 --checkers 8 "$repo" "rgw:bench/rclone-$n" \
     > "$store_dir/run/rclone-$n.log" 2>&1 || rc=$?

@@ -243,7 +243,22 @@ class BucketServingTest {
       assertThat(get(http, url(node) + "dists/stable/InRelease"))
           .as("the node recovered by itself")
           .isEqualTo(Files.readAllBytes(upstreamRoot.resolve("dists/stable/InRelease")));
+
+      // What the suite lacks is remembered: a generation never changes once switched to.
+      String lacking = url(node) + "dists/stable/main/i18n/Translation-de.bz2";
+      assertThat(status(http, lacking)).isEqualTo(404);
+      path.cut();
+      assertThat(status(http, lacking)).as("known absent, without asking the store").isEqualTo(404);
+      assertThat(status(http, url(node) + "dists/stable/main/i18n/Translation-fr.bz2"))
+          .as("never asked: the store must say, and cannot")
+          .isEqualTo(503);
     }
+  }
+
+  private static int status(HttpClient http, String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Test

@@ -56,6 +56,17 @@ public final class BucketServedTree implements ServedTree {
 
   private final Map<String, Seen<OptionalLong>> pointers = new ConcurrentHashMap<>();
   private final Map<String, Seen<Optional<Bucket.Head>>> heads = new ConcurrentHashMap<>();
+
+  /** Whether objects sit below a key: a folder's one look, trusted as a head is. */
+  private final Map<String, Seen<Boolean>> occupied = new ConcurrentHashMap<>();
+
+  /**
+   * Paths in a switched-to generation where nothing is, file or folder: a generation never changes
+   * once a pointer named it, so a path apt asks for and the suite lacks (a translation, a pdiff
+   * index) costs the store one look per node, not one per request.
+   */
+  private final Set<String> absentInGeneration = ConcurrentHashMap.newKeySet();
+
   private final Map<String, Seen<List<Long>>> kept = new ConcurrentHashMap<>();
 
   /** What is being read again in the background, so that it is read once at a time. */
@@ -160,7 +171,7 @@ public final class BucketServedTree implements ServedTree {
   /** A folder where objects sit below a key, else {@link #MISSING}. */
   private Resolved folder(String key, String path) throws IOException {
     String below = key.isEmpty() || key.endsWith("/") ? key : key + "/";
-    if (!bucket.any(below)) return MISSING;
+    if (!occupied(below)) return MISSING;
     return new Directory(folders.resolve(path.isEmpty() ? "." : path), 0);
   }
 
@@ -248,10 +259,18 @@ public final class BucketServedTree implements ServedTree {
   public Optional<Resolved> inGeneration(String dist, long id, String below) {
     if (hidden(below)) return Optional.of(MISSING);
     String key = generationKey(dist, id) + below;
+    if (absentInGeneration.contains(key)) return Optional.of(MISSING);
     try {
       Optional<Resolved> file = cache.immutable(bucket, key);
       if (file.isPresent()) return file;
-      return bucket.any(key + "/") ? Optional.empty() : Optional.of(MISSING);
+      if (occupied(key + "/")) return Optional.empty();
+      // Only a generation a pointer named is complete; one being built may still gain the path.
+      OptionalLong current = generation(dist);
+      if (current.isPresent() && id <= current.getAsLong()) {
+        if (absentInGeneration.size() >= MAX_HELD) absentInGeneration.clear();
+        absentInGeneration.add(key);
+      }
+      return Optional.of(MISSING);
     } catch (IOException e) {
       return Optional.of(unavailable(e));
     }
@@ -361,6 +380,30 @@ public final class BucketServedTree implements ServedTree {
               }
             });
     return known != null ? known : readHead(path);
+  }
+
+  /** Whether any object's key starts so, as read within the last second. */
+  private boolean occupied(String start) throws IOException {
+    Boolean known =
+        fresh(
+            occupied.get(start),
+            "below " + start,
+            () -> {
+              try {
+                readOccupied(start);
+              } catch (IOException e) {
+                // asked again by the next request that finds it stale
+              }
+            });
+    return known != null ? known : readOccupied(start);
+  }
+
+  private boolean readOccupied(String start) throws IOException {
+    long now = nanoTime.getAsLong();
+    boolean any = bucket.any(start);
+    if (occupied.size() >= MAX_HELD) occupied.clear();
+    occupied.put(start, new Seen<>(any, now));
+    return any;
   }
 
   private Optional<Bucket.Head> readHead(String path) throws IOException {

@@ -2,8 +2,11 @@ package org.repomirror.publish;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
 import org.repomirror.store.PublishedTree;
@@ -26,14 +29,14 @@ public final class Publication {
 
   /** A file nothing published references yet (a new pool file, a by-hash object). */
   public Publication content(PublishedTree.Staged staged, FileRecord record) {
-    content.add(staged);
+    content.add(verified(staged, record));
     records.add(record);
     return this;
   }
 
   /** A file that references others: published after all content. */
   public Publication metadata(PublishedTree.Staged staged, FileRecord record) {
-    metadata.add(staged);
+    metadata.add(verified(staged, record));
     records.add(record);
     return this;
   }
@@ -53,9 +56,22 @@ public final class Publication {
    */
   public Publication generation(
       String dist, long id, List<PublishedTree.Staged> staged, List<FileRecord> records) {
-    generations.add(new Generation(dist, id, List.copyOf(staged)));
+    Map<String, FileRecord> byPath = new HashMap<>();
+    for (FileRecord r : records) byPath.put(r.path(), r);
+    List<PublishedTree.Staged> verified = new ArrayList<>(staged.size());
+    for (PublishedTree.Staged s : staged) verified.add(verified(s, byPath.get(s.localPath())));
+    generations.add(new Generation(dist, id, List.copyOf(verified)));
     this.records.addAll(records);
     return this;
+  }
+
+  /** A staged file with the SHA-256 its record holds, for a tree that checks it as it writes. */
+  private static PublishedTree.Staged verified(PublishedTree.Staged s, FileRecord r) {
+    if (s.sha256() != null || r == null || !r.path().equals(s.localPath()) || r.isLink()) return s;
+    return r.hashes()
+        .get(HashAlgorithm.SHA256)
+        .map(h -> new PublishedTree.Staged(s.staged(), s.localPath(), h))
+        .orElse(s);
   }
 
   /** Something to write in the same index batch: references, validators, deletion marks. */

@@ -23,8 +23,14 @@ public interface PublishedTree extends DiskView {
    * A verified file in staging and where it goes.
    *
    * @param localPath relative to the tree's root
+   * @param sha256 the SHA-256 it was verified to have, lowercase hex, for a tree that checks it
+   *     again as it writes; null when none is known (the mirror's own outputs)
    */
-  record Staged(Path staged, String localPath) {}
+  record Staged(Path staged, String localPath, String sha256) {
+    public Staged(Path staged, String localPath) {
+      this(staged, localPath, null);
+    }
+  }
 
   /**
    * A symbolic link to make.

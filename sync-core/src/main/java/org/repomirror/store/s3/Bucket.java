@@ -65,12 +65,23 @@ final class Bucket {
   private final String prefix;
 
   /**
+   * Whether the client signs each body's SHA-256, which the store checks: the SDK does over plain
+   * HTTP whatever it is told, and sends {@code UNSIGNED-PAYLOAD} over HTTPS.
+   */
+  private final boolean signsPayload;
+
+  /**
    * @param prefix the keys' common start, empty or ending in {@code /}
    */
   Bucket(S3Client s3, String name, String prefix) {
     this.s3 = s3;
     this.name = name;
     this.prefix = prefix;
+    this.signsPayload =
+        s3.serviceClientConfiguration()
+            .endpointOverride()
+            .map(e -> "http".equalsIgnoreCase(e.getScheme()))
+            .orElse(false);
   }
 
   /** An object's size, ETag and the metadata the mirror keeps in it. */
@@ -91,13 +102,41 @@ final class Bucket {
    * @return the object's ETag
    */
   String put(Path file, String path, long mtimeMillis) throws IOException {
+    return put(file, path, mtimeMillis, null);
+  }
+
+  /**
+   * Writes a local file whose SHA-256 was verified to a path, whole, refused unless the file is
+   * still the one verified. Where the client signs the body's SHA-256 and the store checks it
+   * (plain HTTP), the file is hashed as the signer reads it, and a changed file fails before a byte
+   * is sent: the store holds exactly the verified bytes, with no MD5 taken. Elsewhere the read that
+   * takes the MD5 sent with it checks the SHA-256 too; a file in parts is checked whole before the
+   * upload is completed.
+   *
+   * @param sha256 the file's verified SHA-256, hex; null when none is known
+   * @return the object's ETag
+   */
+  String put(Path file, String path, long mtimeMillis, String sha256) throws IOException {
     long size = Files.size(file);
     Map<String, String> meta = Map.of(MTIME, Long.toString(mtimeMillis));
     try {
       if (size > MULTIPART_ABOVE) {
-        return putInParts(file, path, size, meta);
+        return putInParts(file, path, size, meta, sha256);
+      } else if (sha256 != null && signsPayload && size > 0) {
+        String etag =
+            s3.putObject(
+                    b -> b.bucket(name).key(prefix + path).contentLength(size).metadata(meta),
+                    RequestBody.fromContentProvider(
+                        () -> new VerifiedStream(file, size, sha256, url(path)),
+                        size,
+                        "application/octet-stream"))
+                .eTag();
+        if (etag == null || etag.isBlank()) {
+          throw new IOException(url(path) + ": the store answered no ETag");
+        }
+        return etag.replace("\"", "");
       } else {
-        byte[] md5 = md5(file);
+        byte[] md5 = md5(file, sha256, path);
         String etag =
             s3.putObject(
                     b ->
@@ -138,7 +177,8 @@ final class Bucket {
     }
   }
 
-  private String putInParts(Path file, String path, long size, Map<String, String> meta)
+  private String putInParts(
+      Path file, String path, long size, Map<String, String> meta, String sha256)
       throws IOException {
     String key = prefix + path;
     String upload =
@@ -146,6 +186,8 @@ final class Bucket {
     try (FileChannel in = FileChannel.open(file)) {
       List<CompletedPart> parts = new ArrayList<>();
       MessageDigest ofParts = digest();
+      MessageDigest whole =
+          sha256 == null ? null : org.repomirror.debian.HashAlgorithm.SHA256.newDigest();
       for (long offset = 0; offset < size; offset += PART_BYTES) {
         int number = parts.size() + 1;
         ByteBuffer part = ByteBuffer.allocate((int) Math.min(PART_BYTES, size - offset));
@@ -157,6 +199,7 @@ final class Bucket {
         byte[] bytes = part.array();
         byte[] md5 = digest().digest(bytes);
         ofParts.update(md5);
+        if (whole != null) whole.update(bytes);
         String etag =
             s3.uploadPart(
                     b ->
@@ -170,6 +213,9 @@ final class Bucket {
         requireEtag(path + " part " + number, etag, HexFormat.of().formatHex(md5));
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         CrashPoint.reached("bucket-part");
+      }
+      if (whole != null && !HexFormat.of().formatHex(whole.digest()).equalsIgnoreCase(sha256)) {
+        throw new IOException(url(path) + ": the staged file is not the one verified");
       }
       s3.completeMultipartUpload(
           b -> b.bucket(name).key(key).uploadId(upload).multipartUpload(m -> m.parts(parts)));
@@ -430,11 +476,86 @@ final class Bucket {
     return new IOException(doing + " " + url(path) + ": " + said, e);
   }
 
-  private static byte[] md5(Path file) throws IOException {
+  /**
+   * A file read as it is sent, hashed on the way: the read that completes its length fails, and
+   * with it the write, unless the bytes are the verified ones; so does a file that ends early.
+   */
+  private static final class VerifiedStream extends java.io.FilterInputStream {
+    private final MessageDigest sha256 = org.repomirror.debian.HashAlgorithm.SHA256.newDigest();
+    private final String expected;
+    private final String where;
+    private long remaining;
+
+    VerifiedStream(Path file, long size, String expected, String where) {
+      super(open(file));
+      this.remaining = size;
+      this.expected = expected;
+      this.where = where;
+    }
+
+    private static InputStream open(Path file) {
+      try {
+        return Files.newInputStream(file);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n < 0 && remaining > 0) {
+        throw new IOException(where + ": the staged file is shorter than the one verified");
+      }
+      if (n > 0) {
+        sha256.update(b, off, n);
+        remaining -= n;
+        if (remaining == 0) {
+          String got = HexFormat.of().formatHex(sha256.digest());
+          if (!got.equalsIgnoreCase(expected)) {
+            throw new IOException(
+                where + ": the staged file is not the one verified (SHA-256 " + got + ")");
+          }
+        } else if (remaining < 0) {
+          throw new IOException(where + ": the staged file is longer than the one verified");
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      throw new IOException("a verified file is read whole");
+    }
+  }
+
+  /**
+   * A file's MD5, to send with it; when its verified SHA-256 is known, the same read checks that
+   * the file is still the one verified.
+   */
+  private byte[] md5(Path file, String sha256, String path) throws IOException {
     MessageDigest md = digest();
+    MessageDigest sha =
+        sha256 == null ? null : org.repomirror.debian.HashAlgorithm.SHA256.newDigest();
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+        if (sha != null) sha.update(buf, 0, n);
+      }
+    }
+    if (sha != null) {
+      String got = HexFormat.of().formatHex(sha.digest());
+      if (!got.equalsIgnoreCase(sha256)) {
+        throw new IOException(
+            url(path) + ": the staged file is not the one verified (SHA-256 " + got + ")");
+      }
     }
     return md.digest();
   }

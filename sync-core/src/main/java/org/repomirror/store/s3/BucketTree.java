@@ -290,7 +290,7 @@ public final class BucketTree implements PublishedTree {
           long mtime = Files.getLastModifiedTime(s.staged()).toMillis();
           long size = Files.size(s.staged());
           String path = to.of(s);
-          String etag = bucket.put(s.staged(), path, mtime);
+          String etag = bucket.put(s.staged(), path, mtime, s.sha256());
           if (!path.startsWith(STATE)) {
             catalog.placed(path, new BucketCatalog.Known(size, mtime, null), etag);
           }

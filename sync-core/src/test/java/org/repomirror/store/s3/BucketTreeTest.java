@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.plan.DiskView;
+import org.repomirror.sample.SampleRepository;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.testing.FailingWrites;
 import org.repomirror.testing.ObjectStore;
@@ -123,6 +124,52 @@ class BucketTreeTest {
         .hasMessageContaining("s3://" + bucket + "/mirror/pool/a.deb");
     assertThat(tree(store.client()).exists("pool/a.deb")).as("nothing placed").isFalse();
     assertThat(deb.staged()).as("kept for the next try").exists();
+  }
+
+  @Test
+  void aFileKnownByItsSha256IsWrittenWithoutAnMd5AndRefusedWhenItChangedSinceItWasVerified()
+      throws Exception {
+    BucketTree tree = tree(store.client());
+    byte[] verified = "the bytes that were verified".getBytes(StandardCharsets.UTF_8);
+    String sha256 = SampleRepository.hex("SHA-256", verified);
+    PublishedTree.Staged good = stage("pool/good.deb", verified);
+    tree.placeContent(List.of(new PublishedTree.Staged(good.staged(), good.localPath(), sha256)));
+    assertThat(read(tree(store.client()), "pool/good.deb"))
+        .isEqualTo("the bytes that were verified");
+
+    PublishedTree.Staged rotted = stage("pool/rotted.deb", verified);
+    byte[] changed = verified.clone();
+    changed[changed.length / 2] ^= 1; // the staged file changed after its verification
+    Files.write(rotted.staged(), changed);
+    assertThatThrownBy(
+            () ->
+                tree.placeContent(
+                    List.of(new PublishedTree.Staged(rotted.staged(), rotted.localPath(), sha256))))
+        .hasMessageContaining("s3://" + bucket + "/mirror/pool/rotted.deb")
+        .hasStackTraceContaining("not the one verified");
+    assertThat(tree(store.client()).exists("pool/rotted.deb")).as("nothing placed").isFalse();
+    assertThat(rotted.staged()).as("kept for the next try").exists();
+  }
+
+  @Test
+  void aFileInPartsThatChangedSinceItWasVerifiedIsNeverCompleted() throws Exception {
+    byte[] big = new byte[70 << 20];
+    new java.util.Random(7).nextBytes(big);
+    String sha256 = SampleRepository.hex("SHA-256", big);
+    big[big.length - 1] ^= 1; // changed after its verification, in its last part
+    PublishedTree.Staged staged = stage("pool/big-rotted.deb", big);
+    BucketTree tree = tree(store.client());
+    assertThatThrownBy(
+            () ->
+                tree.placeContent(
+                    List.of(new PublishedTree.Staged(staged.staged(), staged.localPath(), sha256))))
+        .hasMessageContaining("not the one verified");
+    assertThat(tree(store.client()).exists("pool/big-rotted.deb")).as("nothing placed").isFalse();
+    try (var s3 = store.client()) {
+      assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads())
+          .as("the upload aborted")
+          .isEmpty();
+    }
   }
 
   @Test

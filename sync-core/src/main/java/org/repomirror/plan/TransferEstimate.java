@@ -24,8 +24,8 @@ public final class TransferEstimate {
    */
   public record None(String basis) implements Estimate {}
 
-  /** One file the probe fetched: its size and how long its download took. */
-  public record Sample(long bytes, long nanos) {}
+  /** One file the probe fetched: its size, and when it arrived, counted from the probe's start. */
+  public record Sample(long bytes, long arrivedNanos) {}
 
   /**
    * What publishing costs on this disk: making each file durable, its folder and its rename.
@@ -47,12 +47,13 @@ public final class TransferEstimate {
   public record Run(long files, long bytes, long millis) {}
 
   /**
-   * From a probe: each file's time is fitted as {@code a + b × size} (latency, and the wait behind
-   * the requests before it on its connection, plus bytes at the rate one of {@code parallel}
-   * downloads under way at once gets), and the plan's files are assumed to keep them all busy.
+   * From a probe: the first file pays for the connections' set-up and a cold start, once; after it,
+   * the plan's files arrive at the rate the probe's did, files a second and bytes a second, all
+   * downloads under way at once sharing the link, the upstream and this machine as the sync's will.
+   * The slower of the two rates counts, for a plan whose mix of sizes is not the sample's.
    *
-   * @param samples the probe's files that arrived, in the order they were asked for; an empty list
-   *     gives no estimate
+   * @param samples the probe's files that arrived, in any order; an empty list gives no estimate
+   * @param parallel the downloads under way at once, for the basis
    */
   public static Estimate fromProbe(
       long files, long bytes, List<Sample> samples, int parallel, int probed) {
@@ -78,26 +79,39 @@ public final class TransferEstimate {
               + probed
               + " planned file(s) moved no bytes (missing or failing upstream)");
     }
-    // The first files of each download slot pay for its set-up and a cold JIT, which a long sync
-    // does not: the fit uses the files after them, when there are enough.
-    int warmUp = 2 * Math.max(1, parallel);
-    Fit fit =
-        Fit.of(samples.size() >= 2 * warmUp ? samples.subList(warmUp, samples.size()) : samples);
-    double transfer = (fit.perFile * files + fit.perByte * bytes) / Math.max(1, parallel);
+    List<Sample> arrived = new java.util.ArrayList<>(samples);
+    arrived.sort(java.util.Comparator.comparingLong(Sample::arrivedNanos));
+    Sample first = arrived.getFirst();
+    double ramp = first.arrivedNanos() / 1e9;
+    double span = (arrived.getLast().arrivedNanos() - first.arrivedNanos()) / 1e9;
+    long restBytes = got - first.bytes();
+    double transfer;
+    String rates;
+    if (arrived.size() < 2 || span <= 0 || restBytes <= 0) {
+      // Nothing after the first to measure a rate by: the whole probe, scaled.
+      double whole = arrived.getLast().arrivedNanos() / 1e9;
+      transfer = whole * Math.max((double) files / arrived.size(), (double) bytes / got);
+      rates = String.format("all in %.0f ms", whole * 1e3);
+    } else {
+      double filesPerSecond = (arrived.size() - 1) / span;
+      double bytesPerSecond = restBytes / span;
+      transfer =
+          ramp
+              + Math.max(
+                  Math.max(0, files - 1) / filesPerSecond,
+                  Math.max(0, bytes - first.bytes()) / bytesPerSecond);
+      rates =
+          String.format(
+              "the first in %.0f ms, then %.0f files/s and %.1f MB/s",
+              ramp * 1e3, filesPerSecond, bytesPerSecond / 1e6);
+    }
     double publish = publishing.seconds(files, bytes);
     return new Seconds(
         Math.max(transfer, publish),
         String.format(
-                "from a probe of %d files (%.1f MB), %d downloads at once: %.0f ms per file + %s per"
-                    + " download; publishing beside it %.1f s",
-                samples.size(),
-                got / 1e6,
-                parallel,
-                fit.perFile * 1e3,
-                fit.perByte > 0
-                    ? String.format("%.1f MB/s", 1e-6 / fit.perByte)
-                    : "no time per byte",
-                publish)
+                "from a probe of %d files (%.1f MB), %d downloads at once: %s; publishing beside"
+                    + " it %.1f s",
+                arrived.size(), got / 1e6, parallel, rates, publish)
             + measured(publishing));
   }
 
@@ -131,30 +145,5 @@ public final class TransferEstimate {
         String.format(
             "at %.1f MB/s and %.0f files/s, from %d earlier run(s)",
             runBytes / seconds / 1e6, runFiles / seconds, runs.size()));
-  }
-
-  /** Least squares of {@code nanos = a + b × bytes}, with neither coefficient negative. */
-  private record Fit(double perFile, double perByte) {
-    static Fit of(List<Sample> samples) {
-      int n = samples.size();
-      double sx = 0, sy = 0, sxx = 0, sxy = 0;
-      for (Sample s : samples) {
-        double x = s.bytes();
-        double y = s.nanos() / 1e9;
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        sxy += x * y;
-      }
-      double denominator = n * sxx - sx * sx;
-      if (n >= 2 && denominator > 0) {
-        double b = (n * sxy - sx * sy) / denominator;
-        double a = (sy - b * sx) / n;
-        if (a >= 0 && b >= 0) return new Fit(a, b);
-        if (b < 0) return new Fit(sy / n, 0);
-      }
-      // One size only, or latency fitted below zero: all of the time is per byte.
-      return sxx > 0 ? new Fit(0, sxy / sxx) : new Fit(sy / n, 0);
-    }
   }
 }

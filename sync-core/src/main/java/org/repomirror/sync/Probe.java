@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.repomirror.fs.DiskRate;
 import org.repomirror.index.Index;
 import org.repomirror.plan.TransferEstimate;
@@ -22,8 +23,9 @@ import org.repomirror.transfer.FetchTask;
 
 /**
  * Measures the upstream for a plan's estimate: a random sample of the planned files is fetched over
- * as many connections as the sync would use, each file timed, and the sample deleted. Without a
- * probe that moved bytes, earlier runs' rates are used; without either, there is no estimate.
+ * as many connections as the sync would use, each file's arrival timed, and the sample deleted.
+ * Without a probe that moved bytes, earlier runs' rates are used; without either, there is no
+ * estimate.
  */
 final class Probe {
   private static final int MIN_FILES_PER_CONNECTION = 8;
@@ -40,18 +42,25 @@ final class Probe {
       AptSync.Parts parts, int connections, List<Wanted> candidates, long files, long bytes)
       throws IOException, InterruptedException {
     if (files == 0) return new TransferEstimate.Seconds(0, "nothing to fetch");
-    List<Wanted> sample = sample(candidates, connections, bytes);
-    List<TransferEstimate.Sample> samples = new ArrayList<>();
+    // Several files for each download under way at once, so that the few that finish last, as the
+    // downloads in flight run out, weigh little in the probe's rate, as they do in a sync's.
+    List<Wanted> sample =
+        sample(candidates, Math.max(connections, parts.transfer().parallel()), bytes);
+    List<TransferEstimate.Sample> samples =
+        java.util.Collections.synchronizedList(new ArrayList<>());
     List<FetchOutcome.Fetched> fetched = new ArrayList<>();
     TransferEstimate.Publishing publishing;
     try (Ledger.Timing t = parts.ledger().time(Phase.PROBE)) {
-      for (FetchOutcome o : parts.transfer().fetchAll(tasks(sample), x -> {})) {
-        if (o instanceof FetchOutcome.Fetched f) {
-          if (f.bytesTransferred() > 0) {
-            samples.add(new TransferEstimate.Sample(f.bytesTransferred(), f.elapsedNanos()));
-          }
-          fetched.add(f);
-        }
+      long start = Ticker.SYSTEM.nanos();
+      Consumer<FetchOutcome> arrived =
+          o -> {
+            if (o instanceof FetchOutcome.Fetched f && f.bytesTransferred() > 0) {
+              samples.add(
+                  new TransferEstimate.Sample(f.bytesTransferred(), Ticker.SYSTEM.nanos() - start));
+            }
+          };
+      for (FetchOutcome o : parts.transfer().fetchAll(tasks(sample), arrived)) {
+        if (o instanceof FetchOutcome.Fetched f) fetched.add(f);
       }
       publishing = publishing(parts, fetched, bytes);
     }

@@ -8,23 +8,50 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TransferEstimateTest {
-  /** A probe whose files each took 20 ms plus 1 s per 10 MB, on 8 connections. */
+  /**
+   * A probe of 10 files of 1 MB on 8 connections: the first arrived after 200 ms, the others every
+   * 100 ms after it, listed out of order as the workers report them.
+   */
   private static List<TransferEstimate.Sample> probe() {
     List<TransferEstimate.Sample> samples = new ArrayList<>();
-    for (long bytes : new long[] {1_000, 50_000, 2_000_000, 10_000_000, 300, 700_000}) {
-      double seconds = 0.020 + bytes / 10e6;
-      samples.add(new TransferEstimate.Sample(bytes, (long) (seconds * 1e9)));
+    for (int i : new int[] {3, 0, 9, 1, 2, 8, 4, 5, 7, 6}) {
+      samples.add(new TransferEstimate.Sample(1_000_000, 200_000_000L + i * 100_000_000L));
     }
     return samples;
   }
 
   @Test
-  void aProbeFitsLatencyAndRateAndSpreadsThePlanOverTheDownloadsAtOnce() {
-    TransferEstimate.Estimate e = TransferEstimate.fromProbe(1000, 5_000_000_000L, probe(), 8, 6);
+  void aProbeCountsItsFirstFileOnceAndThenTheRateTheOthersArrivedAt() {
+    TransferEstimate.Estimate e = TransferEstimate.fromProbe(1000, 1_000_000_000L, probe(), 80, 10);
     assertThat(e).isInstanceOf(TransferEstimate.Seconds.class);
-    // (1000 × 20 ms + 5 GB at 10 MB/s) / 8 downloads at once
-    assertThat(((TransferEstimate.Seconds) e).seconds()).isCloseTo((20 + 500) / 8.0, within(0.5));
-    assertThat(e.basis()).contains("20 ms per file").contains("10.0 MB/s per download");
+    // 0.2 s, then 999 files at 10 files/s (and 999 MB at 10 MB/s, the same)
+    assertThat(((TransferEstimate.Seconds) e).seconds()).isCloseTo(0.2 + 99.9, within(1e-6));
+    assertThat(e.basis())
+        .isEqualTo(
+            "from a probe of 10 files (10.0 MB), 80 downloads at once: the first in 200 ms, then 10"
+                + " files/s and 10.0 MB/s; publishing beside it 0.0 s");
+  }
+
+  @Test
+  void theSlowerOfTheFileAndByteRatesCounts() {
+    TransferEstimate.Seconds bigFiles =
+        (TransferEstimate.Seconds) TransferEstimate.fromProbe(100, 5_000_000_000L, probe(), 8, 10);
+    assertThat(bigFiles.seconds()).as("5 GB at 10 MB/s").isCloseTo(0.2 + 499.9, within(1e-6));
+    TransferEstimate.Seconds smallFiles =
+        (TransferEstimate.Seconds) TransferEstimate.fromProbe(5000, 50_000_000L, probe(), 8, 10);
+    assertThat(smallFiles.seconds())
+        .as("5,000 files at 10 files/s")
+        .isCloseTo(0.2 + 499.9, within(1e-6));
+  }
+
+  @Test
+  void aProbeOfOneFileScalesItsWholeTime() {
+    TransferEstimate.Seconds one =
+        (TransferEstimate.Seconds)
+            TransferEstimate.fromProbe(
+                10, 20_000_000, List.of(new TransferEstimate.Sample(1_000_000, 500_000_000)), 8, 1);
+    assertThat(one.seconds()).as("20 MB at the one file's 2 MB/s").isCloseTo(10, within(1e-6));
+    assertThat(one.basis()).contains("all in 500 ms");
   }
 
   @Test
@@ -41,17 +68,6 @@ class TransferEstimateTest {
   }
 
   @Test
-  void filesOfOneSizeAreAllBytes() {
-    List<TransferEstimate.Sample> same =
-        List.of(
-            new TransferEstimate.Sample(1_000_000, 100_000_000),
-            new TransferEstimate.Sample(1_000_000, 100_000_000));
-    TransferEstimate.Seconds s =
-        (TransferEstimate.Seconds) TransferEstimate.fromProbe(10, 10_000_000, same, 1, 2);
-    assertThat(s.seconds()).isCloseTo(1.0, within(1e-6));
-  }
-
-  @Test
   void historyTakesTheSlowerOfItsByteAndFileRates() {
     List<TransferEstimate.Run> runs = List.of(new TransferEstimate.Run(100, 100_000_000, 10_000));
     TransferEstimate.Seconds s =
@@ -62,45 +78,31 @@ class TransferEstimateTest {
   }
 
   @Test
-  void eachConnectionsFirstFilesAreLeftOutOfTheFitWhenThereAreEnough() {
-    List<TransferEstimate.Sample> samples = new ArrayList<>();
-    for (int i = 0; i < 4; i++) samples.add(new TransferEstimate.Sample(1_000_000, 2_000_000_000L));
-    for (int i = 0; i < 4; i++) samples.add(new TransferEstimate.Sample(1_000_000, 100_000_000));
-    TransferEstimate.Seconds warm =
-        (TransferEstimate.Seconds) TransferEstimate.fromProbe(10, 10_000_000, samples, 2, 8);
-    assertThat(warm.seconds())
-        .as("cold files dropped: 10 × 0.1 s / 2")
-        .isCloseTo(0.5, within(1e-6));
-    TransferEstimate.Seconds few =
-        (TransferEstimate.Seconds)
-            TransferEstimate.fromProbe(10, 10_000_000, samples.subList(0, 6), 2, 6);
-    assertThat(few.seconds()).as("too few to drop any").isGreaterThan(warm.seconds() * 5);
-  }
-
-  @Test
   void publishingRunsBesideTheTransferAndCountsWhenItIsTheLonger() {
-    // The transfer of the first test: 65 s.
+    // The transfer: 0.2 s, then 999 files and 999 MB at 10 a second: 100.1 s.
     TransferEstimate.Seconds quickDisk =
         (TransferEstimate.Seconds)
             TransferEstimate.fromProbe(
                 1000,
-                5_000_000_000L,
+                1_000_000_000L,
                 probe(),
                 8,
-                6,
-                new TransferEstimate.Publishing(0.001, 1e-9, true));
-    assertThat(quickDisk.seconds()).as("1 s + 5 s of publishing hide").isCloseTo(65, within(0.5));
+                10,
+                new TransferEstimate.Publishing(0.001, 5e-9, true));
+    assertThat(quickDisk.seconds())
+        .as("1 s + 5 s of publishing hide")
+        .isCloseTo(100.1, within(1e-6));
     assertThat(quickDisk.basis()).contains("publishing beside it 6.0 s");
     TransferEstimate.Seconds slowDisk =
         (TransferEstimate.Seconds)
             TransferEstimate.fromProbe(
                 1000,
-                5_000_000_000L,
+                1_000_000_000L,
                 probe(),
                 8,
-                6,
-                new TransferEstimate.Publishing(0.08, 0, false));
-    assertThat(slowDisk.seconds()).as("80 s of publishing").isCloseTo(80, within(0.5));
+                10,
+                new TransferEstimate.Publishing(0.15, 0, false));
+    assertThat(slowDisk.seconds()).as("150 s of publishing").isCloseTo(150, within(1e-6));
   }
 
   @Test
@@ -134,31 +136,6 @@ class TransferEstimateTest {
   }
 
   @Test
-  void aLatencyFittedBelowZeroPutsAllTheTimeOnTheBytes() {
-    List<TransferEstimate.Sample> s =
-        List.of(
-            new TransferEstimate.Sample(1_000_000, 50_000_000),
-            new TransferEstimate.Sample(2_000_000, 200_000_000));
-    TransferEstimate.Seconds e =
-        (TransferEstimate.Seconds) TransferEstimate.fromProbe(10, 10_000_000, s, 1, 2);
-    // Through the origin: (1e6 × 0.05 + 2e6 × 0.2) / (1e12 + 4e12) s per byte, 10 MB of it.
-    assertThat(e.seconds()).isCloseTo(0.9, within(1e-6));
-    assertThat(e.basis()).contains("0 ms per file").contains("11.1 MB/s per download");
-  }
-
-  @Test
-  void bigFilesFasterThanSmallOnesPutAllTheTimeOnTheFiles() {
-    List<TransferEstimate.Sample> s =
-        List.of(
-            new TransferEstimate.Sample(1_000_000, 200_000_000),
-            new TransferEstimate.Sample(2_000_000, 100_000_000));
-    TransferEstimate.Seconds e =
-        (TransferEstimate.Seconds) TransferEstimate.fromProbe(10, 10_000_000, s, 1, 2);
-    assertThat(e.seconds()).as("10 files at the mean 0.15 s").isCloseTo(1.5, within(1e-6));
-    assertThat(e.basis()).contains("150 ms per file").contains("no time per byte");
-  }
-
-  @Test
   void aProbeOfEmptyFilesGivesNoEstimate() {
     assertThat(
             TransferEstimate.fromProbe(
@@ -175,13 +152,13 @@ class TransferEstimateTest {
                 5_000_000_000L,
                 probe(),
                 8,
-                6,
+                10,
                 new TransferEstimate.Publishing(0.001, 1e-9, true));
     assertThat(e.basis())
         .isEqualTo(
-            "from a probe of 6 files (12.8 MB), 8 downloads at once: 20 ms per file + 10.0 MB/s per"
-                + " download; publishing beside it 6.0 s (1.00 ms per file + 1000 MB/s to disk sustained,"
-                + " measured now)");
+            "from a probe of 10 files (10.0 MB), 8 downloads at once: the first in 200 ms, then 10"
+                + " files/s and 10.0 MB/s; publishing beside it 6.0 s (1.00 ms per file + 1000 MB/s"
+                + " to disk sustained, measured now)");
     TransferEstimate.Seconds noRate =
         (TransferEstimate.Seconds)
             TransferEstimate.fromProbe(
@@ -189,10 +166,10 @@ class TransferEstimateTest {
                 5_000_000_000L,
                 probe(),
                 8,
-                6,
+                10,
                 new TransferEstimate.Publishing(0.08, 0, false));
     assertThat(noRate.basis()).endsWith("(80.00 ms per file + 0 MB/s to disk, measured now)");
-    assertThat(TransferEstimate.fromProbe(1000, 5_000_000_000L, probe(), 8, 6).basis())
+    assertThat(TransferEstimate.fromProbe(1000, 5_000_000_000L, probe(), 8, 10).basis())
         .endsWith("publishing beside it 0.0 s");
   }
 }

@@ -368,50 +368,45 @@ public final class BucketServedTree implements ServedTree {
   }
 
   private Optional<Bucket.Head> head(String path) throws IOException {
-    Optional<Bucket.Head> known =
-        fresh(
-            heads.get(path),
-            "head " + path,
-            () -> {
-              try {
-                readHead(path);
-              } catch (IOException e) {
-                // asked again by the next request that finds it stale
-              }
-            });
-    return known != null ? known : readHead(path);
+    return trusted(heads, path, "head ", bucket::head);
   }
 
   /** Whether any object's key starts so, as read within the last second. */
   private boolean occupied(String start) throws IOException {
-    Boolean known =
+    return trusted(occupied, start, "below ", bucket::any);
+  }
+
+  /** A read of the store about one key. */
+  private interface Read<T> {
+    T of(String key) throws IOException;
+  }
+
+  /**
+   * What was read about a key, as {@link #fresh} trusts it, read again in the background while it
+   * is stale, and now when it is older or was never read.
+   */
+  private <T> T trusted(Map<String, Seen<T>> seen, String key, String what, Read<T> read)
+      throws IOException {
+    T known =
         fresh(
-            occupied.get(start),
-            "below " + start,
+            seen.get(key),
+            what + key,
             () -> {
               try {
-                readOccupied(start);
+                readInto(seen, key, read);
               } catch (IOException e) {
                 // asked again by the next request that finds it stale
               }
             });
-    return known != null ? known : readOccupied(start);
+    return known != null ? known : readInto(seen, key, read);
   }
 
-  private boolean readOccupied(String start) throws IOException {
+  private <T> T readInto(Map<String, Seen<T>> seen, String key, Read<T> read) throws IOException {
     long now = nanoTime.getAsLong();
-    boolean any = bucket.any(start);
-    if (occupied.size() >= MAX_HELD) occupied.clear();
-    occupied.put(start, new Seen<>(any, now));
-    return any;
-  }
-
-  private Optional<Bucket.Head> readHead(String path) throws IOException {
-    long now = nanoTime.getAsLong();
-    Optional<Bucket.Head> h = bucket.head(path);
-    if (heads.size() >= MAX_HELD) heads.clear();
-    heads.put(path, new Seen<>(h, now));
-    return h;
+    T value = read.of(key);
+    if (seen.size() >= MAX_HELD) seen.clear();
+    seen.put(key, new Seen<>(value, now));
+    return value;
   }
 
   /**

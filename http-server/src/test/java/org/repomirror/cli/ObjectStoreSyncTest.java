@@ -237,6 +237,20 @@ class ObjectStoreSyncTest {
     Cli.Run verified =
         Cli.run("verify", "--root", fresh.toString(), "--keyring", keyring.toString());
     assertThat(verified.code()).as(verified.all()).isZero();
+
+    // A copy of the index that cannot be read costs a new node time, not its sync.
+    try (S3Client s3 = store.client()) {
+      s3.putObject(
+          b -> b.bucket(bucket).key("mirror/.repomirror/index.gz"),
+          software.amazon.awssdk.core.sync.RequestBody.fromString("not a copy of an index"));
+      JsonNode without = sync(options(bucket, tmp.resolve("state-apt-third-node"), "apt"), "apt-3");
+      assertThat(without.path("failures")).isEmpty();
+      assertThat(store.snapshot(bucket, "mirror/", 1000)).isEqualTo(published);
+      byte[] copy =
+          s3.getObjectAsBytes(b -> b.bucket(bucket).key("mirror/.repomirror/index.gz"))
+              .asByteArray();
+      assertThat(copy[0] & 0xff).as("a readable copy again: gzip").isEqualTo(0x1f);
+    }
   }
 
   private static JsonNode sync(List<String> options, String name) throws Exception {

@@ -85,7 +85,7 @@ public final class IndexSnapshot {
    * index whose load was cut off has no suite and is loaded again.
    *
    * @return how many file records it held
-   * @throws IndexException when the copy is not one this version reads
+   * @throws IndexException when the copy is not one this version reads, or is cut short
    */
   public static long load(InputStream from, Index index) throws IOException {
     Map<String, Set<String>> references = new HashMap<>();
@@ -128,7 +128,7 @@ public final class IndexSnapshot {
       }
       batch.commit();
       batch.close();
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.util.zip.ZipException | java.io.EOFException e) {
       throw new IndexException("the copy of the index is malformed: " + e.getMessage(), e);
     }
     try (Index.Batch batch = index.batch()) {

@@ -22,6 +22,7 @@ import org.repomirror.apt.SuiteReleases;
 import org.repomirror.fs.FileStore;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
+import org.repomirror.index.IndexException;
 import org.repomirror.index.IndexSnapshot;
 import org.repomirror.plan.DeletionPolicy;
 import org.repomirror.publish.PublishIntents;
@@ -288,6 +289,12 @@ public final class SyncEngine {
     try (InputStream in = kept.get()) {
       long files = IndexSnapshot.load(in, index);
       log.info("loaded the index kept beside the tree: {} files", files);
+    } catch (IndexException e) {
+      // A copy this version cannot read costs time, not safety: the files are checked and fetched
+      // as for a new mirror, and the run leaves a copy it can read.
+      log.warn(
+          "the copy of the index beside the tree is unreadable, syncing without it: {}",
+          e.getMessage());
     }
   }
 

@@ -88,6 +88,24 @@ class IndexSnapshotTest {
     }
   }
 
+  @Test
+  void aCopyCutShortIsRefused() throws Exception {
+    ByteArrayOutputStream copy = new ByteArrayOutputStream();
+    try (RocksIndex index = RocksIndex.open(tmp.resolve("old"));
+        Index.Batch batch = index.batch()) {
+      for (int i = 0; i < 100; i++) batch.put(record("pool/p" + i + ".deb", i));
+      batch.commit();
+      IndexSnapshot.write(index, copy);
+    }
+    byte[] cut = java.util.Arrays.copyOf(copy.toByteArray(), copy.size() / 2);
+    try (RocksIndex index = RocksIndex.open(tmp.resolve("new"))) {
+      assertThatThrownBy(() -> IndexSnapshot.load(new ByteArrayInputStream(cut), index))
+          .isInstanceOf(IndexException.class)
+          .hasMessageContaining("malformed");
+      assertThat(index.suites()).as("no suite: the next run loads a copy again").isEmpty();
+    }
+  }
+
   private static FileRecord record(String path, int i) {
     return new FileRecord(
         path,

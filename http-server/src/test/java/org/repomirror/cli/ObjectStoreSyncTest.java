@@ -99,8 +99,13 @@ class ObjectStoreSyncTest {
       assertThat(left.filter(Files::isRegularFile).toList()).as("staging").isEmpty();
     }
 
+    java.time.Instant copied = indexCopyWritten(bucket);
+    Thread.sleep(1100); // the store's times are to the second
     JsonNode second = sync(options, "tree-2");
     assertThat(second.path("filesFetched").asLong()).as("a second sync converged").isZero();
+    assertThat(indexCopyWritten(bucket))
+        .as("a run that changed nothing leaves the index's copy as it was")
+        .isEqualTo(copied);
     assertThat(store.snapshot(bucket, "mirror/", 1000)).isEqualTo(expected);
 
     // The root knows where it publishes: verify, status and the final sync read the bucket.
@@ -142,6 +147,13 @@ class ObjectStoreSyncTest {
             .isEqualTo(Files.readAllBytes(upstream.resolve(dist + "/" + release)));
       }
       verifyFindsDamageInTheBucket(s3, bucket, root);
+    }
+  }
+
+  /** When the copy of the index in the bucket was last written. */
+  private static java.time.Instant indexCopyWritten(String bucket) {
+    try (S3Client s3 = store.client()) {
+      return s3.headObject(b -> b.bucket(bucket).key("mirror/.repomirror/index.gz")).lastModified();
     }
   }
 

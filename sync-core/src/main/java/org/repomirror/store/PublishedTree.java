@@ -131,6 +131,11 @@ public interface PublishedTree extends DiskView {
     return Optional.empty();
   }
 
+  /** Whether a copy of the index is kept beside the tree. */
+  default boolean hasKeptIndex() throws IOException {
+    return false;
+  }
+
   /** Deletes published files, and the folders that leaves empty, as rsync --delete does. */
   void delete(List<String> paths) throws IOException;
 

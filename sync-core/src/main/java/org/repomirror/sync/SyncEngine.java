@@ -223,7 +223,7 @@ public final class SyncEngine {
     long t0 = Ticker.SYSTEM.nanos();
     Run run = start(new RunLedger(finalSync), started);
     if (finalSync) FinalSync.checkUpdateLocks(upstream, options.dists());
-    recover(run);
+    boolean recovered = recover(run);
     Reports.AptSummary apt = syncSuites(run);
     TreeRun treeRun = new TreeRun(null, List.of());
     DeletionPolicy.Sweep swept = DeletionPolicy.Sweep.NOTHING;
@@ -243,8 +243,15 @@ public final class SyncEngine {
     SyncReport report =
         Reports.sync(run.ledger(), apt, treeRun.report(), swept, o, context(started, apt));
     RunRecords.record(index, report, mode());
-    if (store != null) keepIndex();
+    if (store != null && (recovered || changedFiles(report) || !store.hasKeptIndex())) keepIndex();
     return report;
+  }
+
+  /** Whether a run changed what the index says of the files: a no-change run changes nothing. */
+  private static boolean changedFiles(SyncReport report) {
+    SyncReport.Totals t = report.totals();
+    return t.filesFetched() + t.filesDeleted() + t.filesFailed() + t.filesMissing() > 0
+        || !report.findings().changes().isEmpty();
   }
 
   /**
@@ -270,12 +277,18 @@ public final class SyncEngine {
     }
   }
 
-  private void recover(Run run) throws IOException {
+  /**
+   * Finishes what an interrupted run left.
+   *
+   * @return whether anything was
+   */
+  private boolean recover(Run run) throws IOException {
     if (store != null && index.suites().isEmpty()) loadKeptIndex();
     int rolledBack = run.published().recoverGenerations();
     if (rolledBack > 0) log.info("rolled back {} leftovers of an interrupted switch", rolledBack);
     int recovered = PublishIntents.recover(run.published(), index, run.started());
     if (recovered > 0) log.info("recorded {} files an interrupted run had published", recovered);
+    return rolledBack + recovered > 0;
   }
 
   /**

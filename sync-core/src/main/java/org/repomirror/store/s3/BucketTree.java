@@ -245,6 +245,11 @@ public final class BucketTree implements PublishedTree {
   }
 
   @Override
+  public boolean hasKeptIndex() throws IOException {
+    return bucket.head(INDEX).isPresent();
+  }
+
+  @Override
   public Optional<InputStream> keptIndex() throws IOException {
     try {
       return Optional.of(bucket.open(INDEX));

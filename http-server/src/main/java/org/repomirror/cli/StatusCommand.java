@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
 import org.repomirror.report.MirrorStatus;
@@ -100,13 +101,16 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /** A mirror's status; null after saying why it cannot be read. */
-  private MirrorStatus read(Path mirror) throws java.io.IOException {
+  private MirrorStatus read(Path mirror) {
     try (Index index = Index.openReadOnly(new MirrorLayout(mirror).index());
         OpenedTree tree = OpenedTree.of(mirror)) {
       return MirrorStatus.read(
           tree.files(), mirror, index, runs, SyncEngine.running(mirror).orElse(null));
     } catch (IndexException e) {
       spec.commandLine().getErr().println("status: " + e.getMessage());
+      return null;
+    } catch (java.io.IOException e) {
+      spec.commandLine().getErr().println("status: " + IoErrors.describe(e));
       return null;
     }
   }

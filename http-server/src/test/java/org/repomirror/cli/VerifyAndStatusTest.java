@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,5 +204,25 @@ class VerifyAndStatusTest {
     assertThat(status.get("suites").get(0).get("dist").asText()).isEqualTo("dists/stable");
     assertThat(status.get("runs").get(0).get("outcome").asText()).isEqualTo("ok");
     assertThat(Cli.run("status", "--root", tmp.resolve("nothing").toString()).code()).isEqualTo(2);
+  }
+
+  @Test
+  void aRootPublishingIntoAStoreItCannotReachEndsBothCommandsWithAClearError() throws Exception {
+    // The root's note names a store whose credentials file others may read: refused, as by sync.
+    Path credentials = Files.writeString(tmp.resolve("s3-credentials"), "[default]\n");
+    Files.setPosixFilePermissions(
+        credentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Files.writeString(
+        mirror.resolve(".repomirror/published-in"),
+        "s3://mirror/prefix\nendpoint http://127.0.0.1:9\ncredentials-file " + credentials + "\n");
+    for (String command : List.of("status", "verify")) {
+      Cli.Run r = Cli.run(command, "--root", mirror.toString());
+      assertThat(r.code()).as(r.all()).isEqualTo(ExitCodes.ABORTED);
+      assertThat(r.err())
+          .as(command)
+          .contains(command + ": ")
+          .contains("may be read by others than its owner")
+          .doesNotContain("Exception");
+    }
   }
 }

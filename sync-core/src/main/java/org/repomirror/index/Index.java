@@ -51,6 +51,9 @@ public interface Index extends AutoCloseable {
   /** The validators last seen for a URL, for a conditional request. */
   Optional<UpstreamValidators> validators(String url);
 
+  /** Every URL's validators, in key order. */
+  void forEachValidators(java.util.function.BiConsumer<String, UpstreamValidators> action);
+
   /** The paths a suite referenced when it was last published, or empty for a new suite. */
   Optional<Set<String>> references(String dist);
 

@@ -16,13 +16,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.repomirror.source.UpstreamValidators;
 
 /**
  * The index as one gzip'd text, for a copy kept beside a tree the sync node does not hold (a
  * bucket): every file's record, every suite's references and the files it was published without,
- * and the deletions waiting out their grace. A sync node that lost its index loads the copy rather
- * than fetch and hash the tree again. Runs, validators and intents stay behind: they describe this
- * node's past, not the tree.
+ * the deletions waiting out their grace, and what the upstream said of each URL (its validators, so
+ * that an unchanged Release is a 304). A sync node that lost its index loads the copy rather than
+ * fetch and hash the tree again. Runs and intents stay behind: they describe this node's past.
  *
  * <pre>
  * repomirror-index 1
@@ -30,9 +31,13 @@ import java.util.zip.GZIPOutputStream;
  * r &lt;dist&gt; &lt;path&gt;          a suite references a path
  * w &lt;dist&gt; &lt;path&gt;          a suite was published without a path
  * d &lt;since-ms&gt; &lt;path&gt;      a path waits for its deletion
+ * v &lt;etag&gt; &lt;last-modified&gt; &lt;url&gt;   what the upstream said of a URL, for a conditional request
  * </pre>
  *
- * Fields are separated by one tab; in dists and paths {@code %}, tab, CR and LF are written as
+ * An ETag or a Last-Modified that the upstream did not send is an empty field, one it sent is
+ * written after an {@code =}.
+ *
+ * <p>Fields are separated by one tab; in dists and paths {@code %}, tab, CR and LF are written as
  * {@code %25 %09 %0D %0A}.
  */
 public final class IndexSnapshot {
@@ -66,6 +71,21 @@ public final class IndexSnapshot {
         for (Map.Entry<String, Long> d : index.pendingDeletes().entrySet()) {
           line(out, "d", Long.toString(d.getValue()), escape(d.getKey()));
         }
+        index.forEachValidators(
+            (url, v) -> {
+              try {
+                out.write(
+                    "v\t"
+                        + present(v.etag())
+                        + "\t"
+                        + present(v.lastModified())
+                        + "\t"
+                        + escape(url)
+                        + "\n");
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
@@ -91,6 +111,7 @@ public final class IndexSnapshot {
     Map<String, Set<String>> references = new HashMap<>();
     Map<String, Set<String>> without = new HashMap<>();
     Map<String, Long> deletes = new HashMap<>();
+    Map<String, UpstreamValidators> validators = new HashMap<>();
     long records = 0;
     try (BufferedReader in =
         new BufferedReader(
@@ -104,8 +125,9 @@ public final class IndexSnapshot {
       for (String line; (line = in.readLine()) != null; ) {
         n++;
         String[] f = line.split("\t", -1);
-        if (f.length != 3)
+        if (f.length != (f[0].equals("v") ? 4 : 3)) {
           throw new IndexException("line " + n + " of the copy is malformed", null);
+        }
         switch (f[0]) {
           case "f" -> {
             String path = unescape(f[2]);
@@ -123,6 +145,8 @@ public final class IndexSnapshot {
           case "w" ->
               without.computeIfAbsent(unescape(f[1]), d -> new HashSet<>()).add(unescape(f[2]));
           case "d" -> deletes.put(unescape(f[2]), Long.parseLong(f[1]));
+          case "v" ->
+              validators.put(unescape(f[3]), new UpstreamValidators(absent(f[1]), absent(f[2])));
           default -> throw new IndexException("line " + n + " of the copy is malformed", null);
         }
       }
@@ -133,11 +157,21 @@ public final class IndexSnapshot {
     }
     try (Index.Batch batch = index.batch()) {
       deletes.forEach(batch::markForDeletion);
+      validators.forEach(batch::putValidators);
       without.forEach(batch::putPublishedWithout);
       references.forEach(batch::putReferences);
       batch.commit();
     }
     return records;
+  }
+
+  /** A value the upstream may not have sent: empty when it did not, else after an {@code =}. */
+  private static String present(String value) {
+    return value == null ? "" : "=" + escape(value);
+  }
+
+  private static String absent(String field) {
+    return field.isEmpty() ? null : unescape(field.substring(1));
   }
 
   private static String escape(String s) {

@@ -190,12 +190,36 @@ final class RocksIndex implements Index {
   public Optional<UpstreamValidators> validators(String url) {
     try {
       byte[] value = db.get(key(VALIDATORS, url));
-      if (value == null) return Optional.empty();
+      return value == null ? Optional.empty() : Optional.of(decodeValidators(url, value));
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read validators of " + url + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void forEachValidators(java.util.function.BiConsumer<String, UpstreamValidators> action) {
+    try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(true);
+        RocksIterator it = db.newIterator(read)) {
+      for (it.seek(VALIDATORS); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (!startsWith(k, VALIDATORS)) break;
+        String url =
+            new String(k, VALIDATORS.length, k.length - VALIDATORS.length, StandardCharsets.UTF_8);
+        action.accept(url, decodeValidators(url, it.value()));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot scan the index: " + e.getMessage(), e);
+    }
+  }
+
+  private static UpstreamValidators decodeValidators(String url, byte[] value) {
+    try {
       DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value));
       String etag = in.readBoolean() ? in.readUTF() : null;
       String lastModified = in.readBoolean() ? in.readUTF() : null;
-      return Optional.of(new UpstreamValidators(etag, lastModified));
-    } catch (RocksDBException | IOException e) {
+      return new UpstreamValidators(etag, lastModified);
+    } catch (IOException e) {
       throw new IndexException("cannot read validators of " + url + ": " + e.getMessage(), e);
     }
   }

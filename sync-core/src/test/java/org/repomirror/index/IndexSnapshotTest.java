@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.source.UpstreamValidators;
 
 /** The index's copy, written from one real RocksDB and loaded into another. */
 class IndexSnapshotTest {
@@ -51,6 +52,10 @@ class IndexSnapshotTest {
       batch.putReferences("extras/dists/fremantle", Set.of(paths.get(3)));
       batch.putPublishedWithout("dists/bookworm", Set.of("pool/main/m/missing_1_all.deb"));
       batch.markForDeletion(paths.get(1), 1_700_000_000_999L);
+      batch.putValidators(
+          "http://old-host/dists/bookworm/InRelease",
+          new UpstreamValidators("\"5f3a-61c\"", "Sat, 05 Dec 2026 10:00:00 GMT"));
+      batch.putValidators("http://old-host/extras/Release", new UpstreamValidators(null, "x\ty"));
       batch.commit();
       IndexSnapshot.write(index, copy);
     }
@@ -67,6 +72,11 @@ class IndexSnapshotTest {
       assertThat(loaded.publishedWithout("dists/bookworm"))
           .containsExactly("pool/main/m/missing_1_all.deb");
       assertThat(loaded.pendingDeletes()).isEqualTo(Map.of(paths.get(1), 1_700_000_000_999L));
+      assertThat(loaded.validators("http://old-host/dists/bookworm/InRelease"))
+          .contains(new UpstreamValidators("\"5f3a-61c\"", "Sat, 05 Dec 2026 10:00:00 GMT"));
+      assertThat(loaded.validators("http://old-host/extras/Release"))
+          .as("one the upstream did not send stays unsent")
+          .contains(new UpstreamValidators(null, "x\ty"));
     }
   }
 

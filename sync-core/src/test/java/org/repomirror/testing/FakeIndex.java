@@ -59,6 +59,12 @@ public final class FakeIndex implements Index {
   }
 
   @Override
+  public synchronized void forEachValidators(
+      java.util.function.BiConsumer<String, UpstreamValidators> action) {
+    new java.util.TreeMap<>(validators).forEach(action);
+  }
+
+  @Override
   public synchronized Optional<Set<String>> references(String dist) {
     Set<String> refs = references.get(dist);
     return refs == null ? Optional.empty() : Optional.of(new LinkedHashSet<>(refs));

@@ -34,6 +34,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.cli.Cli;
 import org.repomirror.config.AccessLogTarget;
 import org.repomirror.config.ServerConfig;
 import org.repomirror.config.TlsConfig;
@@ -80,6 +81,38 @@ class ServerOptionsTest {
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(range.statusCode()).isEqualTo(206);
       assertThat(range.body()).hasSize(1000);
+    }
+  }
+
+  /**
+   * A sync's client sets TLS up only when an upstream needs it (not at every start), and then
+   * checks the certificate: this one is trusted by nothing on the machine.
+   */
+  @Test
+  void aPlanOverTlsRefusesACertificateNothingTrusts() throws Exception {
+    Path root = root();
+    Files.createDirectories(root.resolve("dists/stable"));
+    Files.writeString(root.resolve("dists/stable/Release"), "Suite: stable\n");
+    ServerConfig config =
+        TestServers.config(
+            root, 100, Duration.ofSeconds(5), AccessLogTarget.OFF, selfSignedCertificate());
+    try (RepoServer server = RepoServer.start(config, AccessLog.OFF)) {
+      Cli.Run plan =
+          Cli.run(
+              "plan",
+              "--root",
+              tmp.resolve("mirror").toString(),
+              "--upstream",
+              "https://127.0.0.1:" + server.address().getPort() + "/",
+              "--dist",
+              "dists/stable",
+              "--no-verify-signature");
+      assertThat(plan.code()).as(plan.all()).isEqualTo(1);
+      assertThat(plan.out())
+          .as(plan.all())
+          .contains("TLS failed")
+          .contains("unable to find valid certification path")
+          .doesNotContain("Exception");
     }
   }
 

@@ -79,9 +79,20 @@ final class HttpAnswers {
     }
   }
 
+  /**
+   * A Java exception's name that a message quotes from its cause, such as TLS's {@code
+   * sun.security.provider.certpath.SunCertPathBuilderException: }.
+   */
+  private static final java.util.regex.Pattern CLASS_NAME =
+      java.util.regex.Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error): ");
+
+  private static String withoutClassNames(String message) {
+    return CLASS_NAME.matcher(message).replaceAll("");
+  }
+
   /** What went wrong, in words an admin reads: no Java class names. */
   static String describe(IOException e) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
+    String message = e.getMessage() == null ? "" : withoutClassNames(e.getMessage());
     if (e instanceof java.net.UnknownHostException) return "unknown host " + message;
     if (e instanceof java.net.ConnectException) {
       return "cannot connect (" + lastPart(message).toLowerCase(java.util.Locale.ROOT) + ")";

@@ -74,14 +74,16 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
     this.host = new HttpHost(this.base.getScheme(), this.base.getHost(), this.base.getPort());
     this.pipelineDepth = pipelineDepth;
+    LazyTls tls = new LazyTls();
     this.pipelines =
         pipelineDepth > 1
-            ? new PipelinedConnections(this.base, connections, pipelineDepth, readTimeout)
+            ? new PipelinedConnections(this.base, connections, pipelineDepth, readTimeout, tls)
             : null;
     this.client =
         HttpClients.custom()
             .setConnectionManager(
                 PoolingHttpClientConnectionManagerBuilder.create()
+                    .setTlsSocketStrategy(tls)
                     // Large socket buffers: 8 KiB reads would cost a syscall per 8 KiB of a file.
                     .setConnectionFactory(
                         ManagedHttpClientConnectionFactory.builder()

@@ -75,7 +75,7 @@ final class PipelinedConnections implements AutoCloseable {
   /**
    * @param depth requests in flight on each connection; 1 turns pipelining off
    */
-  PipelinedConnections(URI base, int connections, int depth, Duration readTimeout) {
+  PipelinedConnections(URI base, int connections, int depth, Duration readTimeout, LazyTls tls) {
     this.host = new HttpHost(base.getScheme(), base.getHost(), base.getPort());
     this.connections = connections;
     this.depth = depth;
@@ -91,6 +91,7 @@ final class PipelinedConnections implements AutoCloseable {
                 // Retiring connections still count until they close: room for a second set.
                 .setMaxConnTotal(2 * connections)
                 .setMaxConnPerRoute(2 * connections)
+                .setTlsStrategy(tls)
                 .setDefaultTlsConfig(
                     TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
                 .setDefaultConnectionConfig(

@@ -45,7 +45,10 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
 
   private final URI base;
   private final Clock clock;
-  private final CloseableHttpClient client;
+  private final LazyTls tls;
+  private final int connections;
+  private final Duration readTimeout;
+  private CloseableHttpClient client; // guarded by this
   private final Set<HttpGet> underWay = ConcurrentHashMap.newKeySet();
   private final HttpHost host;
   private final int pipelineDepth;
@@ -74,39 +77,51 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
     this.host = new HttpHost(this.base.getScheme(), this.base.getHost(), this.base.getPort());
     this.pipelineDepth = pipelineDepth;
-    LazyTls tls = new LazyTls();
+    this.tls = new LazyTls();
     this.pipelines =
         pipelineDepth > 1
             ? new PipelinedConnections(this.base, connections, pipelineDepth, readTimeout, tls)
             : null;
-    this.client =
-        HttpClients.custom()
-            .setConnectionManager(
-                PoolingHttpClientConnectionManagerBuilder.create()
-                    .setTlsSocketStrategy(tls)
-                    // Large socket buffers: 8 KiB reads would cost a syscall per 8 KiB of a file.
-                    .setConnectionFactory(
-                        ManagedHttpClientConnectionFactory.builder()
-                            .http1Config(Http1Config.custom().setBufferSize(BUFFER_SIZE).build())
-                            .build())
-                    .setMaxConnTotal(connections)
-                    .setMaxConnPerRoute(connections)
-                    .setDefaultConnectionConfig(
-                        ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.ofSeconds(15))
-                            .setSocketTimeout(Timeout.ofMilliseconds(readTimeout.toMillis()))
-                            .build())
-                    .build())
-            .setDefaultRequestConfig(
-                RequestConfig.custom()
-                    .setMaxRedirects(10)
-                    .setCircularRedirectsAllowed(false)
-                    .build())
-            .disableContentCompression()
-            .disableAutomaticRetries()
-            .setUserAgent(USER_AGENT)
-            .evictIdleConnections(Timeout.of(30, TimeUnit.SECONDS))
-            .build();
+    this.connections = connections;
+    this.readTimeout = readTimeout;
+  }
+
+  /**
+   * The blocking client, built at the first request that needs it: a sync whose requests all go
+   * pipelined (a no-change run's Release files) never pays for building it.
+   */
+  private synchronized CloseableHttpClient client() {
+    if (client == null) client = blockingClient();
+    return client;
+  }
+
+  private CloseableHttpClient blockingClient() {
+    return HttpClients.custom()
+        .setConnectionManager(
+            PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(tls)
+                // Large socket buffers: 8 KiB reads would cost a syscall per 8 KiB of a file.
+                .setConnectionFactory(
+                    ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom().setBufferSize(BUFFER_SIZE).build())
+                        .build())
+                .setMaxConnTotal(connections)
+                .setMaxConnPerRoute(connections)
+                .setDefaultConnectionConfig(
+                    ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.ofSeconds(15))
+                        .setSocketTimeout(Timeout.ofMilliseconds(readTimeout.toMillis()))
+                        .build())
+                .build())
+        .setDefaultRequestConfig(
+            RequestConfig.custom().setMaxRedirects(10).setCircularRedirectsAllowed(false).build())
+        .disableContentCompression()
+        .disableAutomaticRetries()
+        // apt keeps no cookies either; their public suffix list costs 25 ms at every start.
+        .disableCookieManagement()
+        .setUserAgent(USER_AGENT)
+        .evictIdleConnections(Timeout.of(30, TimeUnit.SECONDS))
+        .build();
   }
 
   @Override
@@ -296,7 +311,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   private <T> T execute(String path, HttpGet get, Handler<T> handler) throws IOException {
     underWay.add(get);
     try {
-      return client.execute(get, handler::handle);
+      return client().execute(get, handler::handle);
     } catch (FetchException | LocalWriteException e) {
       throw e;
     } catch (ClientProtocolException e) {
@@ -348,8 +363,13 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   @Override
   public void close() {
     if (pipelines != null) pipelines.close();
+    CloseableHttpClient built;
+    synchronized (this) {
+      built = client;
+    }
+    if (built == null) return;
     try {
-      client.close();
+      built.close();
     } catch (IOException e) {
       // closing idle connections; nothing to save
     }

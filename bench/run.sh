@@ -86,7 +86,7 @@ build() {
     done
   fi
   export JAVA_HOME
-  "$top/mvnw" -q -B -pl bench -am package -DskipTests -Dspotless.check.skip=true >&2
+  "$top/mvnw" -q -B -pl bench -am package -DskipTests -Dspotless.check.skip=true -Daot >&2
   # From here on every run uses the jar just built, whatever is edited meanwhile.
   export REPOMIRROR_NO_BUILD=1
 }

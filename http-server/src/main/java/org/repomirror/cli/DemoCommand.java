@@ -166,8 +166,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static RepoServer start(Path root, HostPort at, AccessLogTarget accessLog)
-      throws IOException {
+  static RepoServer start(Path root, HostPort at, AccessLogTarget accessLog) throws IOException {
     ServerConfig config =
         new ServerConfig(
             root,

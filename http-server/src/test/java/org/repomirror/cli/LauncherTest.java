@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,5 +70,54 @@ class LauncherTest {
     assertThat(Files.readString(called).strip())
         .as("the wrapper runs in the project, where its pom is")
         .isEqualTo(project.toRealPath().toString());
+  }
+
+  /**
+   * With JDK 25 or later, the build's AOT cache while it is newer than the jar; otherwise, and with
+   * an older JDK, the class-data archive. The JDK here is a stand-in that records its arguments.
+   */
+  @Test
+  void itStartsTheJvmFromTheAotCacheOnlyWhenTheCacheIsCurrentAndTheJdkReadsIt() throws Exception {
+    Path project = project("exit 1\n");
+    Path target = Files.createDirectories(project.resolve("http-server/target"));
+    Path jar = Files.writeString(target.resolve("repomirror.jar"), "a jar");
+    Path aot = Files.writeString(target.resolve("repomirror.aot"), "a cache");
+    Instant built = Instant.now().minusSeconds(60);
+    Files.setLastModifiedTime(project.resolve("pom.xml"), FileTime.from(built.minusSeconds(60)));
+    Files.setLastModifiedTime(jar, FileTime.from(built));
+
+    Files.setLastModifiedTime(aot, FileTime.from(built.plusSeconds(30)));
+    assertThat(jvmArguments(project, 25))
+        .contains("-XX:AOTCache=" + aot.toRealPath(), "-Xlog:aot=off")
+        .noneMatch(a -> a.contains("SharedArchive"));
+    assertThat(jvmArguments(project, 21))
+        .as("JDK 21 cannot read the cache, nor knows the aot log")
+        .contains("-XX:+AutoCreateSharedArchive")
+        .noneMatch(a -> a.contains("AOT") || a.contains("aot"));
+
+    Files.setLastModifiedTime(aot, FileTime.from(built.minusSeconds(30)));
+    assertThat(jvmArguments(project, 25))
+        .as("a cache older than the jar was made for another jar")
+        .contains("-XX:+AutoCreateSharedArchive")
+        .noneMatch(a -> a.contains("AOTCache"));
+  }
+
+  /** The arguments the launcher gives a stand-in JDK of this major version. */
+  private List<String> jvmArguments(Path project, int major) throws Exception {
+    Path jdk = Files.createDirectories(tmp.resolve("jdk-" + major + "/bin"));
+    Path arguments = tmp.resolve("arguments-" + major);
+    Files.writeString(jdk.resolve("../release"), "JAVA_VERSION=\"" + major + ".0.1\"\n");
+    Path java = jdk.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + arguments + "'\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", project.resolve("repomirror").toString(), "status")
+            .redirectErrorStream(true);
+    pb.environment().put("JAVA_HOME", jdk.getParent().toString());
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    return Files.readAllLines(arguments);
   }
 }

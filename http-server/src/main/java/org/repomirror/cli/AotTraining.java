@@ -1,0 +1,228 @@
+package org.repomirror.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.repomirror.config.AccessLogTarget;
+import org.repomirror.config.HostPort;
+import org.repomirror.sample.SampleRepository;
+import org.repomirror.sample.SigningKey;
+import org.repomirror.server.RepoServer;
+
+/**
+ * The run the build trains the JDK's AOT cache on ({@code -XX:AOTCacheOutput}, JDK 25 and later):
+ * the commands a user runs, on a generated archive of a few thousand small packages, in one JVM.
+ * The cache then holds these classes loaded and linked, and the profiles of the loops that a sync
+ * runs once per file (a stat and an index lookup each), so that a run with little to do is not
+ * mostly the JVM warming up. It never runs on a user's archive or at a user's first run: the
+ * launcher's build runs it (docs/DESIGN.md, "A warm start").
+ *
+ * <p>Every command must end as it should; one that does not fails the build with its output.
+ */
+public final class AotTraining {
+  /** Enough packages that the per-file loops run thousands of times, as in a real sync. */
+  static final int PACKAGES = 3_000;
+
+  private static final String MODERN = "dists/stable";
+  private static final String LEGACY = "maemo/dists/fremantle";
+
+  /** Every command line run, in order. */
+  private final List<List<String>> ran = new ArrayList<>();
+
+  private AotTraining() {}
+
+  /**
+   * @param args optionally, how many packages the generated suite has (default {@value #PACKAGES})
+   */
+  public static void main(String[] args) throws Exception {
+    train(args.length > 0 ? Integer.parseInt(args[0]) : PACKAGES);
+  }
+
+  /**
+   * Runs the training in a temporary folder, removed after.
+   *
+   * @return every command line run, in order
+   */
+  static List<List<String>> train(int packages) throws Exception {
+    Path work = Files.createTempDirectory("repomirror-aot-training-");
+    try {
+      AotTraining training = new AotTraining();
+      training.train(work, packages);
+      return training.ran;
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private void train(Path work, int packages) throws Exception {
+    Path upstream = work.resolve("upstream");
+    Path keyring = work.resolve("keyring.gpg");
+    writeArchive(upstream, keyring, packages);
+    try (Server upstreamServer = Server.on(upstream)) {
+      String url = upstreamServer.url();
+      Path mirror = work.resolve("mirror");
+      List<String> sync =
+          List.of(
+              "sync",
+              "--root",
+              mirror.toString(),
+              "--upstream",
+              url,
+              "--dist",
+              MODERN,
+              "--dist",
+              LEGACY,
+              "--keyring",
+              keyring.toString(),
+              "--hostname",
+              "training");
+      run(plan(sync));
+      run(sync); // the first sync: everything fetched
+      run(sync); // nothing changed: one conditional request a suite, a stat a file
+      run(concat(sync, "--final"));
+      run("status", "--root", mirror.toString());
+      run("verify", "--root", mirror.toString(), "--full", "--keyring", keyring.toString());
+
+      Path tree = work.resolve("tree");
+      List<String> treeSync =
+          List.of(
+              "sync",
+              "--mode",
+              "tree",
+              "--upstream",
+              "file://" + upstream,
+              "--root",
+              tree.toString(),
+              "--hostname",
+              "training");
+      run(treeSync); // the initial copy of a tree
+      run(treeSync); // no change: folders proven, a stat a file upstream
+      touchEveryHundredth(upstream);
+      run(treeSync); // 1 % changed
+
+      try (Server mirrorServer = Server.on(mirror)) {
+        Path peer = work.resolve("peer");
+        List<String> fromPeer =
+            List.of(
+                "sync",
+                "--mode",
+                "tree",
+                "--upstream",
+                mirrorServer.url(),
+                "--root",
+                peer.toString(),
+                "--hostname",
+                "training");
+        run(fromPeer); // a peer's manifest, and the server answering many small requests
+        run(fromPeer); // the peer's manifest unchanged: a 304
+      }
+    }
+  }
+
+  /** A modern suite of small packages in two components, and a legacy suite a tenth its size. */
+  private static void writeArchive(Path upstream, Path keyring, int packages) throws IOException {
+    SigningKey key =
+        SigningKey.generateRsa("repomirror AOT training <training@repomirror.invalid>");
+    key.writePublicKeyring(keyring);
+    SampleRepository modern =
+        SampleRepository.modern(upstream, "stable")
+            .components("main", "contrib")
+            .architectures("amd64", "arm64")
+            .signedBy(key);
+    for (int i = 0; i < packages; i++) {
+      String arch = i % 3 == 0 ? "all" : i % 3 == 1 ? "amd64" : "arm64";
+      modern.add("pkg" + i, "1." + i + "-1", arch, i % 4 == 0 ? "contrib" : "main", 64 + i % 512);
+    }
+    modern.write();
+    SampleRepository legacy =
+        SampleRepository.legacy(upstream.resolve("maemo"), "fremantle")
+            .components("free", "non-free")
+            .architectures("armel")
+            .signedBy(key);
+    for (int i = 0; i < Math.max(1, packages / 10); i++) {
+      legacy.add("maemo" + i, "0." + i + "-1maemo1", "armel", i % 2 == 0 ? "free" : "non-free", 64);
+    }
+    legacy.write();
+  }
+
+  /** New bytes and a new mtime for one file in a hundred of the pool. */
+  private static void touchEveryHundredth(Path upstream) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(upstream.resolve("pool"))) {
+      files = walk.filter(Files::isRegularFile).sorted().toList();
+    }
+    FileTime later = FileTime.from(Instant.now().minusSeconds(60));
+    for (int i = 0; i < files.size(); i += 100) {
+      Files.write(files.get(i), ("changed " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      Files.setLastModifiedTime(files.get(i), later);
+    }
+  }
+
+  private static List<String> plan(List<String> sync) {
+    List<String> plan = new ArrayList<>(sync);
+    plan.set(0, "plan");
+    plan.removeAll(List.of("--hostname", "training"));
+    return plan;
+  }
+
+  private static List<String> concat(List<String> args, String more) {
+    List<String> all = new ArrayList<>(args);
+    all.add(more);
+    return all;
+  }
+
+  private void run(String... args) {
+    run(List.of(args));
+  }
+
+  /** Runs one command line as a user would; anything but exit code 0 stops the training. */
+  private void run(List<String> args) {
+    ran.add(args);
+    StringWriter output = new StringWriter();
+    try (PrintWriter out = new PrintWriter(output)) {
+      int code = Main.run(args.toArray(String[]::new), out, out);
+      if (code != ExitCodes.OK) {
+        throw new IllegalStateException(
+            "AOT training: repomirror "
+                + String.join(" ", args)
+                + " ended with exit code "
+                + code
+                + ":\n"
+                + output);
+      }
+    }
+  }
+
+  /** A server on loopback over a folder, as {@code repomirror serve} runs it. */
+  private record Server(RepoServer server) implements AutoCloseable {
+    static Server on(Path root) throws IOException {
+      return new Server(DemoCommand.start(root, new HostPort("127.0.0.1", 0), AccessLogTarget.OFF));
+    }
+
+    String url() {
+      InetSocketAddress a = server.address();
+      return "http://" + new HostPort(a.getHostString(), a.getPort()) + "/";
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  private static void deleteTree(Path top) throws IOException {
+    try (Stream<Path> walk = Files.walk(top)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

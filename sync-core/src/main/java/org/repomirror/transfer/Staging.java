@@ -2,10 +2,13 @@ package org.repomirror.transfer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,22 +31,42 @@ public final class Staging {
    */
   public static void clean(Path staging) throws IOException {
     if (!Files.isDirectory(staging)) return;
-    List<Path> deepestFirst;
-    try (Stream<Path> walk = Files.walk(staging)) {
-      deepestFirst = walk.sorted(Comparator.reverseOrder()).toList();
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-    for (Path p : deepestFirst) {
-      if (p.equals(staging)) continue;
-      if (Files.isDirectory(p)) {
-        try (Stream<Path> left = Files.list(p)) {
-          if (left.findAny().isEmpty()) Files.delete(p);
-        }
-      } else if (!p.getFileName().toString().endsWith(".part")) {
-        Files.deleteIfExists(p);
-      }
-    }
+    Files.walkFileTree(
+        staging,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+            if (!file.getFileName().toString().endsWith(".part")) Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            return goneMeanwhile(e);
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) goneMeanwhile(e);
+            if (!dir.equals(staging)) {
+              try {
+                Files.deleteIfExists(dir);
+              } catch (DirectoryNotEmptyException kept) {
+                // a partial download stays, and its folder with it
+              }
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /**
+   * A file that went while the clean walked needs no removing: an rsync batch's runner removes its
+   * own list and errors files as it winds down, which may be after the run's last file arrived.
+   */
+  private static FileVisitResult goneMeanwhile(IOException e) throws IOException {
+    if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
+    throw e;
   }
 
   /** Whether a failure, or one of its causes, is a full disk (ENOSPC). */

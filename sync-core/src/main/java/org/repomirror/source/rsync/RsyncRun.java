@@ -142,15 +142,23 @@ final class RsyncRun {
       for (String line; (line = out.readLine()) != null; ) lines.accept(line);
       int exit = p.waitFor();
       log.debug("{} ended {} after {} ms", argv, exit, (ticker.nanos() - started) / 1_000_000);
-      List<String> errors =
-          Files.exists(errorFile)
-              ? new String(Files.readAllBytes(errorFile), StandardCharsets.UTF_8).lines().toList()
-              : List.<String>of();
-      return new Ended(exit, errors);
+      return new Ended(exit, errors(errorFile));
     } finally {
       running.remove(p);
       if (p.isAlive()) p.destroy();
       Files.deleteIfExists(errorFile);
+    }
+  }
+
+  /**
+   * What rsync said on standard error; nothing when the file is gone, as when the end of a run
+   * cleaned staging while this run wound down.
+   */
+  private static List<String> errors(Path errorFile) throws IOException {
+    try {
+      return new String(Files.readAllBytes(errorFile), StandardCharsets.UTF_8).lines().toList();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return List.of();
     }
   }
 }

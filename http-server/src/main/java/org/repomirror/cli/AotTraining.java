@@ -44,6 +44,21 @@ public final class AotTraining {
    */
   public static void main(String[] args) throws Exception {
     train(args.length > 0 ? Integer.parseInt(args[0]) : PACKAGES);
+    String jdkFile = System.getProperty("repomirror.aot.jdk");
+    if (jdkFile != null) Files.writeString(Path.of(jdkFile), jdk());
+  }
+
+  /**
+   * The JDK this training ran on, as its {@code release} file says it: a cache made by one JDK is
+   * refused by another, and a JVM given a cache it refuses starts with no class data shared at all,
+   * so the launcher compares this with the JDK it runs before it names the cache.
+   */
+  static String jdk() {
+    return "IMPLEMENTOR=\""
+        + System.getProperty("java.vendor")
+        + "\"\nJAVA_RUNTIME_VERSION=\""
+        + System.getProperty("java.runtime.version")
+        + "\"\n";
   }
 
   /**

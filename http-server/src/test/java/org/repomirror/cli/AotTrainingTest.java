@@ -33,6 +33,15 @@ class AotTrainingTest {
     assertThat(trainingFolders(tmp)).isEqualTo(before);
   }
 
+  /** What the launcher compares with the release file of the JDK it runs. */
+  @Test
+  void itNamesTheJdkInTheWordsOfThatJdksReleaseFile() throws Exception {
+    List<String> release = Files.readAllLines(Path.of(System.getProperty("java.home"), "release"));
+    assertThat(AotTraining.jdk().lines())
+        .hasSize(2)
+        .allSatisfy(line -> assertThat(release).contains(line));
+  }
+
   private static List<Path> trainingFolders(Path tmp) throws Exception {
     try (Stream<Path> list = Files.list(tmp)) {
       return list.filter(p -> p.getFileName().toString().startsWith("repomirror-aot-training-"))

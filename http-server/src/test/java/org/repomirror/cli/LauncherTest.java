@@ -82,6 +82,8 @@ class LauncherTest {
     Path target = Files.createDirectories(project.resolve("http-server/target"));
     Path jar = Files.writeString(target.resolve("repomirror.jar"), "a jar");
     Path aot = Files.writeString(target.resolve("repomirror.aot"), "a cache");
+    Path madeBy = target.resolve("repomirror.aot.jdk");
+    Files.writeString(madeBy, release(25));
     Instant built = Instant.now().minusSeconds(60);
     Files.setLastModifiedTime(project.resolve("pom.xml"), FileTime.from(built.minusSeconds(60)));
     Files.setLastModifiedTime(jar, FileTime.from(built));
@@ -95,6 +97,13 @@ class LauncherTest {
         .contains("-XX:+AutoCreateSharedArchive")
         .noneMatch(a -> a.contains("AOT") || a.contains("aot"));
 
+    Files.writeString(madeBy, release(25).replace("25.0.1", "25.0.2"));
+    assertThat(jvmArguments(project, 25))
+        .as("a cache made by another JDK, which this one would refuse")
+        .contains("-XX:+AutoCreateSharedArchive")
+        .noneMatch(a -> a.contains("AOTCache"));
+    Files.writeString(madeBy, release(25));
+
     Files.setLastModifiedTime(aot, FileTime.from(built.minusSeconds(30)));
     assertThat(jvmArguments(project, 25))
         .as("a cache older than the jar was made for another jar")
@@ -102,11 +111,17 @@ class LauncherTest {
         .noneMatch(a -> a.contains("AOTCache"));
   }
 
+  /** The lines of a JDK's release file that say which JDK it is, as AotTraining writes them. */
+  private static String release(int major) {
+    return "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_RUNTIME_VERSION=\"" + major + ".0.1+9-LTS\"\n";
+  }
+
   /** The arguments the launcher gives a stand-in JDK of this major version. */
   private List<String> jvmArguments(Path project, int major) throws Exception {
     Path jdk = Files.createDirectories(tmp.resolve("jdk-" + major + "/bin"));
     Path arguments = tmp.resolve("arguments-" + major);
-    Files.writeString(jdk.resolve("../release"), "JAVA_VERSION=\"" + major + ".0.1\"\n");
+    Files.writeString(
+        jdk.resolve("../release"), "JAVA_VERSION=\"" + major + ".0.1\"\n" + release(major));
     Path java = jdk.resolve("java");
     Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + arguments + "'\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));

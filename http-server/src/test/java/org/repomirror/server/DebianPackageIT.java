@@ -125,6 +125,13 @@ class DebianPackageIT {
                 keyring.toString()));
         Run synced = run(asTheUser(sync));
         assertThat(synced.exitCode()).as(synced.output()).isZero();
+        // The user's class-data archive, made at the first run's exit, and a run that uses it.
+        Path archive = STATE.resolve("repomirror.jsa");
+        assertThat(archive).isRegularFile();
+        assertThat(Files.getOwner(archive).getName()).isEqualTo("repomirror");
+        Run again = run(asTheUser(sync));
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).doesNotContain("cds", "CDS", "shared archive");
       }
       assertThat(MIRROR.resolve("dists/stable/InRelease")).isRegularFile();
       assertThat(Files.getOwner(MIRROR.resolve("dists/stable/InRelease")).getName())

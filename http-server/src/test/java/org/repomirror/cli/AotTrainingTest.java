@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The run the launcher's build trains the start-up cache on: every command in it must end with exit
- * code 0 (else that build fails, and with it a newcomer's first {@code ./repomirror demo}), on a
+ * code 0 (else the training stops there, the cache holds less, and every start is slower), on a
  * suite smaller than the build's.
  */
 class AotTrainingTest {

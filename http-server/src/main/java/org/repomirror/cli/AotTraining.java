@@ -20,16 +20,16 @@ import org.repomirror.server.RepoServer;
 /**
  * The run the build trains the JDK's AOT cache on ({@code -XX:AOTCacheOutput}, JDK 25 and later):
  * the commands a user runs, on a generated archive of a few thousand small packages, in one JVM.
- * The cache then holds these classes loaded and linked, and the profiles of the loops that a sync
- * runs once per file (a stat and an index lookup each), so that a run with little to do is not
- * mostly the JVM warming up. It never runs on a user's archive or at a user's first run: the
- * launcher's build runs it (docs/DESIGN.md, "A warm start").
+ * The cache then holds the classes they loaded, linked ahead of time, so that a run with little to
+ * do is not mostly the JVM loading itself. The build records no method profiles: replayed, they
+ * made the JIT compile eagerly at every start. It never runs on a user's archive or at a user's
+ * first run: the launcher's build runs it (docs/DESIGN.md, "A warm start").
  *
  * <p>Every command must end as it should; one that does not stops the training, and the cache holds
  * what ran before it.
  */
 public final class AotTraining {
-  /** Enough packages that the per-file loops run thousands of times, as in a real sync. */
+  /** Enough packages that a sync's per-file paths all run, as in a real archive. */
   static final int PACKAGES = 3_000;
 
   private static final String MODERN = "dists/stable";

@@ -1,7 +1,5 @@
 package org.repomirror.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileStore;
@@ -41,8 +39,6 @@ public record MirrorStatus(
    * @param bytes their total size
    */
   public record Suite(String dist, String releaseDate, long files, long bytes) {}
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * @param published the tree the mirror publishes, where each suite's Release is read
@@ -191,6 +187,6 @@ public record MirrorStatus(
   }
 
   public String json() throws IOException {
-    return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+    return Json.PRETTY.writeValueAsString(this);
   }
 }

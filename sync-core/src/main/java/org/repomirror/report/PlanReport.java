@@ -2,8 +2,6 @@ package org.repomirror.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.util.List;
 import org.repomirror.apt.SuiteOutcome;
@@ -184,6 +182,6 @@ public record PlanReport(
   }
 
   public String json() throws IOException {
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+    return Json.PRETTY.writeValueAsString(this);
   }
 }

@@ -3,7 +3,6 @@ package org.repomirror.report;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,8 +56,6 @@ public record RunRecord(
 
   public static final String INTERRUPTED = "interrupted";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   public RunRecord {
     phaseMillis = Map.copyOf(phaseMillis);
   }
@@ -66,7 +63,7 @@ public record RunRecord(
   /** The flat JSON object the index keeps, and {@code status --json} shows. */
   @JsonValue
   public ObjectNode json() {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("started", period.started());
     o.put("finished", period.finished());
     o.put("upstream", upstream);
@@ -98,7 +95,7 @@ public record RunRecord(
    * @throws JsonProcessingException when the text is not a JSON object
    */
   public static RunRecord parse(String text) throws JsonProcessingException {
-    JsonNode r = JSON.readTree(text);
+    JsonNode r = Json.MAPPER.readTree(text);
     Map<String, Long> phases = new LinkedHashMap<>();
     r.path("phaseMillis").properties().forEach(e -> phases.put(e.getKey(), e.getValue().asLong()));
     // Records made before outcomes were typed carry their exit code instead.

@@ -2,7 +2,6 @@ package org.repomirror.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +17,6 @@ import org.repomirror.tree.TreeResult;
 public final class RunRecords {
   static final String PLAN_KEY = "plan";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private RunRecords() {}
 
   /** Keeps a plan's estimate (null for none) for the next run's report. */
@@ -29,7 +26,7 @@ public final class RunRecords {
     plan.put("created", clock.instant().toString());
     plan.put("estimatedSeconds", estimatedSeconds);
     try (Index.Batch batch = index.batch()) {
-      batch.putMeta(PLAN_KEY, JSON.writeValueAsString(plan));
+      batch.putMeta(PLAN_KEY, Json.MAPPER.writeValueAsString(plan));
       batch.commit();
     }
   }
@@ -43,7 +40,7 @@ public final class RunRecords {
       batch.commit();
     }
     try {
-      JsonNode seconds = JSON.readTree(plan.get()).get("estimatedSeconds");
+      JsonNode seconds = Json.MAPPER.readTree(plan.get()).get("estimatedSeconds");
       return seconds == null || seconds.isNull() ? null : seconds.asDouble();
     } catch (JsonProcessingException | RuntimeException e) {
       return null; // a plan from another version: no estimate to compare with

@@ -2,7 +2,6 @@ package org.repomirror.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,13 +35,12 @@ record SuiteStatus(
   /** The name the tree pass is kept under. */
   public static final String TREE = "tree";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** The statuses as the index keeps them (a JSON object by suite), or none. */
   public static Map<String, SuiteStatus> parseAll(String json) {
     if (json == null) return new TreeMap<>();
     try {
-      return new TreeMap<>(JSON.readValue(json, new TypeReference<Map<String, SuiteStatus>>() {}));
+      return new TreeMap<>(
+          Json.MAPPER.readValue(json, new TypeReference<Map<String, SuiteStatus>>() {}));
     } catch (JsonProcessingException e) {
       return new TreeMap<>(); // written by another version: the next run writes it anew
     }
@@ -50,7 +48,7 @@ record SuiteStatus(
 
   public static String toJson(Map<String, SuiteStatus> statuses) {
     try {
-      return JSON.writeValueAsString(statuses);
+      return Json.MAPPER.writeValueAsString(statuses);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

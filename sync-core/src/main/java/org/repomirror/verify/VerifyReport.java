@@ -1,10 +1,9 @@
 package org.repomirror.verify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.repomirror.report.Json;
 
 /**
  * What {@code verify} found.
@@ -84,6 +83,6 @@ public record VerifyReport(
   }
 
   public void writeJson(Path file) throws IOException {
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+    Json.PRETTY.writeValue(file.toFile(), this);
   }
 }

@@ -113,36 +113,14 @@ public final class AotTraining {
       run("status", "--root", mirror.toString());
       run("verify", "--root", mirror.toString(), "--full", "--keyring", keyring.toString());
 
-      Path tree = work.resolve("tree");
-      List<String> treeSync =
-          List.of(
-              "sync",
-              "--mode",
-              "tree",
-              "--upstream",
-              "file://" + upstream,
-              "--root",
-              tree.toString(),
-              "--hostname",
-              "training");
+      List<String> treeSync = treeSync("file://" + upstream, work.resolve("tree"));
       run(treeSync); // the initial copy of a tree
       run(treeSync); // no change: folders proven, a stat a file upstream
       touchEveryHundredth(upstream);
       run(treeSync); // 1 % changed
 
       try (Server mirrorServer = Server.on(mirror)) {
-        Path peer = work.resolve("peer");
-        List<String> fromPeer =
-            List.of(
-                "sync",
-                "--mode",
-                "tree",
-                "--upstream",
-                mirrorServer.url(),
-                "--root",
-                peer.toString(),
-                "--hostname",
-                "training");
+        List<String> fromPeer = treeSync(mirrorServer.url(), work.resolve("peer"));
         run(fromPeer); // a peer's manifest, and the server answering many small requests
         run(fromPeer); // the peer's manifest unchanged: a 304
       }
@@ -188,10 +166,24 @@ public final class AotTraining {
     }
   }
 
+  /** A tree sync from an upstream (a folder's URL or a server's) into a root. */
+  private static List<String> treeSync(String upstream, Path root) {
+    return List.of(
+        "sync",
+        "--mode",
+        "tree",
+        "--upstream",
+        upstream,
+        "--root",
+        root.toString(),
+        "--hostname",
+        "training");
+  }
+
+  /** The plan of a sync: its command line, with plan in place of sync. */
   private static List<String> plan(List<String> sync) {
     List<String> plan = new ArrayList<>(sync);
     plan.set(0, "plan");
-    plan.removeAll(List.of("--hostname", "training"));
     return plan;
   }
 

@@ -2,6 +2,7 @@ package org.repomirror.cli;
 
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,8 +45,30 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code; the seam tests use. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, null);
+  }
+
+  /**
+   * Runs a sync that a command handed to this process's server ({@link SyncService}), in this
+   * process, its relative paths taken from the command's working folder.
+   */
+  static int runHanded(HandoffProtocol.Request request, PrintWriter out, PrintWriter err) {
+    List<String> args = new java.util.ArrayList<>(request.args());
+    if (args.isEmpty() || !args.getFirst().equals("sync")) {
+      err.println("repomirror: the server takes syncs only, not " + args);
+      return ExitCodes.USAGE;
+    }
+    args.add("--in-process");
+    return run(args.toArray(String[]::new), out, err, request.workingFolder());
+  }
+
+  /**
+   * @param workingFolder what relative paths are relative to, when not this process's own
+   */
+  private static int run(String[] args, PrintWriter out, PrintWriter err, Path workingFolder) {
     CommandLine cli = new CommandLine(new Main());
     for (Class<?> command : commandsFor(args)) cli.addSubcommand(command);
+    if (workingFolder != null) cli.registerConverter(Path.class, workingFolder::resolve);
     cli.setOut(out);
     cli.setErr(err);
     cli.setHelpSectionKeys(HELP_SECTIONS);

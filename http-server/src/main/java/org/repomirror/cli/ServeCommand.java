@@ -120,8 +120,17 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("serve: " + e.getMessage());
       return ExitCodes.PROBLEMS;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "repomirror-shutdown"));
-    if (isEmpty(config.root())) {
+    boolean empty = isEmpty(config.root());
+    Optional<SyncService> syncs = SyncService.open(config.root(), Main::runHanded);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  syncs.ifPresent(SyncService::close);
+                  server.close();
+                },
+                "repomirror-shutdown"));
+    if (empty) {
       // Logged, not printed: the server's own lines go to its log (JSON lines, if asked for).
       log.warn(
           "{} is empty: every request gets 404 until a sync publishes into it (repomirror sync"

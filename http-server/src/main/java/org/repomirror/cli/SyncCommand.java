@@ -8,7 +8,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.report.SyncReport;
@@ -82,6 +84,13 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
               + " (a .prom file in its folder).")
   Path metricsFile;
 
+  @Option(
+      names = "--in-process",
+      description =
+          "Run in this process even when a serve runs for the tree; without it, the sync goes to"
+              + " that server, which runs it in its warm JVM.")
+  boolean inProcess;
+
   /** Where the wait for {@code --at} takes its time from; tests set another. */
   Clock clock = Clock.systemUTC();
 
@@ -94,12 +103,18 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
     Instant start;
     try {
       start = at != null ? startAt() : null;
+      if (start == null) {
+        OptionalInt handed = handOff();
+        if (handed.isPresent()) return handed.getAsInt();
+      }
       chosen = prepareAll();
     } catch (Usage e) {
       return usage(e);
     }
     if (start != null) {
       new StartAt(clock, sleeper, System.console() != null, out()).waitUntil(start);
+      OptionalInt handed = handOff();
+      if (handed.isPresent()) return handed.getAsInt();
     }
     List<MirrorRun.Setup> runs = chosen.runs();
     int code = each(runs, this::syncUntilCurrent, true);
@@ -110,6 +125,50 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
               : SyncMetrics.of(chosen.file(), null, Clock.systemUTC()));
     }
     return code;
+  }
+
+  /**
+   * Hands the sync to the {@code serve} running for its tree, if one does ({@link SyncHandoff});
+   * with a config file, when every mirror it runs has that tree. A run with {@code --at} has waited
+   * already and hands over the rest of its command line.
+   *
+   * @return the sync's exit code; empty when this process runs it
+   */
+  private OptionalInt handOff() {
+    if (inProcess) return OptionalInt.empty();
+    Path root = flags.root;
+    if (root == null && configFile != null) {
+      try {
+        root = sharedRoot(ConfiguredMirrors.forRun(configFile, mirrorNames, all, List.of()));
+      } catch (ConfiguredMirrors.UsageException | RuntimeException e) {
+        return OptionalInt.empty(); // Said, in the words the run uses, by the run itself.
+      }
+    }
+    if (root == null) return OptionalInt.empty();
+    List<String> args = new ArrayList<>();
+    boolean skip = false;
+    List<String> given = spec.commandLine().getParseResult().originalArgs();
+    for (String arg : given.subList(Math.max(0, given.indexOf("sync")), given.size())) {
+      if (skip) {
+        skip = false;
+      } else if (arg.equals("--at")) {
+        skip = true;
+      } else if (!arg.startsWith("--at=")) {
+        args.add(arg);
+      }
+    }
+    return SyncHandoff.handOff(root, args, out(), err());
+  }
+
+  /** The tree every chosen mirror has, or null when they have several. */
+  private static Path sharedRoot(ConfiguredMirrors.Chosen chosen) {
+    Path shared = null;
+    for (ConfiguredMirrors.Target t : chosen.targets()) {
+      Path root = t.config().root() != null ? t.config().root() : t.servedRoot();
+      if (root == null || (shared != null && !shared.equals(root))) return null;
+      shared = root;
+    }
+    return shared;
   }
 
   /** When {@code --at} says to start: a time to come. */

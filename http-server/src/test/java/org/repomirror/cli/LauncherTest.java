@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +113,47 @@ class LauncherTest {
         .noneMatch(a -> a.contains("AOTCache"));
   }
 
+  /**
+   * A sync of a tree with a server's socket starts only the relay, HandedSync, without the sync's
+   * class data; one without a socket, or of another command, starts as ever.
+   */
+  @Test
+  void aSyncOfATreeWhoseServerTakesSyncsStartsTheRelayAlone() throws Exception {
+    Path project = project("exit 1\n");
+    Path target = Files.createDirectories(project.resolve("http-server/target"));
+    Path jar = Files.writeString(target.resolve("repomirror.jar"), "a jar");
+    Path aot = Files.writeString(target.resolve("repomirror.aot"), "a cache");
+    Files.writeString(target.resolve("repomirror.aot.jdk"), release(25));
+    Instant built = Instant.now().minusSeconds(60);
+    Files.setLastModifiedTime(project.resolve("pom.xml"), FileTime.from(built.minusSeconds(60)));
+    Files.setLastModifiedTime(jar, FileTime.from(built));
+    Files.setLastModifiedTime(aot, FileTime.from(built.plusSeconds(30)));
+    Path root = tmp.resolve("mirror root");
+    Path socket = Files.createDirectories(root.resolve(".repomirror")).resolve("service.sock");
+
+    assertThat(jvmArguments(project, 25, "sync", "--root", root.toString()))
+        .as("no server: the sync runs itself")
+        .contains("-XX:AOTCache=" + aot.toRealPath(), "-jar")
+        .doesNotContain("org.repomirror.cli.HandedSync");
+    try (var server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(socket));
+      for (List<String> line :
+          List.of(
+              List.of("sync", "--root", root.toString(), "--upstream", "http://u/"),
+              List.of("sync", "--upstream", "http://u/", "--root=" + root))) {
+        assertThat(jvmArguments(project, 25, line.toArray(String[]::new)))
+            .containsSubsequence("-Xshare:auto", "-cp", jar.toRealPath().toString())
+            .containsSubsequence(List.of("org.repomirror.cli.HandedSync", "sync"))
+            .noneMatch(a -> a.contains("AOTCache") || a.equals("-jar"));
+      }
+      assertThat(jvmArguments(project, 25, "status", "--root", root.toString()))
+          .as("other commands start as ever")
+          .contains("-XX:AOTCache=" + aot.toRealPath())
+          .doesNotContain("org.repomirror.cli.HandedSync");
+    }
+  }
+
   /** The lines of a JDK's release file that say which JDK it is, as AotTraining writes them. */
   private static String release(int major) {
     return "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_RUNTIME_VERSION=\"" + major + ".0.1+9-LTS\"\n";
@@ -118,6 +161,11 @@ class LauncherTest {
 
   /** The arguments the launcher gives a stand-in JDK of this major version. */
   private List<String> jvmArguments(Path project, int major) throws Exception {
+    return jvmArguments(project, major, "status");
+  }
+
+  /** The arguments the launcher gives a stand-in JDK for a command line. */
+  private List<String> jvmArguments(Path project, int major, String... command) throws Exception {
     Path jdk = Files.createDirectories(tmp.resolve("jdk-" + major + "/bin"));
     Path arguments = tmp.resolve("arguments-" + major);
     Files.writeString(
@@ -126,7 +174,11 @@ class LauncherTest {
     Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + arguments + "'\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     ProcessBuilder pb =
-        new ProcessBuilder("bash", project.resolve("repomirror").toString(), "status")
+        new ProcessBuilder(
+                Stream.concat(
+                        Stream.of("bash", project.resolve("repomirror").toString()),
+                        Arrays.stream(command))
+                    .toList())
             .redirectErrorStream(true);
     pb.environment().put("JAVA_HOME", jdk.getParent().toString());
     Process p = pb.start();

@@ -25,13 +25,26 @@ public final class SyncProcess {
   public static Process start(
       List<String> args, String crashPoint, Path output, java.util.Map<String, String> environment)
       throws IOException {
+    return start(args, crashPoint, output, environment, null);
+  }
+
+  /**
+   * @param workingFolder where it runs, for relative paths; null for the test's own
+   */
+  public static Process start(
+      List<String> args,
+      String crashPoint,
+      Path output,
+      java.util.Map<String, String> environment,
+      Path workingFolder)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("-Xshare:auto");
     // RocksDB's library as the build unpacked it: a killed process leaves no copy of it in /tmp.
-    Path natives = Path.of("target", "native");
+    Path natives = Path.of("target", "native").toAbsolutePath();
     if (java.nio.file.Files.isRegularFile(natives.resolve("librocksdbjni-linux64.so"))) {
       command.add("-Djava.library.path=" + natives.toAbsolutePath());
     }
@@ -40,6 +53,7 @@ public final class SyncProcess {
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
+    if (workingFolder != null) builder.directory(workingFolder.toFile());
     return builder
         .redirectErrorStream(true)
         .redirectOutput(

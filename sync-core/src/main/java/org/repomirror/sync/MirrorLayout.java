@@ -58,6 +58,14 @@ public record MirrorLayout(Path root) {
     return state().resolve("lock");
   }
 
+  /**
+   * Where a running {@code serve} of this tree takes syncs handed to it: a Unix socket that only
+   * its user and root may use.
+   */
+  public Path serviceSocket() {
+    return state().resolve("service.sock");
+  }
+
   /** An upstream's push that came while a sync ran, for that sync to run again. */
   public Path updateRequired() {
     return state().resolve("update-required");

@@ -51,7 +51,10 @@ timed() { # command... -> seconds on stdout; the command's output goes to a log
   fi
   echo "$end - $start" | bc
 }
-rm_sync() { "$top/repomirror" sync --mode tree --upstream "file://$src" --root "$rm_root" --hostname bench --max-delete 1000000; }
+# repomirror's copy is served during the runs, so its syncs go to that server's warm JVM (as they
+# do wherever serve runs for a tree); "alone" is the same sync in a JVM of its own (--in-process).
+rm_sync() { "$top/repomirror" sync --mode tree --upstream "file://$src" --root "$rm_root" --hostname bench --max-delete 1000000 "$@"; }
+alone_sync() { rm_sync --in-process; }
 peer_sync() { "$top/repomirror" sync --mode tree --upstream "http://127.0.0.1:18081/" --root "$peer_root" --hostname peer --max-delete 1000000; }
 rs_sync() { rsync -a --delete "$src/" "$rs_root/"; }
 rm_final() { "$top/repomirror" sync --mode tree --final --upstream "file://$src" --root "$rm_root" --hostname bench --max-delete 1000000; }
@@ -100,8 +103,8 @@ csv="$results/tree-$stamp.csv"
 echo "case,tool,run,seconds" > "$csv"
 for run in $(seq 1 "$runs"); do
   sync
-  if (( run % 2 )); then order=(rs rm peer); else order=(rm peer rs); fi
-  for t in "${order[@]}"; do
+  if (( run % 2 )); then order=(rs rm peer); norder=(rs rm alone peer); else order=(rm peer rs); norder=(alone peer rm rs); fi
+  for t in "${norder[@]}"; do
     echo "no-change,$t,$run,$(timed "${t}_sync")" >> "$csv"
   done
   # The same 1% change for every tool: repomirror and rsync from the directory, then the peer
@@ -153,10 +156,10 @@ def stats(case, tool):
 # A peer's manifest is other work than rsync's: one file read instead of a walk of the upstream
 # tree. Its ratio is given, marked, for what a mirror of a repomirror gains; it is not a like-for-like
 # comparison with rsync -a.
-names = {"rm": "repomirror (directory)", "peer": "repomirror (peer manifest)*", "rs": "rsync -a",
-         "sha": "sha256sum (2 processes)"}
+names = {"rm": "repomirror (directory)", "alone": "  the same, own JVM", "peer": "repomirror (peer manifest)*",
+         "rs": "rsync -a", "sha": "sha256sum (2 processes)"}
 final_names = {"rm": "repomirror sync --final", "ftp": "ftpsync (Debian's)", "rs": "rsync, two stages"}
-for case, tools, base in (("no-change", ("rm", "peer", "rs"), "rs"),
+for case, tools, base in (("no-change", ("rm", "alone", "peer", "rs"), "rs"),
                           ("one-percent", ("rm", "peer", "rs"), "rs"),
                           ("verify", ("rm", "sha"), "sha"),
                           ("final", ("rm", "ftp", "rs"), "ftp")):

@@ -11,6 +11,10 @@
 #              repomirror sync --final (delta, everything it touched re-hashed, a verdict) against
 #              ftpsync's two stages with plain rsync over the daemon (stage 1 without the indexes,
 #              stage 2 everything with --delay-updates --delete-delay).
+# The mirror side serves its three repomirror copies once they are made, as the new host does
+# before the switch, so that their timed syncs go to those servers' warm JVMs (as they do wherever
+# serve runs for a tree); "alone" is a no-change sync from the manifest in a JVM of its own
+# (--in-process). REMOTE_SERVE=no times every sync in its own JVM.
 # Every repomirror run has a 512 MiB heap; REMOTE_SYNC_ARGS adds options to each (e.g.
 # "--pipeline 1"). Needs root (ip netns, tc). Traffic never leaves the namespaces this script
 # creates.
@@ -44,7 +48,8 @@ failures="$run_dir/failures"
 : > "$failures"
 failed() { echo "  BENCHMARK RUN FAILED: $*" >&2; echo "$*" >> "$failures"; }
 remote_cleanup() {
-  kill $(cat "$run_dir/nginx.pid" "$run_dir/rsyncd.pid" 2>/dev/null) ${peer_pid:-} 2>/dev/null || true
+  kill $(cat "$run_dir/nginx.pid" "$run_dir/rsyncd.pid" 2>/dev/null) ${peer_pid:-} ${mirror_pids[@]:-} \
+    2>/dev/null || true
   link_down
 }
 remote_cleanup
@@ -103,6 +108,7 @@ rm_from() { # source root [--final]
     --hostname "mirror-$1" --max-delete 1000000 ${3:-} ${REMOTE_SYNC_ARGS:-}
 }
 manifest_sync() { rm_from manifest "$m_manifest"; }
+alone_sync() { rm_from manifest "$m_manifest" --in-process; }
 index_sync() { rm_from index "$m_index"; }
 rsyncd_sync() { rm_from rsyncd "$m_rsyncd"; }
 rsync_sync() { in_ns rsync -a --delete rsync://10.77.0.1:18875/old/ "$m_rsync/"; }
@@ -122,6 +128,20 @@ init_manifest="$(timed manifest_sync)"
 init_index="$(timed index_sync)"
 init_rsyncd="$(timed rsyncd_sync)"
 init_rsync="$(timed rsync_sync)"
+mirror_pids=()
+if [[ "${REMOTE_SERVE:-yes}" == yes ]]; then
+  port=18300
+  for copy in "$m_manifest" "$m_index" "$m_rsyncd"; do
+    in_ns "$top/repomirror" serve --root "$copy" --listen "127.0.0.1:$port" \
+      --admin-listen "127.0.0.1:$(( port + 1 ))" > "$copy.serve.log" 2>&1 &
+    mirror_pids+=($!)
+    port=$(( port + 2 ))
+  done
+  for copy in "$m_manifest" "$m_index" "$m_rsyncd"; do
+    for _ in $(seq 1 300); do [[ -S "$copy/.repomirror/service.sock" ]] && break; sleep 0.1; done
+    [[ -S "$copy/.repomirror/service.sock" ]] || failed "the server of $copy takes no syncs"
+  done
+fi
 
 csv="$results/remote-$stamp.csv"
 echo "case,tool,run,seconds" > "$csv"
@@ -129,7 +149,7 @@ for run in $(seq 1 "$runs"); do
   sync
   tools=(rsync manifest index rsyncd)
   order=("${tools[@]:run % 4}" "${tools[@]:0:run % 4}")
-  for t in "${order[@]}"; do
+  for t in "${order[@]}" alone; do
     echo "no-change,$t,$run,$(timed "${t}_sync")" >> "$csv"
   done
   changed="$(python3 "$here/scripts/mutate_tree.py" "$src" 1 "$(( run + 2000 ))")"
@@ -161,8 +181,9 @@ echo "initial copy: repomirror from the manifest ${init_manifest}s, from the ind
 python3 - "$csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-names = {"manifest": "repomirror (peer manifest)", "index": "repomirror (HTTP index)",
-         "rsyncd": "repomirror (rsync daemon)", "rsync": "rsync -a (daemon)"}
+names = {"manifest": "repomirror (peer manifest)", "alone": "  the same, own JVM",
+         "index": "repomirror (HTTP index)", "rsyncd": "repomirror (rsync daemon)",
+         "rsync": "rsync -a (daemon)"}
 for case, label in (("no-change", "no-change"), ("final", "final, 1% changed (rsync: two stages)")):
     print(f"\n{label}:")
     print(f"  {'tool':<28} {'median s':>9} {'min':>7} {'max':>7} {'x rsync':>8}")
@@ -170,7 +191,9 @@ for case, label in (("no-change", "no-change"), ("final", "final, 1% changed (rs
         v = [float(r["seconds"]) for r in rows if r["case"] == case and r["tool"] == tool]
         return statistics.median(v), min(v), max(v)
     base = med("rsync")[0]
-    for t in ("manifest", "index", "rsyncd", "rsync"):
+    for t in ("manifest", "alone", "index", "rsyncd", "rsync"):
+        if not any(r["case"] == case and r["tool"] == t for r in rows):
+            continue
         m, lo, hi = med(t)
         print(f"  {names[t]:<28} {m:>9.2f} {lo:>7.2f} {hi:>7.2f} {m / base:>7.2f}x")
 PY

@@ -27,8 +27,8 @@ final class SyncHandoff {
    * Hands a sync to the server running for its tree.
    *
    * @param args the command line, from {@code sync} on
-   * @return the sync's exit code; empty when no server takes syncs for the tree, and the command
-   *     runs it itself
+   * @return the sync's exit code; empty when no server takes syncs for the tree, or the server
+   *     declines one whose credentials are not its own: the command runs it itself
    */
   static OptionalInt handOff(Path root, List<String> args, PrintWriter out, PrintWriter err) {
     Path socket = new MirrorLayout(root.toAbsolutePath()).serviceSocket();
@@ -37,9 +37,9 @@ final class SyncHandoff {
     try (channel) {
       HandoffProtocol.writeRequest(
           new DataOutputStream(Channels.newOutputStream(channel)),
-          new HandoffProtocol.Request(Path.of("").toAbsolutePath(), args));
-      return OptionalInt.of(
-          HandoffProtocol.relay(new DataInputStream(Channels.newInputStream(channel)), out, err));
+          new HandoffProtocol.Request(
+              Path.of("").toAbsolutePath(), args, HandoffProtocol.credentials(System.getenv())));
+      return HandoffProtocol.relay(new DataInputStream(Channels.newInputStream(channel)), out, err);
     } catch (EOFException e) {
       err.println(
           "sync: the server of "

@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,17 +51,24 @@ final class SyncService implements AutoCloseable {
   private final Path socket;
   private final ServerSocketChannel server;
   private final Runner runner;
+  private final Map<String, String> environment;
   private final ExecutorService syncs =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "handed-sync"));
   private final AtomicInteger waiting = new AtomicInteger();
   private volatile boolean closing;
   private final Thread acceptor;
 
-  private SyncService(Path root, Path socket, ServerSocketChannel server, Runner runner) {
+  private SyncService(
+      Path root,
+      Path socket,
+      ServerSocketChannel server,
+      Runner runner,
+      Map<String, String> environment) {
     this.root = root;
     this.socket = socket;
     this.server = server;
     this.runner = runner;
+    this.environment = environment;
     this.acceptor = new Thread(this::accept, "sync-service");
     acceptor.setDaemon(true);
   }
@@ -71,6 +79,13 @@ final class SyncService implements AutoCloseable {
    * processes, as without a server, and the log says why once.
    */
   static Optional<SyncService> open(Path root, Runner runner) {
+    return open(root, runner, System.getenv());
+  }
+
+  /**
+   * @param environment the server's, which a handed sync runs with
+   */
+  static Optional<SyncService> open(Path root, Runner runner, Map<String, String> environment) {
     Path socket = new MirrorLayout(root.toAbsolutePath()).serviceSocket();
     if (!Files.isWritable(root)) {
       log.info("syncs of {} run in processes of their own: this server may not write it", root);
@@ -91,7 +106,7 @@ final class SyncService implements AutoCloseable {
         server.close();
         throw e;
       }
-      SyncService service = new SyncService(root, socket, server, runner);
+      SyncService service = new SyncService(root, socket, server, runner, environment);
       service.acceptor.start();
       log.info("syncs of {} run in this server when handed to it at {}", root, socket);
       return Optional.of(service);
@@ -130,6 +145,12 @@ final class SyncService implements AutoCloseable {
       if (refused.isPresent()) {
         answer.err("sync: " + refused.get() + "\n");
         answer.exit(ExitCodes.ABORTED);
+        return;
+      }
+      Optional<String> mismatch = HandoffProtocol.mismatch(request, environment);
+      if (mismatch.isPresent()) {
+        log.info("declined a handed sync, which runs in its own process: {}", mismatch.get());
+        answer.decline(mismatch.get());
         return;
       }
       String line =
@@ -236,6 +257,15 @@ final class SyncService implements AutoCloseable {
 
     void err(String text) {
       text(HandoffProtocol.ERR, text);
+    }
+
+    synchronized void decline(String why) {
+      try {
+        HandoffProtocol.writeDeclined(out, why);
+      } catch (IOException e) {
+        // The command went: it runs nothing either way.
+      }
+      close();
     }
 
     synchronized void exit(int code) {

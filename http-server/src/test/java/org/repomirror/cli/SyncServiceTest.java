@@ -92,6 +92,21 @@ class SyncServiceTest {
       assertThat(own.code()).as(own.all()).isZero();
       assertThat(own.all()).doesNotContain("handed");
       assertThat(reports()).as("a report of its own").hasSize(2);
+
+      // A command with a credential the server lacks keeps its sync: the server would not have it.
+      Path credited = tmp.resolve("credited.log");
+      Process withPassword =
+          SyncProcess.start(
+              sync(upstream, mirror.toString(), keyring()),
+              null,
+              credited,
+              Map.of("RSYNC_PASSWORD", "the command's own"));
+      assertThat(withPassword.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(withPassword.exitValue()).as(said(credited)).isZero();
+      assertThat(said(credited)).doesNotContain("handed");
+      assertThat(said(tmp.resolve("serve.log")))
+          .contains("declined a handed sync, which runs in its own process: RSYNC_PASSWORD");
+      assertThat(reports()).hasSize(3);
     } finally {
       stop(serve);
     }

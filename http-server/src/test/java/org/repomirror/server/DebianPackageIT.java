@@ -159,6 +159,23 @@ class DebianPackageIT {
                   "deb [signed-by=" + aptKeyring + "] http://127.0.0.1:" + port + "/ stable main"),
               List.of());
       apt.updateAndDownloadAll(suite);
+      // The timer's sync while the server runs: handed to it, run in its JVM.
+      try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
+        List<String> sync = execStart("repomirror-sync.service");
+        sync.addAll(
+            List.of(
+                "--upstream",
+                upstream.uri().toString(),
+                "--dist",
+                "dists/stable",
+                "--keyring",
+                keyring.toString()));
+        Run handed = run(asTheUser(sync));
+        assertThat(handed.exitCode()).as(handed.output()).isZero();
+        assertThat(handed.output()).contains("handed to the server of /srv/repomirror");
+        assertThat(Files.readString(tmp.resolve("serve.log")))
+            .contains("the handed sync ended with exit code 0");
+      }
       HttpResponse<String> health =
           HttpClient.newHttpClient()
               .send(

@@ -132,7 +132,8 @@ mirror_pids=()
 if [[ "${REMOTE_SERVE:-yes}" == yes ]]; then
   port=18300
   for copy in "$m_manifest" "$m_index" "$m_rsyncd"; do
-    in_ns "$top/repomirror" serve --root "$copy" --listen "127.0.0.1:$port" \
+    # Not through in_ns, a function: $! would be its subshell, and the kill would miss the server.
+    ip netns exec "$link_ns" "$top/repomirror" serve --root "$copy" --listen "127.0.0.1:$port" \
       --admin-listen "127.0.0.1:$(( port + 1 ))" > "$copy.serve.log" 2>&1 &
     mirror_pids+=($!)
     port=$(( port + 2 ))

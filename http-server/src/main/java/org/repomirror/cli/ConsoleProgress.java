@@ -1,5 +1,6 @@
 package org.repomirror.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Shows a sync's progress: a bar with the percentage done, files, bytes, rate and ETA on a
- * terminal, or a log line at a steady interval otherwise (cron, systemd, CI). While the run still
- * plans, the bar has no end and the figures say "planned so far"; then the percentage follows the
- * bytes and never goes backwards ({@link MonotonicPercent}). Thread-safe.
+ * terminal, or a log line at a steady interval otherwise (cron, systemd, CI), also printed to the
+ * command that handed the sync to a server. While the run still plans, the bar has no end and the
+ * figures say "planned so far"; then the percentage follows the bytes and never goes backwards
+ * ({@link MonotonicPercent}). Thread-safe.
  */
 final class ConsoleProgress implements Progress, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("repomirror.progress");
@@ -29,13 +31,23 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   private final MonotonicPercent percent = new MonotonicPercent();
   private final ProgressBar bar;
   private final ScheduledExecutorService ticker;
+  private final PrintWriter relay;
 
   /**
    * @param terminal whether standard output is a terminal
    * @param logEverySeconds the interval of log lines off a terminal
    */
   ConsoleProgress(boolean terminal, int logEverySeconds) {
-    if (terminal) {
+    this(terminal, logEverySeconds, null);
+  }
+
+  /**
+   * @param relay where the log lines are printed too: the output of the command that handed the
+   *     sync over; null for none
+   */
+  ConsoleProgress(boolean terminal, int logEverySeconds, PrintWriter relay) {
+    this.relay = relay;
+    if (terminal && relay == null) {
       // The bar counts percent, which never goes backwards; files, bytes and rate follow it.
       bar =
           new ProgressBarBuilder()
@@ -117,7 +129,9 @@ final class ConsoleProgress implements Progress, AutoCloseable {
 
   private void logLine() {
     int p = percent();
-    log.info("progress: {}, {}", p == MonotonicPercent.UNKNOWN ? "planning" : p + " %", figures());
+    String line = (p == MonotonicPercent.UNKNOWN ? "planning" : p + " %") + ", " + figures();
+    log.info("progress: {}", line);
+    if (relay != null) relay.println("sync: progress: " + line);
   }
 
   @Override

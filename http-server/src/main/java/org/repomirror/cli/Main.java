@@ -58,7 +58,7 @@ public final class Main implements Runnable {
       err.println("repomirror: the server takes syncs only, not " + args);
       return ExitCodes.USAGE;
     }
-    args.add("--in-process");
+    args.add("--handed");
     return run(args.toArray(String[]::new), out, err, request.workingFolder());
   }
 

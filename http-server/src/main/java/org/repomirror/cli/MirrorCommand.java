@@ -135,7 +135,8 @@ abstract class MirrorCommand {
       if (headings && runs.size() > 1) {
         out().println("== mirror " + p.name() + ": " + p.mirror() + " ==");
       }
-      MirrorRun.Ended ended = job.run(p, new MirrorRun(name(p.name()), out(), err(), pushed));
+      MirrorRun.Ended ended =
+          job.run(p, new MirrorRun(name(p.name()), out(), err(), pushed, handed()));
       out().flush();
       if (ended.code() != ExitCodes.OK) {
         failed.add(p.name() + " (exit " + ended.code() + ")");
@@ -166,6 +167,11 @@ abstract class MirrorCommand {
   int exit(String mirror, RunOutcome outcome, String reason) {
     if (outcome != RunOutcome.OK) err().println(name(mirror) + ": " + outcome + ": " + reason);
     return ExitCodes.of(outcome);
+  }
+
+  /** Whether a server runs this command for the one that handed it over ({@link SyncService}). */
+  boolean handed() {
+    return false;
   }
 
   PrintWriter out() {

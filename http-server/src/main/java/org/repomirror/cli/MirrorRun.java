@@ -74,6 +74,7 @@ final class MirrorRun {
   private final PrintWriter out;
   private final PrintWriter err;
   private final boolean pushed;
+  private final boolean handed;
 
   /**
    * @param name how its lines begin: the command, and the mirror when it is one of a list
@@ -81,11 +82,22 @@ final class MirrorRun {
    *     holds is then no failure, since the holder runs again for the push
    */
   MirrorRun(String name, PrintWriter out, PrintWriter err, boolean pushed) {
+    this(name, out, err, pushed, false);
+  }
+
+  /**
+   * @param handed whether a server runs it for the command that handed it over: its progress goes
+   *     to that command too, every {@value #HANDED_PROGRESS_SECONDS} s
+   */
+  MirrorRun(String name, PrintWriter out, PrintWriter err, boolean pushed, boolean handed) {
     this.name = name;
     this.out = out;
     this.err = err;
     this.pushed = pushed;
+    this.handed = handed;
   }
+
+  static final int HANDED_PROGRESS_SECONDS = 5;
 
   Ended run(Setup p, Job job) throws InterruptedException {
     StopOnSignal signal = StopOnSignal.install();
@@ -97,7 +109,10 @@ final class MirrorRun {
       StoreConfig store = p.config().store();
       layout.recordPublishedIn(store);
       try (Index index = openIndex(layout);
-          ConsoleProgress progress = new ConsoleProgress(System.console() != null, 10);
+          ConsoleProgress progress =
+              handed
+                  ? new ConsoleProgress(false, HANDED_PROGRESS_SECONDS, err)
+                  : new ConsoleProgress(System.console() != null, 10);
           S3Client s3 = store != null ? S3Store.of(store).client() : null) {
         SyncEngine engine =
             new SyncEngine(

@@ -91,6 +91,9 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
               + " that server, which runs it in its warm JVM.")
   boolean inProcess;
 
+  @Option(names = "--handed", hidden = true, description = "Set by the server a sync is handed to.")
+  boolean handedOver;
+
   /** Where the wait for {@code --at} takes its time from; tests set another. */
   Clock clock = Clock.systemUTC();
 
@@ -135,7 +138,7 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
    * @return the sync's exit code; empty when this process runs it
    */
   private OptionalInt handOff() {
-    if (inProcess) return OptionalInt.empty();
+    if (inProcess || handedOver) return OptionalInt.empty();
     Path root = flags.root;
     if (root == null && configFile != null) {
       try {
@@ -158,6 +161,11 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
       }
     }
     return SyncHandoff.handOff(root, args, out(), err());
+  }
+
+  @Override
+  boolean handed() {
+    return handedOver;
   }
 
   /** The tree every chosen mirror has, or null when they have several. */

@@ -69,6 +69,8 @@ class SyncServiceTest {
             .isTrue();
         awaitTrue(() -> said(log).contains("handed to the server"), "the command says so");
         assertThat(said(log)).contains("(pid " + serve.pid() + ")");
+        awaitTrue(
+            () -> said(log).contains("sync: progress: "), "the server relays the sync's progress");
         sync.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       } finally {
         release.countDown();

@@ -158,8 +158,9 @@ final class SyncService implements AutoCloseable {
               + root
               + " (pid "
               + ProcessHandle.current().pid()
-              + "), which runs it to its end even if this command stops; its progress comes"
-              + " every 5 s, the server's log has the rest\n";
+              + "), which runs it to its end even if this command stops; its progress comes every "
+              + MirrorRun.HANDED_PROGRESS_SECONDS
+              + " s, the server's log has the rest\n";
       if (waiting.getAndIncrement() > 0) {
         line += "sync: it waits for the sync the server is running\n";
       }

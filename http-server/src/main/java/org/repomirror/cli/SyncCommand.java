@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import org.repomirror.config.SyncConfig;
 import org.repomirror.fs.IoErrors;
 import org.repomirror.report.SyncReport;
 import org.repomirror.sync.MirrorLayout;
@@ -168,12 +169,20 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
     return handedOver;
   }
 
-  /** The tree every chosen mirror has, or null when they have several. */
+  /**
+   * The tree every chosen mirror has; null when they have several, or when the config file names a
+   * path relative to the command's folder, which the server would take as relative to its own.
+   */
   private static Path sharedRoot(ConfiguredMirrors.Chosen chosen) {
     Path shared = null;
     for (ConfiguredMirrors.Target t : chosen.targets()) {
-      Path root = t.config().root() != null ? t.config().root() : t.servedRoot();
+      SyncConfig c = t.config();
+      Path root = c.root() != null ? c.root() : t.servedRoot();
       if (root == null || (shared != null && !shared.equals(root))) return null;
+      Path credentials = c.store() != null ? c.store().credentialsFile() : null;
+      for (Path p : java.util.Arrays.asList(root, c.keyring(), c.report(), credentials)) {
+        if (p != null && !p.isAbsolute()) return null;
+      }
       shared = root;
     }
     return shared;

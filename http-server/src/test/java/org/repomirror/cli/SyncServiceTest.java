@@ -109,6 +109,24 @@ class SyncServiceTest {
       assertThat(said(tmp.resolve("serve.log")))
           .contains("declined a handed sync, which runs in its own process: RSYNC_PASSWORD");
       assertThat(reports()).hasSize(3);
+
+      // A config file with a path relative to the command's folder: the server would read it as
+      // relative to its own, so the command keeps the sync.
+      Files.writeString(
+          tmp.resolve("relative.yaml"),
+          "sync:\n  root: "
+              + mirror
+              + "\n  upstream: "
+              + upstream.uri()
+              + "\n  dists: [dists/stable]\n  keyring: archive.gpg\n");
+      Path relative = tmp.resolve("relative.log");
+      Process fromConfig =
+          SyncProcess.start(
+              List.of("sync", "--config", "relative.yaml"), null, relative, Map.of(), tmp);
+      assertThat(fromConfig.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(fromConfig.exitValue()).as(said(relative)).isZero();
+      assertThat(said(relative)).doesNotContain("handed");
+      assertThat(reports()).hasSize(4);
     } finally {
       stop(serve);
     }

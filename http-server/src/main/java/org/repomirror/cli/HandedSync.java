@@ -33,15 +33,20 @@ public final class HandedSync {
   }
 
   /**
-   * The tree a sync's command line names, when it is one to hand over: not one that waits for
-   * {@code --at} first, or is to run {@code --in-process}; null otherwise.
+   * The tree a sync's command line names, when it is one to hand over here: not one that waits for
+   * {@code --at} first, is to run {@code --in-process}, or reads a config file (which {@link
+   * SyncCommand} checks first); null otherwise.
    */
   static Path root(String[] args) {
     if (args.length == 0 || !args[0].equals("sync")) return null;
     String root = null;
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("--in-process") || arg.equals("--at") || arg.startsWith("--at=")) {
+      if (arg.equals("--in-process")
+          || arg.equals("--at")
+          || arg.startsWith("--at=")
+          || arg.equals("--config")
+          || arg.startsWith("--config=")) {
         return null;
       } else if (arg.equals("--root") && i + 1 < args.length) {
         root = args[++i];

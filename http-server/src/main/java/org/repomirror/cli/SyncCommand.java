@@ -141,7 +141,7 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
   private OptionalInt handOff() {
     if (inProcess || handedOver) return OptionalInt.empty();
     Path root = flags.root;
-    if (root == null && configFile != null) {
+    if (configFile != null) {
       try {
         root = sharedRoot(ConfiguredMirrors.forRun(configFile, mirrorNames, all, List.of()));
       } catch (ConfiguredMirrors.UsageException | RuntimeException e) {
@@ -170,17 +170,22 @@ final class SyncCommand extends MirrorCommand implements Callable<Integer> {
   }
 
   /**
-   * The tree every chosen mirror has; null when they have several, or when the config file names a
-   * path relative to the command's folder, which the server would take as relative to its own.
+   * The tree every chosen mirror has, {@code --root} over the config file's; null when they have
+   * several, or when the file names a path (that the command line does not replace) relative to the
+   * command's folder, which the server would take as relative to its own.
    */
-  private static Path sharedRoot(ConfiguredMirrors.Chosen chosen) {
+  private Path sharedRoot(ConfiguredMirrors.Chosen chosen) {
     Path shared = null;
     for (ConfiguredMirrors.Target t : chosen.targets()) {
       SyncConfig c = t.config();
-      Path root = c.root() != null ? c.root() : t.servedRoot();
+      Path root = flags.root != null ? flags.root : c.root() != null ? c.root() : t.servedRoot();
       if (root == null || (shared != null && !shared.equals(root))) return null;
-      Path credentials = c.store() != null ? c.store().credentialsFile() : null;
-      for (Path p : java.util.Arrays.asList(root, c.keyring(), c.report(), credentials)) {
+      List<Path> fromFile = new ArrayList<>();
+      if (flags.root == null) fromFile.add(root);
+      if (flags.keyring == null) fromFile.add(c.keyring());
+      if (flags.report == null) fromFile.add(c.report());
+      if (c.store() != null) fromFile.add(c.store().credentialsFile());
+      for (Path p : fromFile) {
         if (p != null && !p.isAbsolute()) return null;
       }
       shared = root;

@@ -147,6 +147,10 @@ class LauncherTest {
             .containsSubsequence(List.of("org.repomirror.cli.HandedSync", "sync"))
             .noneMatch(a -> a.contains("AOTCache") || a.equals("-jar"));
       }
+      assertThat(jvmArguments(project, 25, "sync", "--root", root.toString(), "--config", "c.yaml"))
+          .as("a config file is checked by the sync first")
+          .contains("-XX:AOTCache=" + aot.toRealPath())
+          .doesNotContain("org.repomirror.cli.HandedSync");
       assertThat(jvmArguments(project, 25, "status", "--root", root.toString()))
           .as("other commands start as ever")
           .contains("-XX:AOTCache=" + aot.toRealPath())

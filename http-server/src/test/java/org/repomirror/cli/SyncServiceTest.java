@@ -127,6 +127,17 @@ class SyncServiceTest {
       assertThat(fromConfig.exitValue()).as(said(relative)).isZero();
       assertThat(said(relative)).doesNotContain("handed");
       assertThat(reports()).hasSize(4);
+      Process rootGiven =
+          SyncProcess.start(
+              List.of("sync", "--config", "relative.yaml", "--root", mirror.toString()),
+              null,
+              relative,
+              Map.of(),
+              tmp);
+      assertThat(rootGiven.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(rootGiven.exitValue()).as(said(relative)).isZero();
+      assertThat(said(relative)).as("--root given too").doesNotContain("handed");
+      assertThat(reports()).hasSize(5);
     } finally {
       stop(serve);
     }

@@ -143,7 +143,10 @@ class LauncherTest {
               List.of("sync", "--root", root.toString(), "--upstream", "http://u/"),
               List.of("sync", "--upstream", "http://u/", "--root=" + root))) {
         assertThat(jvmArguments(project, 25, line.toArray(String[]::new)))
-            .containsSubsequence("-Xshare:auto", "-cp", jar.toRealPath().toString())
+            .containsSubsequence(
+                "-XX:SharedArchiveFile=" + target.toRealPath().resolve("repomirror-relay.jsa"),
+                "-cp",
+                jar.toRealPath().toString())
             .containsSubsequence(List.of("org.repomirror.cli.HandedSync", "sync"))
             .noneMatch(a -> a.contains("AOTCache") || a.equals("-jar"));
       }

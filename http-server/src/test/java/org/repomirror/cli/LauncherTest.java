@@ -81,16 +81,11 @@ class LauncherTest {
   @Test
   void itStartsTheJvmFromTheAotCacheOnlyWhenTheCacheIsCurrentAndTheJdkReadsIt() throws Exception {
     Path project = project("exit 1\n");
-    Path target = Files.createDirectories(project.resolve("http-server/target"));
-    Path jar = Files.writeString(target.resolve("repomirror.jar"), "a jar");
-    Path aot = Files.writeString(target.resolve("repomirror.aot"), "a cache");
+    Path target = built(project);
+    Path aot = target.resolve("repomirror.aot");
     Path madeBy = target.resolve("repomirror.aot.jdk");
-    Files.writeString(madeBy, release(25));
-    Instant built = Instant.now().minusSeconds(60);
-    Files.setLastModifiedTime(project.resolve("pom.xml"), FileTime.from(built.minusSeconds(60)));
-    Files.setLastModifiedTime(jar, FileTime.from(built));
+    Instant built = Files.getLastModifiedTime(target.resolve("repomirror.jar")).toInstant();
 
-    Files.setLastModifiedTime(aot, FileTime.from(built.plusSeconds(30)));
     assertThat(jvmArguments(project, 25))
         .contains("-XX:AOTCache=" + aot.toRealPath(), "-Xlog:aot=off")
         .noneMatch(a -> a.contains("SharedArchive"));
@@ -120,14 +115,9 @@ class LauncherTest {
   @Test
   void aSyncOfATreeWhoseServerTakesSyncsStartsTheRelayAlone() throws Exception {
     Path project = project("exit 1\n");
-    Path target = Files.createDirectories(project.resolve("http-server/target"));
-    Path jar = Files.writeString(target.resolve("repomirror.jar"), "a jar");
-    Path aot = Files.writeString(target.resolve("repomirror.aot"), "a cache");
-    Files.writeString(target.resolve("repomirror.aot.jdk"), release(25));
-    Instant built = Instant.now().minusSeconds(60);
-    Files.setLastModifiedTime(project.resolve("pom.xml"), FileTime.from(built.minusSeconds(60)));
-    Files.setLastModifiedTime(jar, FileTime.from(built));
-    Files.setLastModifiedTime(aot, FileTime.from(built.plusSeconds(30)));
+    Path target = built(project);
+    Path jar = target.resolve("repomirror.jar");
+    Path aot = target.resolve("repomirror.aot");
     Path root = tmp.resolve("mirror root");
     Path socket = Files.createDirectories(root.resolve(".repomirror")).resolve("service.sock");
 
@@ -159,6 +149,23 @@ class LauncherTest {
           .contains("-XX:AOTCache=" + aot.toRealPath())
           .doesNotContain("org.repomirror.cli.HandedSync");
     }
+  }
+
+  /**
+   * A project built a minute ago by JDK 25: its jar, and the AOT cache made 30 s after it.
+   *
+   * @return its target folder
+   */
+  private static Path built(Path project) throws Exception {
+    Path target = Files.createDirectories(project.resolve("http-server/target"));
+    Path jar = Files.writeString(target.resolve("repomirror.jar"), "a jar");
+    Path aot = Files.writeString(target.resolve("repomirror.aot"), "a cache");
+    Files.writeString(target.resolve("repomirror.aot.jdk"), release(25));
+    Instant built = Instant.now().minusSeconds(60);
+    Files.setLastModifiedTime(project.resolve("pom.xml"), FileTime.from(built.minusSeconds(60)));
+    Files.setLastModifiedTime(jar, FileTime.from(built));
+    Files.setLastModifiedTime(aot, FileTime.from(built.plusSeconds(30)));
+    return target;
   }
 
   /** The lines of a JDK's release file that say which JDK it is, as AotTraining writes them. */

@@ -113,16 +113,8 @@ class DebianPackageIT {
               PosixFilePermission.GROUP_READ,
               PosixFilePermission.OTHERS_READ));
       try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-        List<String> sync = execStart("repomirror-sync.service");
+        List<String> sync = timerSync(upstream, keyring);
         assertThat(sync).startsWith("/usr/bin/repomirror", "sync", "--all");
-        sync.addAll(
-            List.of(
-                "--upstream",
-                upstream.uri().toString(),
-                "--dist",
-                "dists/stable",
-                "--keyring",
-                keyring.toString()));
         Run synced = run(asTheUser(sync));
         assertThat(synced.exitCode()).as(synced.output()).isZero();
         // The user's class-data archive, made at the first run's exit, and a run that uses it.
@@ -161,16 +153,7 @@ class DebianPackageIT {
       apt.updateAndDownloadAll(suite);
       // The timer's sync while the server runs: handed to it, run in its JVM.
       try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-        List<String> sync = execStart("repomirror-sync.service");
-        sync.addAll(
-            List.of(
-                "--upstream",
-                upstream.uri().toString(),
-                "--dist",
-                "dists/stable",
-                "--keyring",
-                keyring.toString()));
-        Run handed = run(asTheUser(sync));
+        Run handed = run(asTheUser(timerSync(upstream, keyring)));
         assertThat(handed.exitCode()).as(handed.output()).isZero();
         assertThat(handed.output()).contains("handed to the server of /srv/repomirror");
         assertThat(Files.readString(tmp.resolve("serve.log")))
@@ -196,6 +179,21 @@ class DebianPackageIT {
     }
     assertThat(Path.of("/usr/bin/repomirror")).doesNotExist();
     assertThat(Path.of("/etc/repomirror/repomirror.yaml")).as("purged").doesNotExist();
+  }
+
+  /** The sync unit's command, from a loopback upstream. */
+  private static List<String> timerSync(ScriptedUpstream upstream, Path keyring)
+      throws IOException {
+    List<String> sync = execStart("repomirror-sync.service");
+    sync.addAll(
+        List.of(
+            "--upstream",
+            upstream.uri().toString(),
+            "--dist",
+            "dists/stable",
+            "--keyring",
+            keyring.toString()));
+    return sync;
   }
 
   /** The ExecStart line of an installed unit, split into its words. */

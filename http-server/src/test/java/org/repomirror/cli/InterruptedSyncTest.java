@@ -60,16 +60,7 @@ class InterruptedSyncTest {
     CountDownLatch reached = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-      upstream.beforeFirst(
-          p -> p.contains("shared7_"),
-          () -> {
-            reached.countDown();
-            try {
-              release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
+      upstream.holdFirst(p -> p.contains("shared7_"), reached, release);
       List<String> args = new ArrayList<>(sync);
       args.addAll(List.of("--upstream", upstream.uri().toString()));
       Path log = tmp.resolve("sync.log");

@@ -36,15 +36,7 @@ class RunningSyncTest {
     Path config = tmp.resolve("repomirror.yaml");
     CountDownLatch release = new CountDownLatch(1);
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-      upstream.beforeFirst(
-          p -> p.endsWith(".deb"),
-          () -> {
-            try {
-              release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
+      upstream.holdFirst(p -> p.endsWith(".deb"), new CountDownLatch(1), release);
       Files.writeString(
           config,
           "sync:\n  root: %s\n  upstream: %s\n  dists: [dists/stable]\n  keyring: %s\n"

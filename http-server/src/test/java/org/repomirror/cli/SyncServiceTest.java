@@ -58,7 +58,7 @@ class SyncServiceTest {
     CountDownLatch release = new CountDownLatch(1);
     Process serve = serve();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-      hold(upstream, reached, release);
+      upstream.holdFirst(p -> p.contains("pkg7_"), reached, release);
       Path log = tmp.resolve("sync.log");
       // Relative paths, from the command's folder: the server resolves them there.
       Process sync =
@@ -150,7 +150,7 @@ class SyncServiceTest {
     CountDownLatch release = new CountDownLatch(1);
     Process serve = serve();
     try (ScriptedUpstream upstream = new ScriptedUpstream(upstreamRoot)) {
-      hold(upstream, reached, release);
+      upstream.holdFirst(p -> p.contains("pkg7_"), reached, release);
       Path firstLog = tmp.resolve("first.log");
       Path secondLog = tmp.resolve("second.log");
       List<String> args = sync(upstream, mirror.toString(), keyring());
@@ -236,21 +236,6 @@ class SyncServiceTest {
     List<String> more = new ArrayList<>(args);
     more.add(option);
     return more;
-  }
-
-  /** Holds the download of one package until released. */
-  private static void hold(
-      ScriptedUpstream upstream, CountDownLatch reached, CountDownLatch release) {
-    upstream.beforeFirst(
-        p -> p.contains("pkg7_"),
-        () -> {
-          reached.countDown();
-          try {
-            release.await(60, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
   }
 
   private List<Path> reports() {

@@ -112,6 +112,26 @@ public final class ScriptedUpstream implements AutoCloseable {
     hooks.add(new Hook(path, action, new java.util.concurrent.atomic.AtomicBoolean()));
   }
 
+  /**
+   * Holds the answer to the first request whose path matches until released, 60 s at most, having
+   * counted {@code reached} down: to catch a sync in the middle of a download.
+   */
+  public void holdFirst(
+      java.util.function.Predicate<String> path,
+      java.util.concurrent.CountDownLatch reached,
+      java.util.concurrent.CountDownLatch release) {
+    beforeFirst(
+        path,
+        () -> {
+          reached.countDown();
+          try {
+            release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+  }
+
   private record Hook(
       java.util.function.Predicate<String> path,
       Runnable action,

@@ -77,11 +77,21 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancel();
+    super.channelInactive(ctx);
+  }
+
+  /** Taken out for HTTP/2, whose frames it cannot judge: its 408 would be HTTP/1's bytes. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancel();
+  }
+
+  private void cancel() {
     if (timer != null) {
       timer.cancel(false);
       timer = null;
     }
-    super.channelInactive(ctx);
   }
 
   private void schedule(long delayNanos) {

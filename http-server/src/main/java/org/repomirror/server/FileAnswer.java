@@ -19,24 +19,23 @@ import org.repomirror.store.ServedTree;
 
 /**
  * The answer to a request for a file: its preconditions (412, 304), its range (416, 206 or the
- * whole 200), then its body the way that fits (from memory, by sendfile, in chunks under TLS, or
- * none). One per connection, used on its event loop only.
+ * whole 200), then its body the way that fits (from memory, by sendfile, in chunks under TLS and
+ * HTTP/2, or none). One per connection or stream, used on its event loop only.
  */
 final class FileAnswer {
   private final CachePolicy cachePolicy;
   private final InlineBody inline;
   private final FileBody streamed;
   private final FileBody empty = new EmptyBody();
-  private final boolean tls;
 
   /**
-   * @param streamed how a body not served from memory goes out: sendfile, or chunks under TLS
+   * @param inline how a small file goes out from memory; null to stream every file
+   * @param streamed how a body not served from memory goes out: sendfile, or chunks
    */
-  FileAnswer(CachePolicy cachePolicy, InlineBody inline, FileBody streamed, boolean tls) {
+  FileAnswer(CachePolicy cachePolicy, InlineBody inline, FileBody streamed) {
     this.cachePolicy = cachePolicy;
     this.inline = inline;
     this.streamed = streamed;
-    this.tls = tls;
   }
 
   Exchange.Outcome serve(Exchange x, RequestPath path, ServedTree.RegularFile file) {
@@ -68,7 +67,7 @@ final class FileAnswer {
   /** The way this answer's body goes out. */
   private FileBody body(Exchange x, FileBody.Answer answer) {
     if (x.head() || answer.length() == 0) return empty;
-    if (!tls && inline.takes(answer.file())) return inline;
+    if (inline != null && inline.takes(answer.file())) return inline;
     return streamed;
   }
 

@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * Answers GET and HEAD from the served tree. Requests are answered strictly in order, one at a
  * time: while a response is in flight the connection reads nothing more, which bounds open files
  * and memory per connection (a file region counts as zero bytes against Netty's water marks).
- * Pipelined requests already decoded wait in a short queue. One instance per connection; used on
- * its event loop only.
+ * Pipelined requests already decoded wait in a short queue. One instance per HTTP/1 connection, or
+ * per HTTP/2 stream ({@link Http2Serving}), whose one request it answers the same way but with
+ * every answer as HTTP objects, which the stream's codec turns into frames. Used on its event loop
+ * only.
  */
 final class FileHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FileHandler.class);
@@ -69,11 +71,12 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private final ServedTree tree;
   private final CachePolicy cachePolicy;
   private final GenerationPinning pinning;
-  private final GenerationPinning.Connection pins = new GenerationPinning.Connection();
+  private final GenerationPinning.Connection pins;
   private final ServerMetrics metrics;
   private final AccessLog accessLog;
-  private final ConnectionGuard guard;
+  private final ConnectionGuard guard; // null on an HTTP/2 stream
   private final boolean tls;
+  private final boolean http2;
   private final Cork cork = new Cork();
   private FileAnswer files;
   private final ArrayDeque<HttpRequest> queue = new ArrayDeque<>();
@@ -110,7 +113,27 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       AccessLog accessLog,
       Executor fetching) {}
 
+  /** The handler of an HTTP/1 connection. */
   FileHandler(Site site, ConnectionGuard guard, boolean tls, boolean draining) {
+    this(site, guard, tls, draining, new GenerationPinning.Connection(), false);
+  }
+
+  /**
+   * The handler of one HTTP/2 stream.
+   *
+   * @param pins the pins of the stream's connection, which all its streams share
+   */
+  static FileHandler forStream(Site site, boolean draining, GenerationPinning.Connection pins) {
+    return new FileHandler(site, null, false, draining, pins, true);
+  }
+
+  private FileHandler(
+      Site site,
+      ConnectionGuard guard,
+      boolean tls,
+      boolean draining,
+      GenerationPinning.Connection pins,
+      boolean http2) {
     this.site = site;
     this.tree = site.tree();
     this.cachePolicy = site.cachePolicy();
@@ -120,10 +143,21 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     this.guard = guard;
     this.tls = tls;
     this.draining = draining;
+    this.pins = pins;
+    this.http2 = http2;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    if (http2) {
+      // Neither pre-encoded heads nor file regions: the stream's codec frames every answer.
+      files =
+          new FileAnswer(
+              cachePolicy,
+              new InlineBody(site.smallFiles(), site.heads(), null),
+              new ChunkedBody());
+      return;
+    }
     // Writes from the encoder's context go straight to the socket: the pre-encoded answers.
     ChannelHandlerContext encoder = ctx.pipeline().context(HttpResponseEncoder.class);
     if (encoder == null) {
@@ -132,9 +166,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
     files =
         new FileAnswer(
             cachePolicy,
-            new InlineBody(site.smallFiles(), site.heads(), encoder),
-            tls ? new ChunkedBody() : new RegionBody(cork),
-            tls);
+            tls ? null : new InlineBody(site.smallFiles(), site.heads(), encoder),
+            tls ? new ChunkedBody() : new RegionBody(cork));
   }
 
   @Override
@@ -149,7 +182,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       if (!(msg instanceof HttpRequest request)) {
         return; // request bodies are refused at the head; their content is dropped
       }
-      guard.requestHeadReceived();
+      if (guard != null) guard.requestHeadReceived();
       if (stopped) {
         return;
       }
@@ -202,7 +235,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
       }
       HttpRequest request = queue.poll();
       responding = true;
-      guard.busy(true);
+      busy(true);
       long start = System.currentTimeMillis();
       Exchange.Reply reply;
       ChannelFuture sent;
@@ -246,7 +279,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
    */
   private void fetch(ChannelHandlerContext ctx, HttpRequest request) {
     responding = true;
-    guard.busy(true);
+    busy(true);
     RequestPath path = requestPath(request);
     java.net.InetAddress client = clientAddress(ctx);
     site.fetching()
@@ -274,11 +307,16 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
                           fetched = answer;
                           fetchedEntries = listed;
                           responding = false;
-                          guard.busy(false);
+                          busy(false);
                           serveNext(ctx);
                         });
               }
             });
+  }
+
+  /** Tells the connection's guard whether a response is under way; an HTTP/2 stream has none. */
+  private void busy(boolean busy) {
+    if (guard != null) guard.busy(busy);
   }
 
   private static RequestPath requestPath(HttpRequest request) {
@@ -292,7 +330,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private void finished(ChannelHandlerContext ctx, Exchange.Reply reply, boolean success) {
     cork.set(ctx, false);
     responding = false;
-    guard.busy(false);
+    busy(false);
     metrics.requestAnswered(reply.status(), success ? reply.bodyBytes() : 0);
     if (accessLog != AccessLog.OFF) {
       HttpRequest r = reply.request();
@@ -300,7 +338,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
           new AccessLogEntry(
               remoteIp(ctx.channel().remoteAddress()),
               reply.startMillis(),
-              r.method() + " " + r.uri() + " " + r.protocolVersion(),
+              r.method() + " " + r.uri() + " " + (http2 ? "HTTP/2.0" : r.protocolVersion()),
               reply.status(),
               success ? reply.bodyBytes() : 0,
               r.headers().get(REFERER),

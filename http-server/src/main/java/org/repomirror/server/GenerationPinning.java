@@ -2,7 +2,6 @@ package org.repomirror.server;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +30,12 @@ final class GenerationPinning {
   private static final long CURRENT_TTL_NANOS = 1_000_000_000L;
   private static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
-  /** A connection's pins, one per suite; used on its event loop only. */
+  /**
+   * A connection's pins, one per suite. The streams of an HTTP/2 connection share them, and may
+   * resolve off the loop at once (a tree that fetches): a concurrent map.
+   */
   static final class Connection {
-    private final Map<String, PinTable.Pin> pins = new HashMap<>(2);
+    private final Map<String, PinTable.Pin> pins = new ConcurrentHashMap<>(2);
 
     int size() {
       return pins.size();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * A small file's bytes from memory, in the same write as the head: one syscall, one TCP segment.
  * The hot case, a whole file (Release, InRelease, small indexes), goes out as a head encoded once
  * per file ({@link ResponseHeads}), the Date and Connection lines, and the body, past Netty's
- * encoder.
+ * encoder. On an HTTP/2 stream, which has no such encoder, every answer is a full response object.
  */
 final class InlineBody implements FileBody {
   private static final Logger log = LoggerFactory.getLogger(InlineBody.class);
@@ -29,7 +29,7 @@ final class InlineBody implements FileBody {
 
   /**
    * @param encoder the response encoder's context: what is written from it goes to the socket as it
-   *     is
+   *     is; null on an HTTP/2 stream
    */
   InlineBody(SmallFileCache smallFiles, ResponseHeads heads, ChannelHandlerContext encoder) {
     this.smallFiles = smallFiles;
@@ -52,7 +52,7 @@ final class InlineBody implements FileBody {
       log.debug("cannot read {}: {}", answer.file().path(), e.toString());
       return x.error(HttpResponseStatus.NOT_FOUND);
     }
-    if (answer.range() instanceof ByteRange.Full) {
+    if (encoder != null && answer.range() instanceof ByteRange.Full) {
       encoder.write(
           heads.head(answer.file(), answer.contentType(), answer.validators().cacheControl()));
       encoder.write(ResponseHeads.tail(x.ctx().alloc(), x.startMillis(), x.connection()));

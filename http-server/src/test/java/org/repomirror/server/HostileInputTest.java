@@ -128,7 +128,7 @@ class HostileInputTest {
         Case.closed("a body", "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello", 400));
     c.add(Case.kept("invalid method", "BREW /pot HTTP/1.1\r\nHost: t\r\n\r\n", 405));
     c.add(Case.closed("HTTP/0.9", "GET /" + FILE + "\r\n", 400));
-    c.add(Case.closed("HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400, 505));
+    c.add(Case.closed("HTTP/2 broken preface", "PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n", 400, 505));
     c.add(
         Case.closed(
             "TLS hello",
@@ -212,6 +212,8 @@ class HostileInputTest {
               "expected " + c.allowed() + (c.closes() ? ", closed" : ", kept open") + "; got " + o);
         }
       }
+      String http2 = http2Garbage(address);
+      if (http2 != null) wrong.put("HTTP/2 preface, then HTTP/1", http2);
       Outcome slowloris = slowloris(address);
       if (slowloris.status() != 408 || !slowloris.closed()) {
         wrong.put("slowloris", "expected 408 and a close, got " + slowloris);
@@ -255,7 +257,7 @@ class HostileInputTest {
           "hostile",
           String.format(
               "%d hostile cases (traversal, hidden files, sizes, smuggling, bodies, methods,"
-                  + " HTTP/0.9, TLS, random bytes) each with its status and, where due, the close;"
+                  + " HTTP/0.9, HTTP/2 prefaces, TLS, random bytes) each with its status and, where due, the close;"
                   + " a slowloris (408 and closed); a 500-request pipelining flood (%d whole answers"
                   + " in order, then closed by the server); %,d idle connections; a concurrent"
                   + " client got %d correct downloads and no error; the server's descriptors"
@@ -269,6 +271,34 @@ class HostileInputTest {
               withIdle.total(),
               withIdle.connections(),
               after.total()));
+    }
+  }
+
+  /**
+   * HTTP/2's preface, then an HTTP/1 request where the client's SETTINGS frame belongs: the server
+   * must say GOAWAY and close, not answer in HTTP/1 nor wait.
+   *
+   * @return what went wrong, or null
+   */
+  private static String http2Garbage(InetSocketAddress address) throws Exception {
+    try (RawHttp c = new RawHttp(address)) {
+      c.timeout(5000);
+      c.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + get("/" + FILE));
+      byte[] got;
+      try {
+        got = c.input().readAllBytes();
+      } catch (SocketTimeoutException e) {
+        return "not closed within 5 s";
+      } catch (SocketException reset) {
+        return null; // closed hard; the GOAWAY may have been lost with the reset
+      }
+      List<Integer> types = new ArrayList<>();
+      for (int at = 0; at + 9 <= got.length; ) {
+        int length = (got[at] & 0xff) << 16 | (got[at + 1] & 0xff) << 8 | (got[at + 2] & 0xff);
+        types.add(got[at + 3] & 0xff);
+        at += 9 + length;
+      }
+      return types.contains(0x7) ? null : "closed without a GOAWAY; frame types " + types;
     }
   }
 

@@ -53,6 +53,7 @@ class ServerOptionsTest {
     return tmp.resolve("root");
   }
 
+  /** Over TLS, HTTP/2 for a client that offers it by ALPN, HTTP/1.1 for one that does not. */
   @Test
   void servesOverTls() throws Exception {
     Path root = root();
@@ -67,7 +68,18 @@ class ServerOptionsTest {
               HttpRequest.newBuilder(URI.create(baseUrl + "/pool/big.deb")).build(),
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(big.statusCode()).isEqualTo(200);
+      assertThat(big.version()).as("chosen by ALPN").isEqualTo(HttpClient.Version.HTTP_2);
       assertThat(big.body()).isEqualTo(Files.readAllBytes(root.resolve("pool/big.deb")));
+      HttpResponse<byte[]> overHttp1 =
+          HttpClient.newBuilder()
+              .sslContext(trustingOurCertificate())
+              .version(HttpClient.Version.HTTP_1_1)
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(baseUrl + "/pool/big.deb")).build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(overHttp1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      assertThat(overHttp1.body()).isEqualTo(big.body());
       HttpResponse<String> small =
           client.send(
               HttpRequest.newBuilder(URI.create(baseUrl + "/pool/small.txt")).build(),

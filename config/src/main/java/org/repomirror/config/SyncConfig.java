@@ -46,6 +46,8 @@ import java.util.List;
  *     rsync's {@code --rsh}; batch mode, the connect timeout and the URL's port are added to it
  * @param store where the published tree lives when not in {@code root}: an S3-compatible object
  *     store; the root then keeps only the sync's state. Absent for the root itself
+ * @param http2 when an HTTP upstream's requests go as the streams of one HTTP/2 connection: {@code
+ *     auto} (once its answers say it is a repomirror, which offers it), {@code on} or {@code off}
  */
 public record SyncConfig(
     Path root,
@@ -77,7 +79,8 @@ public record SyncConfig(
     Duration maxRetryAfter,
     Integer pipeline,
     String rsh,
-    StoreConfig store) {
+    StoreConfig store,
+    String http2) {
 
   public static final int DEFAULT_CONNECTIONS = 8;
   public static final int DEFAULT_RETRIES = 4;
@@ -113,6 +116,14 @@ public record SyncConfig(
     maxRetryAfter = maxRetryAfter != null ? maxRetryAfter : DEFAULT_MAX_RETRY_AFTER;
     pipeline = pipeline != null ? pipeline : DEFAULT_PIPELINE;
     rsh = rsh != null ? rsh : "ssh";
+    // YAML 1.1 reads a bare on or off as a boolean.
+    http2 =
+        http2 == null
+            ? "auto"
+            : http2.equals("true") ? "on" : http2.equals("false") ? "off" : http2;
+    if (!List.of("auto", "on", "off").contains(http2)) {
+      throw new InvalidValueException("http2", "must be auto, on or off, got '" + http2 + "'");
+    }
     if (rsh.isBlank()) throw new InvalidValueException("rsh", "must name the ssh command");
     treeSource = treeSource != null ? treeSource : "auto";
     if (!mode.equals("apt") && !mode.equals("tree")) {
@@ -299,6 +310,7 @@ public record SyncConfig(
     private Duration maxRetryAfter;
     private String rsh;
     private StoreConfig store;
+    private String http2;
 
     public Builder() {}
 
@@ -333,6 +345,7 @@ public record SyncConfig(
       maxRetryAfter = c.maxRetryAfter;
       rsh = c.rsh;
       store = c.store;
+      http2 = c.http2;
     }
 
     private static <T> T or(T value, T was) {
@@ -396,6 +409,11 @@ public record SyncConfig(
 
     public Builder store(StoreConfig v) {
       store = v != null ? v : store;
+      return this;
+    }
+
+    public Builder http2(String v) {
+      http2 = or(v, http2);
       return this;
     }
 
@@ -503,7 +521,8 @@ public record SyncConfig(
           maxRetryAfter,
           pipeline,
           rsh,
-          store);
+          store,
+          http2);
     }
   }
 }

@@ -12,6 +12,7 @@ import org.repomirror.fs.IoErrors;
 import org.repomirror.index.Index;
 import org.repomirror.index.IndexException;
 import org.repomirror.run.Ticker;
+import org.repomirror.source.Http2Use;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.source.Upstream;
@@ -172,7 +173,12 @@ final class MirrorRun {
           Ticker.SYSTEM);
     }
     return new HttpUpstream(
-        c.upstream(), c.timeout(), c.connections(), c.pipeline(), Clock.systemUTC());
+        c.upstream(),
+        c.timeout(),
+        c.connections(),
+        c.pipeline(),
+        Http2Use.of(c.http2()),
+        Clock.systemUTC());
   }
 
   /** Says who holds a mirror, rather than that its index is locked, when a sync runs on it. */

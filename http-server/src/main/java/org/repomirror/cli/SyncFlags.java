@@ -67,6 +67,14 @@ final class SyncFlags {
   Integer pipeline;
 
   @Option(
+      names = "--http2",
+      paramLabel = "WHEN",
+      description =
+          "auto: the requests as streams of one HTTP/2 connection once the upstream's answers say"
+              + " it is a repomirror; on: from the first request; off: never (default auto).")
+  String http2;
+
+  @Option(
       names = "--rsh",
       paramLabel = "COMMAND",
       description =
@@ -170,6 +178,7 @@ final class SyncFlags {
         .installerVersions(installerVersions)
         .connections(connections)
         .pipeline(pipeline)
+        .http2(http2)
         .rsh(rsh)
         .store(store(c.store()))
         .bwlimit(bwlimit)

@@ -2,6 +2,8 @@ package org.repomirror.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -132,6 +134,89 @@ class TreeTiersTest {
       assertThat(changed.code()).as(changed.all()).isZero();
       assertThat(b.resolve("releases/new.html")).hasContent("new");
       assertThat(TreeSnapshot.of(b, 1)).isEqualTo(TreeSnapshot.of(old, 1));
+    }
+  }
+
+  /**
+   * A repomirror's sync from another repomirror: its first answer says who serves it, and the rest
+   * go as streams of one HTTP/2 connection (h2c), which the report counts and the server's access
+   * log confirms; with {@code --http2 off}, HTTP/1.1 throughout.
+   */
+  @Test
+  void aPeerOverHttp2CountsItsStreams() throws Exception {
+    Path old = oldHost(false);
+    for (int i = 0; i < 300; i++) {
+      write(
+          old,
+          "extras/f" + (i % 10) + "/file-" + i + ".txt",
+          "x".repeat(i * 17),
+          1_300_000_000_000L);
+    }
+    Path a = tmp.resolve("a");
+    Cli.Run first =
+        Cli.run(
+            "sync",
+            "--mode",
+            "tree",
+            "--upstream",
+            old.toUri().toString(),
+            "--root",
+            a.toString(),
+            "--dist",
+            "dists/fremantle",
+            "--keyring",
+            key.writePublicKeyring(tmp.resolve("archive.gpg")).toString());
+    assertThat(first.code()).as(first.all()).isZero();
+
+    RecordingAccessLog log = new RecordingAccessLog();
+    try (RepoServer server = TestServers.start(a, log)) {
+      String url = "http://127.0.0.1:" + server.address().getPort() + "/";
+      Path b = tmp.resolve("b");
+      Path report = tmp.resolve("b.json");
+      Cli.Run peer =
+          Cli.run(
+              "sync",
+              "--mode",
+              "tree",
+              "--upstream",
+              url,
+              "--root",
+              b.toString(),
+              "--report",
+              report.toString());
+      assertThat(peer.code()).as(peer.all()).isZero();
+      assertThat(TreeSnapshot.of(b, 1)).isEqualTo(TreeSnapshot.of(a, 1));
+      long overHttp2 =
+          log.entries().stream().filter(e -> e.requestLine().endsWith(" HTTP/2.0")).count();
+      assertThat(overHttp2).as("requests the server answered over HTTP/2").isGreaterThan(300);
+      JsonNode transport = new ObjectMapper().readTree(report.toFile()).path("transport");
+      JsonNode h2 = null;
+      for (JsonNode t : transport) {
+        if (t.path("protocol").asText().equals("HTTP/2")) h2 = t;
+      }
+      assertThat(h2).as("the report's transport: %s", transport).isNotNull();
+      assertThat(h2.path("connections").asInt()).isEqualTo(1);
+      assertThat(h2.path("requests").asLong()).as("streams").isEqualTo(overHttp2);
+      assertThat(h2.path("mostAtOnce").asInt()).as("streams at once").isGreaterThan(1);
+      assertThat(peer.out()).contains("over HTTP/2: 1 connection, " + overHttp2 + " streams");
+
+      log.clear();
+      Path c = tmp.resolve("c");
+      Cli.Run plain =
+          Cli.run(
+              "sync",
+              "--mode",
+              "tree",
+              "--upstream",
+              url,
+              "--root",
+              c.toString(),
+              "--http2",
+              "off");
+      assertThat(plain.code()).as(plain.all()).isZero();
+      assertThat(TreeSnapshot.of(c, 1)).isEqualTo(TreeSnapshot.of(a, 1));
+      assertThat(log.entries()).isNotEmpty().noneMatch(e -> e.requestLine().endsWith("HTTP/2.0"));
+      assertThat(plain.out()).contains("over HTTP/1.1").doesNotContain("over HTTP/2");
     }
   }
 

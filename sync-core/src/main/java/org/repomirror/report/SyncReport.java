@@ -12,6 +12,7 @@ import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
 import org.repomirror.run.Phase;
+import org.repomirror.source.TransportUse;
 import org.repomirror.tree.TreeResult;
 
 /**
@@ -44,6 +45,8 @@ public record SyncReport(
    * @param phaseMillis wall time of each phase: list (Release and indexes), plan, transfer,
    *     publish, index, tree (the whole tree pass; in it, list and transfer overlap), verify (final
    *     sync)
+   * @param transport how the requests to an HTTP upstream went, by protocol: connections, requests
+   *     (over HTTP/2, streams) and the most in flight on one connection; empty for other upstreams
    */
   public record Run(
       String started,
@@ -51,9 +54,11 @@ public record SyncReport(
       String upstream,
       String signatureVerification,
       Double plannedSeconds,
-      Map<String, Long> phaseMillis) {
+      Map<String, Long> phaseMillis,
+      List<TransportUse> transport) {
     public Run {
       phaseMillis = Map.copyOf(phaseMillis);
+      transport = List.copyOf(transport);
     }
   }
 

@@ -3,6 +3,7 @@ package org.repomirror.report;
 import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.run.Change;
 import org.repomirror.run.Failure;
+import org.repomirror.source.TransportUse;
 import org.repomirror.tree.TreeResult;
 
 /** The terminal summary of a {@link SyncReport}: a line per suite, the tree, totals, verdict. */
@@ -27,6 +28,17 @@ final class SyncSummary {
             r.run().signatureVerification()));
     if (r.suites().size() > 1) {
       s.append("  (a file several suites share counts in each suite, once in the total)\n");
+    }
+    for (TransportUse t : r.run().transport()) {
+      s.append(
+          String.format(
+              "  over %s: %d connection%s, %d %s, at most %d at once on one%n",
+              t.protocol(),
+              t.connections(),
+              t.connections() == 1 ? "" : "s",
+              t.requests(),
+              t.protocol().equals("HTTP/2") ? "streams" : "requests",
+              t.mostAtOnce()));
     }
     for (Failure f : r.failures()) {
       s.append(String.format("  %s: %s -> %s%n", f.path(), f.reason(), f.action()));

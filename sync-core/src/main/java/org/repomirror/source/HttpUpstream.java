@@ -31,9 +31,10 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * An upstream reached over HTTP(S) with Apache HttpClient. Requests go over HTTP/1.1 keep-alive
  * connections that each carry several in flight ({@link PipelinedConnections}), or one at a time
- * once the host was found to break pipelining. Redirected requests and downloads that must go alone
- * take the blocking client, which follows redirects (a loop ends as FATAL). Neither decodes content
- * nor retries on its own: the transfer decides. Thread-safe.
+ * once the host was found to break pipelining, or as the streams of one HTTP/2 connection to an
+ * upstream that speaks it. Redirected requests and downloads that must go alone take the blocking
+ * client, which follows redirects (a loop ends as FATAL). Neither decodes content nor retries on
+ * its own: the transfer decides. Thread-safe.
  */
 public final class HttpUpstream implements Upstream, AutoCloseable {
   private static final String USER_AGENT = "repomirror/0.1";
@@ -63,15 +64,22 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
    * @param connections connections kept to the upstream
    */
   public HttpUpstream(URI base, Duration readTimeout, int connections) {
-    this(base, readTimeout, connections, DEFAULT_PIPELINE_DEPTH, Clock.systemUTC());
+    this(base, readTimeout, connections, DEFAULT_PIPELINE_DEPTH, Http2Use.AUTO, Clock.systemUTC());
   }
 
   /**
    * @param pipelineDepth requests in flight on each connection for downloads; 1 sends one at a time
+   *     (and over HTTP/2 only when it is {@link Http2Use#ON})
+   * @param http2 when requests go as the streams of one HTTP/2 connection instead
    * @param clock tells how far off a Retry-After date is
    */
   public HttpUpstream(
-      URI base, Duration readTimeout, int connections, int pipelineDepth, Clock clock) {
+      URI base,
+      Duration readTimeout,
+      int connections,
+      int pipelineDepth,
+      Http2Use http2,
+      Clock clock) {
     this.clock = clock;
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s : s + "/");
@@ -79,8 +87,9 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     this.pipelineDepth = pipelineDepth;
     this.tls = new LazyTls();
     this.pipelines =
-        pipelineDepth > 1
-            ? new PipelinedConnections(this.base, connections, pipelineDepth, readTimeout, tls)
+        pipelineDepth > 1 || http2 == Http2Use.ON
+            ? new PipelinedConnections(
+                this.base, connections, pipelineDepth, readTimeout, tls, http2)
             : null;
     this.connections = connections;
     this.readTimeout = readTimeout;
@@ -358,6 +367,11 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   @Override
   public int depth() {
     return pipelineDepth;
+  }
+
+  @Override
+  public List<TransportUse> transportUse() {
+    return pipelines == null ? List.of() : pipelines.use();
   }
 
   @Override

@@ -45,7 +45,12 @@ import org.slf4j.LoggerFactory;
  * nginx's {@code keepalive_requests} does) takes no more requests, and those it had not answered go
  * out again on another. One that closes with requests unanswered and no such word, twice, or one
  * answer that was not its file's bytes, turns pipelining off for the host: each connection then
- * carries one request at a time, and {@link #warnings} says why. Thread-safe.
+ * carries one request at a time, and {@link #warnings} says why.
+ *
+ * <p>An upstream that speaks HTTP/2 (another repomirror, whose answers say so in their {@code
+ * Server} header) gets every request as a stream of one connection instead, as many at once as the
+ * pipelines would carry. One whose connection fails before its first answer does not speak it:
+ * HTTP/1.1 again, said in {@link #warnings}. Thread-safe.
  */
 final class PipelinedConnections implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipelinedConnections.class);
@@ -62,27 +67,56 @@ final class PipelinedConnections implements AutoCloseable {
     T handle(HttpResponse head, InputStream body) throws IOException;
   }
 
+  /** What the Server header of a repomirror's answers starts with. */
+  private static final String REPOMIRROR = "repomirror";
+
+  /** Streams a repomirror lets a client have open at once on one connection. */
+  static final int MAX_STREAMS = 100;
+
   private final HttpHost host;
   private final int connections;
   private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final LazyTls tls;
   private final MinimalHttpAsyncClient client;
+  private final Http2Use http2;
+  private final int streams;
+  private MinimalHttpAsyncClient h2client; // guarded by this; built at the first HTTP/2 connection
   private final List<Connection> open = new ArrayList<>(); // guarded by this
   private final List<String> warnings = new ArrayList<>(); // guarded by this
+  private final Use h1use = new Use("HTTP/1.1"); // guarded by this
+  private final Use h2use = new Use("HTTP/2"); // guarded by this
   private int depth; // guarded by this
+  private boolean h2; // guarded by this: new connections speak HTTP/2
   private long stops; // guarded by this: how often stop() broke off the requests in flight
   private int earlyCloses; // guarded by this
 
   /**
    * @param depth requests in flight on each connection; 1 turns pipelining off
+   * @param http2 when the requests go as streams of one HTTP/2 connection instead
    */
-  PipelinedConnections(URI base, int connections, int depth, Duration readTimeout, LazyTls tls) {
+  PipelinedConnections(
+      URI base, int connections, int depth, Duration readTimeout, LazyTls tls, Http2Use http2) {
     this.host = new HttpHost(base.getScheme(), base.getHost(), base.getPort());
     this.connections = connections;
     this.depth = depth;
     this.connectTimeout = Duration.ofSeconds(15);
-    this.client =
+    this.readTimeout = readTimeout;
+    this.tls = tls;
+    this.http2 = http2;
+    this.h2 = http2 == Http2Use.ON;
+    this.streams = Math.min(MAX_STREAMS, connections * depth);
+    this.client = client(HttpVersionPolicy.FORCE_HTTP_1, connections);
+  }
+
+  /**
+   * A client of one protocol: HTTP/1.1, or HTTP/2 with prior knowledge over plain TCP and by ALPN
+   * under TLS.
+   */
+  private MinimalHttpAsyncClient client(HttpVersionPolicy protocol, int connections) {
+    MinimalHttpAsyncClient built =
         HttpAsyncClients.createMinimal(
-            H2Config.DEFAULT,
+            H2Config.custom().setPushEnabled(false).build(),
             Http1Config.custom().setBufferSize(256 * 1024).build(),
             IOReactorConfig.custom()
                 .setIoThreadCount(Math.min(connections, Runtime.getRuntime().availableProcessors()))
@@ -92,15 +126,31 @@ final class PipelinedConnections implements AutoCloseable {
                 .setMaxConnTotal(2 * connections)
                 .setMaxConnPerRoute(2 * connections)
                 .setTlsStrategy(tls)
-                .setDefaultTlsConfig(
-                    TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(protocol).build())
                 .setDefaultConnectionConfig(
                     ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
                         .setSocketTimeout(Timeout.of(readTimeout))
                         .build())
                 .build());
-    client.start();
+    built.start();
+    return built;
+  }
+
+  private synchronized MinimalHttpAsyncClient h2client() {
+    if (h2client == null) h2client = client(HttpVersionPolicy.FORCE_HTTP_2, 1);
+    return h2client;
+  }
+
+  /** How the requests went, by protocol: those that answered any. */
+  synchronized List<TransportUse> use() {
+    List<TransportUse> used = new ArrayList<>();
+    for (Use u : List.of(h1use, h2use)) {
+      if (u.requests > 0) {
+        used.add(new TransportUse(u.protocol, u.connections, u.requests, u.mostAtOnce));
+      }
+    }
+    return used;
   }
 
   /** Why pipelining was turned off, each said once; empty while it is on. */
@@ -139,11 +189,15 @@ final class PipelinedConnections implements AutoCloseable {
         } catch (IllegalStateException e) {
           // The connection closed, or was released, between choosing it and sending.
           response.failed(new ConnectionClosedException("connection closed before sending", e));
+        } catch (IOException e) {
+          if (!c.h2) throw e;
+          response.failed(e); // the connect failed: no HTTP/2 there, perhaps
         }
         HttpResponse head;
         try {
           head = response.head();
         } catch (IOException e) {
+          if (sent < RESENDS && stops() == stopsBefore && refusedHttp2(c, e)) continue;
           if (!closedUnder(e) || sent >= RESENDS || stops() != stopsBefore) throw e;
           log.debug("{}: its connection closed before answering; sending it again", url);
           continue;
@@ -209,9 +263,39 @@ final class PipelinedConnections implements AutoCloseable {
     all.forEach(Connection::close);
   }
 
-  /** Notes an answer; one that says the connection closes after it retires the connection. */
+  /**
+   * True when a request failed on an HTTP/2 connection that has answered nothing, when HTTP/2 was
+   * chosen for the upstream rather than asked for: it does not speak it, and the request goes out
+   * again over HTTP/1.1.
+   */
+  private synchronized boolean refusedHttp2(Connection c, IOException e) {
+    if (!c.h2 || c.answers > 0 || http2 != Http2Use.AUTO) return false;
+    c.retiring = true;
+    if (h2) {
+      h2 = false;
+      String warning =
+          host + " did not take HTTP/2 (" + HttpAnswers.describe(e) + "): HTTP/1.1 from now on";
+      log.warn(warning);
+      warnings.add(warning);
+      notifyAll();
+    }
+    return true;
+  }
+
+  /**
+   * Notes an answer; one that says the connection closes after it retires the connection. A
+   * repomirror's first answer turns HTTP/2 on, when it is chosen by the upstream.
+   */
   private synchronized void answered(Connection c, HttpResponse head) {
+    if (!h2 && !c.h2 && http2 == Http2Use.AUTO && h2use.connections == 0) {
+      var server = head.getFirstHeader("Server");
+      if (server != null && server.getValue().startsWith(REPOMIRROR)) {
+        log.debug("{} is a repomirror: HTTP/2 from the next request on", host);
+        h2 = true;
+      }
+    }
     c.answers++;
+    (c.h2 ? h2use : h1use).requests++;
     var connection = head.getFirstHeader("Connection");
     if (connection != null && "close".equalsIgnoreCase(connection.getValue().strip())) {
       c.saidClose = true;
@@ -227,16 +311,19 @@ final class PipelinedConnections implements AutoCloseable {
       Connection best = null;
       int live = 0;
       for (Connection c : open) {
-        if (c.retiring) continue;
+        if (c.retiring || c.h2 != h2) continue;
         live++;
         if (best == null || c.inFlight < best.inFlight) best = c;
       }
-      if (live < connections && (best == null || best.inFlight > 0)) {
-        best = new Connection();
+      if (live < (h2 ? 1 : connections) && (best == null || best.inFlight > 0)) {
+        best = new Connection(h2);
         open.add(best);
+        (h2 ? h2use : h1use).connections++;
       }
-      if (best != null && best.inFlight < depth) {
+      if (best != null && best.inFlight < (h2 ? streams : depth)) {
         best.inFlight++;
+        Use use = best.h2 ? h2use : h1use;
+        use.mostAtOnce = Math.max(use.mostAtOnce, best.inFlight);
         return best;
       }
       long left = deadline - Ticker.SYSTEM.nanos();
@@ -252,7 +339,10 @@ final class PipelinedConnections implements AutoCloseable {
 
   private synchronized void release(Connection c, StreamedResponse response) {
     c.inFlight--;
-    if (!c.saidClose && !c.retiring && c.answers > 0 && brokeOff(response, c)) earlyClose(c);
+    if (c.h2 != h2) c.retiring = true; // of the protocol left behind
+    if (!c.h2 && !c.saidClose && !c.retiring && c.answers > 0 && brokeOff(response, c)) {
+      earlyClose(c);
+    }
     if (!response.ended() || !c.connected()) c.retiring = true;
     if (c.retiring && c.inFlight == 0) {
       c.close();
@@ -320,6 +410,15 @@ final class PipelinedConnections implements AutoCloseable {
    */
   @Override
   public void close() {
+    MinimalHttpAsyncClient built;
+    synchronized (this) {
+      built = h2client;
+    }
+    shutDown(client);
+    if (built != null) shutDown(built);
+  }
+
+  private static void shutDown(MinimalHttpAsyncClient client) {
     client.initiateShutdown();
     try {
       client.awaitShutdown(TimeValue.ofSeconds(2));
@@ -329,17 +428,34 @@ final class PipelinedConnections implements AutoCloseable {
     client.close(CloseMode.IMMEDIATE);
   }
 
+  /** What went over one protocol. */
+  private static final class Use {
+    final String protocol;
+    int connections;
+    long requests;
+    int mostAtOnce;
+
+    Use(String protocol) {
+      this.protocol = protocol;
+    }
+  }
+
   /** One leased connection and the requests in flight on it. */
   private final class Connection {
+    final boolean h2; // HTTP/2: its requests are streams, answered in any order
     private volatile AsyncClientEndpoint endpoint; // leased by the first sender
     int inFlight; // this and the rest guarded by the outer instance
     boolean retiring; // takes no more requests
     int answers;
     boolean saidClose;
 
+    Connection(boolean h2) {
+      this.h2 = h2;
+    }
+
     synchronized AsyncClientEndpoint endpoint() throws IOException {
       if (endpoint == null) {
-        Future<AsyncClientEndpoint> lease = client.lease(host, null);
+        Future<AsyncClientEndpoint> lease = (h2 ? h2client() : client).lease(host, null);
         try {
           endpoint = lease.get(connectTimeout.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

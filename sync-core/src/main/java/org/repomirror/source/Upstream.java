@@ -86,6 +86,11 @@ public interface Upstream {
     return List.of();
   }
 
+  /** How the run's requests went, by protocol, for the report; empty where it says nothing. */
+  default List<TransportUse> transportUse() {
+    return List.of();
+  }
+
   /**
    * How many downloads each connection carries at once: the transfer runs its connections times
    * this many.

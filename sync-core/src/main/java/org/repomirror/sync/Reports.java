@@ -16,6 +16,7 @@ import org.repomirror.publish.Transferred;
 import org.repomirror.report.SyncReport;
 import org.repomirror.run.Failure;
 import org.repomirror.run.FileAction;
+import org.repomirror.source.TransportUse;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.tree.TreeResult;
 
@@ -38,7 +39,8 @@ final class Reports {
       Instant finished,
       String upstream,
       String signatures,
-      Double plannedSeconds) {}
+      Double plannedSeconds,
+      List<TransportUse> transport) {}
 
   /**
    * @param tree null when there was no tree pass
@@ -62,7 +64,8 @@ final class Reports {
             c.upstream(),
             c.signatures(),
             c.plannedSeconds(),
-            ledger.phases()),
+            ledger.phases(),
+            c.transport()),
         apt.suites(),
         new SyncReport.Totals(
             fetched,

@@ -451,7 +451,8 @@ public final class SyncEngine {
         clock.instant(),
         upstream.url(""),
         RunOutcomes.signatures(options.dists(), verifier, apt.suites()),
-        RunRecords.takePlannedEstimate(index));
+        RunRecords.takePlannedEstimate(index),
+        upstream.transportUse());
   }
 
   private RunOutputs.Trace outputs(Instant started, Instant finished) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.repomirror.apt.SuiteOutcome;
+import org.repomirror.source.TransportUse;
 import org.repomirror.tree.TreeOutcome;
 import org.repomirror.tree.TreeResult;
 
@@ -35,7 +36,8 @@ class ReportJsonTest {
                 "http://u/",
                 "verified",
                 2.5,
-                Map.of("transfer", 2000L)),
+                Map.of("transfer", 2000L),
+                List.of(new TransportUse("HTTP/2", 1, 120, 80))),
             List.of(
                 new SyncReport.SuiteReport(
                     "dists/stable",
@@ -74,6 +76,7 @@ class ReportJsonTest {
             "signatureVerification",
             "plannedSeconds",
             "phaseMillis",
+            "transport",
             "suites",
             "filesFetched",
             "filesUnchanged",
@@ -92,6 +95,8 @@ class ReportJsonTest {
             "finalSync");
     assertThat(json.path("megabytesPerSecond").asDouble()).as("8 MB in 2 s").isEqualTo(4.0);
     assertThat(json.path("outcome").asText()).isEqualTo("ok");
+    assertThat(json.path("transport").get(0).path("protocol").asText()).isEqualTo("HTTP/2");
+    assertThat(json.path("transport").get(0).path("requests").asLong()).isEqualTo(120);
     assertThat(fields(json.path("suites").get(0)))
         .containsExactlyInAnyOrder(
             "dist",

@@ -24,6 +24,7 @@ import org.repomirror.run.Ticker;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.testing.FaultyPipelining;
 import org.repomirror.testing.Nginx;
+import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 import org.repomirror.transfer.Throttle;
@@ -105,6 +106,46 @@ class PipeliningTest {
             .contains("pipelining turned off")
             .contains(server.uri().getHost());
       }
+    }
+  }
+
+  /**
+   * An upstream whose answers say it is a repomirror but that speaks no HTTP/2 (an older one, or
+   * another server): the requests go as streams until its connection fails, then over HTTP/1.1
+   * again, every file verified, and the report says why.
+   */
+  @Test
+  void anUpstreamThatSaysItIsARepomirrorButSpeaksNoHttp2GetsHttp1Again() throws Exception {
+    Map<String, byte[]> files = files();
+    Path root = tmp.resolve("root");
+    for (var f : files.entrySet()) {
+      Path p = root.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.write(p, f.getValue());
+    }
+    try (ScriptedUpstream server = new ScriptedUpstream(root);
+        HttpUpstream upstream = new HttpUpstream(server.uri(), Duration.ofSeconds(10), 2)) {
+      server.serverHeader("repomirror/0.0");
+      List<FetchOutcome> outcomes = transfer(upstream).fetchAll(tasks(files), o -> {});
+
+      assertEveryFileVerified(files, outcomes);
+      assertThat(upstream.warnings())
+          .singleElement()
+          .asString()
+          .contains("did not take HTTP/2")
+          .contains("HTTP/1.1 from now on");
+      assertThat(upstream.transportUse())
+          .as("only HTTP/1.1 answered")
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.protocol()).isEqualTo("HTTP/1.1");
+                assertThat(t.requests()).isGreaterThanOrEqualTo(FILES);
+              });
+      assertThat(server.requests())
+          .as("every file asked for over HTTP/1.1 and answered")
+          .filteredOn(r -> r.method().equals("GET"))
+          .hasSizeGreaterThanOrEqualTo(FILES);
     }
   }
 

@@ -20,6 +20,7 @@ import org.repomirror.report.SyncReport;
 import org.repomirror.run.Progress;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
+import org.repomirror.source.Http2Use;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.transfer.Transfer;
@@ -107,7 +108,8 @@ class ProgressTest {
       // (seen once in 4 runs).
       try (Index index = Index.open(mirror.resolve(".repomirror/index"));
           HttpUpstream source =
-              new HttpUpstream(upstream.uri(), Duration.ofSeconds(10), 2, 1, Clock.systemUTC())) {
+              new HttpUpstream(
+                  upstream.uri(), Duration.ofSeconds(10), 2, 1, Http2Use.OFF, Clock.systemUTC())) {
         SyncEngine engine =
             new SyncEngine(
                 mirror, source, index, verifier, options, Clock.systemUTC(), interruptedRun);

@@ -18,6 +18,7 @@ import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
+import org.repomirror.source.Http2Use;
 import org.repomirror.source.HttpUpstream;
 import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TreeSnapshot;
@@ -133,7 +134,8 @@ class StreamingIndexesTest {
         // it on its connection, which the upstream reads only after answering it (PipeliningTest
         // covers pipelines).
         HttpUpstream source =
-            new HttpUpstream(upstream.uri(), Duration.ofSeconds(30), 8, 1, Clock.systemUTC())) {
+            new HttpUpstream(
+                upstream.uri(), Duration.ofSeconds(30), 8, 1, Http2Use.OFF, Clock.systemUTC())) {
       return new SyncEngine(
               mirror(),
               source,

@@ -84,6 +84,7 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final List<Hook> hooks = new CopyOnWriteArrayList<>();
   private final AtomicInteger faultsServed = new AtomicInteger();
   private volatile String retryAfter = "0";
+  private volatile String serverName;
   private final java.util.concurrent.atomic.AtomicLong bodyBytes =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -138,6 +139,11 @@ public final class ScriptedUpstream implements AutoCloseable {
       java.util.concurrent.atomic.AtomicBoolean done) {}
 
   /** What the UNAVAILABLE fault's Retry-After says: seconds, or an HTTP date. "0" by default. */
+  /** The Server header of every answer from now on, as some web servers send one. */
+  public void serverHeader(String value) {
+    serverName = value;
+  }
+
   public void retryAfter(String value) {
     retryAfter = value;
   }
@@ -162,6 +168,7 @@ public final class ScriptedUpstream implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
+      if (serverName != null) ex.getResponseHeaders().set("Server", serverName);
       String path = decode(ex.getRequestURI().getRawPath().substring(1));
       requests.add(
           new Request(

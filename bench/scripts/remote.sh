@@ -16,7 +16,8 @@
 # serve runs for a tree); "alone" is a no-change sync from the manifest in a JVM of its own
 # (--in-process). REMOTE_SERVE=no times every sync in its own JVM.
 # Every repomirror run has a 512 MiB heap; REMOTE_SYNC_ARGS adds options to each (e.g.
-# "--pipeline 1"). Needs root (ip netns, tc). Traffic never leaves the namespaces this script
+# "--pipeline 1", or "--http2 off" for HTTP/1.1 from the peer). REMOTE_INITIAL_RUNS=N times the
+# initial copies N times each (default 1), for medians. Needs root (ip netns, tc). Traffic never leaves the namespaces this script
 # creates.
 need nginx rsync python3 bc
 
@@ -123,11 +124,18 @@ rsync_final() {
 
 rtt="$(link_rtt 10.77.0.1 8092)"
 tcp_rtt="$(link_tcp_rtt 10.77.0.1 8092)"
-echo "initial copies of $rfiles files over the link..." >&2
-init_manifest="$(timed manifest_sync)"
-init_index="$(timed index_sync)"
-init_rsyncd="$(timed rsyncd_sync)"
-init_rsync="$(timed rsync_sync)"
+csv="$results/remote-$stamp.csv"
+echo "case,tool,run,seconds" > "$csv"
+# The initial copies, REMOTE_INITIAL_RUNS times each (default 1), the copies removed between runs.
+init_runs="${REMOTE_INITIAL_RUNS:-1}"
+echo "initial copies of $rfiles files over the link ($init_runs run(s) each)..." >&2
+for run in $(seq 1 "$init_runs"); do
+  (( run > 1 )) && rm -rf "$m_manifest" "$m_index" "$m_rsync" "$m_rsyncd"
+  sync
+  for t in manifest index rsyncd rsync; do
+    echo "initial,$t,$run,$(timed "${t}_sync")" >> "$csv"
+  done
+done
 mirror_pids=()
 if [[ "${REMOTE_SERVE:-yes}" == yes ]]; then
   port=18300
@@ -144,8 +152,6 @@ if [[ "${REMOTE_SERVE:-yes}" == yes ]]; then
   done
 fi
 
-csv="$results/remote-$stamp.csv"
-echo "case,tool,run,seconds" > "$csv"
 for run in $(seq 1 "$runs"); do
   sync
   tools=(rsync manifest index rsyncd)
@@ -178,14 +184,15 @@ fi
 
 echo
 echo "remote old host: $rfiles files in $(( rfiles / 100 )) folders, $(du -sm "$src" | cut -f1) MB, over ${link_rate_mbit} Mbit/s with ${rtt} ms to an HTTP answer (TCP's own rtt ${tcp_rtt:-?} ms); medians of $runs runs"
-echo "initial copy: repomirror from the manifest ${init_manifest}s, from the index ${init_index}s, over the rsync daemon ${init_rsyncd}s, rsync -a ${init_rsync}s"
 python3 - "$csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 names = {"manifest": "repomirror (peer manifest)", "alone": "  the same, own JVM",
          "index": "repomirror (HTTP index)", "rsyncd": "repomirror (rsync daemon)",
          "rsync": "rsync -a (daemon)"}
-for case, label in (("no-change", "no-change"), ("final", "final, 1% changed (rsync: two stages)")):
+init_runs = len({r["run"] for r in rows if r["case"] == "initial"})
+for case, label in (("initial", f"initial copy (medians of {init_runs})"), ("no-change", "no-change"),
+                    ("final", "final, 1% changed (rsync: two stages)")):
     print(f"\n{label}:")
     print(f"  {'tool':<28} {'median s':>9} {'min':>7} {'max':>7} {'x rsync':>8}")
     def med(tool):

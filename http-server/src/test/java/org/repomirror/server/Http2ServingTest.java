@@ -1,21 +1,27 @@
 package org.repomirror.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.HttpVersion;
@@ -23,6 +29,8 @@ import org.apache.hc.core5.http.Message;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncClientEndpoint;
+import org.apache.hc.core5.http.nio.AsyncEntityConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityConsumer;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.http.nio.support.BasicResponseConsumer;
@@ -79,16 +87,7 @@ class Http2ServingTest {
    */
   @Test
   void servesManyFilesAtOnceOnOneConnection() throws Exception {
-    try (MinimalHttpAsyncClient client =
-        HttpAsyncClients.createMinimal(
-            H2Config.DEFAULT,
-            Http1Config.DEFAULT,
-            IOReactorConfig.DEFAULT,
-            PoolingAsyncClientConnectionManagerBuilder.create()
-                .setDefaultTlsConfig(
-                    TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2).build())
-                .build())) {
-      client.start();
+    try (MinimalHttpAsyncClient client = http2Client()) {
       HttpHost host = new HttpHost("http", "127.0.0.1", server.address().getPort());
       AsyncClientEndpoint connection = client.lease(host, null).get(10, TimeUnit.SECONDS);
       List<Future<Message<HttpResponse, byte[]>>> answers = new ArrayList<>();
@@ -174,6 +173,121 @@ class Http2ServingTest {
     assertThat(
             run(curl("-o", "/dev/null", "-w", "%{http_version}", base + "/dists/stable/Release")))
         .containsExactly("2");
+  }
+
+  /**
+   * A graceful stop while a stream is under way: the server sends GOAWAY, lets the stream end
+   * whole, then closes. The client takes no more of the 3 MB answer than the first 64 KiB window
+   * until the stop has begun, so the answer is still under way when it does.
+   */
+  @Test
+  void aGracefulStopLetsTheOpenStreamEndWhole() throws Exception {
+    try (MinimalHttpAsyncClient client = http2Client()) {
+      HttpHost host = new HttpHost("http", "127.0.0.1", server.address().getPort());
+      AsyncClientEndpoint connection = client.lease(host, null).get(10, TimeUnit.SECONDS);
+      HeldBody held = new HeldBody();
+      Future<Message<HttpResponse, byte[]>> answer =
+          connection.execute(
+              new BasicRequestProducer(
+                  new BasicHttpRequest("GET", host, "/pool/main/f/file6.deb"), null),
+              new BasicResponseConsumer<>(held),
+              null);
+      assertThat(held.started.await(10, TimeUnit.SECONDS)).as("the body began").isTrue();
+      Thread release =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    held.release();
+                  });
+      long start = System.nanoTime();
+      server.close();
+      long stopMillis = (System.nanoTime() - start) / 1_000_000;
+      release.join();
+      Message<HttpResponse, byte[]> got = answer.get(10, TimeUnit.SECONDS);
+      assertThat(got.getHead().getCode()).isEqualTo(200);
+      assertThat(got.getBody()).isEqualTo(files.get(6));
+      assertThat(stopMillis)
+          .as("the stop waited for the stream, released after 1 s, within its 5 s timeout")
+          .isBetween(900L, 4_900L);
+    }
+    try (java.net.Socket refused = new java.net.Socket()) {
+      assertThatThrownBy(() -> refused.connect(server.address(), 2000))
+          .as("no new connection after the stop")
+          .isInstanceOf(IOException.class);
+    }
+  }
+
+  /** A body taken no faster than the stream's first window until {@link #release}. */
+  private static final class HeldBody implements AsyncEntityConsumer<byte[]> {
+    final CountDownLatch started = new CountDownLatch(1);
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private volatile CapacityChannel capacity;
+    private volatile FutureCallback<byte[]> done;
+
+    /** Opens the stream's window wide: the rest of the body may come. */
+    void release() {
+      try {
+        capacity.update(Integer.MAX_VALUE / 2);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void streamStart(EntityDetails details, FutureCallback<byte[]> callback) {
+      done = callback;
+    }
+
+    @Override
+    public void updateCapacity(CapacityChannel channel) {
+      capacity = channel; // and grants nothing beyond the first window
+    }
+
+    @Override
+    public synchronized void consume(ByteBuffer src) {
+      started.countDown();
+      byte[] chunk = new byte[src.remaining()];
+      src.get(chunk);
+      bytes.write(chunk, 0, chunk.length);
+    }
+
+    @Override
+    public void streamEnd(List<? extends Header> trailers) {
+      done.completed(getContent());
+    }
+
+    @Override
+    public void failed(Exception cause) {
+      if (done != null) done.failed(cause);
+    }
+
+    @Override
+    public synchronized byte[] getContent() {
+      return bytes.toByteArray();
+    }
+
+    @Override
+    public void releaseResources() {}
+  }
+
+  /** Apache HttpClient's HTTP/2 client, h2c with prior knowledge, started. */
+  private static MinimalHttpAsyncClient http2Client() {
+    MinimalHttpAsyncClient client =
+        HttpAsyncClients.createMinimal(
+            H2Config.DEFAULT,
+            Http1Config.DEFAULT,
+            IOReactorConfig.DEFAULT,
+            PoolingAsyncClientConnectionManagerBuilder.create()
+                .setDefaultTlsConfig(
+                    TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_2).build())
+                .build());
+    client.start();
+    return client;
   }
 
   private static List<String> curl(String... args) {

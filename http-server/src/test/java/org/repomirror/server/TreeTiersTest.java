@@ -55,6 +55,24 @@ class TreeTiersTest {
     return old;
   }
 
+  /** Mirror A's sync from the old host's folder, in tree mode with the suite verified. */
+  private static Cli.Run fromOldHost(Path old, Path a, Path keyring) {
+    return Cli.run(
+        "sync",
+        "--mode",
+        "tree",
+        "--upstream",
+        old.toUri().toString(),
+        "--root",
+        a.toString(),
+        "--dist",
+        "dists/fremantle",
+        "--keyring",
+        keyring.toString(),
+        "--hostname",
+        "a-host");
+  }
+
   private static void write(Path root, String path, String content, long mtime) throws IOException {
     Path p = root.resolve(path);
     Files.createDirectories(p.getParent());
@@ -68,21 +86,7 @@ class TreeTiersTest {
     Path a = tmp.resolve("a");
     Path b = tmp.resolve("b");
     Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
-    Cli.Run first =
-        Cli.run(
-            "sync",
-            "--mode",
-            "tree",
-            "--upstream",
-            old.toUri().toString(),
-            "--root",
-            a.toString(),
-            "--dist",
-            "dists/fremantle",
-            "--keyring",
-            keyring.toString(),
-            "--hostname",
-            "a-host");
+    Cli.Run first = fromOldHost(old, a, keyring);
     assertThat(first.code()).as(first.all()).isZero();
     assertThat(first.out()).contains("dists/fremantle").contains("published").contains("tree");
     assertThat(TreeSnapshot.of(a, 1)).isEqualTo(TreeSnapshot.of(old, 1)).containsKey("sdk/latest");
@@ -113,23 +117,8 @@ class TreeTiersTest {
 
       // A change upstream travels down both tiers.
       write(old, "releases/new.html", "new", 1_400_000_000_000L);
-      assertThat(
-              Cli.run(
-                      "sync",
-                      "--mode",
-                      "tree",
-                      "--upstream",
-                      old.toUri().toString(),
-                      "--root",
-                      a.toString(),
-                      "--dist",
-                      "dists/fremantle",
-                      "--keyring",
-                      keyring.toString(),
-                      "--hostname",
-                      "a-host")
-                  .code())
-          .isZero();
+      Cli.Run followed = fromOldHost(old, a, keyring);
+      assertThat(followed.code()).as(followed.all()).isZero();
       Cli.Run changed = Cli.run(fromA);
       assertThat(changed.code()).as(changed.all()).isZero();
       assertThat(b.resolve("releases/new.html")).hasContent("new");
@@ -153,19 +142,7 @@ class TreeTiersTest {
           1_300_000_000_000L);
     }
     Path a = tmp.resolve("a");
-    Cli.Run first =
-        Cli.run(
-            "sync",
-            "--mode",
-            "tree",
-            "--upstream",
-            old.toUri().toString(),
-            "--root",
-            a.toString(),
-            "--dist",
-            "dists/fremantle",
-            "--keyring",
-            key.writePublicKeyring(tmp.resolve("archive.gpg")).toString());
+    Cli.Run first = fromOldHost(old, a, key.writePublicKeyring(tmp.resolve("archive.gpg")));
     assertThat(first.code()).as(first.all()).isZero();
 
     RecordingAccessLog log = new RecordingAccessLog();

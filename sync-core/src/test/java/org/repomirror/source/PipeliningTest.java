@@ -2,6 +2,7 @@ package org.repomirror.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,12 +56,7 @@ class PipeliningTest {
   @Test
   void nginxGetsTheRequestsPipelinedAndClosingAfterSevenLosesNoFile() throws Exception {
     Map<String, byte[]> files = files();
-    Path root = tmp.resolve("root");
-    for (var f : files.entrySet()) {
-      Path p = root.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.write(p, f.getValue());
-    }
+    Path root = written(files);
     try (Nginx nginx = Nginx.serve(root, tmp.resolve("nginx"), "keepalive_requests 7;");
         HttpUpstream upstream = new HttpUpstream(nginx.uri(), Duration.ofSeconds(10), 2)) {
       List<FetchOutcome> outcomes = transfer(upstream).fetchAll(tasks(files), o -> {});
@@ -117,12 +113,7 @@ class PipeliningTest {
   @Test
   void anUpstreamThatSaysItIsARepomirrorButSpeaksNoHttp2GetsHttp1Again() throws Exception {
     Map<String, byte[]> files = files();
-    Path root = tmp.resolve("root");
-    for (var f : files.entrySet()) {
-      Path p = root.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.write(p, f.getValue());
-    }
+    Path root = written(files);
     try (ScriptedUpstream server = new ScriptedUpstream(root);
         HttpUpstream upstream = new HttpUpstream(server.uri(), Duration.ofSeconds(10), 2)) {
       server.serverHeader("repomirror/0.0");
@@ -147,6 +138,17 @@ class PipeliningTest {
           .filteredOn(r -> r.method().equals("GET"))
           .hasSizeGreaterThanOrEqualTo(FILES);
     }
+  }
+
+  /** The files in a folder of their own, as an upstream serves them. */
+  private Path written(Map<String, byte[]> files) throws IOException {
+    Path root = tmp.resolve("root");
+    for (var f : files.entrySet()) {
+      Path p = root.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.write(p, f.getValue());
+    }
+    return root;
   }
 
   private Transfer transfer(Upstream upstream) throws Exception {

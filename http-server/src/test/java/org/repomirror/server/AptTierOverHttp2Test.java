@@ -75,20 +75,23 @@ class AptTierOverHttp2Test {
       assertThat(served(b)).as("the suite, byte for byte").isEqualTo(served(a));
       assertThat(served(b).keySet()).filteredOn(p -> p.startsWith("pool/")).hasSize(40);
 
-      long overHttp2 =
-          log.entries().stream().filter(e -> e.requestLine().endsWith(" HTTP/2.0")).count();
+      long overHttp2 = log.overHttp2();
       assertThat(overHttp2).as("requests A answered over HTTP/2").isGreaterThanOrEqualTo(40);
       JsonNode json = new ObjectMapper().readTree(report.toFile());
       assertThat(json.path("outcome").asText()).isEqualTo("ok");
-      JsonNode h2 = null;
-      for (JsonNode t : json.path("transport")) {
-        if (t.path("protocol").asText().equals("HTTP/2")) h2 = t;
-      }
-      assertThat(h2).as("transport: %s", json.path("transport")).isNotNull();
+      JsonNode h2 = http2Transport(json);
       assertThat(h2.path("connections").asInt()).isEqualTo(1);
       assertThat(h2.path("requests").asLong()).isEqualTo(overHttp2);
       assertThat(json.path("warnings")).as("no fallback, no other warning").isEmpty();
     }
+  }
+
+  /** The HTTP/2 entry of a report's {@code transport}; there must be one. */
+  static JsonNode http2Transport(JsonNode report) {
+    for (JsonNode t : report.path("transport")) {
+      if (t.path("protocol").asText().equals("HTTP/2")) return t;
+    }
+    throw new AssertionError("no HTTP/2 in the report's transport: " + report.path("transport"));
   }
 
   /** The dists and pool of a mirror, each file's path and SHA-256. */

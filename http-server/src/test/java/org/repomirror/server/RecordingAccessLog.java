@@ -20,6 +20,11 @@ final class RecordingAccessLog implements AccessLog {
     entries.clear();
   }
 
+  /** How many requests so far were answered over HTTP/2. */
+  long overHttp2() {
+    return entries.stream().filter(e -> e.requestLine().endsWith(" HTTP/2.0")).count();
+  }
+
   /** The request targets logged so far, e.g. {@code /dists/stable/InRelease}. */
   List<String> targets() {
     return entries.stream().map(e -> e.requestLine().split(" ")[1]).toList();

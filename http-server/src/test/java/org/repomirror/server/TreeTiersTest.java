@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +73,15 @@ class TreeTiersTest {
         keyring.toString(),
         "--hostname",
         "a-host");
+  }
+
+  /** A tree sync from a peer's URL into a root, with more options. */
+  private static Cli.Run fromPeer(String url, Path root, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("sync", "--mode", "tree", "--upstream", url, "--root", root.toString()));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
   }
 
   private static void write(Path root, String path, String content, long mtime) throws IOException {
@@ -150,28 +161,13 @@ class TreeTiersTest {
       String url = "http://127.0.0.1:" + server.address().getPort() + "/";
       Path b = tmp.resolve("b");
       Path report = tmp.resolve("b.json");
-      Cli.Run peer =
-          Cli.run(
-              "sync",
-              "--mode",
-              "tree",
-              "--upstream",
-              url,
-              "--root",
-              b.toString(),
-              "--report",
-              report.toString());
+      Cli.Run peer = fromPeer(url, b, "--report", report.toString());
       assertThat(peer.code()).as(peer.all()).isZero();
       assertThat(TreeSnapshot.of(b, 1)).isEqualTo(TreeSnapshot.of(a, 1));
-      long overHttp2 =
-          log.entries().stream().filter(e -> e.requestLine().endsWith(" HTTP/2.0")).count();
+      long overHttp2 = log.overHttp2();
       assertThat(overHttp2).as("requests the server answered over HTTP/2").isGreaterThan(300);
-      JsonNode transport = new ObjectMapper().readTree(report.toFile()).path("transport");
-      JsonNode h2 = null;
-      for (JsonNode t : transport) {
-        if (t.path("protocol").asText().equals("HTTP/2")) h2 = t;
-      }
-      assertThat(h2).as("the report's transport: %s", transport).isNotNull();
+      JsonNode h2 =
+          AptTierOverHttp2Test.http2Transport(new ObjectMapper().readTree(report.toFile()));
       assertThat(h2.path("connections").asInt()).isEqualTo(1);
       assertThat(h2.path("requests").asLong()).as("streams").isEqualTo(overHttp2);
       assertThat(h2.path("mostAtOnce").asInt()).as("streams at once").isGreaterThan(1);
@@ -179,17 +175,7 @@ class TreeTiersTest {
 
       log.clear();
       Path c = tmp.resolve("c");
-      Cli.Run plain =
-          Cli.run(
-              "sync",
-              "--mode",
-              "tree",
-              "--upstream",
-              url,
-              "--root",
-              c.toString(),
-              "--http2",
-              "off");
+      Cli.Run plain = fromPeer(url, c, "--http2", "off");
       assertThat(plain.code()).as(plain.all()).isZero();
       assertThat(TreeSnapshot.of(c, 1)).isEqualTo(TreeSnapshot.of(a, 1));
       assertThat(log.entries()).isNotEmpty().noneMatch(e -> e.requestLine().endsWith("HTTP/2.0"));

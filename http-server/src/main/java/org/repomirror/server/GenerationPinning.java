@@ -99,12 +99,14 @@ final class GenerationPinning {
     boolean signature = name.equals("Release.gpg");
     PinTable.Pin pin = answering(usable(c.pins.get(dist)), signature);
     if (pin == null && client != null) {
-      pin = answering(usable(table.live(client, dist).orElse(null)), signature);
+      pin =
+          table.forUpdate(
+              client,
+              dist,
+              p -> answering(usable(p), signature) != null,
+              () -> tree.generation(dist).orElse(current));
     }
-    if (pin == null) {
-      pin = table.pin(dist, current);
-      if (client != null) table.put(client, pin);
-    }
+    if (pin == null) pin = table.pin(dist, current);
     c.pins.put(pin.dist(), pin);
     table.touch(client, pin);
     return serve(pin, name, current);

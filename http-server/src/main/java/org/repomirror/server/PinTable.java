@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Which generation of each suite a client address was pinned to. A pin stays live while the address
@@ -97,16 +99,31 @@ final class PinTable {
     return live;
   }
 
-  void put(InetAddress address, Pin pin) {
+  /**
+   * The pin an update from an address starts from: the address's own when it is live and {@code
+   * mayAnswer} takes it, else a new pin on the generation {@code current} gives, which becomes the
+   * address's. Atomic per address, and the current generation is read inside, so pins are made in
+   * the order of their generations: two updates that start at once across a publish can never leave
+   * the address pinned behind a generation one of them was given.
+   */
+  Pin forUpdate(InetAddress address, String dist, Predicate<Pin> mayAnswer, LongSupplier current) {
+    Pin[] chosen = new Pin[1];
     byAddress
         .asMap()
         .compute(
             address,
             (a, old) -> {
+              Pin own = old == null ? null : old.get(dist);
+              if (own != null && live(own, ticker.read()) && mayAnswer.test(own)) {
+                chosen[0] = own;
+                return old;
+              }
+              chosen[0] = pin(dist, current.getAsLong());
               Map<String, Pin> next = old == null ? new HashMap<>(2) : new HashMap<>(old);
-              next.put(pin.dist(), pin);
+              next.put(dist, chosen[0]);
               return Map.copyOf(next);
             });
+    return chosen[0];
   }
 
   private boolean live(Pin p, long now) {

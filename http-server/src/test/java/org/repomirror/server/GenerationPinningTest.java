@@ -2,14 +2,26 @@ package org.repomirror.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +32,10 @@ import org.repomirror.config.Subnet;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.ReleaseFile;
+import org.repomirror.http.RequestPath;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
+import org.repomirror.store.ServedTree;
 import org.repomirror.testing.ScriptedUpstream;
 
 /**
@@ -230,6 +244,139 @@ class GenerationPinningTest {
                     Files.readAllBytes(mirror.resolve(DIST + "/Release")),
                     "free/binary-armel/Packages.gz"));
       }
+    }
+  }
+
+  /**
+   * Clients behind one address start updates at the same moment while a publish lands: the
+   * address's pin must never go back to an older generation than one of them was given, or that
+   * client's next update would be pinned behind the Release it holds (a 304 for its Release, then
+   * another generation's Release.gpg: BADSIG, as a full verify once saw). The two generations come
+   * from real syncs; which one is current is switched by the test mid-round, as a publish does, in
+   * {@value #ROUNDS} rounds of {@value #RACERS} updates each, a window apart.
+   */
+  @Test
+  void anAddressIsNeverPinnedBehindAGenerationItWasGiven() throws Exception {
+    Path upstream = tmp.resolve("upstream");
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
+    release(upstream, 1);
+    try (ScriptedUpstream up = new ScriptedUpstream(upstream);
+        ServedTree real = ServedTree.local(mirror, System::nanoTime)) {
+      sync(up, mirror, keyring);
+      long first = real.generation(DIST).orElseThrow();
+      Thread.sleep(1100);
+      release(upstream, 2);
+      sync(up, mirror, keyring);
+      long second = real.generation(DIST).orElseThrow();
+      assertThat(real.hasGeneration(DIST, first)).isTrue();
+      SteeredTree tree = new SteeredTree(real, first);
+      AtomicLong nanos = new AtomicLong(1_000_000_000L);
+      Duration window = Duration.ofSeconds(5);
+      Ticker yielding =
+          () -> {
+            Thread.yield(); // widens every gap between reading the clock and acting on it
+            return nanos.get();
+          };
+      GenerationPinning pinning =
+          new GenerationPinning(
+              tree,
+              new PinTable(window, 1000, Duration.ofHours(1), yielding),
+              true,
+              TrustedProxies.NONE);
+      InetAddress address = InetAddress.getByName("127.0.0.5");
+      RequestPath release = RequestPath.parse("/" + DIST + "/Release");
+      int behind = 0;
+      try (ExecutorService racers = Executors.newFixedThreadPool(RACERS)) {
+        for (int round = 0; round < ROUNDS; round++) {
+          nanos.addAndGet(window.toNanos() + 1); // every pin of the last round has lapsed
+          tree.current = first;
+          CountDownLatch go = new CountDownLatch(1);
+          List<Future<Long>> given = new ArrayList<>();
+          for (int r = 0; r < RACERS; r++) {
+            given.add(
+                racers.submit(
+                    () -> {
+                      go.await();
+                      return generationOf(pinning, address, release, tree);
+                    }));
+          }
+          go.countDown();
+          Thread.yield();
+          tree.current = second; // the publish lands among the updates
+          long newest = 0;
+          for (Future<Long> g : given) newest = Math.max(newest, g.get(10, TimeUnit.SECONDS));
+          if (generationOf(pinning, address, release, tree) < newest) behind++;
+        }
+      }
+      assertThat(behind)
+          .as("rounds in which the address's next update was pinned behind a generation given")
+          .isZero();
+    }
+  }
+
+  private static final int ROUNDS = 2000;
+  private static final int RACERS = 4;
+
+  /** The generation a new connection's Release is answered from. */
+  private static long generationOf(
+      GenerationPinning pinning, InetAddress address, RequestPath release, SteeredTree tree)
+      throws Exception {
+    ServedTree.Resolved r =
+        pinning
+            .resolve(
+                new GenerationPinning.Connection(), address, EmptyHttpHeaders.INSTANCE, release)
+            .orElseThrow();
+    Path file = ((ServedTree.RegularFile) r).path();
+    return tree.generationHolding(file);
+  }
+
+  /**
+   * A real served tree whose current generation of a suite the test switches between two that real
+   * syncs left, as a publish would, at a moment of its choosing.
+   */
+  private static final class SteeredTree implements ServedTree {
+    private final ServedTree real;
+    volatile long current;
+
+    SteeredTree(ServedTree real, long current) {
+      this.real = real;
+      this.current = current;
+    }
+
+    /** Which generation a resolved file belongs to: its folder is named by the generation's id. */
+    long generationHolding(Path file) {
+      return Long.parseLong(file.getParent().getFileName().toString());
+    }
+
+    @Override
+    public Resolved resolve(String path) {
+      return real.resolve(path);
+    }
+
+    @Override
+    public List<Entry> list(Directory folder) throws java.io.IOException {
+      return real.list(folder);
+    }
+
+    @Override
+    public OptionalLong generation(String dist) {
+      return OptionalLong.of(current);
+    }
+
+    @Override
+    public boolean hasGeneration(String dist, long id) {
+      return real.hasGeneration(dist, id);
+    }
+
+    @Override
+    public Optional<Resolved> inGeneration(String dist, long id, String below) {
+      return real.inGeneration(dist, id, below);
+    }
+
+    @Override
+    public long generationsKept() {
+      return real.generationsKept();
     }
   }
 

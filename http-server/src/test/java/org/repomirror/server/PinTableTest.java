@@ -20,7 +20,7 @@ class PinTableTest {
   @Test
   void anAddressPinLivesForTheWindowAndNoLonger() throws Exception {
     PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofHours(1), ticker);
-    t.put(address(1), t.pin("dists/stable", 17));
+    t.forUpdate(address(1), "dists/stable", q -> true, () -> 17);
     nanos.addAndGet(Duration.ofSeconds(119).toNanos());
     assertThat(t.live(address(1), "dists/stable"))
         .get()
@@ -36,8 +36,7 @@ class PinTableTest {
   @Test
   void aPinInUseStaysLiveButIsFreshOnlyForTheWindowAfterItsRelease() throws Exception {
     PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofHours(1), ticker);
-    PinTable.Pin p = t.pin("dists/stable", 5);
-    t.put(address(1), p);
+    PinTable.Pin p = t.forUpdate(address(1), "dists/stable", q -> true, () -> 5);
     nanos.addAndGet(Duration.ofSeconds(100).toNanos());
     t.touch(address(1), p); // an index fetched 100 s after the Release, on a slow link
     nanos.addAndGet(Duration.ofSeconds(100).toNanos());
@@ -53,11 +52,26 @@ class PinTableTest {
   }
 
   @Test
+  void anUpdateJoinsTheAddressPinItMayUseElseMakesOneOnTheCurrentGeneration() throws Exception {
+    PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofHours(1), ticker);
+    PinTable.Pin first = t.forUpdate(address(1), "dists/stable", q -> true, () -> 7);
+    assertThat(t.forUpdate(address(1), "dists/stable", q -> true, () -> 8))
+        .as("a usable pin of the address is joined; the current generation is not asked")
+        .isSameAs(first);
+    PinTable.Pin next = t.forUpdate(address(1), "dists/stable", q -> false, () -> 8);
+    assertThat(next.generation()).as("a refused pin is replaced by the current").isEqualTo(8L);
+    assertThat(t.live(address(1), "dists/stable")).containsSame(next);
+    assertThat(t.forUpdate(address(2), "dists/stable", q -> true, () -> 9).generation())
+        .as("another address has its own")
+        .isEqualTo(9L);
+  }
+
+  @Test
   void eachSuiteOfAnAddressHasItsOwnPin() throws Exception {
     PinTable t = new PinTable(Duration.ofMinutes(2), 100, Duration.ofHours(1), ticker);
-    t.put(address(1), t.pin("dists/stable", 1));
+    t.forUpdate(address(1), "dists/stable", q -> true, () -> 1);
     nanos.addAndGet(Duration.ofSeconds(90).toNanos());
-    t.put(address(1), t.pin("dists/testing", 2));
+    t.forUpdate(address(1), "dists/testing", q -> true, () -> 2);
     nanos.addAndGet(Duration.ofSeconds(60).toNanos());
     assertThat(t.live(address(1)).keySet())
         .as("stable's window is over, testing's not")
@@ -81,10 +95,11 @@ class PinTableTest {
     Runtime rt = Runtime.getRuntime();
     System.gc();
     long before = rt.totalMemory() - rt.freeMemory();
-    for (int i = 0; i < limit; i++) t.put(address(i), t.pin("dists/stable", 42));
+    for (int i = 0; i < limit; i++) t.forUpdate(address(i), "dists/stable", q -> true, () -> 42);
     System.gc();
     long full = rt.totalMemory() - rt.freeMemory();
-    for (int i = limit; i < limit + 50_000; i++) t.put(address(i), t.pin("dists/stable", 42));
+    for (int i = limit; i < limit + 50_000; i++)
+      t.forUpdate(address(i), "dists/stable", q -> true, () -> 42);
     assertThat(t.addresses()).as("never more than the limit").isLessThanOrEqualTo(limit);
     assertThat(t.live(address(limit + 49_999), "dists/stable")).as("the newest stays").isPresent();
     long perAddress = (full - before) / limit;

@@ -32,6 +32,10 @@ public final class Validators {
   /**
    * Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since for a GET or HEAD
    * (RFC 9110, section 13.2.2). Each argument may be null when the header is absent.
+   * If-Modified-Since matches only the exact Last-Modified, as nginx's default {@code
+   * if_modified_since exact}: a client that holds another version of a suite's file, later or
+   * earlier, gets the file, never a 304 that would leave it with a Release its Release.gpg does not
+   * sign.
    */
   public static Precondition evaluate(
       String ifMatch,
@@ -50,7 +54,7 @@ public final class Validators {
       if (matchesAny(ifNoneMatch, etag, false)) return Precondition.NOT_MODIFIED;
     } else if (ifModifiedSince != null) {
       OptionalLong date = HttpDates.parse(ifModifiedSince);
-      if (date.isPresent() && mtimeSecond <= date.getAsLong()) return Precondition.NOT_MODIFIED;
+      if (date.isPresent() && mtimeSecond == date.getAsLong()) return Precondition.NOT_MODIFIED;
     }
     return Precondition.PROCEED;
   }

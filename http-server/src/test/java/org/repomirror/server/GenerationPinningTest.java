@@ -248,6 +248,86 @@ class GenerationPinningTest {
   }
 
   /**
+   * An upstream that republishes its suite within the second, or rolls it back to files with an
+   * earlier mtime (restored from a copy): a client that holds the Release or Packages.gz it was
+   * served before, and asks If-Modified-Since its Last-Modified, must get the new file, not a 304
+   * that leaves it with the old Release and the new Release.gpg (BADSIG) or the old index against
+   * the new Release (Hash Sum mismatch). Each client comes from an address of its own, unpinned.
+   */
+  @Test
+  void aClientHoldingAnEarlierVersionNeverGets304WhateverTheUpstreamsMtimes() throws Exception {
+    Path upstream = tmp.resolve("upstream");
+    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
+    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
+    long second = (System.currentTimeMillis() / 1000 - 60) * 1000;
+    release(upstream, 1);
+    touchSuite(upstream, second);
+    try (ScriptedUpstream up = new ScriptedUpstream(upstream);
+        RepoServer server =
+            RepoServer.start(config(mirror, Duration.ofMinutes(2)), AccessLog.OFF)) {
+      sync(up, mirror, keyring);
+      InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.address().getPort());
+      int client = 10;
+      for (long mtime : new long[] {second + 500, second - 3_600_000}) {
+        RawHttp.Response release;
+        RawHttp.Response packages;
+        try (RawHttp before = new RawHttp(at, "127.0.0." + client++)) {
+          release = before.get(DIST + "/Release");
+          packages = before.get(PACKAGES);
+        }
+        // A second component makes the Release longer: within the same second, the upstream's
+        // ETag (its mtime's second and its size) must change, or the upstream's 304 would hide it.
+        SampleRepository.legacy(upstream.resolve("extras-devel"), "fremantle")
+            .components("free", "non-free")
+            .architectures("armel")
+            .signedBy(key)
+            .seed(client)
+            .add("maemo-hello", "0." + client, "armel", "free", 5000 + client)
+            .add("maemo-extra", "0." + client, "armel", "non-free", 7000 + client)
+            .write();
+        touchSuite(upstream, mtime); // the same second as before, then an hour earlier
+        sync(up, mirror, keyring);
+        byte[] now = Files.readAllBytes(upstream.resolve(DIST + "/Release"));
+        assertThat(Files.readAllBytes(mirror.resolve(DIST + "/Release")))
+            .as("the mirror published the new release")
+            .isEqualTo(now)
+            .isNotEqualTo(release.body());
+        try (RawHttp after = new RawHttp(at, "127.0.0." + client++)) {
+          RawHttp.Response r = ifModifiedSince(after, DIST + "/Release", release);
+          assertThat(r.status())
+              .as("Release, upstream mtime %d ms after the last", mtime - second)
+              .isEqualTo(200);
+          assertThat(r.body()).isEqualTo(now);
+          RawHttp.Response p = ifModifiedSince(after, PACKAGES, packages);
+          assertThat(p.status()).as("Packages.gz").isEqualTo(200);
+          assertThat(SampleRepository.hex("MD5", p.body()))
+              .isEqualTo(listedMd5(now, "free/binary-armel/Packages.gz"));
+        }
+      }
+    }
+  }
+
+  /** Gives every file of the upstream's suite one mtime. */
+  private static void touchSuite(Path upstream, long mtimeMillis) throws Exception {
+    try (var files = Files.walk(upstream.resolve(DIST))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(mtimeMillis));
+      }
+    }
+  }
+
+  private static RawHttp.Response ifModifiedSince(RawHttp c, String path, RawHttp.Response held)
+      throws Exception {
+    return c.send(
+            "GET /"
+                + path
+                + " HTTP/1.1\r\nHost: mirror\r\nIf-Modified-Since: "
+                + held.header("Last-Modified")
+                + "\r\n\r\n")
+        .read();
+  }
+
+  /**
    * Clients behind one address start updates at the same moment while a publish lands: the
    * address's pin must never go back to an older generation than one of them was given, or that
    * client's next update would be pinned behind the Release it holds (a 304 for its Release, then

@@ -13,11 +13,14 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.repomirror.apt.RawFile;
 import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.apt.Wanting;
+import org.repomirror.debian.HashAlgorithm;
+import org.repomirror.debian.Hashes;
 import org.repomirror.fs.StagingNames;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
@@ -180,11 +183,16 @@ public final class SuitesPublisher {
     List<PublishedTree.Staged> folder = new ArrayList<>();
     List<FileRecord> folderRecords = new ArrayList<>();
     for (FetchOutcome.Fetched f : s.indexes().staged().values()) {
-      folder.add(new PublishedTree.Staged(f.staged(), f.task().localPath()));
-      folderRecords.add(FileRecords.fetched(f, f.mtimeMillis(), run));
+      String path = f.task().localPath();
+      long mtime = laterThanServed(path, f.hashes(), f.mtimeMillis());
+      if (mtime != f.mtimeMillis())
+        Files.setLastModifiedTime(f.staged(), FileTime.fromMillis(mtime));
+      folder.add(new PublishedTree.Staged(f.staged(), path));
+      folderRecords.add(FileRecords.fetched(f, mtime, run));
     }
     for (RawFile raw : s.release().raw()) {
-      long mtime = raw.mtimeMillis().orElse(run);
+      Hashes content = Hashes.of(HashAlgorithm.SHA256, HashAlgorithm.SHA256.hex(raw.bytes()));
+      long mtime = laterThanServed(raw.path(), content, raw.mtimeMillis().orElse(run));
       folder.add(stage(raw, mtime));
       folderRecords.add(FileRecords.bytes(raw.path(), raw.bytes(), mtime, run));
     }
@@ -212,6 +220,25 @@ public final class SuitesPublisher {
       p.carryOut(index, published);
     }
     p.records().forEach(r -> ledger.changed(r.path(), Change.Action.FETCHED));
+  }
+
+  /**
+   * The mtime to publish a suite's file with: its own, unless the served version of the path has
+   * other content and the same second or a later one; then the second after the served one's. A
+   * client that holds the served version asks If-Modified-Since its Last-Modified, and must never
+   * get a 304 for a file that changed: apt would keep its old Release beside the new Release.gpg
+   * (BADSIG), or its old index against the new Release (Hash Sum mismatch). Upstreams that
+   * republish within a second, or roll back to files with earlier mtimes, do both.
+   */
+  private long laterThanServed(String path, Hashes content, long mtime) {
+    FileRecord served = index.file(path).orElse(null);
+    if (served == null || served.isLink()) return mtime;
+    long servedSecond = Math.floorDiv(served.mtimeMillis(), 1000);
+    if (Math.floorDiv(mtime, 1000) > servedSecond) return mtime;
+    Optional<String> sha256 = content.get(HashAlgorithm.SHA256);
+    if (sha256.isPresent() && sha256.equals(served.hashes().get(HashAlgorithm.SHA256)))
+      return mtime;
+    return (servedSecond + 1) * 1000;
   }
 
   /** The id of a suite's next generation: the clock's now, and later than the current one's. */

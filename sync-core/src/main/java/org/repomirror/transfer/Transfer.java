@@ -254,11 +254,12 @@ public final class Transfer {
      * Queues a file; once the transfer was stopped or broken, nothing (then {@link #check} and
      * {@link #finish} throw why).
      *
-     * @param done told of its outcome, from a worker thread
+     * @param done told of its outcome, from a worker thread, before the future completes
+     * @return the file's outcome to come, for {@link #await}
      */
-    public void submit(FetchTask task, Consumer<FetchOutcome> done) {
+    public Future<FetchOutcome> submit(FetchTask task, Consumer<FetchOutcome> done) {
       progress.planned(1, bytesToMove(task, before));
-      enqueue(task, done);
+      return enqueue(task, done);
     }
 
     private Future<FetchOutcome> enqueue(FetchTask task, Consumer<FetchOutcome> done) {
@@ -323,6 +324,16 @@ public final class Transfer {
     public void finish() throws IOException, InterruptedException {
       for (Future<FetchOutcome> f : List.copyOf(submitted)) outcome(f);
       upstream.warnings().forEach(ledger::warn);
+    }
+
+    /**
+     * Waits for some of the files submitted, as {@link #finish} waits for all.
+     *
+     * @throws Stopped when the transfer was stopped
+     * @throws IOException the first local failure, which ended the transfer
+     */
+    public void await(List<Future<FetchOutcome>> files) throws IOException, InterruptedException {
+      for (Future<FetchOutcome> f : files) outcome(f);
     }
 
     /** One file's outcome; the transfer's first failure instead, or {@link Stopped}. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,17 +35,21 @@ import org.repomirror.transfer.Transfer;
 import org.repomirror.tree.format.TreeEntry;
 
 /**
- * The files of a tree pass, fetched and published a chunk at a time. A chunk's content is renamed
- * into place on a thread of its own while the next chunk is fetched, one chunk at most in flight
- * (the apt pool's {@link ChunkPublishing} takes single files instead, as its transfer is not cut
- * into chunks). Links follow once the listing is done, and files under a {@code dists/} folder
- * last, only when nothing failed and no index among them references a file the upstream refused. An
- * entry the listing shows but the upstream refuses (404, 403, 410) is reported, and holds back
- * nothing else. Not thread-safe, except {@link #skip}, which the lister's threads call; closing
- * waits for the chunk in flight.
+ * The files of a tree pass, fetched and published a chunk at a time. Two chunks' files are out at
+ * once, and a chunk's content is renamed into place on a thread of its own while the next ones are
+ * fetched, one chunk at most being published (the apt pool's {@link ChunkPublishing} takes single
+ * files instead, as its transfer is not cut into chunks). Links follow once the listing is done,
+ * and files under a {@code dists/} folder last, only when nothing failed and no index among them
+ * references a file the upstream refused. An entry the listing shows but the upstream refuses (404,
+ * 403, 410) is reported, and holds back nothing else. Not thread-safe, except {@link #skip}, which
+ * the lister's threads call; closing waits for the chunk in flight.
  */
 final class TreeChunks implements AutoCloseable {
   static final int CHUNK = 1000;
+
+  /** Chunks whose files are out at once. */
+  private static final int FETCHING = 2;
+
   private static final int MAX_NOT_MIRRORED_REPORTED = 10_000;
 
   private final TreePass.Parts parts;
@@ -57,6 +62,7 @@ final class TreeChunks implements AutoCloseable {
   private final List<NotMirrored> notMirrored = new ArrayList<>();
   private final AtomicLong notMirroredOmitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
+  private final ArrayDeque<Fetching> fetching = new ArrayDeque<>();
   private ExecutorService publishing;
   private Future<Void> inFlight;
   private long fetched;
@@ -80,19 +86,39 @@ final class TreeChunks implements AutoCloseable {
   }
 
   /**
-   * @param last the listing is over: this chunk completes the pass's plan
+   * Sends a chunk's files out, and publishes the oldest chunk once {@value #FETCHING} are out: the
+   * next chunk's files go out while the last of this one's come in, so that the connections (or
+   * rsync's runs) never wait for a chunk's slowest file.
+   *
+   * @param chunk the files, copied: the caller may reuse the list
+   * @param last the listing is over: this chunk completes the pass's plan, and every chunk still
+   *     out is published
    */
   void fetchAndPublish(List<TreePass.Fetch> chunk, boolean last)
       throws IOException, InterruptedException {
     Map<FetchTask, FetchOutcome> outcomes = new ConcurrentHashMap<>();
-    try (Ledger.Timing t = parts.ledger().time(Phase.TRANSFER)) {
-      for (TreePass.Fetch f : chunk) session.submit(f.task(), o -> outcomes.put(o.task(), o));
-      if (last) parts.progress().planComplete();
-      session.finish();
+    List<Future<FetchOutcome>> files = new ArrayList<>(chunk.size());
+    for (TreePass.Fetch f : chunk) {
+      files.add(session.submit(f.task(), o -> outcomes.put(o.task(), o)));
     }
-    if (chunk.isEmpty()) return;
+    if (last) parts.progress().planComplete();
+    if (!chunk.isEmpty()) fetching.addLast(new Fetching(List.copyOf(chunk), outcomes, files));
+    while (fetching.size() >= FETCHING || (last && !fetching.isEmpty())) publishOldest();
+    if (last) {
+      try (Ledger.Timing t = parts.ledger().time(Phase.TRANSFER)) {
+        session.finish();
+      }
+    }
+  }
+
+  /** Waits for the oldest chunk out, then hands it to the publishing thread. */
+  private void publishOldest() throws IOException, InterruptedException {
+    Fetching c = fetching.removeFirst();
+    try (Ledger.Timing t = parts.ledger().time(Phase.TRANSFER)) {
+      session.await(c.files());
+    }
     Publication now = new Publication();
-    for (TreePass.Fetch f : chunk) take(outcomes.get(f.task()), f, now);
+    for (TreePass.Fetch f : c.chunk()) take(c.outcomes().get(f.task()), f, now);
     awaitPublished();
     inFlight = publishing().submit(() -> publish(now));
   }
@@ -154,6 +180,12 @@ final class TreeChunks implements AutoCloseable {
       if (publishing != null) publishing.shutdown();
     }
   }
+
+  /** A chunk whose files are out: the files, their outcomes as they come, and the futures. */
+  private record Fetching(
+      List<TreePass.Fetch> chunk,
+      Map<FetchTask, FetchOutcome> outcomes,
+      List<Future<FetchOutcome>> files) {}
 
   private void take(FetchOutcome outcome, TreePass.Fetch fetch, Publication now)
       throws IOException {

@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +26,13 @@ import org.repomirror.index.Index;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
 import org.repomirror.report.TraceFile;
+import org.repomirror.source.HttpUpstream;
 import org.repomirror.source.LocalUpstream;
 import org.repomirror.testing.FaultyFileStore;
+import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.testing.TreeSnapshot;
 import org.repomirror.transfer.Transfer;
+import org.repomirror.tree.AutoindexLister;
 import org.repomirror.tree.DirectoryLister;
 import org.repomirror.tree.TreeOutcome;
 import org.repomirror.tree.format.Manifest;
@@ -424,6 +431,55 @@ class TreeSyncTest {
     SyncReport next = sync();
     assertThat(next.outcome()).as(next.summary()).isEqualTo(RunOutcome.OK);
     assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(upstream);
+  }
+
+  /**
+   * One slow file must not hold back the files after its chunk: while the old host holds the answer
+   * to the first file, the sync goes on asking for the next chunk's files (more than a chunk's
+   * thousand in all). Released, every file is published byte for byte.
+   */
+  @Test
+  void aSlowFileDoesNotHoldBackTheNextChunk() throws Exception {
+    Random random = new Random(13);
+    int files = 2500;
+    for (int i = 0; i < files; i++) {
+      write("area/file-" + (10_000 + i), bytes(random, 1 + random.nextInt(64)), 1_600_000_000L);
+    }
+    CountDownLatch reached = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (ScriptedUpstream old = new ScriptedUpstream(upstream());
+        HttpUpstream http = new HttpUpstream(old.uri(), Duration.ofSeconds(30), 8);
+        Index index = Index.open(mirror().resolve(".repomirror/index"))) {
+      old.holdFirst(p -> p.endsWith("/file-10000"), reached, release);
+      SyncOptions options =
+          TestSyncOptions.of(List.of(), false, GRACE, 1000, 8, 3, Transfer.MismatchPolicy.STRICT);
+      SyncEngine engine =
+          new SyncEngine(mirror(), http, index, null, options, Clock.systemUTC())
+              .mirrorTree(new AutoindexLister(http, 4));
+      CompletableFuture<SyncReport> run =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return engine.run();
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      assertThat(reached.await(30, TimeUnit.SECONDS)).as("the first file was asked for").isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long asked = 0;
+      while (asked <= 1000 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        asked = old.requests().stream().filter(r -> r.path().contains("/file-")).count();
+      }
+      release.countDown();
+      assertThat(asked)
+          .as("files asked for while the first was held: the next chunk's too")
+          .isGreaterThan(1000);
+      SyncReport report = run.get(60, TimeUnit.SECONDS);
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
+    }
+    assertThat(TreeSnapshot.of(mirror(), 1)).isEqualTo(TreeSnapshot.of(upstream(), 1));
   }
 
   @Test

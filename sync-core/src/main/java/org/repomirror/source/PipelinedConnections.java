@@ -13,24 +13,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.TlsConfig;
-import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.nio.AsyncClientEndpoint;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
-import org.apache.hc.core5.http2.HttpVersionPolicy;
-import org.apache.hc.core5.http2.config.H2Config;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.reactor.IOReactorConfig;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 import org.repomirror.run.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,23 +61,12 @@ final class PipelinedConnections implements AutoCloseable {
   /** Streams a repomirror lets a client have open at once on one connection. */
   static final int MAX_STREAMS = 100;
 
-  /**
-   * HTTP/2's flow-control window, for the connection and each stream: how much an upstream may send
-   * before the client says it read it. The protocol's 64 KiB moves at most 3 MB/s across a 20 ms
-   * round trip, whatever the link; 1 MiB lets one connection move about 300 Mbit/s there (it is
-   * topped up when half is used), and bounds what a stream holds that its reader has not taken.
-   */
-  static final int H2_WINDOW = 1 << 20;
-
   private final HttpHost host;
   private final int connections;
   private final Duration connectTimeout;
-  private final Duration readTimeout;
-  private final LazyTls tls;
-  private final MinimalHttpAsyncClient client;
+  private final AsyncClients clients;
   private final Http2Use http2;
   private final int streams;
-  private MinimalHttpAsyncClient h2client; // guarded by this; built at the first HTTP/2 connection
   private final List<Connection> open = new ArrayList<>(); // guarded by this
   private final List<String> warnings = new ArrayList<>(); // guarded by this
   private final Use h1use = new Use("HTTP/1.1"); // guarded by this
@@ -109,45 +86,10 @@ final class PipelinedConnections implements AutoCloseable {
     this.connections = connections;
     this.depth = depth;
     this.connectTimeout = Duration.ofSeconds(15);
-    this.readTimeout = readTimeout;
-    this.tls = tls;
+    this.clients = new AsyncClients(connections, connectTimeout, readTimeout, tls);
     this.http2 = http2;
     this.h2 = http2 == Http2Use.ON;
     this.streams = Math.min(MAX_STREAMS, connections * depth);
-    this.client = client(HttpVersionPolicy.FORCE_HTTP_1, connections);
-  }
-
-  /**
-   * A client of one protocol: HTTP/1.1, or HTTP/2 with prior knowledge over plain TCP and by ALPN
-   * under TLS.
-   */
-  private MinimalHttpAsyncClient client(HttpVersionPolicy protocol, int connections) {
-    MinimalHttpAsyncClient built =
-        HttpAsyncClients.createMinimal(
-            H2Config.custom().setPushEnabled(false).setInitialWindowSize(H2_WINDOW).build(),
-            Http1Config.custom().setBufferSize(256 * 1024).build(),
-            IOReactorConfig.custom()
-                .setIoThreadCount(Math.min(connections, Runtime.getRuntime().availableProcessors()))
-                .build(),
-            PoolingAsyncClientConnectionManagerBuilder.create()
-                // Retiring connections still count until they close: room for a second set.
-                .setMaxConnTotal(2 * connections)
-                .setMaxConnPerRoute(2 * connections)
-                .setTlsStrategy(tls)
-                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(protocol).build())
-                .setDefaultConnectionConfig(
-                    ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(connectTimeout))
-                        .setSocketTimeout(Timeout.of(readTimeout))
-                        .build())
-                .build());
-    built.start();
-    return built;
-  }
-
-  private synchronized MinimalHttpAsyncClient h2client() {
-    if (h2client == null) h2client = client(HttpVersionPolicy.FORCE_HTTP_2, 1);
-    return h2client;
   }
 
   /** How the requests went, by protocol: those that answered any. */
@@ -411,29 +353,10 @@ final class PipelinedConnections implements AutoCloseable {
     notifyAll();
   }
 
-  /**
-   * Shuts the client's I/O threads down, then closes it: closed at once from this thread, a reactor
-   * still iterating its selected keys throws a ConcurrentModificationException, logged at ERROR
-   * (seen once in the demo).
-   */
+  /** Shuts both clients down. */
   @Override
   public void close() {
-    MinimalHttpAsyncClient built;
-    synchronized (this) {
-      built = h2client;
-    }
-    shutDown(client);
-    if (built != null) shutDown(built);
-  }
-
-  private static void shutDown(MinimalHttpAsyncClient client) {
-    client.initiateShutdown();
-    try {
-      client.awaitShutdown(TimeValue.ofSeconds(2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    client.close(CloseMode.IMMEDIATE);
+    clients.close();
   }
 
   /** What went over one protocol. */
@@ -463,7 +386,7 @@ final class PipelinedConnections implements AutoCloseable {
 
     synchronized AsyncClientEndpoint endpoint() throws IOException {
       if (endpoint == null) {
-        Future<AsyncClientEndpoint> lease = (h2 ? h2client() : client).lease(host, null);
+        Future<AsyncClientEndpoint> lease = clients.of(h2).lease(host, null);
         try {
           endpoint = lease.get(connectTimeout.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

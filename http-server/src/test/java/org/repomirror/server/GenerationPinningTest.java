@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.cli.Main;
@@ -51,6 +52,18 @@ class GenerationPinningTest {
   private static SigningKey key;
 
   @TempDir Path tmp;
+  private Path upstream;
+  private Path mirror;
+  private Path keyring;
+
+  /** Release 1 of the legacy suite on the upstream; an empty mirror; the archive's keyring. */
+  @BeforeEach
+  void firstRelease() throws Exception {
+    upstream = tmp.resolve("upstream");
+    mirror = Files.createDirectories(tmp.resolve("mirror"));
+    keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
+    release(upstream, 1);
+  }
 
   @BeforeAll
   static void key() {
@@ -110,10 +123,6 @@ class GenerationPinningTest {
 
   @Test
   void aLegacyClientGetsTheIndexesOfItsReleaseAcrossAPublishAndANewConnection() throws Exception {
-    Path upstream = tmp.resolve("upstream");
-    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
-    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
-    release(upstream, 1);
     try (ScriptedUpstream up = new ScriptedUpstream(upstream);
         RepoServer server =
             RepoServer.start(config(mirror, Duration.ofMinutes(2)), AccessLog.OFF)) {
@@ -159,10 +168,6 @@ class GenerationPinningTest {
 
   @Test
   void theSameConnectionKeepsItsGenerationAndTheWindowEnds() throws Exception {
-    Path upstream = tmp.resolve("upstream");
-    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
-    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
-    release(upstream, 1);
     try (ScriptedUpstream up = new ScriptedUpstream(upstream);
         RepoServer server =
             RepoServer.start(config(mirror, Duration.ofSeconds(2)), AccessLog.OFF)) {
@@ -206,10 +211,6 @@ class GenerationPinningTest {
    */
   @Test
   void aTrustedProxysClientsArePinnedByTheirOwnAddressesNotByItsConnection() throws Exception {
-    Path upstream = tmp.resolve("upstream");
-    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
-    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
-    release(upstream, 1);
     List<Subnet> cache = List.of(Subnet.parse("127.0.0.9"));
     try (ScriptedUpstream up = new ScriptedUpstream(upstream);
         RepoServer server =
@@ -256,11 +257,7 @@ class GenerationPinningTest {
    */
   @Test
   void aClientHoldingAnEarlierVersionNeverGets304WhateverTheUpstreamsMtimes() throws Exception {
-    Path upstream = tmp.resolve("upstream");
-    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
-    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
     long second = (System.currentTimeMillis() / 1000 - 60) * 1000;
-    release(upstream, 1);
     touchSuite(upstream, second);
     try (ScriptedUpstream up = new ScriptedUpstream(upstream);
         RepoServer server =
@@ -293,12 +290,15 @@ class GenerationPinningTest {
             .isEqualTo(now)
             .isNotEqualTo(release.body());
         try (RawHttp after = new RawHttp(at, "127.0.0." + client++)) {
-          RawHttp.Response r = ifModifiedSince(after, DIST + "/Release", release);
+          RawHttp.Response r =
+              getWith(
+                  after, DIST + "/Release", "If-Modified-Since", release.header("Last-Modified"));
           assertThat(r.status())
               .as("Release, upstream mtime %d ms after the last", mtime - second)
               .isEqualTo(200);
           assertThat(r.body()).isEqualTo(now);
-          RawHttp.Response p = ifModifiedSince(after, PACKAGES, packages);
+          RawHttp.Response p =
+              getWith(after, PACKAGES, "If-Modified-Since", packages.header("Last-Modified"));
           assertThat(p.status()).as("Packages.gz").isEqualTo(200);
           assertThat(SampleRepository.hex("MD5", p.body()))
               .isEqualTo(listedMd5(now, "free/binary-armel/Packages.gz"));
@@ -316,17 +316,6 @@ class GenerationPinningTest {
     }
   }
 
-  private static RawHttp.Response ifModifiedSince(RawHttp c, String path, RawHttp.Response held)
-      throws Exception {
-    return c.send(
-            "GET /"
-                + path
-                + " HTTP/1.1\r\nHost: mirror\r\nIf-Modified-Since: "
-                + held.header("Last-Modified")
-                + "\r\n\r\n")
-        .read();
-  }
-
   /**
    * Clients behind one address start updates at the same moment while a publish lands: the
    * address's pin must never go back to an older generation than one of them was given, or that
@@ -337,10 +326,6 @@ class GenerationPinningTest {
    */
   @Test
   void anAddressIsNeverPinnedBehindAGenerationItWasGiven() throws Exception {
-    Path upstream = tmp.resolve("upstream");
-    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
-    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
-    release(upstream, 1);
     try (ScriptedUpstream up = new ScriptedUpstream(upstream);
         ServedTree real = ServedTree.local(mirror, System::nanoTime)) {
       sync(up, mirror, keyring);
@@ -462,21 +447,19 @@ class GenerationPinningTest {
 
   private static RawHttp.Response forwarded(RawHttp c, String path, String forwardedFor)
       throws Exception {
+    return getWith(c, path, "X-Forwarded-For", forwardedFor);
+  }
+
+  /** A GET with one more header. */
+  private static RawHttp.Response getWith(RawHttp c, String path, String header, String value)
+      throws Exception {
     return c.send(
-            "GET /"
-                + path
-                + " HTTP/1.1\r\nHost: mirror\r\nX-Forwarded-For: "
-                + forwardedFor
-                + "\r\n\r\n")
+            "GET /" + path + " HTTP/1.1\r\nHost: mirror\r\n" + header + ": " + value + "\r\n\r\n")
         .read();
   }
 
   @Test
   void pinningOffServesTheTreeAsItIs() throws Exception {
-    Path upstream = tmp.resolve("upstream");
-    Path mirror = Files.createDirectories(tmp.resolve("mirror"));
-    Path keyring = key.writePublicKeyring(tmp.resolve("maemo.gpg"));
-    release(upstream, 1);
     try (ScriptedUpstream up = new ScriptedUpstream(upstream);
         RepoServer server = RepoServer.start(config(mirror, Duration.ZERO), AccessLog.OFF)) {
       sync(up, mirror, keyring);

@@ -185,8 +185,9 @@ public final class SuitesPublisher {
     for (FetchOutcome.Fetched f : s.indexes().staged().values()) {
       String path = f.task().localPath();
       long mtime = laterThanServed(path, f.hashes(), f.mtimeMillis());
-      if (mtime != f.mtimeMillis())
+      if (mtime != f.mtimeMillis()) {
         Files.setLastModifiedTime(f.staged(), FileTime.fromMillis(mtime));
+      }
       folder.add(new PublishedTree.Staged(f.staged(), path));
       folderRecords.add(FileRecords.fetched(f, mtime, run));
     }
@@ -236,8 +237,9 @@ public final class SuitesPublisher {
     long servedSecond = Math.floorDiv(served.mtimeMillis(), 1000);
     if (Math.floorDiv(mtime, 1000) > servedSecond) return mtime;
     Optional<String> sha256 = content.get(HashAlgorithm.SHA256);
-    if (sha256.isPresent() && sha256.equals(served.hashes().get(HashAlgorithm.SHA256)))
-      return mtime;
+    if (sha256.isPresent() && sha256.equals(served.hashes().get(HashAlgorithm.SHA256))) {
+      return mtime; // the same file: a 304 is right
+    }
     return (servedSecond + 1) * 1000;
   }
 

@@ -28,7 +28,6 @@ final class AsyncClients implements AutoCloseable {
    */
   static final int H2_WINDOW = 1 << 20;
 
-  private final int connections;
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final LazyTls tls;
@@ -39,7 +38,6 @@ final class AsyncClients implements AutoCloseable {
    * @param connections the HTTP/1.1 connections that may be open at once
    */
   AsyncClients(int connections, Duration connectTimeout, Duration readTimeout, LazyTls tls) {
-    this.connections = connections;
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
     this.tls = tls;

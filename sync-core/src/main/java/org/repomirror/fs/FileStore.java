@@ -42,6 +42,15 @@ public interface FileStore {
   /** Makes the renames into a folder durable. */
   void fsyncDirectory(Path dir) throws IOException;
 
+  /**
+   * Makes every write to the filesystem that holds a folder durable, data and renames alike (Linux
+   * {@code syncfs(2)}): one flush for a batch of files, where a journal commits one transaction
+   * instead of one per fsync.
+   *
+   * @return false where the system has no such call (nothing was done): fsync file by file
+   */
+  boolean syncFilesystem(Path folder) throws IOException;
+
   /** Renames a file over another atomically (same filesystem), replacing what was there. */
   void moveAtomically(Path from, Path to) throws IOException;
 

@@ -58,6 +58,11 @@ final class SystemFileStore implements FileStore {
   }
 
   @Override
+  public boolean syncFilesystem(Path folder) throws IOException {
+    return Syncfs.sync(folder);
+  }
+
+  @Override
   public void moveAtomically(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }

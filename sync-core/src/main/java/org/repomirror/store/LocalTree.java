@@ -23,7 +23,7 @@ import org.repomirror.run.Ticker;
 
 /**
  * The published tree on a local filesystem, under one root, with staging on the same filesystem so
- * that placing a file is one atomic rename of a complete, fsync'd file: a client never sees a
+ * that placing a file is one atomic rename of a complete, durable file: a client never sees a
  * partial one. A suite's generations are kept and switched as {@link Generations} lays them out.
  * Every call of the sync goes through a {@link FileStore}, so that tests can make the disk fail;
  * the server's reads go to the filesystem as {@link LocalServedTree} does. Reads are thread-safe;
@@ -31,6 +31,13 @@ import org.repomirror.run.Ticker;
  */
 public final class LocalTree implements PublishedTree, ServedTree {
   private static final int FSYNC_THREADS = 8;
+
+  /**
+   * From this many files, a batch is made durable by flushing the filesystem, before its renames
+   * and again after them, rather than by a fsync a file and a folder: on a journaling filesystem
+   * each fsync commits a transaction of its own, and a flush commits one for all.
+   */
+  static final int FLUSH_BATCH = 16;
 
   private final Path root;
   private final Path staging;
@@ -230,8 +237,13 @@ public final class LocalTree implements PublishedTree, ServedTree {
     }
   }
 
+  /**
+   * Renames a batch of staged files into place, each one durable before any is renamed, and the
+   * renames durable before this returns.
+   */
   private void moveAll(List<Staged> staged, String crashPoint) throws IOException {
-    fsyncAll(staged);
+    boolean flushed = staged.size() >= FLUSH_BATCH && files.syncFilesystem(staging);
+    if (!flushed) fsyncAll(staged);
     Set<Path> directories = new LinkedHashSet<>();
     changing(
         () -> {
@@ -243,8 +255,11 @@ public final class LocalTree implements PublishedTree, ServedTree {
             directories.add(target.getParent());
           }
         });
-    for (Path dir : directories) {
-      files.fsyncDirectory(dir); // the renames themselves survive a crash
+    // The renames themselves survive a crash.
+    if (flushed) {
+      files.syncFilesystem(staging);
+    } else {
+      for (Path dir : directories) files.fsyncDirectory(dir);
     }
   }
 

@@ -74,6 +74,11 @@ public final class FaultyFileStore implements FileStore {
   }
 
   @Override
+  public boolean syncFilesystem(Path folder) throws IOException {
+    return SYSTEM.syncFilesystem(folder);
+  }
+
+  @Override
   public void deleteIfExists(Path path) throws IOException {
     SYSTEM.deleteIfExists(path);
   }

@@ -262,10 +262,19 @@ public final class Transfer {
       return enqueue(task, done);
     }
 
-    private Future<FetchOutcome> enqueue(FetchTask task, Consumer<FetchOutcome> done) {
+    /**
+     * Hears of a file that will be submitted soon; thread-safe. An upstream that moves files in
+     * batches (rsync) can carry it in a batch cut before its turn comes, so that its runs are few
+     * and long rather than many and short.
+     */
+    public void foresee(FetchTask task) {
       if (upstream instanceof PlacingUpstream placing && !heldWhole(task)) {
         placing.expect(task.upstreamPath(), task.expected().size());
       }
+    }
+
+    private Future<FetchOutcome> enqueue(FetchTask task, Consumer<FetchOutcome> done) {
+      foresee(task);
       Future<FetchOutcome> f;
       try {
         f =

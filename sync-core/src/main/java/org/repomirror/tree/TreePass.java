@@ -48,6 +48,7 @@ public final class TreePass {
   private final Predicate<String> excluded;
   private final boolean dryRun;
   private TreeChunks chunks;
+  private Transfer.Session session;
   private final DiskView disk;
   private final ProvenFolders proven;
 
@@ -116,6 +117,7 @@ public final class TreePass {
       return plan(keep);
     }
     try (Transfer.Session session = parts.transfer().open(parts.progress(), parts.ledger())) {
+      this.session = session;
       chunks = new TreeChunks(parts, session);
       return mirror(keep);
     }
@@ -223,6 +225,7 @@ public final class TreePass {
   /** Queues a link (fetch null) or a file to fetch; in a dry run, only counts it. */
   private void want(TreeEntry e, Fetch fetch) {
     if (!dryRun) {
+      if (fetch != null) session.foresee(fetch.task());
       putUninterruptibly(fetch != null ? fetch : e);
       return;
     }

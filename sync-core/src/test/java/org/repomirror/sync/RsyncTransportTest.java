@@ -26,6 +26,7 @@ import org.repomirror.testing.RsyncDaemon;
 import org.repomirror.testing.Sshd;
 import org.repomirror.testing.TreeSnapshot;
 import org.repomirror.transfer.Transfer;
+import org.repomirror.tree.RsyncLister;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
 
@@ -152,6 +153,56 @@ class RsyncTransportTest {
       assertThat(mirror.resolve(".repomirror/quarantine/" + DEB)).hasSameBinaryContentAs(deb);
       assertThat(mirror.resolve(DEB)).doesNotExist();
       assertThat(mirror.resolve("dists/stable/InRelease")).as("metadata held back").doesNotExist();
+    }
+  }
+
+  /**
+   * A tree pass hands its files to rsync as soon as the listing names them, not a chunk at a time:
+   * each run of rsync costs a connection and a dozen round trips before its first file, so its runs
+   * should be few and long. With 4 runs at once and only the two chunks out (2,000 files), no run
+   * could carry more than 500.
+   */
+  @Test
+  void aTreeFromAnRsyncDaemonTravelsInRunsLongerThanItsChunksAllow() throws Exception {
+    Path root = tmp.resolve("old-host");
+    int files = 8000;
+    for (int i = 0; i < files; i++) {
+      Path f = root.resolve("area/d" + i % 16 + "/file " + i + "+~%.bin");
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, "file " + i);
+    }
+    Path mirror = tmp.resolve("mirror");
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp);
+        Index index = Index.open(mirror.resolve(".repomirror/index"));
+        RsyncUpstream source =
+            new RsyncUpstream(
+                daemon.uri(),
+                new MirrorLayout(mirror).rsyncWork(),
+                mirror,
+                new RsyncUpstream.Settings("ssh", Duration.ofSeconds(10), 4, 0),
+                Ticker.SYSTEM)) {
+      SyncReport report =
+          new SyncEngine(
+                  mirror,
+                  source,
+                  index,
+                  null,
+                  TestSyncOptions.of(
+                      List.of(),
+                      false,
+                      Duration.ofHours(1),
+                      1000,
+                      4,
+                      3,
+                      Transfer.MismatchPolicy.STRICT),
+                  Clock.systemUTC())
+              .mirrorTree(new RsyncLister(source))
+              .run();
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
+      assertThat(TreeSnapshot.of(mirror, 1000)).containsAllEntriesOf(TreeSnapshot.of(root, 1000));
+      List<Integer> runs = daemon.filesSentPerConnection();
+      assertThat(runs.stream().mapToInt(Integer::intValue).sum()).isEqualTo(files);
+      assertThat(runs).as("files each run of rsync carried").anyMatch(n -> n > 500);
     }
   }
 }

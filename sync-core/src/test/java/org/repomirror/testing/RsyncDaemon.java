@@ -6,8 +6,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -61,6 +65,7 @@ public final class RsyncDaemon implements AutoCloseable {
         port = %d
         use chroot = no
         log file = %s/rsyncd.log
+        transfer logging = yes
         [archive]
         path = %s
         read only = yes
@@ -99,6 +104,20 @@ public final class RsyncDaemon implements AutoCloseable {
     Path log = work.resolve("rsyncd.log");
     return Files.exists(log) ? Files.readString(log) : "";
   }
+
+  /**
+   * How many files each connection sent, in the order the connections first sent one: one entry a
+   * run of rsync, from the daemon's transfer log.
+   */
+  public List<Integer> filesSentPerConnection() throws IOException {
+    Map<String, Integer> byProcess = new LinkedHashMap<>();
+    Matcher m = SENT.matcher(log());
+    while (m.find()) byProcess.merge(m.group(1), 1, Integer::sum);
+    return List.copyOf(byProcess.values());
+  }
+
+  /** A transfer log line: {@code 2026/12/07 14:47:01 [4242] send localhost [127.0.0.1] ...}. */
+  private static final Pattern SENT = Pattern.compile("(?m)^\\S+ \\S+ \\[(\\d+)\\] send ");
 
   private void awaitListening() throws IOException, InterruptedException {
     for (int i = 0; i < 100; i++) {

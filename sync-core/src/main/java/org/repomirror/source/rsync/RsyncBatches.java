@@ -292,6 +292,7 @@ final class RsyncBatches implements AutoCloseable {
     } finally {
       // Whatever ended the run, no file of it is left waiting for ever.
       for (Entry e : batch) {
+        if (e.delivered.isDone()) continue;
         e.delivered.completeExceptionally(
             new FetchException(
                 FetchException.Kind.TRANSIENT,

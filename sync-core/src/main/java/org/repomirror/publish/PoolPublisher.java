@@ -12,6 +12,7 @@ import org.repomirror.index.Index;
 import org.repomirror.run.Change;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
+import org.repomirror.run.Ticker;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.Failures;
 import org.repomirror.transfer.FetchOutcome;
@@ -53,7 +54,7 @@ public final class PoolPublisher {
     this.ledger = ledger;
     this.policy = policy;
     this.run = run;
-    this.chunks = new ChunkPublishing(this::publish, true);
+    this.chunks = new ChunkPublishing(this::publish, true, Ticker.SYSTEM);
   }
 
   /** Hands over a pool file's outcome; from the transfer's workers. */

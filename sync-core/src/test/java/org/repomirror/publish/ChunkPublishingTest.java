@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.transfer.FetchOutcome;
@@ -30,6 +32,29 @@ class ChunkPublishingTest {
         .containsExactly(1000, 1000, 503, 2);
     assertThat(chunks.stream().flatMap(List::stream).map(o -> o.task().localPath()).distinct())
         .hasSize(2505);
+  }
+
+  /**
+   * A transfer smaller than a chunk, or one slower than it takes to fill one, is published as it
+   * goes rather than all after its last file: a chunk short of full goes once its oldest file
+   * waited a second.
+   */
+  @Test
+  void aChunkShortOfFullGoesOnceItsOldestFileWaitedASecond() throws Exception {
+    AtomicLong now = new AtomicLong();
+    List<List<FetchOutcome>> chunks = new CopyOnWriteArrayList<>();
+    ChunkPublishing p = new ChunkPublishing(c -> chunks.add(List.copyOf(c)), false, now::get);
+    for (int i = 0; i < 3; i++) p.offer(missing(i, 10));
+    Thread.sleep(200);
+    assertThat(chunks).as("nothing waited a second yet").isEmpty();
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ChunkPublishing.CHUNK_AGE_MILLIS));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (chunks.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+    assertThat(chunks).as("published before the transfer ends").hasSize(1);
+    assertThat(chunks.getFirst()).hasSize(3);
+    p.offer(missing(3, 10));
+    p.finish(true);
+    assertThat(chunks.stream().map(List::size).toList()).containsExactly(3, 1);
   }
 
   @Test

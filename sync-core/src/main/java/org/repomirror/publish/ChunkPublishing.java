@@ -41,10 +41,6 @@ final class ChunkPublishing {
   private volatile boolean abandoned;
   private volatile Throwable failure;
 
-  ChunkPublishing(ChunkSink sink) {
-    this(sink, false, Ticker.SYSTEM);
-  }
-
   /**
    * @param held publish nothing until {@link #release}
    * @param ticker times how long the oldest file waits for its chunk

@@ -42,19 +42,21 @@ public final class PoolPublisher {
 
   /**
    * @param run the run's start, epoch ms, for the records
+   * @param ticker times how long a file waits for its chunk
    */
   public PoolPublisher(
       Index index,
       PublishedTree published,
       Ledger ledger,
       Transfer.MismatchPolicy policy,
-      long run) {
+      long run,
+      Ticker ticker) {
     this.index = index;
     this.published = published;
     this.ledger = ledger;
     this.policy = policy;
     this.run = run;
-    this.chunks = new ChunkPublishing(this::publish, true, Ticker.SYSTEM);
+    this.chunks = new ChunkPublishing(this::publish, true, ticker);
   }
 
   /** Hands over a pool file's outcome; from the transfer's workers. */

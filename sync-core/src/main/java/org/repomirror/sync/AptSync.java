@@ -23,6 +23,7 @@ import org.repomirror.publish.Transferred;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
 import org.repomirror.run.Progress;
+import org.repomirror.run.Ticker;
 import org.repomirror.store.PublishedTree;
 import org.repomirror.transfer.FetchTask;
 import org.repomirror.transfer.Transfer;
@@ -98,7 +99,12 @@ final class AptSync {
         new SyncPlanner.Planning(parts.index()::file, parts.published());
     PoolPublisher pool =
         new PoolPublisher(
-            parts.index(), parts.published(), parts.ledger(), parts.transfer().policy(), run);
+            parts.index(),
+            parts.published(),
+            parts.ledger(),
+            parts.transfer().policy(),
+            run,
+            Ticker.SYSTEM);
     Wanting wanting;
     Transferred transferred;
     boolean whole = false;

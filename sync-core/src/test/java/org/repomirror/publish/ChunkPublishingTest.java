@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.repomirror.debian.ExpectedFile;
+import org.repomirror.run.Ticker;
 import org.repomirror.transfer.FetchOutcome;
 import org.repomirror.transfer.FetchTask;
 
@@ -23,7 +24,7 @@ class ChunkPublishingTest {
   @Test
   void everyFileIsPublishedOnceInChunksOfAThousandFilesOrOfTheirBytes() throws Exception {
     List<List<FetchOutcome>> chunks = new CopyOnWriteArrayList<>();
-    ChunkPublishing p = new ChunkPublishing(c -> chunks.add(List.copyOf(c)));
+    ChunkPublishing p = new ChunkPublishing(c -> chunks.add(List.copyOf(c)), false, Ticker.SYSTEM);
     for (int i = 0; i < 2500; i++) p.offer(missing(i, 10));
     for (int i = 2500; i < 2505; i++) p.offer(missing(i, 100L << 20));
     p.finish(true);
@@ -63,7 +64,9 @@ class ChunkPublishingTest {
         new ChunkPublishing(
             c -> {
               throw new IOException("No space left on device");
-            });
+            },
+            false,
+            Ticker.SYSTEM);
     for (int i = 0; i < 1000; i++) p.offer(missing(i, 10));
     long deadline = System.nanoTime() + 10_000_000_000L;
     UncheckedIOException thrown = null;
@@ -85,7 +88,7 @@ class ChunkPublishingTest {
   @Test
   void anAbandonedTransferLeavesWhatIsQueuedUnpublished() throws Exception {
     List<FetchOutcome> published = new CopyOnWriteArrayList<>();
-    ChunkPublishing p = new ChunkPublishing(published::addAll);
+    ChunkPublishing p = new ChunkPublishing(published::addAll, false, Ticker.SYSTEM);
     for (int i = 0; i < 10; i++) p.offer(missing(i, 10));
     p.finish(false);
     assertThat(published).as("less than a chunk, and the transfer failed").isEmpty();

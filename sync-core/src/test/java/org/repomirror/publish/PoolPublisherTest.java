@@ -59,7 +59,8 @@ class PoolPublisherTest {
   void nothingIsPublishedBeforeTheReleaseAndThenOnlyWhatMayGoAtOnce() throws Exception {
     FakeIndex index = new FakeIndex();
     PoolPublisher pool =
-        new PoolPublisher(index, tree(), new RecordingLedger(), Transfer.MismatchPolicy.STRICT, 7);
+        new PoolPublisher(
+            index, tree(), new RecordingLedger(), Transfer.MismatchPolicy.STRICT, 7, Ticker.SYSTEM);
     pool.offer(fetched("pool/new.deb"));
     pool.offer(fetched("pool/replaced.deb"));
     pool.offer(missing("pool/gone.deb"));
@@ -86,7 +87,8 @@ class PoolPublisherTest {
   void aTransferThatEndsBeforeTheReleasePublishesNothing() throws Exception {
     FakeIndex index = new FakeIndex();
     PoolPublisher pool =
-        new PoolPublisher(index, tree(), new RecordingLedger(), Transfer.MismatchPolicy.STRICT, 7);
+        new PoolPublisher(
+            index, tree(), new RecordingLedger(), Transfer.MismatchPolicy.STRICT, 7, Ticker.SYSTEM);
     FetchOutcome.Fetched f = fetched("pool/new.deb");
     pool.offer(f);
     pool.finish(false);

@@ -1,11 +1,14 @@
 package org.repomirror.apt;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiFunction;
 import org.repomirror.debian.FormatException;
 import org.repomirror.debian.ReleaseFile;
@@ -94,48 +97,82 @@ public final class ReleaseFetcher {
 
   private FetchedRelease fromInRelease(String dist, Upstream.Body in)
       throws IOException, TrustException {
-    List<RawFile> raw = new ArrayList<>();
-    raw.add(new RawFile(dist + "/InRelease", in.bytes(), in.lastModifiedMillis()));
-    Optional<VerifiedRelease> verified =
-        verifier.isPresent()
-            ? Optional.of(verifier.get().verifyClearSigned(in.bytes()))
-            : Optional.empty();
-    byte[] text =
-        verified.isPresent()
-            ? verified.get().signedText()
-            : ReleaseVerifier.unverifiedText(in.bytes());
-    ReleaseFile parsed = ReleaseFile.parse(text);
-    List<String> warnings = new ArrayList<>();
-    Optional<Upstream.Body> release = fetchIfPresent(dist + "/Release");
-    if (release.isPresent()) {
-      byte[] bytes = release.get().bytes();
-      if (!Arrays.equals(bytes, text) && !sameFiles(parsed, bytes)) {
-        throw new FetchedRelease.Inconsistent();
-      }
-      raw.add(new RawFile(dist + "/Release", bytes, release.get().lastModifiedMillis()));
-      Optional<Upstream.Body> gpg = fetchIfPresent(dist + "/Release.gpg");
-      if (gpg.isPresent()) {
-        raw.add(
-            new RawFile(dist + "/Release.gpg", gpg.get().bytes(), gpg.get().lastModifiedMillis()));
-        if (verifier.isPresent()) {
-          try {
-            verifier.get().verifyDetached(bytes, gpg.get().bytes());
-          } catch (TrustException e) {
-            // The InRelease vouches for the Release; only its detached signature is wrong, as on
-            // the upstream. Mirrored as it is: apt reads InRelease, older apt fails as it would.
-            warnings.add(
-                dist
-                    + "/Release.gpg does not verify the Release ("
-                    + e.getMessage()
-                    + "), which the InRelease vouches for: a stale copy upstream? Mirrored as the"
-                    + " upstream serves it; apt before 0.8.11, which reads it, refuses it there"
-                    + " too");
+    // The Release and its detached signature beside it travel while the InRelease is verified: one
+    // round trip for the three, not three.
+    FutureTask<Optional<Upstream.Body>> releaseFetch = aside(dist + "/Release");
+    FutureTask<Optional<Upstream.Body>> gpgFetch = aside(dist + "/Release.gpg");
+    try {
+      List<RawFile> raw = new ArrayList<>();
+      raw.add(new RawFile(dist + "/InRelease", in.bytes(), in.lastModifiedMillis()));
+      Optional<VerifiedRelease> verified =
+          verifier.isPresent()
+              ? Optional.of(verifier.get().verifyClearSigned(in.bytes()))
+              : Optional.empty();
+      byte[] text =
+          verified.isPresent()
+              ? verified.get().signedText()
+              : ReleaseVerifier.unverifiedText(in.bytes());
+      ReleaseFile parsed = ReleaseFile.parse(text);
+      List<String> warnings = new ArrayList<>();
+      Optional<Upstream.Body> release = await(releaseFetch);
+      if (release.isPresent()) {
+        byte[] bytes = release.get().bytes();
+        if (!Arrays.equals(bytes, text) && !sameFiles(parsed, bytes)) {
+          throw new FetchedRelease.Inconsistent();
+        }
+        raw.add(new RawFile(dist + "/Release", bytes, release.get().lastModifiedMillis()));
+        Optional<Upstream.Body> gpg = await(gpgFetch);
+        if (gpg.isPresent()) {
+          raw.add(
+              new RawFile(
+                  dist + "/Release.gpg", gpg.get().bytes(), gpg.get().lastModifiedMillis()));
+          if (verifier.isPresent()) {
+            try {
+              verifier.get().verifyDetached(bytes, gpg.get().bytes());
+            } catch (TrustException e) {
+              // The InRelease vouches for the Release; only its detached signature is wrong, as on
+              // the upstream. Mirrored as it is: apt reads InRelease, older apt fails as it would.
+              warnings.add(
+                  dist
+                      + "/Release.gpg does not verify the Release ("
+                      + e.getMessage()
+                      + "), which the InRelease vouches for: a stale copy upstream? Mirrored as"
+                      + " the upstream serves it; apt before 0.8.11, which reads it, refuses it"
+                      + " there too");
+            }
           }
         }
       }
+      return new FetchedRelease.Fetched(
+          parsed, raw, verified, upstream.url(dist + "/InRelease"), in.validators(), warnings);
+    } finally {
+      releaseFetch.cancel(true); // nothing, once it is done
+      gpgFetch.cancel(true);
     }
-    return new FetchedRelease.Fetched(
-        parsed, raw, verified, upstream.url(dist + "/InRelease"), in.validators(), warnings);
+  }
+
+  /** Fetches a file, if the upstream has it, on a thread of its own. */
+  private FutureTask<Optional<Upstream.Body>> aside(String path) {
+    FutureTask<Optional<Upstream.Body>> task = new FutureTask<>(() -> fetchIfPresent(path));
+    Thread.ofVirtual().name("release-fetch").start(task);
+    return task;
+  }
+
+  private static Optional<Upstream.Body> await(FutureTask<Optional<Upstream.Body>> task)
+      throws IOException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while fetching a Release file");
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case IOException io -> throw io;
+        case RuntimeException r -> throw r;
+        case Error err -> throw err;
+        default -> throw new IOException(e.getCause());
+      }
+    }
   }
 
   /** Whether a Release lists the same files, sizes and checksums as the InRelease's text. */

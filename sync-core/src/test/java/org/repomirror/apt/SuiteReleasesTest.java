@@ -5,18 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.run.Phase;
 import org.repomirror.sample.SampleRepository;
 import org.repomirror.sample.SigningKey;
+import org.repomirror.source.HttpUpstream;
 import org.repomirror.source.LocalUpstream;
+import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
 import org.repomirror.testing.RecordingLedger;
+import org.repomirror.testing.ScriptedUpstream;
 import org.repomirror.trust.Keyring;
 import org.repomirror.trust.ReleaseVerifier;
 
@@ -42,7 +49,11 @@ class SuiteReleasesTest {
   }
 
   private SuiteReleases releases(Path archive, SigningKey trusted) throws Exception {
-    LocalUpstream upstream = new LocalUpstream(archive);
+    return releases(new LocalUpstream(archive), archive, trusted);
+  }
+
+  private SuiteReleases releases(Upstream upstream, Path archive, SigningKey trusted)
+      throws Exception {
     ReleaseVerifier verifier =
         new ReleaseVerifier(Keyring.of(trusted.publicKeyring()), false, Clock.systemUTC());
     ReleaseFetcher fetcher =
@@ -134,5 +145,38 @@ class SuiteReleasesTest {
 
     Released.Ended e = (Released.Ended) r.suites().get(0);
     assertThat(e.outcome()).isEqualTo(SuiteOutcome.MALFORMED);
+  }
+
+  /**
+   * Once the InRelease is in, the Release and Release.gpg beside it are asked for together, not one
+   * after the other's answer: the old host holds its answer for the Release until it is asked for
+   * the Release.gpg, 10 s at most.
+   */
+  @Test
+  void theReleaseAndItsSignatureAreAskedForTogetherOnceTheInReleaseIsIn() throws Exception {
+    Path archive = archive();
+    CountDownLatch gpgAsked = new CountDownLatch(1);
+    AtomicBoolean heardBeforeAnswering = new AtomicBoolean();
+    try (ScriptedUpstream old = new ScriptedUpstream(archive);
+        HttpUpstream upstream = new HttpUpstream(old.uri(), Duration.ofSeconds(30), 4)) {
+      old.beforeFirst(p -> p.endsWith("dists/stable/Release.gpg"), gpgAsked::countDown);
+      old.beforeFirst(
+          p -> p.endsWith("dists/stable/Release"),
+          () -> {
+            try {
+              heardBeforeAnswering.set(gpgAsked.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      Released r = releases(upstream, archive, ARCHIVE_KEY).fetch(List.of("dists/stable"));
+      assertThat(r.suites()).singleElement().isInstanceOf(Released.Changed.class);
+      Released.Changed c = (Released.Changed) r.suites().get(0);
+      assertThat(c.release().raw())
+          .extracting(RawFile::path)
+          .containsExactly(
+              "dists/stable/InRelease", "dists/stable/Release", "dists/stable/Release.gpg");
+    }
+    assertThat(heardBeforeAnswering).as("Release.gpg asked for before the Release came").isTrue();
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.FutureTask;
 import java.util.function.BiFunction;
 import org.repomirror.debian.FormatException;
 import org.repomirror.debian.ReleaseFile;
+import org.repomirror.run.Causes;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
@@ -166,12 +167,7 @@ public final class ReleaseFetcher {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while fetching a Release file");
     } catch (ExecutionException e) {
-      switch (e.getCause()) {
-        case IOException io -> throw io;
-        case RuntimeException r -> throw r;
-        case Error err -> throw err;
-        default -> throw new IOException(e.getCause());
-      }
+      throw Causes.ofTask(e);
     }
   }
 

@@ -24,6 +24,7 @@ import org.repomirror.debian.IndexVariants;
 import org.repomirror.index.FileRecord;
 import org.repomirror.publish.FileRecords;
 import org.repomirror.publish.Publication;
+import org.repomirror.run.Causes;
 import org.repomirror.run.Change;
 import org.repomirror.run.Ledger;
 import org.repomirror.run.Phase;
@@ -158,12 +159,7 @@ final class TreeChunks implements AutoCloseable {
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
-          switch (e.getCause()) {
-            case IOException io -> throw io;
-            case RuntimeException r -> throw r;
-            case Error err -> throw err;
-            default -> throw new IOException(e.getCause());
-          }
+          throw Causes.ofTask(e);
         }
       }
     } finally {

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repomirror.fs.FileStore;
 import org.repomirror.run.Ticker;
+import org.repomirror.testing.PassThroughFileStore;
 
 /**
  * How the local tree makes what it places durable: a batch by two flushes of the filesystem (one
@@ -24,7 +24,7 @@ class LocalTreeDurabilityTest {
   @TempDir Path tmp;
 
   /** The real filesystem, every durability call and rename recorded in order. */
-  private static final class Recording implements FileStore {
+  private static final class Recording extends PassThroughFileStore {
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final boolean canFlush;
     final boolean flushFails;
@@ -45,70 +45,25 @@ class LocalTreeDurabilityTest {
       if (flushFails) throw new IOException("flushing the filesystem of " + folder + ": EIO");
       if (!canFlush) return false;
       calls.add("flush");
-      return SYSTEM.syncFilesystem(folder);
+      return super.syncFilesystem(folder);
     }
 
     @Override
     public void fsync(Path file) throws IOException {
       calls.add("fsync");
-      SYSTEM.fsync(file);
+      super.fsync(file);
     }
 
     @Override
     public void fsyncDirectory(Path dir) throws IOException {
       calls.add("fsync folder");
-      SYSTEM.fsyncDirectory(dir);
+      super.fsyncDirectory(dir);
     }
 
     @Override
     public void moveAtomically(Path from, Path to) throws IOException {
       calls.add("rename");
-      SYSTEM.moveAtomically(from, to);
-    }
-
-    @Override
-    public Optional<Stat> stat(Path path) throws IOException {
-      return SYSTEM.stat(path);
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-      SYSTEM.createDirectories(dir);
-    }
-
-    @Override
-    public void deleteIfExists(Path path) throws IOException {
-      SYSTEM.deleteIfExists(path);
-    }
-
-    @Override
-    public boolean deleteIfEmptyFolder(Path dir) throws IOException {
-      return SYSTEM.deleteIfEmptyFolder(dir);
-    }
-
-    @Override
-    public void createSymbolicLink(Path link, String target, long mtimeMillis) throws IOException {
-      SYSTEM.createSymbolicLink(link, target, mtimeMillis);
-    }
-
-    @Override
-    public Optional<String> readSymbolicLink(Path link) throws IOException {
-      return SYSTEM.readSymbolicLink(link);
-    }
-
-    @Override
-    public void createLink(Path link, Path existing) throws IOException {
-      SYSTEM.createLink(link, existing);
-    }
-
-    @Override
-    public void exchange(Path a, Path b) throws IOException {
-      SYSTEM.exchange(a, b);
-    }
-
-    @Override
-    public void deleteTree(Path dir) throws IOException {
-      SYSTEM.deleteTree(dir);
+      super.moveAtomically(from, to);
     }
   }
 

@@ -6,14 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.repomirror.fs.FileStore;
 
 /**
  * The real filesystem, but the n-th rename (or swap) into place fails as a full disk does, and
  * every rename is recorded in order, and stats of files are counted; it can also refuse to swap
  * folders, as NFS does. Thread-safe.
  */
-public final class FaultyFileStore implements FileStore {
+public final class FaultyFileStore extends PassThroughFileStore {
   private final int failingMove;
   private final AtomicInteger moves = new AtomicInteger();
   private final List<Path> fileStats = new ArrayList<>();
@@ -58,51 +57,6 @@ public final class FaultyFileStore implements FileStore {
     return List.copyOf(fileStats);
   }
 
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    SYSTEM.createDirectories(dir);
-  }
-
-  @Override
-  public void fsync(Path file) throws IOException {
-    SYSTEM.fsync(file);
-  }
-
-  @Override
-  public void fsyncDirectory(Path dir) throws IOException {
-    SYSTEM.fsyncDirectory(dir);
-  }
-
-  @Override
-  public boolean syncFilesystem(Path folder) throws IOException {
-    return SYSTEM.syncFilesystem(folder);
-  }
-
-  @Override
-  public void deleteIfExists(Path path) throws IOException {
-    SYSTEM.deleteIfExists(path);
-  }
-
-  @Override
-  public boolean deleteIfEmptyFolder(Path dir) throws IOException {
-    return SYSTEM.deleteIfEmptyFolder(dir);
-  }
-
-  @Override
-  public void createSymbolicLink(Path link, String target, long mtimeMillis) throws IOException {
-    SYSTEM.createSymbolicLink(link, target, mtimeMillis);
-  }
-
-  @Override
-  public Optional<String> readSymbolicLink(Path link) throws IOException {
-    return SYSTEM.readSymbolicLink(link);
-  }
-
-  @Override
-  public void createLink(Path link, Path existing) throws IOException {
-    SYSTEM.createLink(link, existing);
-  }
-
   /** Swaps as the system does, unless this store was made to refuse it. */
   @Override
   public void exchange(Path a, Path b) throws IOException {
@@ -114,11 +68,6 @@ public final class FaultyFileStore implements FileStore {
     synchronized (this) {
       moved.add(b);
     }
-  }
-
-  @Override
-  public void deleteTree(Path dir) throws IOException {
-    SYSTEM.deleteTree(dir);
   }
 
   private boolean noExchange;

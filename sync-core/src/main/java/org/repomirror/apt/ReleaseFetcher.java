@@ -98,8 +98,8 @@ public final class ReleaseFetcher {
 
   private FetchedRelease fromInRelease(String dist, Upstream.Body in)
       throws IOException, TrustException {
-    // The Release and its detached signature beside it travel while the InRelease is verified: one
-    // round trip for the three, not three.
+    // The Release and its detached signature travel together while the InRelease is verified: one
+    // round trip for the two, not one each after it.
     FutureTask<Optional<Upstream.Body>> releaseFetch = aside(dist + "/Release");
     FutureTask<Optional<Upstream.Body>> gpgFetch = aside(dist + "/Release.gpg");
     try {

@@ -17,8 +17,9 @@
 # (--in-process). REMOTE_SERVE=no times every sync in its own JVM.
 # Every repomirror run has a 512 MiB heap; REMOTE_SYNC_ARGS adds options to each (e.g.
 # "--pipeline 1", or "--http2 off" for HTTP/1.1 from the peer). REMOTE_INITIAL_RUNS=N times the
-# initial copies N times each (default 1), for medians. Needs root (ip netns, tc). Traffic never leaves the namespaces this script
-# creates.
+# initial copies N times each (default 1), for medians. Each copy lives on a filesystem of its own,
+# made anew before each initial copy (fresh_fs.sh; BENCH_FS=journal by default). Needs root (ip
+# netns, tc, loop devices). Traffic never leaves the namespaces this script creates.
 need nginx rsync python3 bc
 
 remote_dir="$work/remote"
@@ -27,6 +28,8 @@ rscale="${REMOTE_SCALE:-0.001}"
 $quick && rfiles="${REMOTE_FILES:-10000}"
 # shellcheck source=shaped_link.sh
 source "$here/scripts/shaped_link.sh"
+# shellcheck source=fresh_fs.sh
+source "$here/scripts/fresh_fs.sh"
 [[ $link_kind == tun ]] || { echo "remote: BENCHMARK RUN FAILED: WAN_LINK=$link_kind is not supported here, only tun" >&2; exit 1; }
 src="$remote_dir/src-$rfiles-$rscale"
 if [[ ! -d "$src" ]]; then
@@ -37,11 +40,14 @@ if [[ ! -d "$src" ]]; then
 fi
 run_dir="$remote_dir/run"
 peer="$remote_dir/peer"
-m_manifest="$remote_dir/mirror-manifest"
-m_index="$remote_dir/mirror-index"
-m_rsync="$remote_dir/mirror-rsync"
-m_rsyncd="$remote_dir/mirror-rsyncd"
-rm -rf "$run_dir" "$m_manifest" "$m_index" "$m_rsync" "$m_rsyncd"
+# Each copy is the dest folder of a filesystem of its own (fresh_fs.sh).
+copy_fs=("$remote_dir/fs-manifest" "$remote_dir/fs-index" "$remote_dir/fs-rsync" "$remote_dir/fs-rsyncd")
+m_manifest="${copy_fs[0]}/dest"
+m_index="${copy_fs[1]}/dest"
+m_rsync="${copy_fs[2]}/dest"
+m_rsyncd="${copy_fs[3]}/dest"
+for fs in "${copy_fs[@]}"; do fresh_fs_down "$fs"; done
+rm -rf "$run_dir" "${copy_fs[@]}" "$remote_dir"/mirror-*
 mkdir -p "$run_dir"
 export REPOMIRROR_JAVA_OPTS="-Xmx512m"
 
@@ -51,7 +57,9 @@ failed() { echo "  BENCHMARK RUN FAILED: $*" >&2; echo "$*" >> "$failures"; }
 remote_cleanup() {
   kill $(cat "$run_dir/nginx.pid" "$run_dir/rsyncd.pid" 2>/dev/null) ${peer_pid:-} ${mirror_pids[@]:-} \
     2>/dev/null || true
+  for pid in ${mirror_pids[@]:-}; do wait "$pid" 2>/dev/null || true; done
   link_down
+  for fs in "${copy_fs[@]}"; do fresh_fs_down "$fs"; done
 }
 remote_cleanup
 trap remote_cleanup EXIT
@@ -126,12 +134,11 @@ rtt="$(link_rtt 10.77.0.1 8092)"
 tcp_rtt="$(link_tcp_rtt 10.77.0.1 8092)"
 csv="$results/remote-$stamp.csv"
 echo "case,tool,run,seconds" > "$csv"
-# The initial copies, REMOTE_INITIAL_RUNS times each (default 1), the copies removed between runs.
+# The initial copies, REMOTE_INITIAL_RUNS times each (default 1), each onto a new filesystem.
 init_runs="${REMOTE_INITIAL_RUNS:-1}"
 echo "initial copies of $rfiles files over the link ($init_runs run(s) each)..." >&2
 for run in $(seq 1 "$init_runs"); do
-  (( run > 1 )) && rm -rf "$m_manifest" "$m_index" "$m_rsync" "$m_rsyncd"
-  sync
+  for fs in "${copy_fs[@]}"; do fresh_fs "$fs"; done
   for t in manifest index rsyncd rsync; do
     echo "initial,$t,$run,$(timed "${t}_sync")" >> "$csv"
   done

@@ -3,10 +3,8 @@ package org.repomirror.publish;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +19,7 @@ import org.repomirror.apt.SuiteOutcome;
 import org.repomirror.apt.Wanting;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.fs.FileTimes;
 import org.repomirror.fs.StagingNames;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
@@ -186,7 +185,7 @@ public final class SuitesPublisher {
       String path = f.task().localPath();
       long mtime = laterThanServed(path, f.hashes(), f.mtimeMillis());
       if (mtime != f.mtimeMillis()) {
-        Files.setLastModifiedTime(f.staged(), FileTime.fromMillis(mtime));
+        FileTimes.set(f.staged(), mtime);
       }
       folder.add(new PublishedTree.Staged(f.staged(), path));
       folderRecords.add(FileRecords.fetched(f, mtime, run));
@@ -264,7 +263,7 @@ public final class SuitesPublisher {
             StandardOpenOption.WRITE)) {
       out.write(ByteBuffer.wrap(raw.bytes()));
     }
-    Files.setLastModifiedTime(staged, FileTime.fromMillis(mtime));
+    FileTimes.set(staged, mtime);
     return new PublishedTree.Staged(staged, raw.path());
   }
 }

@@ -6,13 +6,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.function.BooleanSupplier;
 import org.repomirror.debian.ExpectedFile;
 import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.debian.Hashes;
+import org.repomirror.fs.FileTimes;
 import org.repomirror.source.FetchException;
 import org.repomirror.source.LocalWriteException;
 import org.repomirror.source.PlacingUpstream;
@@ -117,7 +117,7 @@ final class Receiver {
       }
       so.transferred += d.bytes();
       long mtime = d.lastModifiedMillis().orElse(clock.millis());
-      Files.setLastModifiedTime(part, FileTime.fromMillis(mtime));
+      FileTimes.set(part, mtime);
       return new Received(hasher[0].count(), hasher[0].hashes(), mtime, so.transferred);
     } catch (FetchException e) {
       if (hasher[0] != null) so.transferred += Math.max(0, hasher[0].count() - offset);

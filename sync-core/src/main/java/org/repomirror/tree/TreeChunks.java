@@ -3,7 +3,6 @@ package org.repomirror.tree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +20,7 @@ import org.repomirror.apt.Dists;
 import org.repomirror.apt.PoolIndexReader;
 import org.repomirror.debian.FormatException;
 import org.repomirror.debian.IndexVariants;
+import org.repomirror.fs.FileTimes;
 import org.repomirror.index.FileRecord;
 import org.repomirror.publish.FileRecords;
 import org.repomirror.publish.Publication;
@@ -188,7 +188,7 @@ final class TreeChunks implements AutoCloseable {
     switch (outcome) {
       case FetchOutcome.Fetched f -> {
         long mtime = fetch.mtimeMillis() >= 0 ? fetch.mtimeMillis() : f.mtimeMillis();
-        Files.setLastModifiedTime(f.staged(), FileTime.fromMillis(mtime));
+        if (mtime != f.mtimeMillis()) FileTimes.set(f.staged(), mtime);
         String path = f.task().localPath();
         FileRecord r = FileRecords.fetched(f, mtime, parts.run());
         PublishedTree.Staged s = new PublishedTree.Staged(f.staged(), path);

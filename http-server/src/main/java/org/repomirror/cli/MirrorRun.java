@@ -105,10 +105,11 @@ final class MirrorRun {
     try {
       MirrorLayout layout = new MirrorLayout(p.mirror());
       Files.createDirectories(layout.state());
-      Upstream source = upstream(p, layout);
       refuseWhileRunning(p.mirror());
       StoreConfig store = p.config().store();
       layout.recordPublishedIn(store);
+      // Made before the index is opened: an HTTP upstream connects meanwhile.
+      Upstream source = upstream(p, layout);
       try (Index index = openIndex(layout);
           ConsoleProgress progress =
               handed
@@ -172,13 +173,16 @@ final class MirrorRun {
           new RsyncUpstream.Settings(c.rsh(), c.timeout(), c.connections(), c.bwlimit().bytes()),
           Ticker.SYSTEM);
     }
-    return new HttpUpstream(
-        c.upstream(),
-        c.timeout(),
-        c.connections(),
-        c.pipeline(),
-        Http2Use.of(c.http2()),
-        Clock.systemUTC());
+    HttpUpstream http =
+        new HttpUpstream(
+            c.upstream(),
+            c.timeout(),
+            c.connections(),
+            c.pipeline(),
+            Http2Use.of(c.http2()),
+            Clock.systemUTC());
+    http.connectAhead();
+    return http;
   }
 
   /** Says who holds a mirror, rather than that its index is locked, when a sync runs on it. */

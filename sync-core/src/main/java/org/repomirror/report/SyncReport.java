@@ -2,6 +2,7 @@ package org.repomirror.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,6 +218,20 @@ public record SyncReport(
     }
   }
 
+  /**
+   * The writer of the JSON report, with the serializers of every type in it: built at the first
+   * call (the mapper, its date formats, every record's properties), which a sync pays ahead of its
+   * end ({@link Json#prepareSyncOutputs}).
+   */
+  public static ObjectWriter writer() {
+    return Writer.JSON;
+  }
+
+  /** Holds the writer until the first call asks for it. */
+  private static final class Writer {
+    static final ObjectWriter JSON = Json.PRETTY.forType(SyncReport.class);
+  }
+
   /** A few lines for the terminal. */
   public String summary() {
     return SyncSummary.of(this);
@@ -225,7 +240,7 @@ public record SyncReport(
   /** Writes the JSON report atomically (temp file, then rename). */
   public void writeJson(Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Json.PRETTY.writeValue(tmp.toFile(), this);
+    writer().writeValue(tmp.toFile(), this);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -369,6 +369,16 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     return pipelineDepth;
   }
 
+  /**
+   * Starts connecting the two connections a sync's Release files go over (the InRelease, then the
+   * Release and its signature together), without waiting: a round trip each saved from a sync's
+   * start, over a link. A sync calls it before opening its index; an upstream that is down fails
+   * the first request, as it would have.
+   */
+  public void connectAhead() {
+    if (pipelines != null) pipelines.connectAhead(2);
+  }
+
   @Override
   public List<TransportUse> transportUse() {
     return pipelines == null ? List.of() : pipelines.use();

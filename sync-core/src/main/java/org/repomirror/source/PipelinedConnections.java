@@ -266,13 +266,16 @@ final class PipelinedConnections implements AutoCloseable {
         if (best == null || c.inFlight < best.inFlight) best = c;
       }
       if (live < (h2 ? 1 : connections) && (best == null || best.inFlight > 0)) {
-        best = new Connection(h2);
+        best = new Connection(h2, null);
         open.add(best);
-        (h2 ? h2use : h1use).connections++;
       }
       if (best != null && best.inFlight < (h2 ? streams : depth)) {
         best.inFlight++;
         Use use = best.h2 ? h2use : h1use;
+        if (!best.used) {
+          best.used = true;
+          use.connections++;
+        }
         use.mostAtOnce = Math.max(use.mostAtOnce, best.inFlight);
         return best;
       }
@@ -284,6 +287,19 @@ final class PipelinedConnections implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while waiting for a connection");
       }
+    }
+  }
+
+  /**
+   * Starts connecting up to {@code n} connections ahead of the first request, without waiting:
+   * their connects overlap the rest of a sync's start (the index's opening), and the Release files'
+   * requests find them open. A connect that fails fails the request that takes its connection, as
+   * it would have failed then.
+   */
+  synchronized void connectAhead(int n) {
+    int wanted = Math.min(n, h2 ? 1 : connections);
+    while (open.size() < wanted) {
+      open.add(new Connection(h2, clients.of(h2).lease(host, null)));
     }
   }
 
@@ -375,18 +391,24 @@ final class PipelinedConnections implements AutoCloseable {
   private final class Connection {
     final boolean h2; // HTTP/2: its requests are streams, answered in any order
     private volatile AsyncClientEndpoint endpoint; // leased by the first sender
+    private Future<AsyncClientEndpoint> lease; // guarded by this; null until connecting
     int inFlight; // this and the rest guarded by the outer instance
+    boolean used; // has carried a request
     boolean retiring; // takes no more requests
     int answers;
     boolean saidClose;
 
-    Connection(boolean h2) {
+    /**
+     * @param lease its connect, when begun ahead; null to begin it at the first request
+     */
+    Connection(boolean h2, Future<AsyncClientEndpoint> lease) {
       this.h2 = h2;
+      this.lease = lease;
     }
 
     synchronized AsyncClientEndpoint endpoint() throws IOException {
       if (endpoint == null) {
-        Future<AsyncClientEndpoint> lease = clients.of(h2).lease(host, null);
+        if (lease == null) lease = clients.of(h2).lease(host, null);
         try {
           endpoint = lease.get(connectTimeout.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -221,6 +221,7 @@ public final class SyncEngine {
 
   private SyncReport runLocked(Instant started) throws IOException, InterruptedException {
     long t0 = Ticker.SYSTEM.nanos();
+    RunOutputs.prepare();
     Run run = start(new RunLedger(finalSync), started);
     if (finalSync) FinalSync.checkUpdateLocks(upstream, options.dists());
     boolean recovered = recover(run);

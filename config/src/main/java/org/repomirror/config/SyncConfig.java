@@ -40,8 +40,8 @@ import java.util.List;
  *     one the Release lists
  * @param retryBackoff the first retry's delay after a transient failure; each next one doubles it
  * @param maxRetryAfter the longest Retry-After an upstream's answer is waited for
- * @param pipeline requests in flight on each HTTP connection, as apt keeps them; 1 sends one at a
- *     time
+ * @param pipeline the most requests in flight on each HTTP connection: a transfer keeps 10, as apt
+ *     does, and up to this many once its files prove small; 1 sends one at a time
  * @param rsh the ssh command for an ssh:// upstream, with its options (an identity file, say), as
  *     rsync's {@code --rsh}; batch mode, the connect timeout and the URL's port are added to it
  * @param store where the published tree lives when not in {@code root}: an S3-compatible object
@@ -90,7 +90,7 @@ public record SyncConfig(
   public static final int DEFAULT_MAX_DELETE = 5000;
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
-  public static final int DEFAULT_PIPELINE = 10;
+  public static final int DEFAULT_PIPELINE = 32;
 
   public SyncConfig {
     dists = dists != null ? List.copyOf(dists) : List.of();

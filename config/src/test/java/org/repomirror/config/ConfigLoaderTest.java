@@ -78,9 +78,9 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void thePipelineIsTenDeepUnlessSaidAndNamedWhenOutOfRange() throws Exception {
+  void thePipelineIsAtMost32DeepUnlessSaidAndNamedWhenOutOfRange() throws Exception {
     String sync = "sync:\n  upstream: http://example.org/\n  root: /srv/m\n";
-    assertThat(ConfigLoader.parse(sync, "c.yaml").sync().pipeline()).isEqualTo(10);
+    assertThat(ConfigLoader.parse(sync, "c.yaml").sync().pipeline()).isEqualTo(32);
     assertThat(ConfigLoader.parse(sync + "  pipeline: 1\n", "c.yaml").sync().pipeline())
         .isEqualTo(1);
     assertThatThrownBy(() -> ConfigLoader.parse(sync + "  pipeline: 0\n", "c.yaml"))

@@ -63,7 +63,9 @@ final class SyncFlags {
   @Option(
       names = "--pipeline",
       paramLabel = "N",
-      description = "Requests in flight on each connection (default 10; 1 sends one at a time).")
+      description =
+          "The most requests in flight on each connection (default 32): 10, as apt keeps them,"
+              + " and up to this many once the files prove small; 1 sends one at a time.")
   Integer pipeline;
 
   @Option(

@@ -55,8 +55,11 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   private final int pipelineDepth;
   private final PipelinedConnections pipelines; // null when downloads go one at a time
 
-  /** Requests in flight on each connection, as apt keeps them. */
-  public static final int DEFAULT_PIPELINE_DEPTH = 10;
+  /**
+   * The most requests in flight on each connection: a transfer keeps 10, as apt does, and up to
+   * this many once its files prove small ({@code Transfer.STARTING_DEPTH}).
+   */
+  public static final int DEFAULT_PIPELINE_DEPTH = 32;
 
   /**
    * @param base the upstream root, e.g. {@code http://repository.maemo.org/}
@@ -367,6 +370,11 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   @Override
   public int depth() {
     return pipelineDepth;
+  }
+
+  @Override
+  public void keepInFlight(int perConnection) {
+    if (pipelines != null) pipelines.keepInFlight(perConnection);
   }
 
   /**

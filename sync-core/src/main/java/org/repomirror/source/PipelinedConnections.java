@@ -71,7 +71,9 @@ final class PipelinedConnections implements AutoCloseable {
   private final List<String> warnings = new ArrayList<>(); // guarded by this
   private final Use h1use = new Use("HTTP/1.1"); // guarded by this
   private final Use h2use = new Use("HTTP/2"); // guarded by this
+  private final int deepest;
   private int depth; // guarded by this
+  private boolean turnedOff; // guarded by this
   private boolean h2; // guarded by this: new connections speak HTTP/2
   private long stops; // guarded by this: how often stop() broke off the requests in flight
   private int earlyCloses; // guarded by this
@@ -84,6 +86,7 @@ final class PipelinedConnections implements AutoCloseable {
       URI base, int connections, int depth, Duration readTimeout, LazyTls tls, Http2Use http2) {
     this.host = new HttpHost(base.getScheme(), base.getHost(), base.getPort());
     this.connections = connections;
+    this.deepest = depth;
     this.depth = depth;
     this.connectTimeout = Duration.ofSeconds(15);
     this.clients = new AsyncClients(connections, connectTimeout, readTimeout, tls);
@@ -360,7 +363,15 @@ final class PipelinedConnections implements AutoCloseable {
     if (depth > 1) turnOff("answered a pipelined request with another file's bytes (" + url + ")");
   }
 
+  /** Holds each connection to this many requests in flight, at most the depth it was made with. */
+  synchronized void keepInFlight(int perConnection) {
+    if (turnedOff) return;
+    depth = Math.max(1, Math.min(perConnection, deepest));
+    notifyAll();
+  }
+
   private void turnOff(String why) {
+    turnedOff = true;
     depth = 1;
     String warning =
         host + " " + why + ": pipelining turned off for it; one request per connection from now on";

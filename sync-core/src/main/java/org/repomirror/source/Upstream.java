@@ -92,12 +92,18 @@ public interface Upstream {
   }
 
   /**
-   * How many downloads each connection carries at once: the transfer runs its connections times
-   * this many.
+   * How many downloads each connection can carry at once: the transfer runs up to its connections
+   * times this many.
    */
   default int depth() {
     return 1;
   }
+
+  /**
+   * How many downloads the transfer now keeps under way on each connection, at most {@link #depth}:
+   * an upstream that pipelines holds each connection to as many, so that they spread evenly.
+   */
+  default void keepInFlight(int perConnection) {}
 
   /** Where a download's body goes. */
   @FunctionalInterface

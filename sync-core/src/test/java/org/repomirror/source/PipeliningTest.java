@@ -140,6 +140,38 @@ class PipeliningTest {
     }
   }
 
+  /**
+   * Small files cost their round trips: a transfer of many goes deeper than apt's 10 in flight on a
+   * connection, up to the upstream's 32; files of 20 KiB and more keep 10.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"200, 2000, 32", "20000, 40000, 10"})
+  void manySmallFilesGoDeeperThanApt(int smallest, int largest, int mostOnAConnection)
+      throws Exception {
+    Random random = new Random(11);
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (int i = 0; i < 400; i++) {
+      byte[] body = new byte[smallest + random.nextInt(largest - smallest)];
+      random.nextBytes(body);
+      files.put("pool/main/s/file-" + i + ".deb", body);
+    }
+    Path root = written(files);
+    try (ScriptedUpstream server = new ScriptedUpstream(root);
+        HttpUpstream upstream = new HttpUpstream(server.uri(), Duration.ofSeconds(10), 2)) {
+      server.answerAfter(3);
+      List<FetchOutcome> outcomes = transfer(upstream).fetchAll(tasks(files), o -> {});
+
+      assertEveryFileVerified(files, outcomes);
+      assertThat(upstream.transportUse())
+          .singleElement()
+          .satisfies(
+              t ->
+                  assertThat(t.mostAtOnce())
+                      .as("requests in flight on one connection at most")
+                      .isEqualTo(mostOnAConnection));
+    }
+  }
+
   /** The files in a folder of their own, as an upstream serves them. */
   private Path written(Map<String, byte[]> files) throws IOException {
     Path root = tmp.resolve("root");

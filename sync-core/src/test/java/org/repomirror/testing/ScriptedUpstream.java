@@ -84,6 +84,7 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final List<Hook> hooks = new CopyOnWriteArrayList<>();
   private final AtomicInteger faultsServed = new AtomicInteger();
   private volatile String retryAfter = "0";
+  private volatile long answerAfterMillis;
   private volatile String serverName;
   private final java.util.concurrent.atomic.AtomicLong bodyBytes =
       new java.util.concurrent.atomic.AtomicLong();
@@ -139,6 +140,11 @@ public final class ScriptedUpstream implements AutoCloseable {
       java.util.concurrent.atomic.AtomicBoolean done) {}
 
   /** What the UNAVAILABLE fault's Retry-After says: seconds, or an HTTP date. "0" by default. */
+  /** Waits this long before every answer from now on, as an upstream a round trip away would. */
+  public void answerAfter(long millis) {
+    answerAfterMillis = millis;
+  }
+
   /** The Server header of every answer from now on, as some web servers send one. */
   public void serverHeader(String value) {
     serverName = value;
@@ -175,6 +181,13 @@ public final class ScriptedUpstream implements AutoCloseable {
               ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders()), System.nanoTime()));
       for (Hook h : hooks) {
         if (h.path().test(path) && h.done().compareAndSet(false, true)) h.action().run();
+      }
+      if (answerAfterMillis > 0) {
+        try {
+          Thread.sleep(answerAfterMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       Fault fault = take(path);
       Path file = root.resolve(path).normalize();

@@ -66,7 +66,6 @@ final class PipelinedConnections implements AutoCloseable {
   private final Duration connectTimeout;
   private final AsyncClients clients;
   private final Http2Use http2;
-  private final int streams;
   private final List<Connection> open = new ArrayList<>(); // guarded by this
   private final List<String> warnings = new ArrayList<>(); // guarded by this
   private final Use h1use = new Use("HTTP/1.1"); // guarded by this
@@ -92,7 +91,6 @@ final class PipelinedConnections implements AutoCloseable {
     this.clients = new AsyncClients(connections, connectTimeout, readTimeout, tls);
     this.http2 = http2;
     this.h2 = http2 == Http2Use.ON;
-    this.streams = Math.min(MAX_STREAMS, connections * depth);
   }
 
   /** How the requests went, by protocol: those that answered any. */
@@ -272,7 +270,9 @@ final class PipelinedConnections implements AutoCloseable {
         best = new Connection(h2, null);
         open.add(best);
       }
-      if (best != null && best.inFlight < (h2 ? streams : depth)) {
+      // Over HTTP/2, one connection carries what the pipelines would.
+      int most = h2 ? Math.min(MAX_STREAMS, connections * depth) : depth;
+      if (best != null && best.inFlight < most) {
         best.inFlight++;
         Use use = best.h2 ? h2use : h1use;
         if (!best.used) {

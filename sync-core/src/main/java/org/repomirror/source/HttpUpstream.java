@@ -369,7 +369,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
 
   @Override
   public int depth() {
-    return pipelineDepth;
+    return pipelines != null ? pipelines.deepest() : pipelineDepth;
   }
 
   @Override

@@ -363,6 +363,14 @@ final class PipelinedConnections implements AutoCloseable {
     if (depth > 1) turnOff("answered a pipelined request with another file's bytes (" + url + ")");
   }
 
+  /**
+   * The most requests in flight on each connection: the depth it was made with, or over HTTP/2,
+   * where one connection carries them all, the share of the streams it allows.
+   */
+  synchronized int deepest() {
+    return h2 ? Math.min(deepest, Math.max(1, MAX_STREAMS / connections)) : deepest;
+  }
+
   /** Holds each connection to this many requests in flight, at most the depth it was made with. */
   synchronized void keepInFlight(int perConnection) {
     if (turnedOff) return;

@@ -70,7 +70,7 @@ final class PipelinedConnections implements AutoCloseable {
   private final List<String> warnings = new ArrayList<>(); // guarded by this
   private final Use h1use = new Use("HTTP/1.1"); // guarded by this
   private final Use h2use = new Use("HTTP/2"); // guarded by this
-  private final int deepest;
+  private final int pipelineDepth; // the most in flight on a connection, as made
   private int depth; // guarded by this
   private boolean turnedOff; // guarded by this
   private boolean h2; // guarded by this: new connections speak HTTP/2
@@ -85,7 +85,7 @@ final class PipelinedConnections implements AutoCloseable {
       URI base, int connections, int depth, Duration readTimeout, LazyTls tls, Http2Use http2) {
     this.host = new HttpHost(base.getScheme(), base.getHost(), base.getPort());
     this.connections = connections;
-    this.deepest = depth;
+    this.pipelineDepth = depth;
     this.depth = depth;
     this.connectTimeout = Duration.ofSeconds(15);
     this.clients = new AsyncClients(connections, connectTimeout, readTimeout, tls);
@@ -368,13 +368,13 @@ final class PipelinedConnections implements AutoCloseable {
    * where one connection carries them all, the share of the streams it allows.
    */
   synchronized int deepest() {
-    return h2 ? Math.min(deepest, Math.max(1, MAX_STREAMS / connections)) : deepest;
+    return h2 ? Math.min(pipelineDepth, Math.max(1, MAX_STREAMS / connections)) : pipelineDepth;
   }
 
   /** Holds each connection to this many requests in flight, at most the depth it was made with. */
   synchronized void keepInFlight(int perConnection) {
     if (turnedOff) return;
-    depth = Math.max(1, Math.min(perConnection, deepest));
+    depth = Math.max(1, Math.min(perConnection, pipelineDepth));
     notifyAll();
   }
 

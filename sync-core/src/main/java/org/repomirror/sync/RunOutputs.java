@@ -35,8 +35,8 @@ final class RunOutputs {
   /**
    * Readies, on a thread of its own, what the end of a run writes with: the JSON report's writer
    * and the trace's date formats. Built at the end, they took about 0.1 s after the last file of a
-   * run that had waited seconds on the network in between (BENCHMARKS.md, "The end of a run made
-   * ready ahead"). A failure here is the write's to report, at the end.
+   * run that had waited seconds on the network in between (BENCHMARKS.md, "A sync's first and last
+   * tenths of a second over the link"). A failure here is the write's to report, at the end.
    */
   static void prepare() {
     Thread.ofVirtual()

@@ -216,7 +216,7 @@ public final class Transfer {
    * Requests a transfer keeps in flight on each connection to begin with, as apt keeps them; up to
    * the upstream's {@link Upstream#depth} once its files prove small ({@link #SMALL_FILE}).
    */
-  public static final int STARTING_DEPTH = 10;
+  static final int STARTING_DEPTH = 10;
 
   /**
    * Below this mean size, a file costs its round trip rather than its bytes: 80 requests in flight

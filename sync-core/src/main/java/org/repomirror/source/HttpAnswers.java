@@ -2,6 +2,8 @@ package org.repomirror.source;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -15,6 +17,10 @@ import org.apache.hc.core5.http.HttpResponse;
  * classified, its validators and dates; and a failure in words an admin reads. Pure.
  */
 final class HttpAnswers {
+  private static final long NOT_FIXDATE = Long.MIN_VALUE;
+  private static final String DAYS = "MonTueWedThuFriSatSun";
+  private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
   private HttpAnswers() {}
 
   static boolean isRedirect(int status) {
@@ -56,14 +62,66 @@ final class HttpAnswers {
   }
 
   static Optional<Long> parseHttpDate(String value) {
+    String text = value.strip();
+    long fixdate = imfFixdate(text);
+    if (fixdate != NOT_FIXDATE) return Optional.of(fixdate);
     try {
       return Optional.of(
-          ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+          ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME)
               .toInstant()
               .toEpochMilli());
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * An IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}), the one form RFC 9110 lets servers
+   * send, read by position: java.time's parser took 6 % of an autoindex copy's CPU, one
+   * Last-Modified a file, and as much again in compiling it. Anything else, or out of range, is
+   * {@link #NOT_FIXDATE}, left to that parser to judge.
+   */
+  static long imfFixdate(String s) {
+    if (s.length() != 29
+        || s.charAt(3) != ','
+        || s.charAt(4) != ' '
+        || s.charAt(7) != ' '
+        || s.charAt(11) != ' '
+        || s.charAt(16) != ' '
+        || s.charAt(19) != ':'
+        || s.charAt(22) != ':'
+        || !s.endsWith(" GMT")) {
+      return NOT_FIXDATE;
+    }
+    int day = digits(s, 5, 2);
+    int at = MONTHS.indexOf(s.substring(8, 11));
+    int month = at % 3 == 0 ? at / 3 + 1 : -1;
+    int year = digits(s, 12, 4);
+    int hour = digits(s, 17, 2);
+    int minute = digits(s, 20, 2);
+    int second = digits(s, 23, 2);
+    if (month < 1 || year < 1 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+      return NOT_FIXDATE;
+    }
+    if (second < 0 || second > 59 || day > YearMonth.of(year, month).lengthOfMonth()) {
+      return NOT_FIXDATE;
+    }
+    LocalDate date = LocalDate.of(year, month, day);
+    if (!s.regionMatches(0, DAYS, date.getDayOfWeek().ordinal() * 3, 3)) {
+      return NOT_FIXDATE;
+    }
+    return (date.toEpochDay() * 86_400 + hour * 3600 + minute * 60 + second) * 1000;
+  }
+
+  /** The decimal number in {@code s} from {@code from}, {@code n} digits long; -1 if not digits. */
+  private static int digits(String s, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return -1;
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** What Retry-After asks for, in seconds or as a date, at most 5 minutes; 0 without one. */

@@ -350,13 +350,13 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
 
   /** Percent-encodes what a URL path cannot carry raw; keeps {@code /} and Debian's {@code +~}. */
   static String encodePath(String path) {
+    int raw = 0;
+    while (raw < path.length() && carriedRaw(path.charAt(raw))) raw++;
+    if (raw == path.length()) return path;
     StringBuilder out = new StringBuilder(path.length() + 8);
     for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || "-._~/@!$&'()*+,;=".indexOf(c) >= 0) {
+      if (carriedRaw(c)) {
         out.append((char) c);
       } else {
         out.append('%')
@@ -365,6 +365,13 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
       }
     }
     return out.toString();
+  }
+
+  private static boolean carriedRaw(int c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "-._~/@!$&'()*+,;=".indexOf(c) >= 0;
   }
 
   @Override

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 import org.repomirror.debian.FormatException;
 
@@ -101,5 +106,38 @@ class AutoindexParserTest {
     } catch (FormatException expected) {
       assertThat(expected.getMessage()).isNotBlank();
     }
+  }
+
+  /** Rows' dates, read by position, agree with java.time's reading for every minute. */
+  @Property(tries = 2000)
+  void everyMinuteReadsAsJavaTimeReadsIt(
+      @ForAll @LongRange(min = 0, max = 253_402_300_799L) long second, @ForAll boolean nginx)
+      throws FormatException {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
+    String pattern = nginx ? "dd-MMM-yyyy HH:mm" : "yyyy-MM-dd HH:mm";
+    String date = DateTimeFormatter.ofPattern(pattern, Locale.ROOT).format(t);
+    String page = "Index of /\n<a href=\"f\">f</a> " + date + " 17\n";
+    long expected = t.withSecond(0).toInstant(ZoneOffset.UTC).toEpochMilli();
+    assertThat(AutoindexParser.parse(page))
+        .containsExactly(new AutoindexParser.Row("f", false, 17, expected, 60_000));
+  }
+
+  /** Dates out of range still go as java.time takes them: a day past the month's end is clamped. */
+  @Test
+  void datesOutOfRangeAreJudgedAsBefore() throws FormatException {
+    assertThat(AutoindexParser.parse("Index of /\n<a href=\"f\">f</a> 30-Feb-2026 10:00 1\n"))
+        .extracting(AutoindexParser.Row::mtimeMillis)
+        .containsExactly(utc("2026-02-28T10:00:00Z"));
+    assertThat(AutoindexParser.parse("Index of /\n<a href=\"f\">f</a> 2026-12-07 24:00 1\n"))
+        .extracting(AutoindexParser.Row::mtimeMillis)
+        .containsExactly(utc("2026-12-08T00:00:00Z"));
+    assertThatThrownBy(
+            () -> AutoindexParser.parse("Index of /\n<a href=\"f\">f</a> 07-dec-2026 10:00 1\n"))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("bad date '07-dec-2026 10:00'");
+    assertThatThrownBy(
+            () -> AutoindexParser.parse("Index of /\n<a href=\"f\">f</a> 2026-13-07 10:00 1\n"))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("bad date");
   }
 }

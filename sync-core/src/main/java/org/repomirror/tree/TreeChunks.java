@@ -64,6 +64,7 @@ final class TreeChunks implements AutoCloseable {
   private final AtomicLong notMirroredOmitted = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final ArrayDeque<Fetching> fetching = new ArrayDeque<>();
+  private Fetching filling = Fetching.empty();
   private ExecutorService publishing;
   private Future<Void> inFlight;
   private long fetched;
@@ -87,28 +88,30 @@ final class TreeChunks implements AutoCloseable {
   }
 
   /**
-   * Sends a chunk's files out, and publishes the oldest chunk once {@value #FETCHING} are out: the
-   * next chunk's files go out while the last of this one's come in, so that the connections (or
-   * rsync's runs) never wait for a chunk's slowest file.
-   *
-   * @param chunk the files, copied: the caller may reuse the list
-   * @param last the listing is over: this chunk completes the pass's plan, and every chunk still
-   *     out is published
+   * Sends a file out at once, into the chunk being filled. A full chunk is closed, and the oldest
+   * is published once {@value #FETCHING} are closed: the files go out as the listing finds them,
+   * and the next chunk's while the last of one come in, so that the connections (or rsync's runs)
+   * wait neither for a chunk to fill nor for its slowest file.
    */
-  void fetchAndPublish(List<TreePass.Fetch> chunk, boolean last)
-      throws IOException, InterruptedException {
-    Map<FetchTask, FetchOutcome> outcomes = new ConcurrentHashMap<>();
-    List<Future<FetchOutcome>> files = new ArrayList<>(chunk.size());
-    for (TreePass.Fetch f : chunk) {
-      files.add(session.submit(f.task(), o -> outcomes.put(o.task(), o)));
-    }
-    if (last) parts.progress().planComplete();
-    if (!chunk.isEmpty()) fetching.addLast(new Fetching(List.copyOf(chunk), outcomes, files));
-    while (fetching.size() >= FETCHING || (last && !fetching.isEmpty())) publishOldest();
-    if (last) {
-      try (Ledger.Timing t = parts.ledger().time(Phase.TRANSFER)) {
-        session.finish();
-      }
+  void fetch(TreePass.Fetch f) throws IOException, InterruptedException {
+    Fetching open = filling;
+    Future<FetchOutcome> file = session.submit(f.task(), o -> open.outcomes().put(o.task(), o));
+    open.chunk().add(f);
+    open.files().add(file);
+    if (open.chunk().size() < CHUNK) return;
+    fetching.addLast(open);
+    filling = Fetching.empty();
+    while (fetching.size() >= FETCHING) publishOldest();
+  }
+
+  /** The listing is over: the plan is complete, and every chunk still out is published. */
+  void finishFetching() throws IOException, InterruptedException {
+    parts.progress().planComplete();
+    if (!filling.chunk().isEmpty()) fetching.addLast(filling);
+    filling = Fetching.empty();
+    while (!fetching.isEmpty()) publishOldest();
+    try (Ledger.Timing t = parts.ledger().time(Phase.TRANSFER)) {
+      session.finish();
     }
   }
 
@@ -181,7 +184,12 @@ final class TreeChunks implements AutoCloseable {
   private record Fetching(
       List<TreePass.Fetch> chunk,
       Map<FetchTask, FetchOutcome> outcomes,
-      List<Future<FetchOutcome>> files) {}
+      List<Future<FetchOutcome>> files) {
+    static Fetching empty() {
+      return new Fetching(
+          new ArrayList<>(CHUNK), new ConcurrentHashMap<>(), new ArrayList<>(CHUNK));
+    }
+  }
 
   private void take(FetchOutcome outcome, TreePass.Fetch fetch, Publication now)
       throws IOException {

@@ -48,6 +48,16 @@ public final class RsyncDaemon implements AutoCloseable {
    */
   public static RsyncDaemon serve(Path root, Path work, long bytesPerSecond)
       throws IOException, InterruptedException {
+    return serve(root, work, bytesPerSecond, 0);
+  }
+
+  /**
+   * Serves {@code root} as {@link #serve(Path, Path, long)} does, refusing connections beyond
+   * {@code maxConnections} at once ({@code max connections}, as busy archive hosts set it), or
+   * without a limit when it is 0.
+   */
+  public static RsyncDaemon serve(Path root, Path work, long bytesPerSecond, int maxConnections)
+      throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
       if ("true".equals(System.getenv("CI"))) {
         throw new IllegalStateException("rsync is not installed: .ci/run installs it");
@@ -66,15 +76,18 @@ public final class RsyncDaemon implements AutoCloseable {
         use chroot = no
         log file = %s/rsyncd.log
         transfer logging = yes
+        lock file = %s/rsyncd.lock
         [archive]
         path = %s
         read only = yes
+        max connections = %d
         [closed]
         path = %s
         read only = yes
         hosts allow = 192.0.2.1
         """
-            .formatted(port, dir, root.toAbsolutePath(), root.toAbsolutePath()));
+            .formatted(
+                port, dir, dir, root.toAbsolutePath(), maxConnections, root.toAbsolutePath()));
     List<String> argv =
         new ArrayList<>(
             List.of(BINARY.toString(), "--daemon", "--no-detach", "--config=" + conf.toString()));

@@ -91,6 +91,10 @@ final class RsyncBatches implements AutoCloseable {
   private final Map<String, Entry> entries = new HashMap<>();
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private final List<Thread> threads = new ArrayList<>();
+  private int allowed; // runs at once: fewer than asked once the daemon refused one for its limit
+  private int serving; // runners taking batches
+  private int underWay; // runs started and not ended
+  private int saidAllowed; // the runs at once the last warning named
   private long queuedBytes;
   private long lastExpected;
   private int batches;
@@ -111,6 +115,8 @@ final class RsyncBatches implements AutoCloseable {
     this.dest = work.resolve("files");
     this.basis = basis;
     this.runs = Math.max(1, runs);
+    this.allowed = this.runs;
+    this.saidAllowed = this.runs;
   }
 
   /** Queues a file for a batch; a file already queued or delivered stays as it is. */
@@ -129,7 +135,8 @@ final class RsyncBatches implements AutoCloseable {
     queue.addLast(e);
     queuedBytes += Math.max(0, size);
     lastExpected = e.since;
-    if (threads.size() < runs) {
+    if (serving < allowed) {
+      serving++;
       Thread t = new Thread(this::serve, "rsync-" + (threads.size() + 1));
       t.setDaemon(true);
       threads.add(t);
@@ -207,6 +214,10 @@ final class RsyncBatches implements AutoCloseable {
     try {
       while (true) {
         if (closed) return null;
+        if (serving > allowed) {
+          serving--; // one runner too many for the daemon: it ends
+          return null;
+        }
         if (queue.isEmpty()) {
           queued.await();
           continue;
@@ -254,9 +265,11 @@ final class RsyncBatches implements AutoCloseable {
     lock.lock();
     try {
       number = ++batches;
+      underWay++;
     } finally {
       lock.unlock();
     }
+    boolean again = false;
     Path list = work.resolve("batch-" + number + ".list");
     Path errors = work.resolve("batch-" + number + ".errors");
     Map<String, Entry> byPath = new HashMap<>();
@@ -284,15 +297,28 @@ final class RsyncBatches implements AutoCloseable {
           batch.size(),
           (ticker.nanos() - started) / 1_000_000,
           end.ok() ? "" : ": " + end.said());
+      if (end.busy()
+          && batch.stream().noneMatch(e -> e.delivered.isDone())
+          && fewerAtOnce(number)) {
+        again = true;
+        requeue(batch);
+        return;
+      }
       for (Entry e : batch) {
         if (!e.delivered.isDone()) settle(e, end);
       }
     } catch (IOException x) {
       for (Entry e : batch) e.delivered.completeExceptionally(x);
     } finally {
+      lock.lock();
+      try {
+        underWay--;
+      } finally {
+        lock.unlock();
+      }
       // Whatever ended the run, no file of it is left waiting for ever.
       for (Entry e : batch) {
-        if (e.delivered.isDone()) continue;
+        if (again || e.delivered.isDone()) continue;
         e.delivered.completeExceptionally(
             new FetchException(
                 FetchException.Kind.TRANSIENT,
@@ -307,6 +333,63 @@ final class RsyncBatches implements AutoCloseable {
       } catch (IOException x) {
         log.debug("could not delete {}: {}", list, x.toString());
       }
+    }
+  }
+
+  /**
+   * Lowers the runs at once below the number under way when the daemon refused one for its limit
+   * ({@code max connections}), and says so once. Not when this run was the only one: the limit is
+   * then other clients', and the batch fails as worth retrying later.
+   *
+   * @return whether the refused batch is to go again
+   */
+  private boolean fewerAtOnce(int number) {
+    lock.lock();
+    try {
+      if (underWay <= 1 || closed || stopped) return false;
+      allowed = Math.min(allowed, underWay - 1);
+      log.debug(
+          "rsync batch {}: refused for the daemon's limit; it goes again, {} runs at once",
+          number,
+          allowed);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Puts a refused batch back at the head of the queue, in its order. */
+  private void requeue(List<Entry> batch) {
+    lock.lock();
+    try {
+      for (Entry e : batch.reversed()) {
+        queue.addFirst(e);
+        queuedBytes += Math.max(0, e.size);
+      }
+      queued.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What the report should say about the runs, each said once: how far their number came down. */
+  List<String> warnings() {
+    lock.lock();
+    try {
+      if (allowed >= saidAllowed) return List.of();
+      String said =
+          command.url("")
+              + " refused runs of rsync beyond "
+              + allowed
+              + " at once (its max connections): "
+              + allowed
+              + " at once instead of "
+              + runs;
+      log.warn("{}", said);
+      saidAllowed = allowed;
+      return List.of(said);
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -62,6 +62,11 @@ final class RsyncRun {
       return false;
     }
 
+    /** Whether the daemon refused the run for its limit of connections at once. */
+    boolean busy() {
+      return exit != 0 && said().contains("max connections");
+    }
+
     /**
      * The failure of a request this run was to answer: a full or unwritable local disk as a local
      * failure, a refusal (unknown module, access denied, bad options) as fatal, anything else
@@ -72,9 +77,8 @@ final class RsyncRun {
       if (exit == 11 || said.contains("No space left on device")) {
         return new LocalWriteException(new IOException(url + ": " + said));
       }
-      boolean busy = said.contains("max connections");
       FetchException.Kind kind =
-          FATAL_EXITS.contains(exit) && !busy
+          FATAL_EXITS.contains(exit) && !busy()
               ? FetchException.Kind.FATAL
               : FetchException.Kind.TRANSIENT;
       return new FetchException(kind, url, 0, said, 0, null);

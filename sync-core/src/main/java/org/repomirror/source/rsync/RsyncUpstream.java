@@ -221,6 +221,11 @@ public final class RsyncUpstream implements PlacingUpstream, AutoCloseable {
   }
 
   @Override
+  public List<String> warnings() {
+    return batches.warnings();
+  }
+
+  @Override
   public int depth() {
     return DEPTH;
   }

@@ -82,6 +82,31 @@ class RsyncUpstreamTest {
   }
 
   @Test
+  void runsBeyondTheDaemonsLimitAreRefusedAndLoweredAndEveryFileStillArrives() throws Exception {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) names.add("pool/f%02d/file-%04d".formatted(i % 30, i));
+    Path root = upstream(names.toArray(String[]::new));
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp, 0, 2);
+        RsyncUpstream source =
+            new RsyncUpstream(
+                daemon.uri(), tmp.resolve("work"), null, settings(6), Ticker.SYSTEM)) {
+      for (String n : names) source.expect(n, 16);
+      for (int i = 0; i < names.size(); i++) {
+        Path target = tmp.resolve("target-" + i);
+        source.place(names.get(i), target, false);
+        assertThat(target).as(names.get(i)).hasContent("bytes of " + names.get(i));
+      }
+      assertThat(daemon.log()).as("the daemon refused runs").contains("max connections (2)");
+      assertThat(source.warnings())
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          // 2, or 1 where a run ended just before the refusal still held its place there
+          .matches(
+              ".* refused runs of rsync beyond ([12]) at once \\(its max connections\\): \\1 at once instead of 6");
+      assertThat(source.warnings()).as("said once").isEmpty();
+    }
+  }
+
+  @Test
   void aMissingFileIsNotFoundAndItsBatchStillArrives() throws Exception {
     Path root = upstream("a/one", "a/two");
     try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp);

@@ -40,6 +40,11 @@ public interface Index extends AutoCloseable {
     return records;
   }
 
+  /** About how many entries the index holds, files the most of them; 0 when it cannot say. */
+  default long sizeEstimate() {
+    return 0;
+  }
+
   /** Streams every file whose path starts with the prefix, in path order, without loading all. */
   void forEachFile(String pathPrefix, Consumer<FileRecord> action);
 

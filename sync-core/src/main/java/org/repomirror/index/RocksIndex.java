@@ -154,6 +154,15 @@ final class RocksIndex implements Index {
   }
 
   @Override
+  public long sizeEstimate() {
+    try {
+      return db.getLongProperty("rocksdb.estimate-num-keys");
+    } catch (RocksDBException e) {
+      return 0;
+    }
+  }
+
+  @Override
   public void forEachFile(String pathPrefix, Consumer<FileRecord> action) {
     byte[] prefix = key(FILE, pathPrefix);
     try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(true);

@@ -60,7 +60,12 @@ public final class TreePass {
   private final DiskView disk;
   private final ProvenFolders proven;
 
-  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  /**
+   * Every path listed, for the deletions: sized for the index's files, as growing it a step at a
+   * time cost a no-change pass of 300,000 files a tenth of a second.
+   */
+  private final Set<String> seen;
+
   private final BlockingQueue<Object> work = new ArrayBlockingQueue<>(4 * TreeChunks.CHUNK);
   private final AtomicLong listed = new AtomicLong();
   private final AtomicLong unchanged = new AtomicLong();
@@ -111,6 +116,8 @@ public final class TreePass {
     this.excluded = excluded;
     this.dryRun = dryRun;
     this.disk = parts.published();
+    long files = Math.min(1 << 26, parts.index().sizeEstimate());
+    this.seen = ConcurrentHashMap.newKeySet((int) Math.max(16, files + files / 8));
     this.proven =
         new ProvenFolders(
             parts.index(),

@@ -91,4 +91,16 @@ class RecordCodecTest {
         .isInstanceOf(IndexException.class)
         .hasMessageContaining("corrupt record for p");
   }
+
+  @Test
+  void aRecordCutShortAnywhereIsACorruptRecord() {
+    byte[] whole = HexFormat.of().parseHex(LINK_V2);
+    for (int length = 1; length < whole.length; length++) {
+      byte[] cut = java.util.Arrays.copyOf(whole, length);
+      assertThatThrownBy(() -> RecordCodec.decode("p", cut))
+          .as("cut to %d bytes", length)
+          .isInstanceOf(IndexException.class)
+          .hasMessageContaining("corrupt record for p");
+    }
+  }
 }

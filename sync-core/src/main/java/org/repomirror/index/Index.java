@@ -45,6 +45,13 @@ public interface Index extends AutoCloseable {
     return 0;
   }
 
+  /** How many file records the index holds, counted. */
+  default long countFiles() {
+    long[] n = {0};
+    forEachPath("", p -> n[0]++);
+    return n[0];
+  }
+
   /** Streams every file whose path starts with the prefix, in path order, without loading all. */
   void forEachFile(String pathPrefix, Consumer<FileRecord> action);
 

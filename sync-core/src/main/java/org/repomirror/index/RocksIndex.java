@@ -180,6 +180,19 @@ final class RocksIndex implements Index {
   }
 
   @Override
+  public long countFiles() {
+    long n = 0;
+    try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(true);
+        RocksIterator it = db.newIterator(read)) {
+      for (it.seek(FILE); it.isValid() && startsWith(it.key(), FILE); it.next()) n++;
+      it.status();
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot scan the index: " + e.getMessage(), e);
+    }
+    return n;
+  }
+
+  @Override
   public void forEachPath(String pathPrefix, Consumer<String> action) {
     byte[] prefix = key(FILE, pathPrefix);
     try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(true);

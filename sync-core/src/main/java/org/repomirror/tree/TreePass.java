@@ -10,10 +10,13 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.repomirror.index.FileRecord;
 import org.repomirror.index.Index;
@@ -65,6 +68,10 @@ public final class TreePass {
    * time cost a no-change pass of 300,000 files a tenth of a second.
    */
   private final Set<String> seen;
+
+  private final LongAdder relisted = new LongAdder();
+  private final LongAdder listedKnown = new LongAdder(); // listed paths the index held
+  private CompletableFuture<Long> filesBefore; // the index's files as the pass began
 
   private final BlockingQueue<Object> work = new ArrayBlockingQueue<>(4 * TreeChunks.CHUNK);
   private final AtomicLong listed = new AtomicLong();
@@ -143,6 +150,19 @@ public final class TreePass {
   }
 
   private TreeResult mirror(Set<String> keep) throws IOException, InterruptedException {
+    filesBefore =
+        CompletableFuture.supplyAsync(
+            parts.index()::countFiles, r -> Thread.ofVirtual().name("index-count").start(r));
+    try {
+      return listFetchAndPublish(keep);
+    } finally {
+      // The count reads the index, which the run closes once the pass is over, whatever ended it.
+      filesBefore.handle((n, e) -> n).join();
+    }
+  }
+
+  private TreeResult listFetchAndPublish(Set<String> keep)
+      throws IOException, InterruptedException {
     AtomicReference<Throwable> listingError = new AtomicReference<>();
     AtomicReference<TreeLister.Result> result = new AtomicReference<>();
     Thread listing =
@@ -207,7 +227,7 @@ public final class TreePass {
    * are small.
    */
   private void consider(TreeEntry e) {
-    seen.add(e.path());
+    if (!seen.add(e.path())) relisted.increment();
     if (excluded.test(e.path())) return;
     listed.incrementAndGet();
     List<TreeEntry> batch = batches.get();
@@ -233,6 +253,7 @@ public final class TreePass {
   }
 
   private void decide(TreeEntry e, Optional<FileRecord> known) {
+    if (known.isPresent()) listedKnown.increment();
     switch (TreePlanner.decide(e, known, disk, proven.vouchesFor(e.path()))) {
       case TreePlanner.Unchanged u -> unchanged.incrementAndGet();
       case TreePlanner.Link l -> want(e, null);
@@ -320,16 +341,18 @@ public final class TreePass {
     Map<String, Long> pending = parts.index().pendingDeletes();
     long[] marked = {0};
     try (Index.Batch batch = parts.index().batch()) {
-      parts
-          .index()
-          .forEachPath(
-              "",
-              p -> {
-                if (gone(p, keep) && !pending.containsKey(p)) {
-                  batch.markForDeletion(p, parts.run());
-                  marked[0]++;
-                }
-              });
+      if (!everyRecordListed()) {
+        parts
+            .index()
+            .forEachPath(
+                "",
+                p -> {
+                  if (gone(p, keep) && !pending.containsKey(p)) {
+                    batch.markForDeletion(p, parts.run());
+                    marked[0]++;
+                  }
+                });
+      }
       for (String p : pending.keySet()) {
         if (seen.contains(p) && !excluded.test(p)) batch.unmarkForDeletion(p);
       }
@@ -340,6 +363,25 @@ public final class TreePass {
       batch.commit();
     }
     return marked[0];
+  }
+
+  /**
+   * Whether the listing named every path the index held before the pass: each listed once, and as
+   * many found in the index as it held. Then no record is gone, and the deletions need no walk of
+   * the index with a lookup of each path (0.3 s of a no-change pass of 300,000 files). The count
+   * ran beside the listing; the pass only adds records of listed paths, which can make it larger,
+   * never smaller.
+   */
+  private boolean everyRecordListed() {
+    if (relisted.sum() > 0) return false;
+    try {
+      return filesBefore.get() == listedKnown.sum();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      return false; // the walk that follows meets the index's failure itself
+    }
   }
 
   private void putUninterruptibly(Object item) {

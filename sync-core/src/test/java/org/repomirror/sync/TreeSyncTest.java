@@ -220,6 +220,29 @@ class TreeSyncTest {
   }
 
   @Test
+  void aFileGoneWhileAnotherAppearsIsStillMarkedForDeletion() throws Exception {
+    oldHost();
+    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
+    // As many files listed as the index held, but one of them new: the deletions still find the
+    // one gone.
+    Files.move(
+        upstream().resolve("releases/fremantle/notes.html"),
+        upstream().resolve("releases/fremantle/notes-v2.html"));
+    SyncReport renamed = sync();
+    assertThat(renamed.tree().seen().markedForDeletion()).isEqualTo(1);
+    assertThat(renamed.tree().moved().fetched()).isEqualTo(1);
+    write("extra/new.txt", "new".getBytes(), 1_000_000L);
+    SyncReport added = sync();
+    assertThat(added.outcome()).isEqualTo(RunOutcome.OK);
+    assertThat(added.tree().seen().markedForDeletion()).as("no record newly gone").isZero();
+    assertThat(mirror().resolve("extra/new.txt")).hasContent("new");
+    SyncReport swept = sync(Clock.offset(Clock.systemUTC(), GRACE.plusMinutes(1)), 1000);
+    assertThat(swept.totals().filesDeleted()).isEqualTo(1);
+    assertThat(mirror().resolve("releases/fremantle/notes.html")).doesNotExist();
+    assertThat(mirror().resolve("releases/fremantle/notes-v2.html")).exists();
+  }
+
+  @Test
   void aFileReappearingBeforeItsGraceEndsIsKept() throws Exception {
     oldHost();
     assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);

@@ -23,8 +23,11 @@ public final class ArchivePaths {
         throw new FormatException("unsafe character in path '" + printable(path) + "'", line);
       }
     }
-    for (String segment : path.split("/", -1)) {
-      if (segment.isEmpty() || segment.startsWith(".")) {
+    // Each segment non-empty and not hidden, read in place: a listing checks every path it names.
+    for (int start = 0, end; start <= path.length(); start = end + 1) {
+      end = path.indexOf('/', start);
+      if (end < 0) end = path.length();
+      if (end == start || path.charAt(start) == '.') {
         throw new FormatException("unsafe path '" + printable(path) + "'", line);
       }
     }

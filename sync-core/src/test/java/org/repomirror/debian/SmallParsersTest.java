@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 /** The small pieces the index parsers are made of: paths, hashes, variants, expectations. */
@@ -54,6 +58,24 @@ class SmallParsersTest {
     assertThatThrownBy(() -> new ExpectedFile("f", -2, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("negative size for f");
+  }
+
+  /** Paths of slashes, dots and letters are judged as a split into segments judges them. */
+  @Property(tries = 3000)
+  void aPathIsSafeExactlyWhenEverySegmentIsNonEmptyAndNotHidden(
+      @ForAll @StringLength(min = 1, max = 12) @Chars({'a', '.', '/'}) String path) {
+    boolean expected = true;
+    for (String segment : path.split("/", -1)) {
+      if (segment.isEmpty() || segment.startsWith(".")) expected = false;
+    }
+    boolean safe;
+    try {
+      ArchivePaths.requireSafe(path, 0);
+      safe = true;
+    } catch (FormatException e) {
+      safe = false;
+    }
+    assertThat(safe).as(path).isEqualTo(expected);
   }
 
   @Test

@@ -83,7 +83,7 @@ final class RsyncBatches implements AutoCloseable {
   private final Path work;
   private final Path dest;
   private final Path basis;
-  private final int runs;
+  private final RunsAtOnce runs;
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition queued = lock.newCondition();
@@ -91,10 +91,6 @@ final class RsyncBatches implements AutoCloseable {
   private final Map<String, Entry> entries = new HashMap<>();
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private final List<Thread> threads = new ArrayList<>();
-  private int allowed; // runs at once: fewer than asked once the daemon refused one for its limit
-  private int serving; // runners taking batches
-  private int underWay; // runs started and not ended
-  private int saidAllowed; // the runs at once the last warning named
   private long queuedBytes;
   private long lastExpected;
   private int batches;
@@ -114,9 +110,7 @@ final class RsyncBatches implements AutoCloseable {
     this.work = work;
     this.dest = work.resolve("files");
     this.basis = basis;
-    this.runs = Math.max(1, runs);
-    this.allowed = this.runs;
-    this.saidAllowed = this.runs;
+    this.runs = new RunsAtOnce(runs);
   }
 
   /** Queues a file for a batch; a file already queued or delivered stays as it is. */
@@ -135,8 +129,7 @@ final class RsyncBatches implements AutoCloseable {
     queue.addLast(e);
     queuedBytes += Math.max(0, size);
     lastExpected = e.since;
-    if (serving < allowed) {
-      serving++;
+    if (runs.addRunner()) {
       Thread t = new Thread(this::serve, "rsync-" + (threads.size() + 1));
       t.setDaemon(true);
       threads.add(t);
@@ -214,10 +207,7 @@ final class RsyncBatches implements AutoCloseable {
     try {
       while (true) {
         if (closed) return null;
-        if (serving > allowed) {
-          serving--; // one runner too many for the daemon: it ends
-          return null;
-        }
+        if (runs.retireRunner()) return null; // one too many for the daemon
         if (queue.isEmpty()) {
           queued.await();
           continue;
@@ -236,8 +226,9 @@ final class RsyncBatches implements AutoCloseable {
           batch.add(dequeue());
           return batch;
         }
-        int files = Math.min(MAX_FILES, Math.max(MIN_FILES, (queue.size() + runs - 1) / runs));
-        long bytes = Math.min(MAX_BYTES, Math.max(MIN_BYTES, queuedBytes / runs));
+        int at = runs.allowed();
+        int files = Math.min(MAX_FILES, Math.max(MIN_FILES, (queue.size() + at - 1) / at));
+        long bytes = Math.min(MAX_BYTES, Math.max(MIN_BYTES, queuedBytes / at));
         long taken = 0;
         while (!queue.isEmpty() && !queue.peekFirst().alone && batch.size() < files) {
           if (!batch.isEmpty() && taken + Math.max(0, queue.peekFirst().size) > bytes) break;
@@ -265,11 +256,11 @@ final class RsyncBatches implements AutoCloseable {
     lock.lock();
     try {
       number = ++batches;
-      underWay++;
     } finally {
       lock.unlock();
     }
     boolean again = false;
+    runs.runStarted();
     Path list = work.resolve("batch-" + number + ".list");
     Path errors = work.resolve("batch-" + number + ".errors");
     Map<String, Entry> byPath = new HashMap<>();
@@ -310,12 +301,7 @@ final class RsyncBatches implements AutoCloseable {
     } catch (IOException x) {
       for (Entry e : batch) e.delivered.completeExceptionally(x);
     } finally {
-      lock.lock();
-      try {
-        underWay--;
-      } finally {
-        lock.unlock();
-      }
+      runs.runEnded();
       // Whatever ended the run, no file of it is left waiting for ever.
       for (Entry e : batch) {
         if (again || e.delivered.isDone()) continue;
@@ -336,26 +322,19 @@ final class RsyncBatches implements AutoCloseable {
     }
   }
 
-  /**
-   * Lowers the runs at once below the number under way when the daemon refused one for its limit
-   * ({@code max connections}), and says so once. Not when this run was the only one: the limit is
-   * then other clients', and the batch fails as worth retrying later.
-   *
-   * @return whether the refused batch is to go again
-   */
+  /** Whether a batch the daemon refused for its limit goes again, with fewer runs at once. */
   private boolean fewerAtOnce(int number) {
     lock.lock();
     try {
-      if (underWay <= 1 || closed || stopped) return false;
-      allowed = Math.min(allowed, underWay - 1);
-      log.debug(
-          "rsync batch {}: refused for the daemon's limit; it goes again, {} runs at once",
-          number,
-          allowed);
-      return true;
+      if (closed || stopped || !runs.refused()) return false;
     } finally {
       lock.unlock();
     }
+    log.debug(
+        "rsync batch {}: refused for the daemon's limit; it goes again, {} runs at once",
+        number,
+        runs.allowed());
+    return true;
   }
 
   /** Puts a refused batch back at the head of the queue, in its order. */
@@ -372,25 +351,11 @@ final class RsyncBatches implements AutoCloseable {
     }
   }
 
-  /** What the report should say about the runs, each said once: how far their number came down. */
+  /** What the report should say about the runs, each said once. */
   List<String> warnings() {
-    lock.lock();
-    try {
-      if (allowed >= saidAllowed) return List.of();
-      String said =
-          command.url("")
-              + " refused runs of rsync beyond "
-              + allowed
-              + " at once (its max connections): "
-              + allowed
-              + " at once instead of "
-              + runs;
-      log.warn("{}", said);
-      saidAllowed = allowed;
-      return List.of(said);
-    } finally {
-      lock.unlock();
-    }
+    List<String> said = runs.warnings(command.url(""));
+    said.forEach(w -> log.warn("{}", w));
+    return said;
   }
 
   /**

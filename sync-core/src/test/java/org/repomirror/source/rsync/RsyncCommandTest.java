@@ -61,10 +61,11 @@ class RsyncCommandTest {
   }
 
   @Test
-  void aListingOfTheTreeRecursesAndKeepsLinks() {
+  void aListingOfTheTreeRecursesInOnePieceAndKeepsLinks() {
     RsyncCommand c = new RsyncCommand(URI.create("rsync://h/m/"), "ssh", Duration.ofSeconds(5), 0);
     assertThat(c.list(null, Path.of("/work/empty")))
-        .contains("--list-only", "--no-human-readable", "--recursive", "--links")
+        .contains(
+            "--list-only", "--no-human-readable", "--recursive", "--no-inc-recursive", "--links")
         .doesNotContain("--from0");
   }
 

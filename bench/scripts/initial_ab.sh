@@ -6,7 +6,7 @@
 # "outcome: ok" says so loudly instead of a time.
 # Usage: initial_ab.sh A.jar [B.jar ...] SRC WORK [N]
 #   SRC   a folder, or an rsync:// URL of an rsync daemon (then repomirror uses rsync as its
-#         transport, and rsync -a copies from the daemon)
+#         transport, and rsync -a --no-inc-recursive copies from the daemon, as ftpsync does)
 #   WORK  a folder of the script's own; the copies land in WORK/dest
 #   NETNS run every copy in this network namespace (the far side of bench/scripts/old_host.sh)
 set -euo pipefail
@@ -40,7 +40,7 @@ run() {
 }
 rsync_run() {
   fresh_fs "$work"
-  /usr/bin/time -f "%e %M" -o "$log.time" "${in_ns[@]}" sh -c 'rsync -a "$0" "$1/" && sync' \
+  /usr/bin/time -f "%e %M" -o "$log.time" "${in_ns[@]}" sh -c 'rsync -a --no-inc-recursive "$0" "$1/" && sync' \
     "$from" "$work/dest" || { echo "BENCHMARK RUN FAILED: rsync"; return; }
   cat "$log.time"
 }

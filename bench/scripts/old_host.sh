@@ -4,6 +4,7 @@
 # (rsync://10.77.0.1:18875/old/) and nginx with autoindex (http://10.77.0.1:8092/) over a
 # generated tree of FILES files (10,000; Debian's sizes scaled by 0.001, as `--quick remote`). The
 # mirror side is the network namespace rmwan: run copies there with NETNS=rmwan initial_ab.sh.
+# nginx gzips HTML (the index pages) as Debian's nginx.conf ships it; OLD_HOST_GZIP=off turns it off.
 # Usage: old_host.sh up [FILES] | old_host.sh down     Needs root. Traffic stays in the namespaces.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)" # bench/, as shaped_link.sh expects
@@ -35,6 +36,7 @@ pid $dir/nginx.pid;
 error_log $dir/nginx-error.log warn;
 events { worker_connections 1024; }
 http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  gzip ${OLD_HOST_GZIP:-on};
   server { listen 10.77.0.1:8092; root $src; autoindex on; } }
 NGINX
     rm -f "$dir/rsyncd.pid"

@@ -65,13 +65,15 @@ remote_cleanup
 trap remote_cleanup EXIT
 link_up "$run_dir"
 
-# The old host's side: the tree three ways.
+# The old host's side: the tree three ways. nginx gzips HTML (its index pages, never a file of the
+# tree) as Debian's nginx.conf ships it, "gzip on"; OLD_HOST_GZIP=off turns that off.
 cat > "$run_dir/nginx.conf" <<NGINX
 worker_processes 1;
 pid $run_dir/nginx.pid;
 error_log $run_dir/nginx-error.log warn;
 events { worker_connections 1024; }
 http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  gzip ${OLD_HOST_GZIP:-on};
   server { listen 10.77.0.1:8092; root $src; autoindex on; } }
 NGINX
 cat > "$run_dir/rsyncd.conf" <<RSYNCD

@@ -147,12 +147,12 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     Conditional pipelined =
         pipelined(
             path,
-            () -> conditions(request(path), previous),
+            () -> ContentEncodings.askedFor(conditions(request(path), previous), path),
             (head, body) -> fetched(path, head, body, maxBytes));
     if (pipelined != null) return pipelined;
     return execute(
         path,
-        conditions(new HttpGet(url(path)), previous),
+        ContentEncodings.askedFor(conditions(new HttpGet(url(path)), previous), path),
         response -> fetched(path, response, body(response), maxBytes));
   }
 
@@ -175,8 +175,9 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     }
     HttpAnswers.requireStatus(url(path), response, 200, clock);
     byte[] bytes;
-    try (body) {
-      bytes = body.readNBytes(maxBytes + 1);
+    try (body;
+        InputStream decoded = ContentEncodings.decoded(url(path), response, body)) {
+      bytes = decoded.readNBytes(maxBytes + 1);
     }
     if (bytes.length > maxBytes) {
       throw new FetchException(

@@ -27,7 +27,8 @@ public interface Upstream {
       implements Conditional {}
 
   /**
-   * Fetches a small file (Release, InRelease, Release.gpg) into memory, conditionally.
+   * Fetches a small file (Release, InRelease, Release.gpg, a directory's index page) into memory,
+   * conditionally.
    *
    * @param path relative to the upstream root
    * @param previous validators from the last fetch, or null for an unconditional fetch

@@ -201,9 +201,9 @@ public final class Nginx implements AutoCloseable {
         error_log %1$s/error.log warn;
         events { worker_connections 512; }
         http {
-          # The request, its status, whether it came pipelined behind another ("p") and its number
-          # on its connection.
-          log_format mirror '$request_uri $status $pipe $connection_requests';
+          # The request, its status, whether it came pipelined behind another ("p"), its number on
+          # its connection, and how much gzip shrank its body ("-" when not gzipped).
+          log_format mirror '$request_uri $status $pipe $connection_requests $gzip_ratio';
           access_log %1$s/access.log mirror;
           sendfile on;
         %2$s
@@ -237,7 +237,8 @@ public final class Nginx implements AutoCloseable {
 
   /**
    * The requests served so far, one line each: the URI, the status, {@code p} when it came
-   * pipelined behind another or {@code .}, and its number on its connection.
+   * pipelined behind another or {@code .}, its number on its connection, and how much gzip shrank
+   * its body or {@code -}.
    */
   public List<String> accessLog() throws IOException {
     Path log = prefix.resolve("access.log");

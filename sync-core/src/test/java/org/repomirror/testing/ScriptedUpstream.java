@@ -57,7 +57,12 @@ public final class ScriptedUpstream implements AutoCloseable {
     /** A Content-Length 100 bytes larger than the body, which then ends. */
     LONG_CONTENT_LENGTH,
     /** 403 Forbidden: a file the web server may not read. */
-    FORBIDDEN
+    FORBIDDEN,
+    /**
+     * A directory's page with {@code Content-Encoding: br}, which no request asks for: the body may
+     * be anything, and a client must not read it as the page.
+     */
+    UNASKED_ENCODING
   }
 
   /**
@@ -195,12 +200,13 @@ public final class ScriptedUpstream implements AutoCloseable {
         ex.sendResponseHeaders(403, -1);
         return;
       }
-      if (fault == null
+      if ((fault == null || fault == Fault.UNASKED_ENCODING)
           && file.startsWith(root)
           && (path.isEmpty() || path.endsWith("/"))
           && Files.isDirectory(file)) {
         byte[] page = DirectoryPage.of(root, file);
         ex.getResponseHeaders().set("Content-Type", "text/html");
+        if (fault != null) ex.getResponseHeaders().set("Content-Encoding", "br");
         ex.sendResponseHeaders(200, page.length);
         ex.getResponseBody().write(page);
         bodyBytes.addAndGet(page.length);

@@ -12,10 +12,11 @@ import org.apache.hc.core5.http.HttpResponse;
 
 /**
  * A directory's index page is asked for gzipped: a tree crawl fetches one a folder, and a web
- * server that compresses HTML (nginx as Debian configures it, {@code gzip on}) then sends a tenth
- * of the bytes. Every other file is asked for as it is stored, as apt asks: its bytes are what the
- * signed metadata or the listing describes. Whatever was asked, a body is read in the encoding its
- * answer names; one that names an encoding never asked for is an error, never read as the file.
+ * server that compresses HTML (nginx as Debian configures it, {@code gzip on}) then sends about a
+ * sixth of the bytes. Every other file is asked for as it is stored, as apt asks: its bytes are
+ * what the signed metadata or the listing describes. Whatever was asked, a body is read in the
+ * encoding its answer names; one that names an encoding never asked for is an error, never read as
+ * the file.
  */
 final class ContentEncodings {
   private ContentEncodings() {}

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,13 +92,31 @@ class DirectoryPagesTest {
   }
 
   @Test
+  void aPageSaidToBeGzippedThatIsNotIsAnError() throws Exception {
+    Path root = tree();
+    try (ScriptedUpstream scripted = new ScriptedUpstream(root);
+        HttpUpstream upstream = new HttpUpstream(scripted.uri(), Duration.ofSeconds(10), 2)) {
+      scripted.fail("pool/", ScriptedUpstream.Fault.NOT_GZIP, 1);
+      assertThatThrownBy(() -> upstream.fetch("pool/", null, 1 << 20))
+          .isInstanceOf(FetchException.class)
+          .hasMessageContaining("does not decode")
+          .extracting(e -> ((FetchException) e).kind())
+          .isEqualTo(FetchException.Kind.FATAL);
+      Upstream.Body again = (Upstream.Body) upstream.fetch("pool/", null, 1 << 20);
+      assertThat(new String(again.bytes(), StandardCharsets.UTF_8))
+          .as("the next answer, plain again, on the same upstream")
+          .contains("main/");
+    }
+  }
+
+  @Test
   void aFileIsAskedForAsItIsStored() throws Exception {
     Path root = tree();
     Files.writeString(root.resolve("Release"), "Origin: test\n");
     try (ScriptedUpstream scripted = new ScriptedUpstream(root);
         HttpUpstream upstream = new HttpUpstream(scripted.uri(), Duration.ofSeconds(10), 2)) {
       Upstream.Body body = (Upstream.Body) upstream.fetch("Release", null, 1 << 20);
-      assertThat(body.bytes()).isEqualTo("Origin: test\n".getBytes());
+      assertThat(body.bytes()).isEqualTo("Origin: test\n".getBytes(StandardCharsets.UTF_8));
       assertThat(scripted.requests().getLast().header("Accept-Encoding")).isNull();
     }
   }

@@ -62,7 +62,9 @@ public final class ScriptedUpstream implements AutoCloseable {
      * A directory's page with {@code Content-Encoding: br}, which no request asks for: the body may
      * be anything, and a client must not read it as the page.
      */
-    UNASKED_ENCODING
+    UNASKED_ENCODING,
+    /** A directory's page with {@code Content-Encoding: gzip}, but its bytes plain HTML. */
+    NOT_GZIP
   }
 
   /**
@@ -200,13 +202,15 @@ public final class ScriptedUpstream implements AutoCloseable {
         ex.sendResponseHeaders(403, -1);
         return;
       }
-      if ((fault == null || fault == Fault.UNASKED_ENCODING)
+      if ((fault == null || fault == Fault.UNASKED_ENCODING || fault == Fault.NOT_GZIP)
           && file.startsWith(root)
           && (path.isEmpty() || path.endsWith("/"))
           && Files.isDirectory(file)) {
         byte[] page = DirectoryPage.of(root, file);
         ex.getResponseHeaders().set("Content-Type", "text/html");
-        if (fault != null) ex.getResponseHeaders().set("Content-Encoding", "br");
+        if (fault != null) {
+          ex.getResponseHeaders().set("Content-Encoding", fault == Fault.NOT_GZIP ? "gzip" : "br");
+        }
         ex.sendResponseHeaders(200, page.length);
         ex.getResponseBody().write(page);
         bodyBytes.addAndGet(page.length);

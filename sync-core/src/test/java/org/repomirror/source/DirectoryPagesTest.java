@@ -40,7 +40,7 @@ class DirectoryPagesTest {
   @Test
   void nginxSendsItsPagesGzippedAndTheyReadAsThePlainPages() throws Exception {
     Path root = tree();
-    try (Nginx nginx = Nginx.serve(root, tmp.resolve("nginx"), "gzip on;");
+    try (Nginx nginx = Nginx.serve(root, tmp.resolve("nginx"));
         HttpUpstream upstream = new HttpUpstream(nginx.uri(), Duration.ofSeconds(10), 2);
         HttpClient plain = HttpClient.newHttpClient()) {
       for (String page : List.of("", "pool/main/p/package-1/")) {
@@ -64,7 +64,7 @@ class DirectoryPagesTest {
   @Test
   void aGzippedPageIsBoundedByItsDecodedSize() throws Exception {
     Path root = tree();
-    try (Nginx nginx = Nginx.serve(root, tmp.resolve("nginx"), "gzip on;");
+    try (Nginx nginx = Nginx.serve(root, tmp.resolve("nginx"));
         HttpUpstream upstream = new HttpUpstream(nginx.uri(), Duration.ofSeconds(10), 2)) {
       int decoded =
           ((Upstream.Body) upstream.fetch("pool/main/p/package-1/", null, 1 << 20)).bytes().length;

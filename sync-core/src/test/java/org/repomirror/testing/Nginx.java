@@ -13,12 +13,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real nginx on loopback: serving a folder with autoindex on, as old archive hosts are often
- * served, or as a caching proxy in front of an origin. Serving a folder, its workers run as an
- * unprivileged user, so a file only root may read answers 403, and a dangling link is listed and
- * then answers 404. Folders are always listed (an {@code index.html} is served as a file, not in
- * place of the listing), as on a host set up to be mirrored. Outside CI a machine without nginx
- * skips the test; on CI ({@code CI=true}) that is a failure.
+ * A real nginx on loopback: serving a folder with autoindex on (and gzip on, as Debian ships it),
+ * as old archive hosts are often served, or as a caching proxy in front of an origin. Serving a
+ * folder, its workers run as an unprivileged user, so a file only root may read answers 403, and a
+ * dangling link is listed and then answers 404. Folders are always listed (an {@code index.html} is
+ * served as a file, not in place of the listing), as on a host set up to be mirrored. Outside CI a
+ * machine without nginx skips the test; on CI ({@code CI=true}) that is a failure.
  */
 public final class Nginx implements AutoCloseable {
   private static final Path BINARY = Path.of("/usr/sbin/nginx");
@@ -64,6 +64,8 @@ public final class Nginx implements AutoCloseable {
             autoindex on;
             autoindex_exact_size on;
             autoindex_localtime off;
+            # HTML (the index pages) gzipped to a client that accepts it, as Debian's nginx.conf.
+            gzip on;
             %s
           }
         """

@@ -267,6 +267,75 @@ class TreeTiersTest {
     }
   }
 
+  /**
+   * A peer whose manifest breaks off halfway, over a real socket: the manifest is read while it
+   * arrives, so its first half was already handed on. The listing fails, and the mirror stays as it
+   * was, byte for byte, its own manifest and trace included: nothing deleted, nothing published.
+   */
+  @Test
+  void aManifestThatBreaksOffFailsTheListingAndChangesNothing() throws Exception {
+    Path old = oldHost(false);
+    for (int i = 0; i < 2000; i++) {
+      write(old, "extras/f" + (i % 20) + "/file-" + i + ".txt", "x" + i, 1_300_000_000_000L);
+    }
+    Path a = tmp.resolve("a");
+    Path keyring = key.writePublicKeyring(tmp.resolve("archive.gpg"));
+    Cli.Run first = fromOldHost(old, a, keyring);
+    assertThat(first.code()).as(first.all()).isZero();
+    java.util.concurrent.atomic.AtomicBoolean breakOff =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext(
+        "/",
+        ex -> {
+          Path file = a.resolve(ex.getRequestURI().getPath().substring(1));
+          if (!Files.isRegularFile(file)) {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+            return;
+          }
+          byte[] bytes = Files.readAllBytes(file);
+          ex.sendResponseHeaders(200, bytes.length);
+          boolean cut = breakOff.get() && file.endsWith("manifest.gz");
+          ex.getResponseBody().write(bytes, 0, cut ? bytes.length / 2 : bytes.length);
+          ex.close(); // short of its Content-Length: the connection closes
+        });
+    http.start();
+    try {
+      String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+      Path b = tmp.resolve("b");
+      Cli.Run whole = fromPeer(url, b, "--delete-grace", "0s", "--hostname", "b-host");
+      assertThat(whole.code()).as(whole.all()).isZero();
+      assertThat(whole.out()).contains("tree (manifest)");
+      assertThat(TreeSnapshot.of(b, 1)).isEqualTo(TreeSnapshot.of(a, 1));
+
+      // Upstream a file changes; then the manifest that says so breaks off. Taken for the whole
+      // listing, its half would delete every file of the other half.
+      write(old, "extras/f4/file-1984.txt", "changed", 1_400_000_000_000L);
+      Cli.Run followed = fromOldHost(old, a, keyring);
+      assertThat(followed.code()).as(followed.all()).isZero();
+      Map<String, String> before = TreeSnapshot.of(b, 1);
+      byte[] manifest = Files.readAllBytes(b.resolve("project/repomirror/manifest.gz"));
+      byte[] trace = Files.readAllBytes(b.resolve("project/trace/b-host"));
+      breakOff.set(true);
+      Cli.Run broken = fromPeer(url, b, "--delete-grace", "0s", "--hostname", "b-host");
+      assertThat(broken.code()).as(broken.all()).isEqualTo(1);
+      assertThat(broken.out())
+          .contains("listing-failed")
+          .contains(url + "project/repomirror/manifest.gz");
+      assertThat(TreeSnapshot.of(b, 1)).as("nothing deleted or changed").isEqualTo(before);
+      assertThat(b.resolve("project/repomirror/manifest.gz")).hasBinaryContent(manifest);
+      assertThat(b.resolve("project/trace/b-host")).hasBinaryContent(trace);
+
+      breakOff.set(false);
+      Cli.Run mended = fromPeer(url, b, "--delete-grace", "0s", "--hostname", "b-host");
+      assertThat(mended.code()).as(mended.all()).isZero();
+      assertThat(TreeSnapshot.of(b, 1)).isEqualTo(TreeSnapshot.of(a, 1));
+    } finally {
+      http.stop(0);
+    }
+  }
+
   @Test
   void treeModeOptionsAreChecked() {
     Cli.Run noDist = Cli.run("sync", "--upstream", "http://127.0.0.1:1/", "--root", tmp.toString());

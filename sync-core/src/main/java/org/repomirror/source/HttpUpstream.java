@@ -1,5 +1,6 @@
 package org.repomirror.source;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -144,16 +145,23 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
   @Override
   public Conditional fetch(String path, UpstreamValidators previous, int maxBytes)
       throws IOException {
+    return fetch(path, previous, maxBytes, null);
+  }
+
+  @Override
+  public Conditional fetch(
+      String path, UpstreamValidators previous, int maxBytes, Arrivals arrivals)
+      throws IOException {
     Conditional pipelined =
         pipelined(
             path,
             () -> ContentEncodings.askedFor(conditions(request(path), previous), path),
-            (head, body) -> fetched(path, head, body, maxBytes));
+            (head, body) -> fetched(path, head, body, maxBytes, arrivals));
     if (pipelined != null) return pipelined;
     return execute(
         path,
         ContentEncodings.askedFor(conditions(new HttpGet(url(path)), previous), path),
-        response -> fetched(path, response, body(response), maxBytes));
+        response -> fetched(path, response, body(response), maxBytes, arrivals));
   }
 
   /** Asks for the file only if it changed since the validators were taken. */
@@ -167,7 +175,8 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     return get;
   }
 
-  private Conditional fetched(String path, HttpResponse response, InputStream body, int maxBytes)
+  private Conditional fetched(
+      String path, HttpResponse response, InputStream body, int maxBytes, Arrivals arrivals)
       throws IOException {
     int status = response.getCode();
     if (status == 304) {
@@ -177,7 +186,8 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     byte[] bytes;
     try (body;
         InputStream decoded = ContentEncodings.decoded(url(path), response, body)) {
-      bytes = decoded.readNBytes(maxBytes + 1);
+      bytes =
+          arrivals == null ? decoded.readNBytes(maxBytes + 1) : told(decoded, maxBytes, arrivals);
     }
     if (bytes.length > maxBytes) {
       throw new FetchException(
@@ -189,6 +199,17 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
           null);
     }
     return new Body(bytes, HttpAnswers.validators(response), HttpAnswers.lastModified(response));
+  }
+
+  /** Reads a body, up to one byte past the limit, telling arrivals of each part as it comes. */
+  private static byte[] told(InputStream body, int maxBytes, Arrivals arrivals) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    byte[] buffer = BUFFERS.get();
+    for (int r; all.size() <= maxBytes && (r = body.read(buffer)) > 0; ) {
+      all.write(buffer, 0, r);
+      arrivals.arrived(buffer, 0, r);
+    }
+    return all.toByteArray();
   }
 
   @Override

@@ -38,6 +38,28 @@ public interface Upstream {
   Conditional fetch(String path, UpstreamValidators previous, int maxBytes) throws IOException;
 
   /**
+   * Fetches a file as {@link #fetch(String, UpstreamValidators, int)} does, telling {@code
+   * arrivals} of its body's bytes as they come, so that a large listing (a peer's manifest) can be
+   * read while it arrives. Nothing arrives for an answer other than the file. This upstream never
+   * waits for {@code arrivals} beyond its call: whatever reads them runs on a thread of its own.
+   */
+  default Conditional fetch(
+      String path, UpstreamValidators previous, int maxBytes, Arrivals arrivals)
+      throws IOException {
+    Conditional answer = fetch(path, previous, maxBytes);
+    if (answer instanceof Body body && body.bytes().length > 0) {
+      arrivals.arrived(body.bytes(), 0, body.bytes().length);
+    }
+    return answer;
+  }
+
+  /** Hears a fetched body's bytes as they arrive, in order; the array is reused after the call. */
+  @FunctionalInterface
+  interface Arrivals {
+    void arrived(byte[] bytes, int offset, int length);
+  }
+
+  /**
    * Hears that these small files will be fetched one by one soon ({@link #fetch}), so that an
    * upstream whose every exchange is costly (a run of rsync) can bring them all in one. Paths the
    * upstream lacks are no error. Each file brought this way answers the first fetch of it only, and

@@ -1,11 +1,7 @@
 package org.repomirror.tree;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
-import org.repomirror.debian.FormatException;
 import org.repomirror.index.Index;
 import org.repomirror.source.Upstream;
 import org.repomirror.source.UpstreamValidators;
@@ -15,10 +11,14 @@ import org.repomirror.tree.format.TreeEntry;
 /**
  * Lists a peer repomirror's tree from the manifest it publishes. The manifest is fetched
  * conditionally: when the peer's tree has not changed since the last complete sync, the whole
- * listing is one request answered 304.
+ * listing is one request answered 304. Otherwise it is read while it arrives ({@link
+ * ArrivingManifest}).
  */
 public final class ManifestLister implements TreeLister {
   private static final int MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+  /** Threads that parse the manifest's lines and decide each entry against the index. */
+  private static final int PARSERS = Math.min(8, Runtime.getRuntime().availableProcessors());
 
   private final Upstream upstream;
   private UpstreamValidators fetched;
@@ -28,21 +28,18 @@ public final class ManifestLister implements TreeLister {
   }
 
   @Override
-  public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped) throws IOException {
+  public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped)
+      throws IOException, InterruptedException {
     String url = upstream.url(Manifest.PATH);
-    Upstream.Conditional c =
-        upstream.fetch(Manifest.PATH, index.validators(url).orElse(null), MAX_MANIFEST_BYTES);
-    if (c instanceof Upstream.NotModified) return Result.UNCHANGED;
-    Upstream.Body body = (Upstream.Body) c;
-    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body.bytes()), 65536)) {
-      Manifest.read(in, sink);
-    } catch (FormatException e) {
-      throw new FormatException(url + ": " + e.getMessage(), 0);
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
-      throw new FormatException(url + ": not a gzip-compressed manifest: " + e.getMessage(), 0);
+    try (ArrivingManifest manifest = new ArrivingManifest(url, sink, PARSERS)) {
+      Upstream.Conditional c =
+          upstream.fetch(
+              Manifest.PATH, index.validators(url).orElse(null), MAX_MANIFEST_BYTES, manifest);
+      if (c instanceof Upstream.NotModified) return Result.UNCHANGED;
+      manifest.finish();
+      fetched = ((Upstream.Body) c).validators();
+      return Result.LISTED;
     }
-    fetched = body.validators();
-    return Result.LISTED;
   }
 
   @Override

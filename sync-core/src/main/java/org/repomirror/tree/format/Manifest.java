@@ -68,21 +68,51 @@ public final class Manifest {
    * @throws FormatException naming the line of the first problem
    */
   public static void read(InputStream in, Consumer<TreeEntry> sink) throws IOException {
-    LineReader lines = new LineReader(in);
-    String header = lines.next();
-    if (header == null || !header.startsWith("repomirror-manifest ")) {
-      throw new FormatException("not a repomirror manifest", 1);
-    }
-    if (!header.equals(HEADER)) {
-      throw new FormatException(
-          "manifest version '" + header.substring(20) + "' is not supported (this reads 1)", 1);
-    }
+    Lines lines = new Lines(in);
     for (String line = lines.next(); line != null; line = lines.next()) {
-      sink.accept(parseLine(line, lines.number));
+      sink.accept(parseLine(line, lines.number()));
     }
   }
 
-  static TreeEntry parseLine(String line, long n) throws FormatException {
+  /**
+   * A manifest's entry lines, unparsed, after its header was checked: for a reader that parses them
+   * on several threads ({@link #parseLine}).
+   */
+  public static final class Lines {
+    private final LineReader lines;
+
+    /**
+     * @throws FormatException the stream is not a manifest of a version this reads
+     */
+    public Lines(InputStream in) throws IOException {
+      lines = new LineReader(in);
+      String header = lines.next();
+      if (header == null || !header.startsWith("repomirror-manifest ")) {
+        throw new FormatException("not a repomirror manifest", 1);
+      }
+      if (!header.equals(HEADER)) {
+        throw new FormatException(
+            "manifest version '" + header.substring(20) + "' is not supported (this reads 1)", 1);
+      }
+    }
+
+    /** The next entry line, or null at the end. */
+    public String next() throws IOException {
+      return lines.next();
+    }
+
+    /** The 1-based number of the line {@link #next} returned last. */
+    public long number() {
+      return lines.number;
+    }
+  }
+
+  /**
+   * Parses an entry line, checking every field.
+   *
+   * @param n the line's number, for errors
+   */
+  public static TreeEntry parseLine(String line, long n) throws FormatException {
     String[] f = line.split("\t", -1);
     if (f.length < 5 || f[0].length() != 1) throw new FormatException("malformed entry", n);
     char type = f[0].charAt(0);

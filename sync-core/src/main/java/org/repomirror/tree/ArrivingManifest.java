@@ -3,13 +3,9 @@ package org.repomirror.tree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -30,23 +26,17 @@ import org.repomirror.tree.format.TreeEntry;
  * before the break were genuine lines, and each file is still verified against its own SHA-256.
  */
 final class ArrivingManifest implements Upstream.Arrivals, AutoCloseable {
-  private static final int BATCH = 512;
-  private static final Lines END = new Lines(0, List.of());
-
   private final String url;
   private final Consumer<TreeEntry> sink;
   private final int parsers;
   private final Bytes bytes = new Bytes();
-  private final BlockingQueue<Lines> lines;
-  private final List<Thread> threads = new ArrayList<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private Thread cutter;
+  private BatchThreads<Line> parsing;
   private boolean finished;
 
-  /** Set before the threads are interrupted: a sink may take the interrupt for its own. */
-  private volatile boolean closing;
-
-  /** A run of lines, the first of them line {@code first}. */
-  private record Lines(long first, List<String> lines) {}
+  /** An entry line and its number, for errors. */
+  private record Line(long number, String text) {}
 
   /**
    * @param url names the manifest in errors
@@ -56,12 +46,11 @@ final class ArrivingManifest implements Upstream.Arrivals, AutoCloseable {
     this.url = url;
     this.sink = sink;
     this.parsers = parsers;
-    this.lines = new ArrayBlockingQueue<>(4 * parsers);
   }
 
   @Override
   public void arrived(byte[] b, int offset, int length) {
-    if (threads.isEmpty()) start();
+    if (cutter == null) start();
     bytes.add(Arrays.copyOfRange(b, offset, offset + length));
   }
 
@@ -71,50 +60,43 @@ final class ArrivingManifest implements Upstream.Arrivals, AutoCloseable {
    * @throws FormatException the manifest is malformed, or not gzip
    */
   void finish() throws IOException, InterruptedException {
-    if (threads.isEmpty()) start(); // an empty body: the reading says what is wrong with it
+    if (cutter == null) start(); // an empty body: the reading says what is wrong with it
     bytes.end();
-    for (Thread t : threads) t.join();
+    cutter.join();
     finished = true;
-    Throwable e = failure.get();
-    switch (e) {
+    switch (failure.get()) {
       case null -> {}
-      case IOException io -> throw io;
-      case UncheckedIOException unchecked -> throw unchecked.getCause();
-      case RuntimeException runtime -> throw runtime;
-      case Error error -> throw error;
-      default -> throw new IOException(e);
+      case IOException e -> throw e;
+      case RuntimeException e -> throw e;
+      case Error e -> throw e;
+      case Throwable e -> throw new IOException(e);
     }
   }
 
   /** Stops the reading if the body did not all arrive (the fetch failed, or was interrupted). */
   @Override
   public void close() {
-    if (finished) return;
-    closing = true;
+    if (finished || cutter == null) return;
     bytes.fail(new IOException(url + ": the manifest did not all arrive"));
-    threads.forEach(Thread::interrupt);
+    cutter.interrupt();
+    parsing.close();
     boolean interrupted = false;
-    for (Thread t : threads) {
-      while (t.isAlive()) {
-        try {
-          t.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+    while (cutter.isAlive()) {
+      try {
+        cutter.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
     if (interrupted) Thread.currentThread().interrupt();
   }
 
   private void start() {
-    threads.add(Thread.ofPlatform().name("manifest-lines " + url).daemon().start(this::cut));
-    for (int i = 0; i < parsers; i++) {
-      threads.add(
-          Thread.ofPlatform().name("manifest-parse-" + i + " " + url).daemon().start(this::parse));
-    }
+    parsing = new BatchThreads<>("manifest-parse " + url, parsers, this::parse);
+    cutter = Thread.ofPlatform().name("manifest-lines " + url).daemon().start(this::cut);
   }
 
-  /** Gunzips the bytes and cuts them into runs of lines for the parsers. */
+  /** Gunzips the bytes and cuts them into lines for the parsers, then waits for them. */
   private void cut() {
     // Not the JDK's GZIPInputStream: before JDK 23, it took a member that ended while the next had
     // not yet arrived (available() said 0) for the end of the stream, and dropped the rest.
@@ -124,22 +106,15 @@ final class ArrivingManifest implements Upstream.Arrivals, AutoCloseable {
             .setDecompressConcatenated(true)
             .get()) {
       Manifest.Lines manifest = new Manifest.Lines(in);
-      List<String> run = new ArrayList<>(BATCH);
-      long first = 0;
-      for (String line = manifest.next(); line != null; line = manifest.next()) {
-        if (run.isEmpty()) first = manifest.number();
-        run.add(line);
-        if (run.size() == BATCH) {
-          lines.put(new Lines(first, run));
-          run = new ArrayList<>(BATCH);
-        }
+      for (String line = manifest.next(); line != null && !parsing.failed(); ) {
+        parsing.add(new Line(manifest.number(), line));
+        line = manifest.next();
       }
-      if (!run.isEmpty()) lines.put(new Lines(first, run));
     } catch (FormatException e) {
       fail(new FormatException(url + ": " + e.getMessage(), 0));
     } catch (InterruptedException e) {
       fail(new InterruptedIOException("interrupted while reading " + url));
-      return; // closing: the parsers were interrupted too
+      return; // closing: the parsers are stopped
     } catch (IOException e) {
       // What the decompressor found; a failed fetch also ends here, but then the fetch's own
       // failure is what the listing reports.
@@ -150,29 +125,18 @@ final class ArrivingManifest implements Upstream.Arrivals, AutoCloseable {
       fail(e);
     }
     try {
-      for (int i = 0; i < parsers; i++) lines.put(END);
+      parsing.finish(); // the lines cut so far are whole, checked lines: they are handed on
+    } catch (FormatException e) {
+      fail(new FormatException(url + ": " + e.getMessage(), 0));
     } catch (InterruptedException e) {
       fail(new InterruptedIOException("interrupted while reading " + url));
+    } catch (Throwable e) {
+      fail(e);
     }
   }
 
-  /** Parses runs of lines into entries for the sink; after a failure, only drains them. */
-  private void parse() {
-    try {
-      for (Lines run = lines.take(); run != END && !closing; run = lines.take()) {
-        if (failure.get() != null) continue;
-        long n = run.first();
-        try {
-          for (String line : run.lines()) sink.accept(Manifest.parseLine(line, n++));
-        } catch (FormatException e) {
-          fail(new FormatException(url + ": " + e.getMessage(), 0));
-        } catch (Throwable e) {
-          fail(e);
-        }
-      }
-    } catch (InterruptedException e) {
-      fail(new InterruptedIOException("interrupted while reading " + url));
-    }
+  private void parse(List<Line> lines) throws FormatException {
+    for (Line line : lines) sink.accept(Manifest.parseLine(line.text(), line.number()));
   }
 
   private void fail(Throwable e) {

@@ -1,6 +1,8 @@
 package org.repomirror.tree;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import org.repomirror.debian.ArchivePaths;
 import org.repomirror.debian.FormatException;
@@ -12,11 +14,15 @@ import org.repomirror.tree.format.TreePaths;
 
 /**
  * Lists an rsync upstream's tree in one run of {@code rsync --list-only}: the old host walks its
- * own tree, and no walk of the mirror's is needed. Sizes are exact; mtimes are whole seconds.
- * Hidden entries are left out, as the server would not serve them, and so is everything under a
- * hidden folder, said once for the folder.
+ * own tree, and no walk of the mirror's is needed. The lines are read on one thread and the entries
+ * decided on every core ({@link BatchThreads}). Sizes are exact; mtimes are whole seconds. Hidden
+ * entries are left out, as the server would not serve them, and so is everything under a hidden
+ * folder, said once for the folder.
  */
 public final class RsyncLister implements TreeLister {
+  /** Threads that decide the listed entries against the index and the disk, off rsync's output. */
+  private static final int DECIDERS = Math.min(8, Runtime.getRuntime().availableProcessors());
+
   private final RsyncUpstream upstream;
 
   public RsyncLister(RsyncUpstream upstream) {
@@ -26,11 +32,30 @@ public final class RsyncLister implements TreeLister {
   @Override
   public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped)
       throws IOException, InterruptedException {
-    upstream.list(e -> listed(e, sink, skipped));
+    try (BatchThreads<TreeEntry> deciding =
+        new BatchThreads<>("rsync-listing", DECIDERS, batch -> batch.forEach(sink))) {
+      upstream.list(
+          e -> {
+            try {
+              listed(e, deciding::add, skipped);
+            } catch (InterruptedException x) {
+              Thread.currentThread().interrupt();
+              throw new UncheckedIOException(new InterruptedIOException("listing stopped"));
+            }
+          });
+      deciding.finish();
+    }
     return Result.LISTED;
   }
 
-  private static void listed(RsyncListing.Entry e, Consumer<TreeEntry> sink, SkipSink skipped) {
+  /** Hands an entry on, as {@code sink} would (which may wait for the threads that decide). */
+  @FunctionalInterface
+  private interface Handing {
+    void accept(TreeEntry e) throws InterruptedException;
+  }
+
+  private static void listed(RsyncListing.Entry e, Handing sink, SkipSink skipped)
+      throws InterruptedException {
     try {
       ArchivePaths.requireSafe(e.path(), 0);
     } catch (FormatException x) {

@@ -173,7 +173,7 @@ class ArrivingManifestTest {
     assertTimeoutPreemptively(Duration.ofSeconds(10), manifest::close);
     List<String> left =
         Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.getName().startsWith("manifest-") && t.getName().endsWith(" " + URL))
+            .filter(t -> t.getName().startsWith("manifest-") && t.getName().contains(URL))
             .map(Thread::getName)
             .toList();
     assertThat(left).as("threads of the reading still running").isEmpty();

@@ -1,7 +1,6 @@
 package org.repomirror.source;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -9,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.repomirror.debian.FormatException;
 import org.repomirror.tree.format.AutoindexParser;
 
@@ -37,44 +34,15 @@ public final class UpdateLocks {
       }
       return Optional.empty();
     }
-    // The lock named after the upstream's own host, which is how ftpsync names it, and any other
-    // that the folder's directory listing shows: both asked for at once, as the final sync waits
-    // for them before its listing starts.
+    // The lock named after the upstream's own host, which is how ftpsync names it...
     String named = base + PREFIX + URI.create(upstream.url("")).getHost();
-    CompletableFuture<Optional<String>> listed = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .name("update-locks")
-        .start(
-            () -> {
-              try {
-                listed.complete(inListing(upstream, base));
-              } catch (Throwable e) {
-                listed.completeExceptionally(e);
-              }
-            });
     try {
       upstream.fetch(named, null, 1 << 20);
       return Optional.of(named);
     } catch (FetchException e) {
       if (e.kind() != FetchException.Kind.NOT_FOUND) throw e;
     }
-    try {
-      return listed.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while looking for an update lock");
-    } catch (ExecutionException e) {
-      switch (e.getCause()) {
-        case IOException io -> throw io;
-        case RuntimeException runtime -> throw runtime;
-        case Error error -> throw error;
-        case Throwable other -> throw new IOException(other);
-      }
-    }
-  }
-
-  /** A lock in the folder's directory listing; none when it has no listing to look at. */
-  private static Optional<String> inListing(Upstream upstream, String base) throws IOException {
+    // ...and any other, when the folder has a directory listing.
     try {
       Upstream.Body page = (Upstream.Body) upstream.fetch(base, null, 16 << 20);
       for (AutoindexParser.Row row :

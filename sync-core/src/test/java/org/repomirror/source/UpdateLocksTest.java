@@ -14,7 +14,7 @@ import org.repomirror.testing.Nginx;
 
 /**
  * ftpsync's update lock on a real nginx: the one named after the upstream's host, and one of
- * another name that only the folder's index page shows. Both are asked for at once.
+ * another name that only the folder's index page shows.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class UpdateLocksTest {

@@ -80,15 +80,7 @@ final class ArrivingManifest implements Upstream.Arrivals, AutoCloseable {
     bytes.fail(new IOException(url + ": the manifest did not all arrive"));
     cutter.interrupt();
     parsing.close();
-    boolean interrupted = false;
-    while (cutter.isAlive()) {
-      try {
-        cutter.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) Thread.currentThread().interrupt();
+    BatchThreads.joinUninterruptibly(cutter);
   }
 
   private void start() {

@@ -90,14 +90,17 @@ final class BatchThreads<T> implements AutoCloseable {
     if (finished) return;
     closing = true;
     threads.forEach(Thread::interrupt);
+    threads.forEach(BatchThreads::joinUninterruptibly);
+  }
+
+  /** Waits for a thread to end; an interrupt meanwhile is kept for the caller, not lost. */
+  static void joinUninterruptibly(Thread t) {
     boolean interrupted = false;
-    for (Thread t : threads) {
-      while (t.isAlive()) {
-        try {
-          t.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
     if (interrupted) Thread.currentThread().interrupt();

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -60,9 +59,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
       p.addLast("tls", ssl.newHandler(ch.alloc()));
       p.addLast("protocol", new AlpnChoice(toHttp2));
     }
-    p.addLast(
-        "idle",
-        new IdleStateHandler(true, 0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast("idle", new IdleWatch(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     ConnectionGuard guard = new ConnectionGuard(config.headerTimeout().toNanos(), metrics);
     p.addLast("guard", guard);
     if (ssl == null) {

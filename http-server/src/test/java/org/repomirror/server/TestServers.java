@@ -68,6 +68,26 @@ final class TestServers {
         null);
   }
 
+  /** The same configuration with another idle timeout. */
+  static ServerConfig withIdleTimeout(ServerConfig c, Duration idleTimeout) {
+    return new ServerConfig(
+        c.root(),
+        c.listen(),
+        c.adminListen(),
+        c.ioThreads(),
+        c.maxConnections(),
+        c.headerTimeout(),
+        idleTimeout,
+        c.shutdownTimeout(),
+        c.metadataMaxAge(),
+        c.smallFileCache(),
+        c.accessLog(),
+        c.tls(),
+        c.pinning(),
+        c.store(),
+        c.storeCache());
+  }
+
   /** The same configuration, serving what a sync published into an object store. */
   static ServerConfig inStore(ServerConfig c, org.repomirror.config.StoreConfig store) {
     return new ServerConfig(

@@ -70,6 +70,19 @@ final class TestServers {
 
   /** The same configuration with another idle timeout. */
   static ServerConfig withIdleTimeout(ServerConfig c, Duration idleTimeout) {
+    return copy(c, idleTimeout, c.store(), c.storeCache());
+  }
+
+  /** The same configuration, serving what a sync published into an object store. */
+  static ServerConfig inStore(ServerConfig c, org.repomirror.config.StoreConfig store) {
+    return copy(c, c.idleTimeout(), store, null);
+  }
+
+  private static ServerConfig copy(
+      ServerConfig c,
+      Duration idleTimeout,
+      org.repomirror.config.StoreConfig store,
+      org.repomirror.config.ByteSize storeCache) {
     return new ServerConfig(
         c.root(),
         c.listen(),
@@ -84,28 +97,8 @@ final class TestServers {
         c.accessLog(),
         c.tls(),
         c.pinning(),
-        c.store(),
-        c.storeCache());
-  }
-
-  /** The same configuration, serving what a sync published into an object store. */
-  static ServerConfig inStore(ServerConfig c, org.repomirror.config.StoreConfig store) {
-    return new ServerConfig(
-        c.root(),
-        c.listen(),
-        c.adminListen(),
-        c.ioThreads(),
-        c.maxConnections(),
-        c.headerTimeout(),
-        c.idleTimeout(),
-        c.shutdownTimeout(),
-        c.metadataMaxAge(),
-        c.smallFileCache(),
-        c.accessLog(),
-        c.tls(),
-        c.pinning(),
         store,
-        null);
+        storeCache);
   }
 
   static RepoServer start(Path root, AccessLog log) throws IOException {

@@ -53,9 +53,13 @@ final class InlineBody implements FileBody {
       return x.error(HttpResponseStatus.NOT_FOUND);
     }
     if (encoder != null && answer.range() instanceof ByteRange.Full) {
+      // The last write's promise tells of the whole answer; the others need none of their own.
       encoder.write(
-          heads.head(answer.file(), answer.contentType(), answer.validators().cacheControl()));
-      encoder.write(ResponseHeads.tail(x.ctx().alloc(), x.startMillis(), x.connection()));
+          heads.head(answer.file(), answer.contentType(), answer.validators().cacheControl()),
+          encoder.voidPromise());
+      encoder.write(
+          ResponseHeads.tail(x.ctx().alloc(), x.startMillis(), x.connection()),
+          encoder.voidPromise());
       ChannelFuture sent = encoder.writeAndFlush(bytes);
       return x.sent(200, answer.length(), sent);
     }

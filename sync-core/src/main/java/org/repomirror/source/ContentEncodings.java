@@ -1,5 +1,6 @@
 package org.repomirror.source;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -29,9 +30,11 @@ final class ContentEncodings {
 
   /**
    * The body as the file's own bytes: ungzipped when the answer says {@code Content-Encoding:
-   * gzip}. A gzip stream that does not decode is a FATAL fetch failure, as is any other encoding.
+   * gzip}. A gzip stream that does not decode is a FATAL fetch failure, as is any other encoding. A
+   * gzipped body is read whole first, at most {@code maxBytes}: the JDK's gzip before JDK 23 took a
+   * member that ended while the next had not yet arrived for the end of the stream.
    */
-  static InputStream decoded(String url, HttpResponse response, InputStream body)
+  static InputStream decoded(String url, HttpResponse response, InputStream body, int maxBytes)
       throws IOException {
     String encoding = HttpAnswers.header(response, "Content-Encoding");
     if (encoding == null) return body;
@@ -40,8 +43,18 @@ final class ContentEncodings {
         return body;
       }
       case "gzip", "x-gzip" -> {
+        byte[] compressed = body.readNBytes(maxBytes + 1);
+        if (compressed.length > maxBytes) {
+          throw new FetchException(
+              FetchException.Kind.FATAL,
+              url,
+              response.getCode(),
+              "larger than " + maxBytes + " bytes, gzipped",
+              0,
+              null);
+        }
         try {
-          return new Gunzipped(url, response.getCode(), body);
+          return new Gunzipped(url, response.getCode(), new ByteArrayInputStream(compressed));
         } catch (ZipException | EOFException e) {
           throw undecodable(url, response.getCode(), e);
         }

@@ -185,7 +185,7 @@ public final class HttpUpstream implements Upstream, AutoCloseable {
     HttpAnswers.requireStatus(url(path), response, 200, clock);
     byte[] bytes;
     try (body;
-        InputStream decoded = ContentEncodings.decoded(url(path), response, body)) {
+        InputStream decoded = ContentEncodings.decoded(url(path), response, body, maxBytes)) {
       bytes =
           arrivals == null ? decoded.readNBytes(maxBytes + 1) : told(decoded, maxBytes, arrivals);
     }

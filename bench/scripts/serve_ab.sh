@@ -12,8 +12,8 @@ a=$1 b=$2 work=$3 n=${4:-5} d=${5:-10}
 java="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 ulimit -n "$(ulimit -Hn)"
 mkdir -p "$work/src/pool" "$work/nginx"
-declare -A bytes=([1k]=1024 [64k]=65536 [1m]=1048576)
-for size in 1k 64k 1m; do
+declare -A bytes=([1k]=1024 [64k]=65536 [256k]=262144 [1m]=1048576)
+for size in 1k 64k 256k 1m; do
   f="$work/src/pool/file-$size.bin"
   [[ -f "$f" ]] || head -c "${bytes[$size]}" /dev/urandom > "$f"
 done

@@ -94,11 +94,8 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   private boolean stopped;
 
   /**
-   * What every connection serves from: the tree, the cache of small files, the caching headers and
-   * the generations clients are pinned to.
-   */
-  /**
-   * What every connection of a server shares.
+   * What every connection of a server shares: the tree, the small files in memory, the descriptors
+   * held open, the caching headers and the generations clients are pinned to.
    *
    * @param fetching where what the tree must bring from the network is brought, off the event
    *     loops; null for a tree on disk
@@ -106,6 +103,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
   record Site(
       ServedTree tree,
       SmallFileCache smallFiles,
+      OpenFiles openFiles,
       ResponseHeads heads,
       CachePolicy cachePolicy,
       GenerationPinning pinning,
@@ -167,7 +165,7 @@ final class FileHandler extends ChannelInboundHandlerAdapter {
         new FileAnswer(
             cachePolicy,
             tls ? null : new InlineBody(site.smallFiles(), site.heads(), encoder),
-            tls ? new ChunkedBody() : new RegionBody(cork));
+            tls ? new ChunkedBody() : new RegionBody(cork, site.openFiles()));
   }
 
   @Override

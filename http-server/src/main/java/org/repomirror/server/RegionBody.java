@@ -1,18 +1,19 @@
 package org.repomirror.server;
 
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
- * The bytes by sendfile, without TLS: the head and the start of the body corked into one segment.
- * The region is opened lazily from the file's path, so a queued one holds no descriptor.
+ * The bytes by sendfile, without TLS: the head and the start of the body corked into one segment,
+ * the body from a descriptor held open between requests ({@link OpenFiles}).
  */
 final class RegionBody implements FileBody {
   private final Cork cork;
+  private final OpenFiles openFiles;
 
-  RegionBody(Cork cork) {
+  RegionBody(Cork cork, OpenFiles openFiles) {
     this.cork = cork;
+    this.openFiles = openFiles;
   }
 
   @Override
@@ -20,9 +21,7 @@ final class RegionBody implements FileBody {
     HttpResponse response = answer.head(x);
     cork.set(x.ctx(), true);
     x.ctx().write(response);
-    x.ctx()
-        .write(
-            new DefaultFileRegion(answer.file().path().toFile(), answer.offset(), answer.length()));
+    x.ctx().write(openFiles.region(answer.file(), answer.offset(), answer.length()));
     return x.sent(
         response.status().code(),
         answer.length(),

@@ -75,6 +75,9 @@ public final class RepoServer implements AutoCloseable {
   /** Where what the tree must bring from the network is brought; null for a tree on disk. */
   private final ExecutorService fetching;
 
+  /** The descriptors of files sent by sendfile, held open between requests. */
+  private final OpenFiles openFiles = new OpenFiles();
+
   private volatile boolean draining;
 
   private static GenerationPinning pinning(ServerConfig config, ServedTree tree) {
@@ -110,6 +113,7 @@ public final class RepoServer implements AutoCloseable {
         new FileHandler.Site(
             tree,
             new SmallFileCache(config.smallFileCache().bytes()),
+            openFiles,
             new ResponseHeads(),
             new CachePolicy(config.metadataMaxAge(), config.pinning().enabled()),
             pinning,
@@ -149,6 +153,7 @@ public final class RepoServer implements AutoCloseable {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       adminExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       if (fetching != null) fetching.shutdownNow();
+      openFiles.close();
       tree.close();
       accessLog.close();
       throw e;
@@ -295,6 +300,7 @@ public final class RepoServer implements AutoCloseable {
     adminExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLog.close();
     if (fetching != null) fetching.shutdownNow();
+    openFiles.close();
     tree.close();
     log.info(
         "stopped serving {}: {} open connection(s) {}",

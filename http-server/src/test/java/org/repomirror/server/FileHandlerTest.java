@@ -49,6 +49,7 @@ class FileHandlerTest {
                 new FileHandler.Site(
                     tree,
                     new SmallFileCache(1 << 20),
+                    new OpenFiles(),
                     new ResponseHeads(),
                     new CachePolicy(Duration.ofSeconds(60), true),
                     new GenerationPinning(

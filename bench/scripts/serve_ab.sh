@@ -5,7 +5,7 @@
 # per run; a wrk run with errors or non-2xx answers says so loudly instead of a figure. The servers
 # run on CPU 1 and wrk on CPU 0 (PIN=no leaves placement to the scheduler): unpinned, a server that
 # shares wrk's core loses a third of its rate, and which one does changes from run to run.
-# Usage: serve_ab.sh A.jar B.jar WORK [N] [D]   (WORK: a scratch folder; sizes: SIZES="1k 64k" (1m too);
+# Usage: serve_ab.sh A.jar B.jar WORK [N] [D]   (WORK: a scratch folder; sizes: SIZES="1k 64k" (256k and 1m too);
 # MIRROR=no serves a plain folder rather than a mirror root)
 set -euo pipefail
 a=$1 b=$2 work=$3 n=${4:-5} d=${5:-10}

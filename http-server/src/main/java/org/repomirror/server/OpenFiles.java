@@ -8,10 +8,8 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.repomirror.store.ServedTree;
@@ -118,11 +116,10 @@ final class OpenFiles implements AutoCloseable {
       return null;
     }
     try {
-      // The path may have named another file by the time it was opened.
-      BasicFileAttributes now = Files.readAttributes(file.path(), BasicFileAttributes.class);
-      if (now.size() != file.size()
-          || !now.lastModifiedTime().equals(file.modified())
-          || !file.fileKey().equals(now.fileKey())) {
+      // The path may name another file by now than the tree resolved; one of another length is not
+      // held. The tree, not the server, looks at paths: the descriptor's own length is what is
+      // checked here.
+      if (channel.size() != file.size()) {
         closeQuietly(channel);
         return null;
       }

@@ -108,27 +108,6 @@ public interface Index extends AutoCloseable {
   /** The summaries of the last runs (JSON, as written by the engine), newest first. */
   List<String> runs(int limit);
 
-  /**
-   * The files' mark and every path whose file record changed since it was set, while the index can
-   * name them all: what the mark stands for (a manifest of the files) is then that, with those
-   * paths' records changed. Empty when there is no mark, a record changed before this handle
-   * opened, or too many changed to name; or when the index keeps no mark.
-   */
-  default Optional<FilesSinceMark> filesSinceMark() {
-    return Optional.empty();
-  }
-
-  /**
-   * Sets the files' mark, durably; the next commit of a file record removes it in the same write.
-   */
-  default void markFiles(String value) {}
-
-  /**
-   * @param mark the value the mark was set to
-   * @param changed the paths whose records were put or deleted since
-   */
-  record FilesSinceMark(String mark, Set<String> changed) {}
-
   /** A set of changes applied atomically by {@link Batch#commit()}. */
   Batch batch();
 

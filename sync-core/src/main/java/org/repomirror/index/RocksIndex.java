@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,9 +48,6 @@ final class RocksIndex implements Index {
   private static final byte[] META = "m/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] INTENTS = "i/".getBytes(StandardCharsets.UTF_8);
 
-  /** The meta key of the files' mark ({@link #markFiles}). */
-  private static final String FILES_MARK = "files-mark";
-
   private static final long BLOCK_CACHE_BYTES = 128L << 20;
 
   static {
@@ -61,13 +57,11 @@ final class RocksIndex implements Index {
   private final Options options;
   private final RocksDB db;
   private final WriteOptions durable;
-  private final FileChanges fileChanges;
 
   private RocksIndex(Options options, RocksDB db) {
     this.options = options;
     this.db = db;
     this.durable = new WriteOptions().setSync(true);
-    this.fileChanges = new FileChanges(meta(FILES_MARK).orElse(null));
   }
 
   /** Opens (creating if needed) the index in a folder. */
@@ -317,22 +311,6 @@ final class RocksIndex implements Index {
   }
 
   @Override
-  public Optional<FilesSinceMark> filesSinceMark() {
-    return fileChanges.sinceMark();
-  }
-
-  @Override
-  public void markFiles(String value) {
-    fileChanges.mark(
-        value,
-        () -> {
-          try (Batch b = batch()) {
-            b.putMeta(FILES_MARK, value).commit();
-          }
-        });
-  }
-
-  @Override
   public List<String> runs(int limit) {
     List<String> runs = new ArrayList<>();
     try (ReadOptions read = new ReadOptions();
@@ -364,7 +342,6 @@ final class RocksIndex implements Index {
 
   private final class RocksBatch implements Batch {
     private final WriteBatch batch = new WriteBatch();
-    private final Set<String> files = new HashSet<>(); // paths whose records this batch changes
 
     /** Stages a value under a prefixed key; every write of the batch goes through here. */
     private Batch stage(byte[] prefix, String name, byte[] value) {
@@ -387,13 +364,11 @@ final class RocksIndex implements Index {
 
     @Override
     public Batch put(FileRecord r) {
-      files.add(r.path());
       return stage(FILE, r.path(), RecordCodec.encode(r));
     }
 
     @Override
     public Batch delete(String path) {
-      files.add(path);
       return unstage(FILE, path);
     }
 
@@ -459,18 +434,12 @@ final class RocksIndex implements Index {
     @Override
     public void commit() {
       CrashPoint.reached("index-commit");
-      fileChanges.commit(
-          files,
-          removeMark -> {
-            try {
-              if (removeMark) batch.delete(key(META, FILES_MARK));
-              db.write(durable, batch);
-            } catch (RocksDBException e) {
-              throw new IndexException("cannot commit to the index: " + e.getMessage(), e);
-            }
-          });
-      batch.clear();
-      files.clear();
+      try {
+        db.write(durable, batch);
+        batch.clear();
+      } catch (RocksDBException e) {
+        throw new IndexException("cannot commit to the index: " + e.getMessage(), e);
+      }
     }
 
     @Override

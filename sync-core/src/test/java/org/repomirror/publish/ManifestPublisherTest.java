@@ -2,12 +2,10 @@ package org.repomirror.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +27,7 @@ import org.repomirror.tree.format.TreeEntry;
 /**
  * The manifest, made from a real index in members on several cores: every record with a SHA-256 and
  * not excluded, in path order, across many members; read back by Java and by the real gzip; and
- * left alone when the index has not changed. Patched while the index names every change since the
- * manifest it marked, the same bytes as one written whole; written whole when it cannot name them.
+ * left alone when the index has not changed.
  */
 class ManifestPublisherTest {
   @TempDir Path tmp;
@@ -60,8 +57,7 @@ class ManifestPublisherTest {
       batch.put(record("project/own", 1, Hashes.of(HashAlgorithm.SHA256, "1".repeat(64)), null));
       batch.commit();
 
-      assertThat(ManifestPublisher.publish(tree, index, p -> p.startsWith("project/")).changed())
-          .isTrue();
+      assertThat(ManifestPublisher.publish(tree, index, p -> p.startsWith("project/"))).isTrue();
       List<TreeEntry> read = new ArrayList<>();
       try (InputStream in = new GZIPInputStream(tree.open(Manifest.PATH))) {
         Manifest.read(in, read::add);
@@ -73,7 +69,7 @@ class ManifestPublisherTest {
       assertThat(gzip.exitValue()).as("gzip -t's exit code").isZero();
 
       long modified = Files.getLastModifiedTime(published).toMillis();
-      assertThat(ManifestPublisher.publish(tree, index, p -> p.startsWith("project/")).changed())
+      assertThat(ManifestPublisher.publish(tree, index, p -> p.startsWith("project/")))
           .as("nothing changed: the same bytes, so the file stays")
           .isFalse();
       assertThat(Files.getLastModifiedTime(published).toMillis()).isEqualTo(modified);
@@ -83,91 +79,5 @@ class ManifestPublisherTest {
   private static FileRecord record(String path, long i, Hashes hashes, String linkTarget) {
     return new FileRecord(
         path, i, 1_700_000_000_000L + i, hashes, FileState.PUBLISHED, 1, 1, linkTarget);
-  }
-
-  @Test
-  void isPatchedWhileTheIndexNamesEveryChangeAndWrittenWholeOtherwise() throws Exception {
-    Files.createDirectories(tmp.resolve("staging"));
-    PublishedTree tree =
-        new LocalTree(
-            tmp.resolve("mirror"), tmp.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM);
-    Path manifest = tmp.resolve("mirror").resolve(Manifest.PATH);
-    Path indexDir = tmp.resolve("index");
-    try (Index index = Index.open(indexDir)) {
-      try (Index.Batch batch = index.batch()) {
-        for (int i = 0; i < 3_000; i++) batch.put(file("pool/%04d/p%%ü.deb".formatted(i), i, 1));
-        batch.commit();
-      }
-      assertThat(publish(tree, index)).isEqualTo(new ManifestPublisher.Published(true, false));
-
-      try (Index.Batch batch = index.batch()) {
-        for (int i = 0; i < 3_000; i += 300)
-          batch.put(file("pool/%04d/p%%ü.deb".formatted(i), i, 2));
-        for (int i = 7; i < 3_000; i += 700) batch.delete("pool/%04d/p%%ü.deb".formatted(i));
-        batch
-            .put(file("a first", 1, 1))
-            .put(file("pool/0100/p%\tnew", 1, 1))
-            .put(file("zz last", 1, 1));
-        batch.put(file("project/own", 1, 1));
-        batch.put(record("only-md5", 1, Hashes.of(HashAlgorithm.MD5, "0".repeat(32)), null));
-        batch.commit();
-      }
-      assertThat(publish(tree, index)).isEqualTo(new ManifestPublisher.Published(true, true));
-      assertThat(Files.readAllBytes(manifest)).isEqualTo(whole(index));
-      assertThat(publish(tree, index))
-          .as("nothing changed since")
-          .isEqualTo(new ManifestPublisher.Published(false, true));
-    }
-
-    // A handle that changed a record and ended before the manifest (a crash in between).
-    try (Index index = Index.open(indexDir);
-        Index.Batch batch = index.batch()) {
-      batch.put(file("pool/0001/p%ü.deb", 1, 3)).commit();
-    }
-    try (Index index = Index.open(indexDir)) {
-      assertThat(publish(tree, index)).isEqualTo(new ManifestPublisher.Published(true, false));
-      assertThat(Files.readAllBytes(manifest)).isEqualTo(whole(index));
-    }
-
-    // The mark outlives the handle that set it; a manifest replaced by another hand does not.
-    try (Index index = Index.open(indexDir)) {
-      try (Index.Batch batch = index.batch()) {
-        batch.delete("a first").commit();
-      }
-      assertThat(publish(tree, index)).isEqualTo(new ManifestPublisher.Published(true, true));
-      assertThat(Files.readAllBytes(manifest)).isEqualTo(whole(index));
-      Files.copy(tmp.resolve("whole-1.gz"), manifest, StandardCopyOption.REPLACE_EXISTING);
-      try (Index.Batch batch = index.batch()) {
-        batch.delete("zz last").commit();
-      }
-      assertThat(publish(tree, index)).isEqualTo(new ManifestPublisher.Published(true, false));
-      assertThat(Files.readAllBytes(manifest)).isEqualTo(whole(index));
-    }
-  }
-
-  private static ManifestPublisher.Published publish(PublishedTree tree, Index index)
-      throws IOException {
-    return ManifestPublisher.publish(tree, index, p -> p.startsWith("project/"));
-  }
-
-  private int wholes;
-
-  /** The manifest of the index written whole, into a mirror of its own. */
-  private byte[] whole(Index index) throws IOException {
-    int n = ++wholes;
-    Path root = tmp.resolve("whole-" + n);
-    Files.createDirectories(root.resolve("staging"));
-    PublishedTree other =
-        new LocalTree(
-            root.resolve("mirror"), root.resolve("staging"), FileStore.SYSTEM, Ticker.SYSTEM);
-    assertThat(publish(other, index).patched()).isFalse();
-    Path written = root.resolve("mirror").resolve(Manifest.PATH);
-    Files.copy(written, tmp.resolve("whole-" + n + ".gz"), StandardCopyOption.REPLACE_EXISTING);
-    return Files.readAllBytes(written);
-  }
-
-  private static FileRecord file(String path, long size, int version) {
-    String sha = HashAlgorithm.SHA256.hex((path + version).getBytes(StandardCharsets.UTF_8));
-    return record(path, size, Hashes.of(HashAlgorithm.SHA256, sha), null);
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.repomirror.debian.HashAlgorithm;
 import org.repomirror.index.Index;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
@@ -192,37 +190,6 @@ class TreeSyncTest {
         .containsKeys(
             "Date", "Date-Started", "Creator", "Upstream-mirror", "Total time spent in sync");
     assertThat(trace.fields().get("Upstream-mirror")).startsWith("file:");
-
-    // The index marks the manifest as its own, so that the next run with changes patches it.
-    assertThat(manifestMark()).isEqualTo(manifestHash());
-    byte[] edited = "<html>edited</html>".getBytes(StandardCharsets.UTF_8);
-    write("index.html", edited, 1_300_000_100_000L);
-    assertThat(sync().outcome()).isEqualTo(RunOutcome.OK);
-    entries.clear();
-    try (var in =
-        new GZIPInputStream(
-            new ByteArrayInputStream(Files.readAllBytes(mirror().resolve(Manifest.PATH))))) {
-      Manifest.read(in, entries::add);
-    }
-    assertThat(entries.stream().filter(e -> e.path().equals("index.html")).findFirst())
-        .get()
-        .extracting(TreeEntry::sha256)
-        .isEqualTo(HashAlgorithm.SHA256.hex(edited));
-    assertThat(entries).extracting(TreeEntry::path).containsAll(expected().keySet());
-    assertThat(manifestMark()).isEqualTo(manifestHash());
-  }
-
-  /** The manifest the index marks as its own, with no file record changed since. */
-  private String manifestMark() {
-    try (Index index = Index.open(mirror().resolve(".repomirror/index"))) {
-      Index.FilesSinceMark since = index.filesSinceMark().orElseThrow();
-      assertThat(since.changed()).as("changed since the mark").isEmpty();
-      return since.mark();
-    }
-  }
-
-  private String manifestHash() throws IOException {
-    return HashAlgorithm.SHA256.hex(Files.readAllBytes(mirror().resolve(Manifest.PATH)));
   }
 
   @Test

@@ -26,7 +26,7 @@ import org.repomirror.debian.FormatException;
 public final class Manifest {
   public static final String PATH = "project/repomirror/manifest.gz";
   static final String HEADER = "repomirror-manifest 1";
-  static final int MAX_LINE = 16 * 1024;
+  private static final int MAX_LINE = 16 * 1024;
 
   private Manifest() {}
 
@@ -53,11 +53,6 @@ public final class Manifest {
           .append(escape(e.path()));
       if (e.type() == TreeEntry.Type.SYMLINK) line.append('\t').append(escape(e.linkTarget()));
       out.write(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Writes a line as it was read from a manifest, its newline included. */
-    void copy(byte[] line, int off, int len) throws IOException {
-      out.write(line, off, len);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.repomirror.fs.CrashPoint;
 import org.repomirror.fs.StagingNames;
 import org.repomirror.run.Ticker;
 import org.repomirror.source.FetchException;
+import org.repomirror.source.PlacingUpstream;
 import org.repomirror.source.Upstream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,11 @@ final class FileFetch {
   /** Fetches and verifies one file. */
   FetchOutcome fetch(FetchTask task) throws IOException, InterruptedException {
     Path staged = StagingNames.of(staging, task.localPath());
-    Path part = staged.resolveSibling(staged.getFileName() + ".part");
+    // A file an upstream places whole (rsync) lands under its staged name at once, a rename less
+    // for each file: a file staged but not verified, left by a crash, is hashed again by the next
+    // run before it is taken, or fetched anew when nothing says what it should hash to.
+    boolean placed = upstream instanceof PlacingUpstream;
+    Path part = placed ? staged : staged.resolveSibling(staged.getFileName() + ".part");
     // Size plus the strongest checksum the index gives decides; SHA-256 is kept for the index.
     // Computing the weaker ones too would triple the CPU per byte for nothing.
     Hashes wanted = task.expected().hashes();
@@ -90,8 +95,10 @@ final class FileFetch {
       if (task.expected().accepts(r.size(), r.hashes())) {
         // Another file's bytes, not damaged ones: an answer out of order.
         if (round == 1 && first.size() != r.size()) upstream.misanswered(task.upstreamPath());
-        Files.move(
-            part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (!placed) {
+          Files.move(
+              part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
         CrashPoint.reached("staged");
         return new FetchOutcome.Fetched(
             task,
@@ -127,7 +134,10 @@ final class FileFetch {
             + " bytes, got "
             + last.size();
     if (policy == Transfer.MismatchPolicy.MIRROR_AS_IS) {
-      Files.move(part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      if (!part.equals(staged)) {
+        Files.move(
+            part, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
       return new FetchOutcome.Failed(
           task, url, reason, last.size(), last.hashes(), staged, last.mtimeMillis(), false);
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.repomirror.fs.StagingNames;
 import org.repomirror.index.Index;
 import org.repomirror.report.RunOutcome;
 import org.repomirror.report.SyncReport;
@@ -153,6 +154,28 @@ class RsyncTransportTest {
       assertThat(mirror.resolve(".repomirror/quarantine/" + DEB)).hasSameBinaryContentAs(deb);
       assertThat(mirror.resolve(DEB)).doesNotExist();
       assertThat(mirror.resolve("dists/stable/InRelease")).as("metadata held back").doesNotExist();
+    }
+  }
+
+  /**
+   * rsync's copy lands under its staged name and is hashed there. A crash between the two leaves a
+   * file staged that nothing verified: the next run hashes it again, and fetches it anew when it is
+   * not the file the index lists, so a wrong file is never published.
+   */
+  @Test
+  void aFileStagedButNotYetVerifiedWhenTheRunDiedIsHashedAgain() throws Exception {
+    Path root = upstream();
+    Path mirror = tmp.resolve("mirror");
+    Path staged = StagingNames.of(new MirrorLayout(mirror).staging(), DEB);
+    Files.createDirectories(staged.getParent());
+    byte[] wrong = Files.readAllBytes(root.resolve(DEB));
+    wrong[150_000] ^= (byte) 0xff;
+    Files.write(staged, wrong);
+    try (RsyncDaemon daemon = RsyncDaemon.serve(root, tmp)) {
+      SyncReport report = sync(daemon, mirror);
+      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunOutcome.OK);
+      assertThat(mirror.resolve(DEB)).hasSameBinaryContentAs(root.resolve(DEB));
+      assertThat(mirror.resolve(".repomirror/quarantine")).doesNotExist();
     }
   }
 

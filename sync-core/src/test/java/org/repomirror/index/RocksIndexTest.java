@@ -2,10 +2,14 @@ package org.repomirror.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -32,6 +36,48 @@ class RocksIndexTest {
         FileState.PUBLISHED,
         7,
         1_700_000_000_123L);
+  }
+
+  /**
+   * A handle that wrote much leaves it in a table file, not only in its write-ahead log, so that
+   * the next opening has no log to replay; one that wrote little leaves its log.
+   */
+  @Test
+  void muchWrittenIsInATableFileAfterTheCloseAndLittleInTheLog() throws Exception {
+    Path db = tmp.resolve("db");
+    try (RocksIndex index = RocksIndex.open(db);
+        Index.Batch batch = index.batch()) {
+      for (int i = 0; i < 50_000; i++) batch.put(record("pool/main/p%06d.deb".formatted(i), i));
+      batch.commit();
+      assertThat(bytesOf(db, ".log")).as("in the log while open").isGreaterThan(4L << 20);
+    }
+    assertThat(bytesOf(db, ".log")).as("the log after the close").isLessThan(64 * 1024);
+    try (RocksIndex index = RocksIndex.open(db);
+        Index.Batch batch = index.batch()) {
+      assertThat(index.file("pool/main/p049999.deb"))
+          .hasValue(record("pool/main/p049999.deb", 49_999));
+      batch.put(record("pool/main/few.deb", 1)).commit();
+    }
+    assertThat(bytesOf(db, ".log")).as("a few records stay in the log").isPositive();
+    try (RocksIndex index = RocksIndex.open(db)) {
+      assertThat(index.file("pool/main/few.deb")).hasValue(record("pool/main/few.deb", 1));
+    }
+  }
+
+  private static long bytesOf(Path dir, String suffix) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(suffix))
+          .mapToLong(
+              f -> {
+                try {
+                  return Files.size(f);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              })
+          .sum();
+    }
   }
 
   @Test

@@ -55,19 +55,18 @@ final class RocksIndex implements Index {
 
   private static final long BLOCK_CACHE_BYTES = 128L << 20;
 
-  static {
-    RocksDB.loadLibrary();
-  }
-
-  private final Options options;
-  private final RocksDB db;
-
   /**
    * Memtables larger than this are written to a table file at the close. Below it, the next opening
    * replays the write-ahead log in a few tens of milliseconds.
    */
   private static final long FLUSH_AT_CLOSE_BYTES = 4L << 20;
 
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Options options;
+  private final RocksDB db;
   private final WriteOptions durable;
   private final boolean writable;
 

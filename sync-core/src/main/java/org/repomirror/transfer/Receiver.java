@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives one file's bytes into its part file, hashed on the way: streamed through the hashers, or
- * put in place by an upstream that places files itself (rsync) and hashed there. Transient failures
- * are retried with exponential backoff, a streamed body resuming with Range and If-Range. Whether
- * the bytes are right is the transfer's to decide. Thread-safe.
+ * Receives one file's bytes, hashed on the way: streamed through the hashers into its part file, or
+ * put in place by an upstream that places files itself (rsync), at its staged name, and hashed
+ * there. Transient failures are retried with exponential backoff, a streamed body resuming with
+ * Range and If-Range. Whether the bytes are right is the transfer's to decide. Thread-safe.
  */
 final class Receiver {
   private static final Logger log = LoggerFactory.getLogger(Receiver.class);
@@ -132,7 +132,7 @@ final class Receiver {
   }
 
   /**
-   * One try of a download that the upstream puts in place as the part file itself (rsync), hashed
+   * One try of a download that the upstream puts in place itself (rsync) at the path given, hashed
    * once it is there.
    */
   private Received placed(

@@ -78,7 +78,7 @@ final class IdleWatch extends ChannelDuplexHandler {
   private void look(ChannelHandlerContext ctx) {
     if (!ctx.channel().isOpen()) return;
     long now = System.nanoTime();
-    if (read | outputMoved(ctx)) {
+    if (read | outputMoved(ctx)) { // not ||: each look must note the output as it is now
       read = false;
       progressAt = now;
     } else if (now - progressAt >= timeoutNanos) {

@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BatchThreads<T> implements AutoCloseable {
   private static final int BATCH = 512;
 
+  /** Threads for a listing's entries: one a core, up to 8, each deciding against the index. */
+  static final int PER_CORE = Math.min(8, Runtime.getRuntime().availableProcessors());
+
   /** The work on one batch. */
   @FunctionalInterface
   interface Work<T> {

@@ -17,9 +17,6 @@ import org.repomirror.tree.format.TreeEntry;
 public final class ManifestLister implements TreeLister {
   private static final int MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 
-  /** Threads that parse the manifest's lines and decide each entry against the index. */
-  private static final int PARSERS = Math.min(8, Runtime.getRuntime().availableProcessors());
-
   private final Upstream upstream;
   private UpstreamValidators fetched;
 
@@ -31,7 +28,7 @@ public final class ManifestLister implements TreeLister {
   public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped)
       throws IOException, InterruptedException {
     String url = upstream.url(Manifest.PATH);
-    try (ArrivingManifest manifest = new ArrivingManifest(url, sink, PARSERS)) {
+    try (ArrivingManifest manifest = new ArrivingManifest(url, sink, BatchThreads.PER_CORE)) {
       Upstream.Conditional c =
           upstream.fetch(
               Manifest.PATH, index.validators(url).orElse(null), MAX_MANIFEST_BYTES, manifest);

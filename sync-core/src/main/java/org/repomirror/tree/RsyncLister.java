@@ -20,9 +20,6 @@ import org.repomirror.tree.format.TreePaths;
  * folder, said once for the folder.
  */
 public final class RsyncLister implements TreeLister {
-  /** Threads that decide the listed entries against the index and the disk, off rsync's output. */
-  private static final int DECIDERS = Math.min(8, Runtime.getRuntime().availableProcessors());
-
   private final RsyncUpstream upstream;
 
   public RsyncLister(RsyncUpstream upstream) {
@@ -33,7 +30,7 @@ public final class RsyncLister implements TreeLister {
   public Result list(Index index, Consumer<TreeEntry> sink, SkipSink skipped)
       throws IOException, InterruptedException {
     try (BatchThreads<TreeEntry> deciding =
-        new BatchThreads<>("rsync-listing", DECIDERS, batch -> batch.forEach(sink))) {
+        new BatchThreads<>("rsync-listing", BatchThreads.PER_CORE, batch -> batch.forEach(sink))) {
       upstream.list(
           e -> {
             try {
